@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hook framework: per family and hook, an array of (priority, function,
+ * priv) replaced whole on every change and published with RCU, as the
+ * kernel's net/netfilter/core.c does. Traversal is the data path.
+ */
+#ifndef NS_CORE_HOOK_H
+#define NS_CORE_HOOK_H
+
+#include "core/net.h"
+
+struct hook_entries {
+	unsigned int num;
+	struct ns_hook_ops ops[];
+};
+
+/*
+ * Run pkt through every entry of (pf, hook) in priority order.
+ * Returns NS_ACCEPT (every entry accepted, or one said NS_STOP), NS_DROP
+ * (the packet is still owned by the caller, who accounts it), NS_STOLEN
+ * (an entry took it), or NS_QUEUE (no queue handler: the caller drops it).
+ * NS_REPEAT re-runs the same entry. Data path; caller is RCU-online.
+ */
+unsigned int hook_run(struct net *net, int pf, int hook, struct pkt *pkt,
+		      const struct netdev *in, const struct netdev *out);
+
+/* Family index for net->hooks; -1 if unsupported. */
+int hook_pf_index(int pf);
+
+/* Free every hook array (net destruction). */
+void hook_destroy_all(struct net *net);
+
+#endif

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The extension ABI: one `struct xt_ext_ops` per match or target, in its own
+ * file under src/xt/ext/, registered from a constructor. It plays both parts
+ * that iptables splits between libxt_NAME.so (parse, print, save) and the
+ * kernel's xt_NAME.ko (checkentry, match/target):
+ *
+ *   control path: init -> parse (once per option) -> final_check   (tool)
+ *                 check (kernel's checkentry, at commit, knows hooks)
+ *                 state_create/state_destroy (per ruleset generation)
+ *                 save/print (iptables-save / iptables -L text)
+ *   data path:    match / target
+ *
+ * Texts are byte-for-byte what the iptables extension prints: save() writes
+ * e.g. " --dport 80" and print() e.g. " tcp dpt:80", leading spaces included.
+ */
+#ifndef NS_XT_EXT_H
+#define NS_XT_EXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/sbuf.h"
+
+struct net;
+struct netdev;
+struct pkt;
+
+/* XT_CONTINUE: a target lets the packet go on to the next rule. */
+#define XT_CONTINUE 0xFFFFFFFFu
+
+enum xt_table_id {
+	XT_TABLE_RAW,
+	XT_TABLE_MANGLE,
+	XT_TABLE_NAT,       /* arrives with the NAT issue */
+	XT_TABLE_FILTER,
+	XT_TABLE_SECURITY,
+	XT_TABLE_MAX
+};
+
+/* struct ipt_ip: the part of a rule every rule has (-s -d -i -o -p -f). */
+#define XT_INV_VIA_IN   0x01
+#define XT_INV_VIA_OUT  0x02
+#define XT_INV_TOS      0x04
+#define XT_INV_SRCIP    0x08
+#define XT_INV_DSTIP    0x10
+#define XT_INV_FRAG     0x20
+#define XT_INV_PROTO    0x40
+#define XT_F_FRAG       0x01
+#define XT_F_GOTO       0x02
+
+struct xt_ip {
+	uint32_t src, smsk;      /* network byte order */
+	uint32_t dst, dmsk;
+	char iniface[16];        /* without the '+' */
+	char outiface[16];
+	bool in_wild, out_wild;  /* name ended in '+' */
+	uint16_t proto;          /* 0: all */
+	uint8_t flags;           /* XT_F_* */
+	uint8_t invflags;        /* XT_INV_* */
+};
+
+/* Option table of an extension (getopt_long style). */
+enum xt_opt_flags {
+	XTO_ARG = 1 << 0,       /* takes an argument */
+	XTO_INVERT = 1 << 1,    /* may be preceded by '!' */
+	XTO_ONCE = 1 << 2,      /* may be given once per rule */
+};
+
+struct xt_option {
+	const char *name;       /* without dashes: "dport" */
+	int id;                 /* 0..31, the bit in final_check's `seen` */
+	unsigned flags;         /* enum xt_opt_flags */
+};
+
+/* What parse/final_check may look at and how they report a problem. */
+struct xt_parse_ctx {
+	const struct xt_ip *ip;  /* the rule so far (-p is known) */
+	const char *table;       /* "filter", ... */
+	const char *chain;       /* chain named by -A/-I/... */
+	struct sbuf *err;        /* iptables' message, no program prefix */
+	int exit_code;           /* 2 (PARAMETER_PROBLEM) unless set to 1 */
+};
+
+/* Set ctx->err with a printf-style message; returns -1 for convenience. */
+int xt_perr(struct xt_parse_ctx *ctx, const char *fmt, ...) NS_PRINTF(2, 3);
+
+/* What check (the kernel's checkentry) sees at commit time. */
+struct xt_check_ctx {
+	const char *table;
+	const char *chain;
+	unsigned hook_mask;       /* hooks from which the rule is reachable */
+	const struct xt_ip *ip;
+	struct sbuf *msg;         /* the kernel's dmesg line, optional */
+};
+
+/* What match/target see on the data path (the kernel's xt_action_param). */
+struct xt_action {
+	struct net *net;
+	const struct netdev *in, *out;
+	int hook;                /* enum ns_hook */
+	const char *table;       /* for LOG/TRACE */
+	const char *chain;
+	unsigned rulenum;
+	void *state;             /* this rule's per-generation state */
+	bool hotdrop;            /* a match asks to drop the packet now */
+};
+
+struct xt_ext_ops {
+	const char *name;        /* "tcp", "REJECT" */
+	bool is_target;          /* a target (-j) rather than a match (-m) */
+	size_t size;             /* bytes of per-rule data (zeroed, then init) */
+	const struct xt_option *opts; /* terminated by { NULL } */
+
+	/* Tool side. */
+	void (*init)(void *data);
+	int (*parse)(struct xt_parse_ctx *ctx, int id, const char *arg,
+		     bool invert, void *data);
+	int (*final_check)(struct xt_parse_ctx *ctx, unsigned seen,
+			   void *data);
+	void (*save)(const void *data, const struct xt_ip *ip,
+		     struct sbuf *sb);
+	void (*print)(const void *data, const struct xt_ip *ip, bool numeric,
+		      struct sbuf *sb);
+
+	/* Kernel side. */
+	uint16_t proto;          /* -p this (not inverted) is required; 0: any */
+	unsigned hooks;          /* allowed hooks (1 << NS_INET_*); 0: any */
+	const char *table;       /* only in this table; NULL: any */
+	int (*check)(const struct xt_check_ctx *ctx, const void *data);
+	int (*state_create)(const void *data, void **state);
+	void (*state_destroy)(void *state);
+	bool (*match)(const struct pkt *pkt, const void *data,
+		      struct xt_action *act);
+	unsigned (*target)(struct pkt *pkt, const void *data,
+			   struct xt_action *act);
+};
+
+void xt_ext_register(const struct xt_ext_ops *ops);
+const struct xt_ext_ops *xt_match_find(const char *name);
+const struct xt_ext_ops *xt_target_find(const char *name);
+
+/* Helpers shared by extensions (src/xt/ext/util.c). */
+/* Parse an unsigned in [min,max]; base 0 (dec/hex/oct). 0 or -1. */
+int xt_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* Port by number or service name for proto ("tcp"/"udp"); -1 if unknown. */
+int xt_parse_port(const char *s, const char *proto);
+/* "value[/mask]" as mark/TOS use; 0 or -1. */
+int xt_parse_val_mask(const char *s, uint32_t *val, uint32_t *mask,
+		      uint32_t max);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iptables in netsieve: the tables (raw, mangle, filter, security at the
+ * kernel's priorities), their chains and rules, ruleset generations, and the
+ * iptables, iptables-save and iptables-restore commands run in-process.
+ * This header is what the rest of netsieve calls; src/xt/ holds the rest.
+ */
+#ifndef NS_XT_XT_H
+#define NS_XT_XT_H
+
+#include "base/sbuf.h"
+#include "xt/ext.h"
+
+struct net;
+
+/*
+ * Create the empty tables and register their hook functions. Control path,
+ * called once by ns_net_create(). Returns 0 or a negative errno.
+ */
+int xt_net_init(struct net *net);
+void xt_net_fini(struct net *net);
+
+/*
+ * The three tools, run in-process against net. argv[0] is the tool's name
+ * as typed ("iptables"). Output goes to out, messages to err, exactly as
+ * the tool prints them. input is the text a tool reads from stdin
+ * (iptables-restore without a file), or NULL. Returns the exit code.
+ * Control path; serialised by net->ctl_lock.
+ */
+int xt_iptables_main(struct net *net, int argc, char **argv,
+		     struct sbuf *out, struct sbuf *err);
+int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
+		 struct sbuf *err);
+int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
+		    struct sbuf *out, struct sbuf *err);
+
+#endif
