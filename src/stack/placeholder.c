@@ -22,3 +22,7 @@ int ctl_ip_main(struct net *net, int argc, char **argv, struct sbuf *out,
 int ctl_sysctl_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		    struct sbuf *err)
 { (void)net; (void)argc; (void)argv; (void)out; sbuf_adds(err, "sysctl: not supported yet\n"); return 1; }
+int stack_dev_create(struct net *net, const char *name,
+		     const struct io_ops *io, const char *arg,
+		     struct netdev **out)
+{ (void)net; (void)name; (void)io; (void)arg; (void)out; return -95; }

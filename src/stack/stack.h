@@ -68,6 +68,19 @@ enum rtn_type {
  */
 int stack_addr_type(struct net *net, uint32_t addr, const struct netdev *dev);
 
+/*
+ * Create an interface named name bound to backend io (NULL: no I/O, frames
+ * sent on it are counted and discarded) with backend argument arg. Assigns
+ * the next ifindex; MAC and MTU come from the backend or default to a
+ * locally administered MAC and 1500. Control path; takes stack_lock.
+ * Fills *out (owned by net). Returns 0, -EEXIST, -ENOSPC or the backend's
+ * error.
+ */
+struct io_ops;
+int stack_dev_create(struct net *net, const char *name,
+		     const struct io_ops *io, const char *arg,
+		     struct netdev **out);
+
 /* Run timers (ARP retries, neighbour ageing) up to net->now_ns. */
 void stack_timers(struct net *net);
 
