@@ -43,6 +43,9 @@ def main():
                     help="netsieve build directory")
     ap.add_argument("--kernel-only", action="store_true",
                     help="only run the kernel side and print what it did")
+    ap.add_argument("--self-check", action="store_true",
+                    help="run every case twice through the kernel and "
+                    "compare the runs (checks the harness is deterministic)")
     ap.add_argument("--random", type=int,
                     default=int(os.environ.get("NSK_RANDOM", "12")),
                     help="number of random cases (env NSK_RANDOM)")
@@ -84,7 +87,9 @@ def main():
     netsieve = os.path.abspath(os.path.join(args.build, "netsieve"))
     workroot = os.path.abspath(os.path.join(args.build, "tests-kernel"))
     known = load_known_failures(os.path.join(HERE, "known-failures"))
-    if not args.kernel_only:
+    if args.self_check:
+        known = {}
+    elif not args.kernel_only:
         if not os.access(netsieve, os.X_OK):
             sys.exit("no netsieve binary at %s" % netsieve)
         shutil.rmtree(workroot, ignore_errors=True)
@@ -108,10 +113,16 @@ def main():
         wd = os.path.join(workroot, case.name)
         problems = []
         try:
-            nres = replay.run(case, netsieve, wd)
-            problems = compare.compare(case, kres, nres)
+            if args.self_check:
+                nres = kernel.run(case, args.prefix, n)
+                problems = compare.compare(case, kres, nres, True)
+            else:
+                nres = replay.run(case, netsieve, wd)
+                problems = compare.compare(case, kres, nres)
         except replay.ReplayError as e:
             problems = ["netsieve side: %s" % e]
+        except kernel.KernelError as e:
+            problems = ["second kernel run: %s" % e]
         if problems:
             status = "XFAIL" if case.name in known else "FAIL"
         else:
