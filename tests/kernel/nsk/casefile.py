@@ -34,11 +34,11 @@ class CaseError(Exception):
 
 
 class Iface:
-    def __init__(self, name, mac, addr, plen):
+    def __init__(self, name, mac, addrs, mtu=None):
         self.name = name
         self.mac = mac
-        self.addr = addr          # router's own address (str) or None
-        self.plen = plen
+        self.addrs = addrs        # router's own [(address, prefix length)]
+        self.mtu = mtu            # None: the default (1500)
         self.peers = []           # [(ip, mac)], first one owns the veth end
 
     @property
@@ -136,18 +136,25 @@ def _parse_router(case, lines, where):
     for lineno, s in _content_lines(lines):
         f = s.split()
         loc = "%s:%d" % (where, lineno)
-        if len(f) not in (2, 3):
-            raise CaseError("%s: want 'NAME MAC [ADDR/PLEN]'" % loc)
+        if len(f) < 2:
+            raise CaseError("%s: want 'NAME MAC [ADDR/PLEN ...] [mtu N]'"
+                            % loc)
         if not IFNAME_RE.match(f[0]):
             raise CaseError("%s: bad interface name %r" % (loc, f[0]))
-        addr = plen = None
-        if len(f) == 3:
+        addrs = []
+        mtu = None
+        rest = f[2:]
+        while rest:
+            w = rest.pop(0)
+            if w == "mtu" and rest:
+                mtu = int(rest.pop(0))
+                continue
             try:
-                n = ipaddress.ip_interface(f[2])
+                n = ipaddress.IPv4Interface(w)
             except ValueError as e:
                 raise CaseError("%s: %s" % (loc, e))
-            addr, plen = str(n.ip), n.network.prefixlen
-        case.ifaces.append(Iface(f[0], _check_mac(f[1], loc), addr, plen))
+            addrs.append((str(n.ip), n.network.prefixlen))
+        case.ifaces.append(Iface(f[0], _check_mac(f[1], loc), addrs, mtu))
 
 
 def _parse_peers(case, lines, where):

@@ -10,8 +10,10 @@ checksums to the (virtual) NIC when it sends over veth.  netsieve's L4
 checksum of such a packet must therefore be correct as sent.
 
 A frame is "forwarded" (and compared raw) when its IPv4 source, destination,
-protocol, ID and everything after the IP header equal those of one of the
-injected packets; any other IPv4 frame is router-generated.
+protocol and ID equal those of an injected packet and everything after its
+IP header is that packet's data (or, for a fragment the router made, the
+slice of it at the fragment's offset); any other IPv4 frame is
+router-generated.
 """
 
 import difflib
@@ -43,22 +45,40 @@ def _ip_parts(frame):
 
 
 def flow_key(frame):
-    """Identity of an IPv4 packet used to recognise forwarded copies."""
+    """(identity, fragment offset in bytes, payload) of an IPv4 packet; the
+    identity (addresses, protocol, ID) recognises forwarded copies."""
     p = _ip_parts(frame)
     if p is None:
         return None
     off, ihl, tot = p
     ip = frame[off:off + ihl]
-    return (ip[12:20], ip[9], ip[4:6], frame[off + ihl:off + tot])
+    frag = (struct.unpack("!H", ip[6:8])[0] & 0x1fff) * 8
+    return (ip[12:20], ip[9], ip[4:6]), frag, frame[off + ihl:off + tot]
 
 
 def injected_keys(case):
-    keys = set()
+    """identity -> [(fragment offset, payload)] of the injected packets."""
+    keys = {}
     for p in case.packets:
         k = flow_key(p.frame)
         if k is not None:
-            keys.add(k)
+            keys.setdefault(k[0], []).append((k[1], k[2]))
     return keys
+
+
+def is_forwarded(frame, keys):
+    """True when frame carries (a fragment of) an injected packet's data
+    unchanged after the IP header."""
+    k = flow_key(frame)
+    if k is None or k[0] not in keys:
+        return False
+    ident, frag, data = k
+    for ofrag, odata in keys[ident]:
+        rel = frag - ofrag
+        if rel >= 0 and odata[rel:rel + len(data)] == data and (
+                rel + len(data) <= len(odata)):
+            return True
+    return False
 
 
 def normalise(frame, keys, fix_l4):
@@ -66,7 +86,7 @@ def normalise(frame, keys, fix_l4):
     p = _ip_parts(frame)
     if p is None:
         return frame, False
-    if flow_key(frame) in keys:
+    if is_forwarded(frame, keys):
         return frame, False
     off, ihl, tot = p
     b = bytearray(frame)

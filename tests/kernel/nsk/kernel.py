@@ -11,6 +11,7 @@ PREFIX-NNr / PREFIX-NNw and always deleted, also on errors.
 """
 
 import ctypes
+import errno
 import os
 import select
 import socket
@@ -134,9 +135,10 @@ def setup(ns, case):
             + case.sysctls)
     rcmds = []
     for ifc in case.ifaces:
-        if ifc.addr:
-            rcmds.append("addr add %s/%d dev %s" % (ifc.addr, ifc.plen,
-                                                  ifc.name))
+        for addr, plen in ifc.addrs:
+            rcmds.append("addr add %s/%d dev %s" % (addr, plen, ifc.name))
+        if ifc.mtu:
+            rcmds.append("link set %s mtu %d" % (ifc.name, ifc.mtu))
         rcmds.append("link set %s up" % ifc.name)
         wcmds.append("link set %s up" % wname[ifc.name])
     for ifc in case.ifaces:
@@ -225,7 +227,18 @@ def run(case, prefix, idx, settle_ms=40):
                 res.frames[ifc.name] = []
             _drain(socks, res, None, 0.02)
             for i, p in enumerate(case.packets):
-                socks[p.iface].send(p.frame)
+                try:
+                    socks[p.iface].send(p.frame)
+                except OSError as e:
+                    if e.errno == errno.ENOBUFS:
+                        # veth refused it: larger than the router
+                        # interface's MTU (is_skb_forwardable()).
+                        res.log.append("packet %d dropped by the veth "
+                                       "(ENOBUFS)" % i)
+                        _drain(socks, res, i, settle)
+                        continue
+                    raise KernelError("packet %d (line %d): send: %s"
+                                      % (i, p.lineno, e))
                 _drain(socks, res, i, settle)
         finally:
             for s in socks.values():

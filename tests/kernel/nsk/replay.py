@@ -75,9 +75,10 @@ def setup_text(case):
     for k, v in harness_sysctls(case) + case.sysctls:
         l.append("sysctl -w %s=%s" % (k, v))
     for ifc in case.ifaces:
-        if ifc.addr:
-            l.append("ip addr add %s/%d dev %s" % (ifc.addr, ifc.plen,
-                                                   ifc.name))
+        for addr, plen in ifc.addrs:
+            l.append("ip addr add %s/%d dev %s" % (addr, plen, ifc.name))
+        if ifc.mtu:
+            l.append("ip link set %s mtu %d" % (ifc.name, ifc.mtu))
         l.append("ip link set %s up" % ifc.name)
     for ifc in case.ifaces:
         for ip, mac in ifc.peers:
