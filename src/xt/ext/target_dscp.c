@@ -54,7 +54,7 @@ static int dscp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 		      bool invert, void *data)
 {
 	struct dscp_info *info = data;
-	uint64_t v;
+	uint64_t v = 0;
 	size_t i;
 
 	if (id == O_SET_DSCP) {

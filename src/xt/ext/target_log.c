@@ -75,7 +75,7 @@ static int log_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 		     bool invert, void *data)
 {
 	struct log_info *info = data;
-	uint64_t v;
+	uint64_t v = 0;
 	size_t i, n;
 
 	switch (id) {

@@ -44,8 +44,8 @@ static int mark_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 		      bool invert, void *data)
 {
 	struct mark_info *info = data;
-	uint32_t val, mask;
-	uint64_t v;
+	uint32_t val = 0, mask = 0;
+	uint64_t v = 0;
 
 	switch (id) {
 	case O_SET_XMARK:

@@ -56,7 +56,7 @@ static const struct {
 static int tos_parse_value(struct xt_parse_ctx *ctx, const char *arg,
 			   struct tos_info *info)
 {
-	uint64_t v, m = 0xff;
+	uint64_t v = 0, m = 0xff;
 	char *end;
 	size_t i;
 
@@ -88,7 +88,7 @@ static int tos_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 		     bool invert, void *data)
 {
 	struct tos_info *info = data;
-	uint64_t v;
+	uint64_t v = 0;
 
 	if (id == O_SET_TOS)
 		return tos_parse_value(ctx, arg, info);

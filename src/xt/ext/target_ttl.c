@@ -44,7 +44,7 @@ static int ttl_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 		     bool invert, void *data)
 {
 	struct ttl_info *info = data;
-	uint64_t v;
+	uint64_t v = 0;
 
 	switch (id) {
 	case O_TTL_SET:
