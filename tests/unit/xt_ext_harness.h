@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <limits.h>
 #include <unistd.h>
 #include <setjmp.h>
@@ -36,7 +37,7 @@ struct h_rule {
 	char err[512];
 };
 
-static const struct xt_option *h_find_opt(const struct xt_ext_ops *ops,
+static inline const struct xt_option *h_find_opt(const struct xt_ext_ops *ops,
 					  const char *name)
 {
 	const struct xt_option *o;
@@ -51,7 +52,7 @@ static const struct xt_option *h_find_opt(const struct xt_ext_ops *ops,
  * Parse "ARGS" (space-separated words; no quoting) for match `name` into
  * r. Returns 0 or -1 with r->err set to the extension's message.
  */
-static int h_parse(struct h_rule *r, const char *name, const char *args)
+static inline int h_parse(struct h_rule *r, const char *name, const char *args)
 {
 	struct sbuf err = SBUF_INIT;
 	struct xt_ip ip;
@@ -132,7 +133,7 @@ static int h_parse(struct h_rule *r, const char *name, const char *args)
 }
 
 /* The kernel-side check for a rule reachable from hook_mask. */
-static int h_check(const struct h_rule *r, unsigned hook_mask, char *msg,
+static inline int h_check(const struct h_rule *r, unsigned hook_mask, char *msg,
 		   size_t msglen)
 {
 	struct sbuf m = SBUF_INIT;
@@ -157,7 +158,7 @@ static int h_check(const struct h_rule *r, unsigned hook_mask, char *msg,
 	return rc;
 }
 
-static char *h_save(const struct h_rule *r)
+static inline char *h_save(const struct h_rule *r)
 {
 	struct sbuf sb = SBUF_INIT;
 	struct xt_ip ip;
@@ -168,7 +169,7 @@ static char *h_save(const struct h_rule *r)
 	return sbuf_detach(&sb);
 }
 
-static char *h_print(const struct h_rule *r, bool numeric)
+static inline char *h_print(const struct h_rule *r, bool numeric)
 {
 	struct sbuf sb = SBUF_INIT;
 	struct xt_ip ip;
@@ -184,7 +185,7 @@ static char *h_print(const struct h_rule *r, bool numeric)
  * print forms, then parse the save form again and require the same data.
  * print_n/print_name may be NULL to skip.
  */
-static void h_roundtrip(const char *name, const char *args, const char *save,
+static inline void h_roundtrip(const char *name, const char *args, const char *save,
 			const char *print_n, const char *print_name)
 {
 	struct h_rule r, r2;
@@ -211,7 +212,7 @@ static void h_roundtrip(const char *name, const char *args, const char *save,
 }
 
 /* Parsing must fail with exactly msg (NULL: any message). */
-static void h_reject(const char *name, const char *args, const char *msg)
+static inline void h_reject(const char *name, const char *args, const char *msg)
 {
 	struct h_rule r;
 
@@ -232,7 +233,7 @@ struct h_pktopt {
 };
 
 /* A 20-byte IPv4 header (+ Ethernet when o->l2) in pkt, parsed offsets set. */
-static void h_pkt_build(struct pkt *pkt, const struct h_pktopt *o)
+static inline void h_pkt_build(struct pkt *pkt, const struct h_pktopt *o)
 {
 	uint8_t *p;
 	uint32_t a;
@@ -269,7 +270,7 @@ static void h_pkt_build(struct pkt *pkt, const struct h_pktopt *o)
 	pkt->pkt_type = o->pkt_type;
 }
 
-static bool h_match(const struct h_rule *r, const struct pkt *pkt,
+static inline bool h_match(const struct h_rule *r, const struct pkt *pkt,
 		    struct xt_action *act)
 {
 	return r->ops->match(pkt, r->data, act);
@@ -278,7 +279,7 @@ static bool h_match(const struct h_rule *r, const struct pkt *pkt,
 /* ---- iptables' own .t files (../shared/conformance/iptables-t) ---- */
 
 /* Strip n trailing path components of p in place; false if impossible. */
-static bool h_path_up(char *p, int n)
+static inline bool h_path_up(char *p, int n)
 {
 	char *slash;
 
@@ -296,7 +297,7 @@ static bool h_path_up(char *p, int n)
  * $NS_CONFORMANCE_DIR, this header's path (when the test runs from the
  * build directory) or the test binary's path (BUILD/tests/unit/test_x).
  */
-static const char *h_conformance_dir(void)
+static inline const char *h_conformance_dir(void)
 {
 	static char dir[PATH_MAX + 64];
 	const char *env = getenv("NS_CONFORMANCE_DIR");
@@ -324,7 +325,7 @@ static const char *h_conformance_dir(void)
 	return NULL;
 }
 
-static unsigned h_chain_hooks(const char *chains)
+static inline unsigned h_chain_hooks(const char *chains)
 {
 	static const char *const names[] = {
 		"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"
@@ -344,10 +345,10 @@ static unsigned h_chain_hooks(const char *chains)
  * rule (or SAVE); FAIL lines must fail to parse or fail check. Returns the
  * number of lines run; skips the test if the directory is missing.
  */
-static int h_conformance(const char *file, const char *name)
+static inline int h_conformance(const char *file, const char *name)
 {
 	const char *dir = h_conformance_dir();
-	char path[PATH_MAX + 64], line[1024], chains[256] = "";
+	char path[PATH_MAX + 128], line[1024], chains[1024] = "";
 	char prefix[64];
 	FILE *f;
 	int ran = 0;
