@@ -178,6 +178,17 @@ int xt_ipt_parse_port(const char *s, const char *proto);
  */
 const char *xt_port_to_service(uint16_t port, const char *proto);
 /*
+ * tcp/udp save and print of a port range p[0]..p[1] with its '!': appends
+ * " --OPT a[:b]" (nothing for the full range unless inverted) and
+ * " NAME:[!]a" / " NAMEs:[!]a:b" (NAME "spt"/"dpt"; service names for proto
+ * unless numeric).
+ */
+void xt_save_port_range(struct sbuf *sb, const char *opt, const uint16_t p[2],
+			bool inv);
+void xt_print_port_range(struct sbuf *sb, const char *name,
+			 const uint16_t p[2], bool inv, bool numeric,
+			 const char *proto);
+/*
  * xtables_numeric_to_ipaddr(): dotted quad with libxtables' rules (each
  * part as xt_strtoui reads it, base 0; fewer than four parts are padded
  * with zeros: "10.1" is 10.1.0.0). Address in network byte order. 0 or -1.

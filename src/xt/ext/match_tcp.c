@@ -198,20 +198,6 @@ static int tcp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	return 0;
 }
 
-static void save_ports(struct sbuf *sb, const char *opt, const uint16_t p[2],
-		       bool inv)
-{
-	/* iptables >= 1.8.11 keeps "! --sport 0:65535" (libxt_tcp.t). */
-	if (p[0] == 0 && p[1] == 0xFFFF && !inv)
-		return;
-	if (inv)
-		sbuf_adds(sb, " !");
-	if (p[0] != p[1])
-		sbuf_addf(sb, " --%s %u:%u", opt, p[0], p[1]);
-	else
-		sbuf_addf(sb, " --%s %u", opt, p[0]);
-}
-
 static void add_tcp_flags(struct sbuf *sb, uint8_t flags)
 {
 	bool have = false;
@@ -235,8 +221,10 @@ static void tcp_save(const void *data, const struct xt_ip *ip,
 {
 	const struct tcp_info *info = data;
 
-	save_ports(sb, "sport", info->spts, info->invflags & TCP_INV_SRCPT);
-	save_ports(sb, "dport", info->dpts, info->invflags & TCP_INV_DSTPT);
+	xt_save_port_range(sb, "sport", info->spts,
+			   info->invflags & TCP_INV_SRCPT);
+	xt_save_port_range(sb, "dport", info->dpts,
+			   info->invflags & TCP_INV_DSTPT);
 	if (info->option || (info->invflags & TCP_INV_OPTION)) {
 		if (info->invflags & TCP_INV_OPTION)
 			sbuf_adds(sb, " !");
@@ -252,33 +240,6 @@ static void tcp_save(const void *data, const struct xt_ip *ip,
 	}
 }
 
-static void add_port(struct sbuf *sb, uint16_t port, bool numeric)
-{
-	const char *name = numeric ? NULL : xt_port_to_service(port, "tcp");
-
-	if (name)
-		sbuf_adds(sb, name);
-	else
-		sbuf_addf(sb, "%u", port);
-}
-
-static void print_ports(struct sbuf *sb, const char *name, const uint16_t p[2],
-			bool inv, bool numeric)
-{
-	if (p[0] == 0 && p[1] == 0xFFFF && !inv)
-		return;
-	sbuf_addf(sb, " %s", name);
-	if (p[0] == p[1]) {
-		sbuf_addf(sb, ":%s", inv ? "!" : "");
-		add_port(sb, p[0], numeric);
-	} else {
-		sbuf_addf(sb, "s:%s", inv ? "!" : "");
-		add_port(sb, p[0], numeric);
-		sbuf_addc(sb, ':');
-		add_port(sb, p[1], numeric);
-	}
-}
-
 static void tcp_print(const void *data, const struct xt_ip *ip, bool numeric,
 		      struct sbuf *sb)
 {
@@ -286,10 +247,10 @@ static void tcp_print(const void *data, const struct xt_ip *ip, bool numeric,
 	bool inv;
 
 	sbuf_adds(sb, " tcp");
-	print_ports(sb, "spt", info->spts, info->invflags & TCP_INV_SRCPT,
-		    numeric);
-	print_ports(sb, "dpt", info->dpts, info->invflags & TCP_INV_DSTPT,
-		    numeric);
+	xt_print_port_range(sb, "spt", info->spts,
+			    info->invflags & TCP_INV_SRCPT, numeric, "tcp");
+	xt_print_port_range(sb, "dpt", info->dpts,
+			    info->invflags & TCP_INV_DSTPT, numeric, "tcp");
 	inv = info->invflags & TCP_INV_OPTION;
 	if (info->option || inv)
 		sbuf_addf(sb, " option=%s%u", inv ? "!" : "", info->option);

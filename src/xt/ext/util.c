@@ -196,3 +196,46 @@ bad_val:
 		       "%s: bad integer value for option \"--%s\", or out of "
 		       "range.\n", ext, opt);
 }
+
+void xt_save_port_range(struct sbuf *sb, const char *opt, const uint16_t p[2],
+			bool inv)
+{
+	/* iptables >= 1.8.11 keeps "! --sport 0:65535" (libxt_tcp.t). */
+	if (p[0] == 0 && p[1] == 0xFFFF && !inv)
+		return;
+	if (inv)
+		sbuf_adds(sb, " !");
+	if (p[0] != p[1])
+		sbuf_addf(sb, " --%s %u:%u", opt, p[0], p[1]);
+	else
+		sbuf_addf(sb, " --%s %u", opt, p[0]);
+}
+
+static void add_port(struct sbuf *sb, uint16_t port, bool numeric,
+		     const char *proto)
+{
+	const char *name = numeric ? NULL : xt_port_to_service(port, proto);
+
+	if (name)
+		sbuf_adds(sb, name);
+	else
+		sbuf_addf(sb, "%u", port);
+}
+
+void xt_print_port_range(struct sbuf *sb, const char *name,
+			 const uint16_t p[2], bool inv, bool numeric,
+			 const char *proto)
+{
+	if (p[0] == 0 && p[1] == 0xFFFF && !inv)
+		return;
+	sbuf_addf(sb, " %s", name);
+	if (p[0] == p[1]) {
+		sbuf_addf(sb, ":%s", inv ? "!" : "");
+		add_port(sb, p[0], numeric, proto);
+	} else {
+		sbuf_addf(sb, "s:%s", inv ? "!" : "");
+		add_port(sb, p[0], numeric, proto);
+		sbuf_addc(sb, ':');
+		add_port(sb, p[1], numeric, proto);
+	}
+}
