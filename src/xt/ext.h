@@ -160,13 +160,42 @@ int xt_parse_val_mask(const char *s, uint32_t *val, uint32_t *mask,
 		      uint32_t max);
 
 /*
- * libxtables' own number rules (xtables_strtoul): leading blanks allowed, a
- * '-' refused, base 0, value in [min,max]. With end == NULL the whole string
- * must be the number; else *end is set to the first byte after it. True if
- * a number in range was read.
+ * libxtables' number parsing (xtables_strtoul_base): leading blanks and '+'
+ * allowed, '-' refused, base 0 (dec/hex/oct), at least one digit, value in
+ * [min,max]. With end != NULL the number may be followed by anything and
+ * *end points there; with end == NULL the whole string must be the number.
+ * Returns 0 or -1.
  */
-bool xt_strtoui(const char *s, char **end, uint64_t *out, uint64_t min,
-		uint64_t max);
+int xt_strtoui(const char *s, char **end, uint64_t *out, uint64_t min,
+	       uint64_t max);
+/*
+ * An XTTYPE_UINT* option argument: xt_strtoui() on the whole string, and on
+ * failure libxtables' message "EXT: bad value for option "--OPT", or out
+ * of range (MIN-MAX).\n". Returns 0 or -1.
+ */
+int xt_parse_uint_opt(struct xt_parse_ctx *ctx, const char *ext,
+		      const char *opt, const char *arg, uint64_t min,
+		      uint64_t max, uint64_t *out);
+
+/*
+ * libxtables' generic final check (xtables_options_fcheck), for the option
+ * rules struct xt_option cannot express: one row per option in the order
+ * of the extension's option table (the order decides which message wins).
+ * Messages, with their trailing newline as libxtables prints them:
+ *   EXT: option "--A" must be specified\n
+ *   EXT: option "--A" also requires "--B".\n
+ *   EXT: option "--A" cannot be used together with "--B".\n
+ * Call it after the extension's own checks, as libxtables does.
+ */
+struct xt_fcheck {
+	const char *name;        /* option name without dashes; NULL ends */
+	int id;
+	bool mand;               /* XTOPT_MAND */
+	unsigned also;           /* bits (1 << id) this option requires */
+	unsigned excl;           /* bits it cannot be combined with */
+};
+int xt_fcheck(struct xt_parse_ctx *ctx, const char *ext,
+	      const struct xt_fcheck *tab, unsigned seen);
 /*
  * xtables_parse_port(): a number as xt_strtoui reads it (0..65535) or a
  * service name for proto ("tcp", "udp", ..., NULL: any). -1 if neither.

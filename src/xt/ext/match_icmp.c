@@ -93,7 +93,7 @@ static int parse_numeric(struct xt_parse_ctx *ctx, const char *arg,
 	uint64_t v;
 	char *end;
 
-	if (!xt_strtoui(arg, &end, &v, 0, 255))
+	if (xt_strtoui(arg, &end, &v, 0, 255))
 		return xt_perr(ctx, "Unknown ICMP type `%s'", arg);
 	info->type = (uint8_t)v;
 	info->code[0] = 0;
@@ -101,11 +101,11 @@ static int parse_numeric(struct xt_parse_ctx *ctx, const char *arg,
 	if (*end == ':')
 		return xt_perr(ctx, "ICMP type range not supported");
 	if (*end == '/') {
-		if (!xt_strtoui(end + 1, &end, &v, 0, 255))
+		if (xt_strtoui(end + 1, &end, &v, 0, 255))
 			return xt_perr(ctx, "Unknown ICMP code `%s'", arg);
 		info->code[0] = info->code[1] = (uint8_t)v;
 		if (*end == ':') {
-			if (!xt_strtoui(end + 1, &end, &v, 0, 255))
+			if (xt_strtoui(end + 1, &end, &v, 0, 255))
 				return xt_perr(ctx, "Unknown ICMP code `%s'",
 					       arg);
 			info->code[1] = (uint8_t)v;

@@ -44,7 +44,7 @@ static int length_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 			end = (char *)p;
 			v = n == 1 ? 65535 : 0;
 		} else {
-			if (!xt_strtoui(p, &end, &v, 0, 65535))
+			if (xt_strtoui(p, &end, &v, 0, 65535))
 				return xt_perr(ctx,
 					       "length: bad value for option "
 					       "\"--length\" near \"%s\", or "

@@ -185,7 +185,7 @@ static int tcp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	case O_OPTION:
 		if (info->seen & (1u << O_OPTION))
 			return xt_perr(ctx, "Only one `--tcp-option' allowed");
-		if (!xt_strtoui(arg, NULL, &v, 1, 255))
+		if (xt_strtoui(arg, NULL, &v, 1, 255))
 			return xt_perr(ctx, "Bad TCP option \"%s\"", arg);
 		info->option = (uint8_t)v;
 		if (invert)

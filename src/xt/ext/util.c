@@ -66,33 +66,84 @@ int xt_parse_val_mask(const char *s, uint32_t *val, uint32_t *mask,
 	return 0;
 }
 
-bool xt_strtoui(const char *s, char **end, uint64_t *out, uint64_t min,
-		uint64_t max)
+int xt_strtoui(const char *s, char **end, uint64_t *out, uint64_t min,
+	       uint64_t max)
 {
 	unsigned long long v;
 	const char *p;
-	char *e;
+	char *my_end;
 
 	if (!s)
-		return false;
-	/* strtoull takes a leading '-' and negates: refuse it as libxtables. */
+		return -1;
+	/* strtoull() takes a leading minus; libxtables refuses it. */
 	for (p = s; isspace((unsigned char)*p); p++)
 		;
 	if (*p == '-')
-		return false;
+		return -1;
 	errno = 0;
-	v = strtoull(s, &e, 0);
-	if (e == s)
-		return false;
+	v = strtoull(s, &my_end, 0);
+	if (my_end == s)
+		return -1;
 	if (end)
-		*end = e;
+		*end = my_end;
 	if (errno == ERANGE || v < min || v > max)
-		return false;
-	if (!end && *e != '\0')
-		return false;
-	if (out)
-		*out = v;
-	return true;
+		return -1;
+	if (!end && *my_end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int xt_parse_uint_opt(struct xt_parse_ctx *ctx, const char *ext,
+		      const char *opt, const char *arg, uint64_t min,
+		      uint64_t max, uint64_t *out)
+{
+	if (!xt_strtoui(arg, NULL, out, min, max))
+		return 0;
+	return xt_perr(ctx,
+		       "%s: bad value for option \"--%s\", or out of range (%llu-%llu).\n",
+		       ext, opt, (unsigned long long)min,
+		       (unsigned long long)max);
+}
+
+static const char *fcheck_name(const struct xt_fcheck *tab, int id)
+{
+	for (; tab->name; tab++)
+		if (tab->id == id)
+			return tab->name;
+	return "?";
+}
+
+int xt_fcheck(struct xt_parse_ctx *ctx, const char *ext,
+	      const struct xt_fcheck *tab, unsigned seen)
+{
+	const struct xt_fcheck *e;
+	unsigned bits;
+	int i;
+
+	for (e = tab; e->name; e++) {
+		if (e->mand && !(seen & (1u << e->id)))
+			return xt_perr(ctx,
+				       "%s: option \"--%s\" must be specified\n",
+				       ext, e->name);
+		if (!(seen & (1u << e->id)))
+			continue;
+		bits = e->also & ~seen;
+		for (i = 0; i < 32; i++)
+			if (bits & (1u << i))
+				return xt_perr(ctx,
+					       "%s: option \"--%s\" also requires \"--%s\".\n",
+					       ext, e->name,
+					       fcheck_name(tab, i));
+		bits = e->excl & seen & ~(1u << e->id);
+		for (i = 0; i < 32; i++)
+			if (bits & (1u << i))
+				return xt_perr(ctx,
+					       "%s: option \"--%s\" cannot be used together with \"--%s\".\n",
+					       ext, e->name,
+					       fcheck_name(tab, i));
+	}
+	return 0;
 }
 
 int xt_ipt_parse_port(const char *s, const char *proto)
@@ -100,7 +151,7 @@ int xt_ipt_parse_port(const char *s, const char *proto)
 	struct servent *se;
 	uint64_t v;
 
-	if (xt_strtoui(s, NULL, &v, 0, 65535))
+	if (!xt_strtoui(s, NULL, &v, 0, 65535))
 		return (int)v;
 	if (!s)
 		return -1;
@@ -131,18 +182,18 @@ int xt_parse_ipaddr(const char *s, uint32_t *addr)
 		q = strchr(p, '.');
 		if (!q) {
 			/* "10" or "10.1": the rest of the address is zero. */
-			if (!xt_strtoui(p, NULL, &v, 0, 255))
+			if (xt_strtoui(p, NULL, &v, 0, 255))
 				return -1;
 			b[i] = (uint8_t)v;
 			goto done;
 		}
 		*q = '\0';
-		if (!xt_strtoui(p, NULL, &v, 0, 255))
+		if (xt_strtoui(p, NULL, &v, 0, 255))
 			return -1;
 		b[i] = (uint8_t)v;
 		p = q + 1;
 	}
-	if (!xt_strtoui(p, NULL, &v, 0, 255))
+	if (xt_strtoui(p, NULL, &v, 0, 255))
 		return -1;
 	b[3] = (uint8_t)v;
 done:
@@ -178,10 +229,10 @@ int xt_parse_mark_mask(struct xt_parse_ctx *ctx, const char *ext,
 	uint64_t v, m = UINT32_MAX;
 	char *end;
 
-	if (!xt_strtoui(arg, &end, &v, 0, UINT32_MAX))
+	if (xt_strtoui(arg, &end, &v, 0, UINT32_MAX))
 		goto bad_val;
 	if (*end == '/') {
-		if (!xt_strtoui(end + 1, &end, &m, 0, UINT32_MAX))
+		if (xt_strtoui(end + 1, &end, &m, 0, UINT32_MAX))
 			goto bad_val;
 	}
 	if (*end != '\0')
