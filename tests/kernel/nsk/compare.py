@@ -199,6 +199,19 @@ def compare(case, kres, nres, other_is_kernel=False):
     return problems
 
 
+def compare_text(what, ktext, ntext):
+    """Diff two iptables-save outputs ignoring '#' lines."""
+    kc = [l for l in ktext.splitlines() if not l.startswith("#")]
+    nc = [l for l in ntext.splitlines() if not l.startswith("#")]
+    if kc == nc:
+        return []
+    out = ["%s differ:" % what]
+    for line in difflib.unified_diff(kc, nc, "kernel", "netsieve",
+                                     lineterm="", n=3):
+        out.append("    " + line)
+    return out
+
+
 def describe(case, res):
     """Human-readable account of one run (for --kernel-only)."""
     out = []

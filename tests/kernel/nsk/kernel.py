@@ -34,7 +34,8 @@ class Result:
 
     def __init__(self):
         self.frames = {}      # iface -> [(packet index, bytes)]
-        self.counters = ""    # iptables-save -c text
+        self.counters = ""    # iptables-save -c text after the packets
+        self.rules0 = None    # iptables-save -c text before the packets
         self.log = []         # free-form notes
 
 
@@ -221,6 +222,8 @@ def run(case, prefix, idx, settle_ms=40):
     settle = case.opt("settle_ms", settle_ms) / 1000.0
     with Namespaces(prefix, idx) as ns:
         wname = setup(ns, case)
+        res.rules0 = sh(["ip", "netns", "exec", ns.r,
+                         "iptables-legacy-save", "-c"]).stdout
         socks = open_sockets(ns, wname)
         try:
             for ifc in case.ifaces:

@@ -144,3 +144,26 @@ def run(case, netsieve, workdir, timeout=60):
     with open(cpath) as f:
         res.counters = f.read()
     return res
+
+
+def rules_roundtrip(case, netsieve, timeout=30):
+    """The case's ruleset loaded into netsieve and saved again, before any
+    packet (`netsieve shell`: iptables-restore, iptables-save -c).
+    Returns the saved text."""
+    if case.rules is None:
+        script = "iptables-save -c\n"
+    else:
+        script = ("iptables-restore <<NSK_END_OF_RULES\n" + case.rules
+                  + "NSK_END_OF_RULES\niptables-save -c\n")
+    try:
+        p = subprocess.run([netsieve, "shell", "-x"], input=script,
+                           capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ReplayError("netsieve shell timed out")
+    rcs = [l for l in p.stdout.splitlines() if l.startswith("# rc=")]
+    if p.returncode != 0 or any(l != "# rc=0" for l in rcs):
+        raise ReplayError("netsieve shell: iptables-restore of the case's "
+                          "rules, iptables-save -c: %s (exit %d):\n%s"
+                          % (" ".join(rcs), p.returncode,
+                             p.stderr.rstrip()))
+    return p.stdout
