@@ -71,7 +71,8 @@ enum xt_opt_flags {
 	 * parser hands parse() both words joined by one space ("SYN,ACK
 	 * SYN") when the word after the first exists and does not start with
 	 * '-' or '!' (iptables' own test), else the first word alone; the
-	 * extension then reports its own "requires two args" error.
+	 * extension then reports its own "requires two args" error. Set
+	 * together with XTO_ARG.
 	 */
 	XTO_ARG2 = 1 << 3,
 };
@@ -195,5 +196,45 @@ struct xt_fcheck {
 };
 int xt_fcheck(struct xt_parse_ctx *ctx, const char *ext,
 	      const struct xt_fcheck *tab, unsigned seen);
+/*
+ * xtables_parse_port(): a number as xt_strtoui reads it (0..65535) or a
+ * service name for proto ("tcp", "udp", ..., NULL: any). -1 if neither.
+ */
+int xt_ipt_parse_port(const char *s, const char *proto);
+/*
+ * The name of port for proto as `iptables -L` shows it (getservbyport), or
+ * NULL when /etc/services has none. Control path, not thread safe.
+ */
+const char *xt_port_to_service(uint16_t port, const char *proto);
+/*
+ * tcp/udp save and print of a port range p[0]..p[1] with its '!': appends
+ * " --OPT a[:b]" (nothing for the full range unless inverted) and
+ * " NAME:[!]a" / " NAMEs:[!]a:b" (NAME "spt"/"dpt"; service names for proto
+ * unless numeric).
+ */
+void xt_save_port_range(struct sbuf *sb, const char *opt, const uint16_t p[2],
+			bool inv);
+void xt_print_port_range(struct sbuf *sb, const char *name,
+			 const uint16_t p[2], bool inv, bool numeric,
+			 const char *proto);
+/*
+ * xtables_numeric_to_ipaddr(): dotted quad with libxtables' rules (each
+ * part as xt_strtoui reads it, base 0; fewer than four parts are padded
+ * with zeros: "10.1" is 10.1.0.0). Address in network byte order. 0 or -1.
+ */
+int xt_parse_ipaddr(const char *s, uint32_t *addr);
+/*
+ * xtables_save_string(): appends ' word' when s is non-empty and only
+ * [A-Za-z0-9_-], else ' "..."' with each ", \ and ' escaped by a '\'.
+ */
+void xt_save_string(struct sbuf *sb, const char *s);
+/*
+ * xtables_parse_mark_mask() for option --opt of extension ext:
+ * "value[/mask]" (mask defaults to 0xffffffff), with libxtables' messages
+ * on error (via xt_perr, returns -1). 0 on success.
+ */
+int xt_parse_mark_mask(struct xt_parse_ctx *ctx, const char *ext,
+		       const char *opt, const char *arg, uint32_t *val,
+		       uint32_t *mask);
 
 #endif

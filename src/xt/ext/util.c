@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -143,4 +144,149 @@ int xt_fcheck(struct xt_parse_ctx *ctx, const char *ext,
 					       fcheck_name(tab, i));
 	}
 	return 0;
+}
+
+int xt_ipt_parse_port(const char *s, const char *proto)
+{
+	struct servent *se;
+	uint64_t v;
+
+	if (!xt_strtoui(s, NULL, &v, 0, 65535))
+		return (int)v;
+	if (!s)
+		return -1;
+	se = getservbyname(s, proto);
+	if (!se)
+		return -1;
+	return ntohs((uint16_t)se->s_port);
+}
+
+const char *xt_port_to_service(uint16_t port, const char *proto)
+{
+	struct servent *se = getservbyport(htons(port), proto);
+
+	return se ? se->s_name : NULL;
+}
+
+int xt_parse_ipaddr(const char *s, uint32_t *addr)
+{
+	uint8_t b[4] = { 0 };
+	char buf[20], *p, *q;
+	uint64_t v;
+	int i;
+
+	/* libxtables copies into 20 bytes: longer text is cut, as there. */
+	snprintf(buf, sizeof(buf), "%s", s);
+	p = buf;
+	for (i = 0; i < 3; i++) {
+		q = strchr(p, '.');
+		if (!q) {
+			/* "10" or "10.1": the rest of the address is zero. */
+			if (xt_strtoui(p, NULL, &v, 0, 255))
+				return -1;
+			b[i] = (uint8_t)v;
+			goto done;
+		}
+		*q = '\0';
+		if (xt_strtoui(p, NULL, &v, 0, 255))
+			return -1;
+		b[i] = (uint8_t)v;
+		p = q + 1;
+	}
+	if (xt_strtoui(p, NULL, &v, 0, 255))
+		return -1;
+	b[3] = (uint8_t)v;
+done:
+	memcpy(addr, b, 4);
+	return 0;
+}
+
+void xt_save_string(struct sbuf *sb, const char *s)
+{
+	static const char plain[] = "_-0123456789"
+				    "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	size_t n = strspn(s, plain);
+
+	if (n > 0 && s[n] == '\0') {
+		sbuf_addc(sb, ' ');
+		sbuf_adds(sb, s);
+		return;
+	}
+	sbuf_adds(sb, " \"");
+	for (; *s; s++) {
+		if (strchr("\"\\'", *s))
+			sbuf_addc(sb, '\\');
+		sbuf_addc(sb, *s);
+	}
+	sbuf_addc(sb, '"');
+}
+
+int xt_parse_mark_mask(struct xt_parse_ctx *ctx, const char *ext,
+		       const char *opt, const char *arg, uint32_t *val,
+		       uint32_t *mask)
+{
+	uint64_t v, m = UINT32_MAX;
+	char *end;
+
+	if (xt_strtoui(arg, &end, &v, 0, UINT32_MAX))
+		goto bad_val;
+	if (*end == '/') {
+		if (xt_strtoui(end + 1, &end, &m, 0, UINT32_MAX))
+			goto bad_val;
+	}
+	if (*end != '\0')
+		return xt_perr(ctx,
+			       "%s: trailing garbage after value for option "
+			       "\"--%s\".\n", ext, opt);
+	*val = (uint32_t)v;
+	*mask = (uint32_t)m;
+	return 0;
+bad_val:
+	return xt_perr(ctx,
+		       "%s: bad integer value for option \"--%s\", or out of "
+		       "range.\n", ext, opt);
+}
+
+void xt_save_port_range(struct sbuf *sb, const char *opt, const uint16_t p[2],
+			bool inv)
+{
+	/* iptables >= 1.8.11 keeps "! --sport 0:65535" (libxt_tcp.t). */
+	if (p[0] == 0 && p[1] == 0xFFFF && !inv)
+		return;
+	if (inv)
+		sbuf_adds(sb, " !");
+	if (p[0] != p[1])
+		sbuf_addf(sb, " --%s %u:%u", opt, p[0], p[1]);
+	else
+		sbuf_addf(sb, " --%s %u", opt, p[0]);
+}
+
+static void add_port(struct sbuf *sb, uint16_t port, bool numeric,
+		     const char *proto)
+{
+	const char *name = numeric ? NULL : xt_port_to_service(port, proto);
+
+	if (name)
+		sbuf_adds(sb, name);
+	else
+		sbuf_addf(sb, "%u", port);
+}
+
+void xt_print_port_range(struct sbuf *sb, const char *name,
+			 const uint16_t p[2], bool inv, bool numeric,
+			 const char *proto)
+{
+	if (p[0] == 0 && p[1] == 0xFFFF && !inv)
+		return;
+	sbuf_addf(sb, " %s", name);
+	if (p[0] == p[1]) {
+		sbuf_addf(sb, ":%s", inv ? "!" : "");
+		add_port(sb, p[0], numeric, proto);
+	} else {
+		sbuf_addf(sb, "s:%s", inv ? "!" : "");
+		add_port(sb, p[0], numeric, proto);
+		sbuf_addc(sb, ':');
+		add_port(sb, p[1], numeric, proto);
+	}
 }
