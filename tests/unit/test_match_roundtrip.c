@@ -65,10 +65,10 @@ static void poke(struct hm *m)
 
 		for (j = 0; j < (int)sizeof(l4); j++)
 			l4[j] = (uint8_t)rnd();
-		h_pkt(&pkt, (uint8_t)m->ip.proto, rnd(), rnd(), l4, len, frag,
+		hm_pkt(&pkt, (uint8_t)m->ip.proto, rnd(), rnd(), l4, len, frag,
 		      rnd() & 1);
 		pkt.mark = rnd();
-		r = h_match(m, &pkt);
+		r = hm_match(m, &pkt);
 		assert_true(r >= -1 && r <= 1);
 	}
 }
@@ -100,25 +100,25 @@ static void test_roundtrip(void **state)
 				rand_word(opts + n, sizeof(opts) - n,
 					  "SYN,ACKFINRSTALLNONE");
 			}
-			if (h_parse(&m, sp->match, sp->proto, opts)) {
+			if (hm_parse(&m, sp->match, sp->proto, opts)) {
 				/* A refusal always says why. */
-				assert_true(h_err(&m)[0] != '\0');
-				h_free(&m);
+				assert_true(hm_err(&m)[0] != '\0');
+				hm_free(&m);
 				bad++;
 				continue;
 			}
 			ok++;
-			snprintf(save1, sizeof(save1), "%s", h_save(&m));
-			h_print(&m, true);
-			h_print(&m, false);
+			snprintf(save1, sizeof(save1), "%s", hm_save(&m));
+			hm_print(&m, true);
+			hm_print(&m, false);
 			poke(&m);
 			/* The saved text loads back to the same rule text. */
-			if (h_parse(&m2, sp->match, sp->proto, save1))
+			if (hm_parse(&m2, sp->match, sp->proto, save1))
 				fail_msg("%s '%s' -> '%s' does not parse: %s",
-					 sp->match, opts, save1, h_err(&m2));
-			assert_string_equal(h_save(&m2), save1);
-			h_free(&m2);
-			h_free(&m);
+					 sp->match, opts, save1, hm_err(&m2));
+			assert_string_equal(hm_save(&m2), save1);
+			hm_free(&m2);
+			hm_free(&m);
 		}
 	}
 	print_message("parsed %u, refused %u\n", ok, bad);
