@@ -7,8 +7,8 @@
  */
 #include "xt_match_harness.h"
 
-#define OK(o, s, pn, pl) H_OK("icmp", 1, o, s, pn, pl)
-#define FAIL(o, msg) H_FAIL("icmp", 1, o, msg)
+#define OK(o, s, pn, pl) HM_OK("icmp", 1, o, s, pn, pl)
+#define FAIL(o, msg) HM_FAIL("icmp", 1, o, msg)
 
 /* name, save, print -n, print (recorded from iptables-legacy 1.8.9) */
 static const char *const names[][4] = {
@@ -78,10 +78,10 @@ static void test_names(void **state)
 		{
 			struct hm m;
 
-			assert_int_equal(h_parse(&m, "icmp", 1, opt), 0);
-			assert_string_equal(h_save(&m), inv_save);
-			assert_string_equal(h_print(&m, false), inv_pl);
-			h_free(&m);
+			assert_int_equal(hm_parse(&m, "icmp", 1, opt), 0);
+			assert_string_equal(hm_save(&m), inv_save);
+			assert_string_equal(hm_print(&m, false), inv_pl);
+			hm_free(&m);
 		}
 	}
 }
@@ -176,15 +176,15 @@ static void test_kernel_check(void **state)
 {
 	struct hm m;
 
-	assert_int_equal(h_parse(&m, "icmp", 0, "--icmp-type 8"), 0);
-	assert_int_not_equal(h_check(&m), 0);
-	h_free(&m);
-	assert_int_equal(h_parse_ip(&m, "icmp", 1, true, "--icmp-type 8"), 0);
-	assert_int_not_equal(h_check(&m), 0);
-	h_free(&m);
-	assert_int_equal(h_parse(&m, "icmp", 6, "--icmp-type 8"), 0);
-	assert_int_not_equal(h_check(&m), 0);
-	h_free(&m);
+	assert_int_equal(hm_parse(&m, "icmp", 0, "--icmp-type 8"), 0);
+	assert_int_not_equal(hm_check(&m), 0);
+	hm_free(&m);
+	assert_int_equal(hm_parse_ip(&m, "icmp", 1, true, "--icmp-type 8"), 0);
+	assert_int_not_equal(hm_check(&m), 0);
+	hm_free(&m);
+	assert_int_equal(hm_parse(&m, "icmp", 6, "--icmp-type 8"), 0);
+	assert_int_not_equal(hm_check(&m), 0);
+	hm_free(&m);
 }
 
 static struct pkt pkt;
@@ -196,11 +196,11 @@ static int run(const char *opts, uint8_t type, uint8_t code, uint16_t len,
 	struct hm m;
 	int r;
 
-	if (h_parse(&m, "icmp", 1, opts))
-		fail_msg("'%s': %s", opts, h_err(&m));
-	h_pkt(&pkt, 1, 0x0a000001, 0x0a000002, ic, len, frag_off, false);
-	r = h_match(&m, &pkt);
-	h_free(&m);
+	if (hm_parse(&m, "icmp", 1, opts))
+		fail_msg("'%s': %s", opts, hm_err(&m));
+	hm_pkt(&pkt, 1, 0x0a000001, 0x0a000002, ic, len, frag_off, false);
+	r = hm_match(&m, &pkt);
+	hm_free(&m);
 	return r;
 }
 
@@ -235,9 +235,16 @@ static void test_frag_truncated(void **state)
 	assert_int_equal(run("--icmp-type echo-request", 8, 0, 0, 0), -1);
 }
 
+static void test_conformance(void **state)
+{
+	/* iptables' own libipt_icmp.t: every line this harness can model. */
+	assert_true(hm_t_file("libipt_icmp.t") >= 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conformance),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_numeric),
 		cmocka_unit_test(test_errors),

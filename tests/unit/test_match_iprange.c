@@ -5,8 +5,8 @@
  */
 #include "xt_match_harness.h"
 
-#define OK(o, s, p) H_OK("iprange", 0, o, s, p, p)
-#define FAIL(o, msg) H_FAIL("iprange", 0, o, msg)
+#define OK(o, s, p) HM_OK("iprange", 0, o, s, p, p)
+#define FAIL(o, msg) HM_FAIL("iprange", 0, o, msg)
 
 static void test_parse_save_print(void **state)
 {
@@ -70,11 +70,11 @@ static int run(const char *opts, uint32_t src, uint32_t dst)
 	struct hm m;
 	int r;
 
-	if (h_parse(&m, "iprange", 0, opts))
-		fail_msg("'%s': %s", opts, h_err(&m));
-	h_pkt(&pkt, 17, src, dst, uh, (uint16_t)h_udp(uh, 1, 2), 0, false);
-	r = h_match(&m, &pkt);
-	h_free(&m);
+	if (hm_parse(&m, "iprange", 0, opts))
+		fail_msg("'%s': %s", opts, hm_err(&m));
+	hm_pkt(&pkt, 17, src, dst, uh, (uint16_t)hm_udp(uh, 1, 2), 0, false);
+	r = hm_match(&m, &pkt);
+	hm_free(&m);
 	return r;
 }
 

@@ -5,8 +5,8 @@
  */
 #include "xt_match_harness.h"
 
-#define OK(o, s, p) H_OK("length", 0, o, s, p, p)
-#define FAIL(o, msg) H_FAIL("length", 0, o, msg)
+#define OK(o, s, p) HM_OK("length", 0, o, s, p, p)
+#define FAIL(o, msg) HM_FAIL("length", 0, o, msg)
 
 static void test_parse_save_print(void **state)
 {
@@ -51,11 +51,11 @@ static int run(const char *opts, uint16_t l4len)
 	struct hm m;
 	int r;
 
-	if (h_parse(&m, "length", 0, opts))
-		fail_msg("'%s': %s", opts, h_err(&m));
-	h_pkt(&pkt, 17, 1, 2, payload, l4len, 0, false);
-	r = h_match(&m, &pkt);
-	h_free(&m);
+	if (hm_parse(&m, "length", 0, opts))
+		fail_msg("'%s': %s", opts, hm_err(&m));
+	hm_pkt(&pkt, 17, 1, 2, payload, l4len, 0, false);
+	r = hm_match(&m, &pkt);
+	hm_free(&m);
 	return r;
 }
 
@@ -76,13 +76,13 @@ static void test_match(void **state)
 	assert_int_equal(run("--length 200:100", 130), 0);
 	assert_int_equal(run("! --length 200:100", 130), 1);
 	/* Fragments are measured like any packet (no L4 needed). */
-	h_pkt(&pkt, 6, 1, 2, NULL, 0, 100, false);
+	hm_pkt(&pkt, 6, 1, 2, NULL, 0, 100, false);
 	{
 		struct hm m;
 
-		assert_int_equal(h_parse(&m, "length", 0, "--length 20"), 0);
-		assert_int_equal(h_match(&m, &pkt), 1);
-		h_free(&m);
+		assert_int_equal(hm_parse(&m, "length", 0, "--length 20"), 0);
+		assert_int_equal(hm_match(&m, &pkt), 1);
+		hm_free(&m);
 	}
 }
 

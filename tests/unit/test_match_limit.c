@@ -54,7 +54,8 @@ static void test_roundtrip(void **state)
 	h_roundtrip("limit", "--limit 1/mi", " --limit 1/min", NULL, NULL);
 	h_roundtrip("limit", "--limit 1/second", " --limit 1/sec", NULL, NULL);
 	h_roundtrip("limit", "--limit 2/Minute", " --limit 2/min", NULL, NULL);
-	h_roundtrip("limit", "--limit-burst 7", " --limit 3/hour --limit-burst 7",
+	h_roundtrip("limit", "--limit-burst 7",
+		    " --limit 3/hour --limit-burst 7",
 		    " limit: avg 3/hour burst 7", NULL);
 	h_roundtrip("limit", "--limit 3/hour --limit-burst 5",
 		    " --limit 3/hour", NULL, NULL);

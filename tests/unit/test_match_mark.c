@@ -5,8 +5,8 @@
  */
 #include "xt_match_harness.h"
 
-#define OK(o, s, p) H_OK("mark", 0, o, s, p, p)
-#define FAIL(o, msg) H_FAIL("mark", 0, o, msg)
+#define OK(o, s, p) HM_OK("mark", 0, o, s, p, p)
+#define FAIL(o, msg) HM_FAIL("mark", 0, o, msg)
 
 #define BAD "mark: bad integer value for option \"--mark\", or out of range.\n"
 #define GARBAGE "mark: trailing garbage after value for option \"--mark\".\n"
@@ -48,12 +48,12 @@ static int run(const char *opts, uint32_t mark)
 	struct hm m;
 	int r;
 
-	if (h_parse(&m, "mark", 0, opts))
-		fail_msg("'%s': %s", opts, h_err(&m));
-	h_pkt(&pkt, 17, 1, 2, uh, (uint16_t)h_udp(uh, 1, 2), 0, false);
+	if (hm_parse(&m, "mark", 0, opts))
+		fail_msg("'%s': %s", opts, hm_err(&m));
+	hm_pkt(&pkt, 17, 1, 2, uh, (uint16_t)hm_udp(uh, 1, 2), 0, false);
 	pkt.mark = mark;
-	r = h_match(&m, &pkt);
-	h_free(&m);
+	r = hm_match(&m, &pkt);
+	hm_free(&m);
 	return r;
 }
 
@@ -76,9 +76,16 @@ static void test_match(void **state)
 	assert_int_equal(run("--mark 0xffffffff", 0xffffffff), 1);
 }
 
+static void test_conformance(void **state)
+{
+	/* iptables' own libxt_mark.t: every line this harness can model. */
+	assert_true(hm_t_file("libxt_mark.t") >= 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conformance),
 		cmocka_unit_test(test_parse_save_print),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_match),

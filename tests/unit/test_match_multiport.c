@@ -7,8 +7,8 @@
  */
 #include "xt_match_harness.h"
 
-#define OK(p, o, s, pn, pl) H_OK("multiport", p, o, s, pn, pl)
-#define FAIL(p, o, msg) H_FAIL("multiport", p, o, msg)
+#define OK(p, o, s, pn, pl) HM_OK("multiport", p, o, s, pn, pl)
+#define FAIL(p, o, msg) HM_FAIL("multiport", p, o, msg)
 
 static void test_parse_save_print(void **state)
 {
@@ -100,12 +100,12 @@ static void test_errors(void **state)
 		struct hm m;
 
 		/* "! -p tcp -m multiport ..." */
-		assert_int_equal(h_parse_ip(&m, "multiport", 6, true,
+		assert_int_equal(hm_parse_ip(&m, "multiport", 6, true,
 					    "--ports 5"), 2);
-		assert_string_equal(h_err(&m), "multiport only works with "
+		assert_string_equal(hm_err(&m), "multiport only works with "
 					       "TCP, UDP, UDPLITE, SCTP and "
 					       "DCCP");
-		h_free(&m);
+		hm_free(&m);
 	}
 }
 
@@ -113,15 +113,15 @@ static void test_kernel_check(void **state)
 {
 	struct hm m;
 
-	assert_int_equal(h_parse(&m, "multiport", 6, "--ports 5"), 0);
-	assert_int_equal(h_check(&m), 0);
+	assert_int_equal(hm_parse(&m, "multiport", 6, "--ports 5"), 0);
+	assert_int_equal(hm_check(&m), 0);
 	/* The same data reached through a rule with -p icmp or ! -p tcp. */
 	m.ip.proto = 1;
-	assert_int_not_equal(h_check(&m), 0);
+	assert_int_not_equal(hm_check(&m), 0);
 	m.ip.proto = 6;
 	m.ip.invflags = XT_INV_PROTO;
-	assert_int_not_equal(h_check(&m), 0);
-	h_free(&m);
+	assert_int_not_equal(hm_check(&m), 0);
+	hm_free(&m);
 }
 
 static struct pkt pkt;
@@ -133,12 +133,12 @@ static int run(uint8_t proto, const char *opts, uint16_t sport,
 	struct hm m;
 	int r;
 
-	if (h_parse(&m, "multiport", proto, opts))
-		fail_msg("'%s': %s", opts, h_err(&m));
-	h_udp(l4, sport, dport);
-	h_pkt(&pkt, proto, 0x0a000001, 0x0a000002, l4, len, frag_off, false);
-	r = h_match(&m, &pkt);
-	h_free(&m);
+	if (hm_parse(&m, "multiport", proto, opts))
+		fail_msg("'%s': %s", opts, hm_err(&m));
+	hm_udp(l4, sport, dport);
+	hm_pkt(&pkt, proto, 0x0a000001, 0x0a000002, l4, len, frag_off, false);
+	r = hm_match(&m, &pkt);
+	hm_free(&m);
 	return r;
 }
 
@@ -176,9 +176,16 @@ static void test_frag_truncated(void **state)
 	assert_int_equal(run(17, "--ports 80", 1, 80, 0, 0), -1);
 }
 
+static void test_conformance(void **state)
+{
+	/* iptables' own libxt_multiport.t: every line this harness can model. */
+	assert_true(hm_t_file("libxt_multiport.t") >= 19);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conformance),
 		cmocka_unit_test(test_parse_save_print),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_kernel_check),

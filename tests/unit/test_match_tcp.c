@@ -7,8 +7,8 @@
  */
 #include "xt_match_harness.h"
 
-#define OK(o, s, pn, pl) H_OK("tcp", 6, o, s, pn, pl)
-#define FAIL(o, msg) H_FAIL("tcp", 6, o, msg)
+#define OK(o, s, pn, pl) HM_OK("tcp", 6, o, s, pn, pl)
+#define FAIL(o, msg) HM_FAIL("tcp", 6, o, msg)
 
 static void test_ports(void **state)
 {
@@ -122,15 +122,15 @@ static void test_kernel_check(void **state)
 	struct hm m;
 
 	/* "-m tcp --dport 1" without -p tcp: the kernel says EINVAL. */
-	assert_int_equal(h_parse(&m, "tcp", 0, "--dport 1"), 0);
-	assert_int_not_equal(h_check(&m), 0);
-	h_free(&m);
-	assert_int_equal(h_parse_ip(&m, "tcp", 6, true, "--dport 1"), 0);
-	assert_int_not_equal(h_check(&m), 0);
-	h_free(&m);
-	assert_int_equal(h_parse(&m, "tcp", 17, "--dport 1"), 0);
-	assert_int_not_equal(h_check(&m), 0);
-	h_free(&m);
+	assert_int_equal(hm_parse(&m, "tcp", 0, "--dport 1"), 0);
+	assert_int_not_equal(hm_check(&m), 0);
+	hm_free(&m);
+	assert_int_equal(hm_parse_ip(&m, "tcp", 6, true, "--dport 1"), 0);
+	assert_int_not_equal(hm_check(&m), 0);
+	hm_free(&m);
+	assert_int_equal(hm_parse(&m, "tcp", 17, "--dport 1"), 0);
+	assert_int_not_equal(hm_check(&m), 0);
+	hm_free(&m);
 }
 
 static struct pkt pkt;
@@ -141,18 +141,18 @@ static int run(const char *opts, const uint8_t *l4, uint16_t len,
 	struct hm m;
 	int r;
 
-	if (h_parse(&m, "tcp", 6, opts))
-		fail_msg("'%s': %s", opts, h_err(&m));
-	h_pkt(&pkt, 6, 0x0a000001, 0x0a000002, l4, len, frag_off, mf);
-	r = h_match(&m, &pkt);
-	h_free(&m);
+	if (hm_parse(&m, "tcp", 6, opts))
+		fail_msg("'%s': %s", opts, hm_err(&m));
+	hm_pkt(&pkt, 6, 0x0a000001, 0x0a000002, l4, len, frag_off, mf);
+	r = hm_match(&m, &pkt);
+	hm_free(&m);
 	return r;
 }
 
 static void test_match_ports_flags(void **state)
 {
 	uint8_t th[60];
-	uint16_t n = (uint16_t)h_tcp(th, 1234, 80, 0x02, NULL, 0);
+	uint16_t n = (uint16_t)hm_tcp(th, 1234, 80, 0x02, NULL, 0);
 
 	assert_int_equal(run("", th, n, 0, false), 1);
 	assert_int_equal(run("--dport 80", th, n, 0, false), 1);
@@ -169,16 +169,16 @@ static void test_match_ports_flags(void **state)
 	assert_int_equal(run("! --syn", th, n, 0, false), 0);
 	assert_int_equal(run("--tcp-flags ALL SYN", th, n, 0, false), 1);
 	assert_int_equal(run("--tcp-flags ALL NONE", th, n, 0, false), 0);
-	n = (uint16_t)h_tcp(th, 1234, 80, 0x12, NULL, 0); /* SYN+ACK */
+	n = (uint16_t)hm_tcp(th, 1234, 80, 0x12, NULL, 0); /* SYN+ACK */
 	assert_int_equal(run("--syn", th, n, 0, false), 0);
 	assert_int_equal(run("! --syn", th, n, 0, false), 1);
 	assert_int_equal(run("--tcp-flags SYN,ACK SYN,ACK", th, n, 0, false),
 			 1);
 	/* ECE/CWR are outside ALL: a mask of ALL ignores them. */
-	n = (uint16_t)h_tcp(th, 1234, 80, 0xC2, NULL, 0);
+	n = (uint16_t)hm_tcp(th, 1234, 80, 0xC2, NULL, 0);
 	assert_int_equal(run("--tcp-flags ALL SYN", th, n, 0, false), 1);
 	assert_int_equal(run("--syn", th, n, 0, false), 1);
-	n = (uint16_t)h_tcp(th, 1, 65535, 0x11, NULL, 0);
+	n = (uint16_t)hm_tcp(th, 1, 65535, 0x11, NULL, 0);
 	assert_int_equal(run("--dport 65535 --sport 1", th, n, 0, false), 1);
 	assert_int_equal(run("--dport 65534", th, n, 0, false), 0);
 }
@@ -190,7 +190,7 @@ static void test_match_option(void **state)
 	/* NOP, a bad length 0 option of kind 30, then kind 8 */
 	static const uint8_t zero[] = { 1, 30, 0, 8, 10, 0, 0, 0 };
 	uint8_t th[60];
-	uint16_t n = (uint16_t)h_tcp(th, 1, 2, 0x02, opts, sizeof(opts));
+	uint16_t n = (uint16_t)hm_tcp(th, 1, 2, 0x02, opts, sizeof(opts));
 
 	assert_int_equal(run("--tcp-option 2", th, n, 0, false), 1);
 	assert_int_equal(run("--tcp-option 4", th, n, 0, false), 1);
@@ -201,11 +201,11 @@ static void test_match_option(void **state)
 	/* 0x05 inside the MSS value is skipped, not taken as option 5. */
 	assert_int_equal(run("--tcp-option 5", th, n, 0, false), 0);
 	/* A zero length advances by one: 30 (at 1), 0, 8 are all seen. */
-	n = (uint16_t)h_tcp(th, 1, 2, 0x02, zero, sizeof(zero));
+	n = (uint16_t)hm_tcp(th, 1, 2, 0x02, zero, sizeof(zero));
 	assert_int_equal(run("--tcp-option 30", th, n, 0, false), 1);
 	assert_int_equal(run("--tcp-option 8", th, n, 0, false), 1);
 	/* No options at all: no match, inverted matches. */
-	n = (uint16_t)h_tcp(th, 1, 2, 0x02, NULL, 0);
+	n = (uint16_t)hm_tcp(th, 1, 2, 0x02, NULL, 0);
 	assert_int_equal(run("--tcp-option 2", th, n, 0, false), 0);
 	assert_int_equal(run("! --tcp-option 2", th, n, 0, false), 1);
 	/* doff < 5 is evil: hotdrop, only when an option is asked for. */
@@ -213,7 +213,7 @@ static void test_match_option(void **state)
 	assert_int_equal(run("--tcp-option 2", th, n, 0, false), -1);
 	assert_int_equal(run("--dport 2", th, n, 0, false), 1);
 	/* doff says 32 bytes, only 24 are there: hotdrop. */
-	n = (uint16_t)h_tcp(th, 1, 2, 0x02, opts, 4);
+	n = (uint16_t)hm_tcp(th, 1, 2, 0x02, opts, 4);
 	th[12] = 8 << 4;
 	assert_int_equal(run("--tcp-option 2", th, n, 0, false), -1);
 	assert_int_equal(run("--tcp-flags SYN SYN", th, n, 0, false), 1);
@@ -222,7 +222,7 @@ static void test_match_option(void **state)
 static void test_match_frag_truncated(void **state)
 {
 	uint8_t th[60];
-	uint16_t n = (uint16_t)h_tcp(th, 1234, 80, 0x02, NULL, 0);
+	uint16_t n = (uint16_t)hm_tcp(th, 1234, 80, 0x02, NULL, 0);
 
 	/* First fragment (MF set, offset 0) is matched normally. */
 	assert_int_equal(run("--dport 80", th, n, 0, true), 1);
@@ -240,9 +240,16 @@ static void test_match_frag_truncated(void **state)
 	assert_int_equal(run("", th, 20, 0, false), 1);
 }
 
+static void test_conformance(void **state)
+{
+	/* iptables' own libxt_tcp.t: every line this harness can model. */
+	assert_true(hm_t_file("libxt_tcp.t") >= 39);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conformance),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_flags_option),
 		cmocka_unit_test(test_errors),

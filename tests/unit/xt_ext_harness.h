@@ -185,8 +185,9 @@ static inline char *h_print(const struct h_rule *r, bool numeric)
  * print forms, then parse the save form again and require the same data.
  * print_n/print_name may be NULL to skip.
  */
-static inline void h_roundtrip(const char *name, const char *args, const char *save,
-			const char *print_n, const char *print_name)
+static inline void h_roundtrip(const char *name, const char *args,
+			       const char *save, const char *print_n,
+			       const char *print_name)
 {
 	struct h_rule r, r2;
 	char *s, *p;

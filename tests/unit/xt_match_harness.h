@@ -4,7 +4,9 @@
  * small stand-in for the rule parser that feeds an extension's parse() and
  * final_check() the way the xt core does (option lookup, '!', one or two
  * arguments), the save/print texts as strings, and hand-built IPv4 packets
- * for match(). Control path helpers; header-only so every suite can use it.
+ * for match(). Unlike xt_ext_harness.h (whose option lookup and
+ * conformance-directory search it reuses) it models the rule's -p, which
+ * tcp, udp, icmp and multiport depend on. Header-only.
  */
 #ifndef NS_TESTS_XT_MATCH_HARNESS_H
 #define NS_TESTS_XT_MATCH_HARNESS_H
@@ -19,42 +21,32 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "xt_ext_harness.h"
 #include "base/sbuf.h"
 #include "netsieve/netsieve.h"
 #include "pkt/pkt.h"
 #include "xt/ext.h"
 
-#define H_MAXDATA 1024
-#define H_MAXARGS 32
+#define HM_MAXDATA 1024
+#define HM_MAXARGS 32
 
 /* One parsed match: its data and what the tool would print. */
 struct hm {
 	const struct xt_ext_ops *ops;
 	struct xt_ip ip;
-	uint8_t data[H_MAXDATA];
+	uint8_t data[HM_MAXDATA];
 	struct sbuf err;
 	int rc;                 /* 0, or the exit code the tool would use */
 	char text[4096];        /* save or print result */
 };
 
-static inline const struct xt_option *h_find_opt(const struct xt_ext_ops *ops,
-						  const char *name)
-{
-	const struct xt_option *o;
-
-	for (o = ops->opts; o && o->name; o++)
-		if (!strcmp(o->name, name))
-			return o;
-	return NULL;
-}
-
 /* Split words on single spaces; "''" is an empty word. */
-static inline int h_split(char *s, char **argv)
+static inline int hm_split(char *s, char **argv)
 {
 	int argc = 0;
 	char *tok;
 
-	for (tok = strtok(s, " "); tok && argc < H_MAXARGS;
+	for (tok = strtok(s, " "); tok && argc < HM_MAXARGS;
 	     tok = strtok(NULL, " "))
 		argv[argc++] = strcmp(tok, "''") ? tok : tok + 2;
 	return argc;
@@ -64,10 +56,10 @@ static inline int h_split(char *s, char **argv)
  * Parse "OPTIONS" (e.g. "! --sport 1:3 --dport ssh") for match name with
  * protocol proto (0: none) and proto_inv. Returns 0 or the exit code.
  */
-static inline int h_parse_ip(struct hm *m, const char *name, uint16_t proto,
+static inline int hm_parse_ip(struct hm *m, const char *name, uint16_t proto,
 			     bool proto_inv, const char *options)
 {
-	char buf[2048], two[1024], *argv[H_MAXARGS];
+	char buf[2048], two[1024], *argv[HM_MAXARGS];
 	struct xt_parse_ctx ctx;
 	const struct xt_option *o;
 	unsigned seen = 0;
@@ -78,7 +70,7 @@ static inline int h_parse_ip(struct hm *m, const char *name, uint16_t proto,
 	sbuf_init(&m->err);
 	m->ops = xt_match_find(name);
 	assert_non_null(m->ops);
-	assert_true(m->ops->size <= H_MAXDATA);
+	assert_true(m->ops->size <= HM_MAXDATA);
 	m->ip.proto = proto;
 	if (proto_inv)
 		m->ip.invflags |= XT_INV_PROTO;
@@ -91,7 +83,7 @@ static inline int h_parse_ip(struct hm *m, const char *name, uint16_t proto,
 	if (m->ops->init)
 		m->ops->init(m->data);
 	snprintf(buf, sizeof(buf), "%s", options);
-	argc = h_split(buf, argv);
+	argc = hm_split(buf, argv);
 	for (i = 0; i < argc; i++) {
 		const char *arg = NULL;
 
@@ -134,13 +126,13 @@ bad:
 	return m->rc = 2;
 }
 
-static inline int h_parse(struct hm *m, const char *name, uint16_t proto,
+static inline int hm_parse(struct hm *m, const char *name, uint16_t proto,
 			  const char *options)
 {
-	return h_parse_ip(m, name, proto, false, options);
+	return hm_parse_ip(m, name, proto, false, options);
 }
 
-static inline const char *h_save(struct hm *m)
+static inline const char *hm_save(struct hm *m)
 {
 	struct sbuf sb = SBUF_INIT;
 
@@ -150,7 +142,7 @@ static inline const char *h_save(struct hm *m)
 	return m->text;
 }
 
-static inline const char *h_print(struct hm *m, bool numeric)
+static inline const char *hm_print(struct hm *m, bool numeric)
 {
 	struct sbuf sb = SBUF_INIT;
 
@@ -160,18 +152,18 @@ static inline const char *h_print(struct hm *m, bool numeric)
 	return m->text;
 }
 
-static inline const char *h_err(struct hm *m)
+static inline const char *hm_err(struct hm *m)
 {
 	return sbuf_str(&m->err);
 }
 
-static inline void h_free(struct hm *m)
+static inline void hm_free(struct hm *m)
 {
 	sbuf_free(&m->err);
 }
 
 /* Kernel-side check as the core runs it at commit (proto + check()). */
-static inline int h_check(struct hm *m)
+static inline int hm_check(struct hm *m)
 {
 	struct xt_check_ctx c = { .table = "filter", .chain = "INPUT",
 				  .hook_mask = 1u << NS_INET_LOCAL_IN,
@@ -187,32 +179,194 @@ static inline int h_check(struct hm *m)
  * Options that must parse: asserts success and that save() and print()
  * (numeric and names) give exactly the recorded iptables texts.
  */
-#define H_OK(name, proto, opts, save, pn, pl)                                 \
+#define HM_OK(name, proto, opts, save, pn, pl)                                 \
 	do {                                                                  \
 		struct hm m_;                                                 \
-		int rc_ = h_parse(&m_, name, proto, opts);                    \
+		int rc_ = hm_parse(&m_, name, proto, opts);                    \
 		if (rc_)                                                      \
-			fail_msg("'%s' failed: %s", opts, h_err(&m_));        \
-		assert_string_equal(h_save(&m_), save);                       \
-		assert_string_equal(h_print(&m_, true), pn);                  \
-		assert_string_equal(h_print(&m_, false), pl);                 \
-		assert_int_equal(h_check(&m_), 0);                            \
-		h_free(&m_);                                                  \
+			fail_msg("'%s' failed: %s", opts, hm_err(&m_));        \
+		assert_string_equal(hm_save(&m_), save);                       \
+		assert_string_equal(hm_print(&m_, true), pn);                  \
+		assert_string_equal(hm_print(&m_, false), pl);                 \
+		assert_int_equal(hm_check(&m_), 0);                            \
+		hm_free(&m_);                                                  \
 	} while (0)
 
 /* Options that must fail with exit 2 and exactly message msg. */
-#define H_FAIL(name, proto, opts, msg)                                        \
+#define HM_FAIL(name, proto, opts, msg)                                        \
 	do {                                                                  \
 		struct hm m_;                                                 \
-		assert_int_equal(h_parse(&m_, name, proto, opts), 2);         \
+		assert_int_equal(hm_parse(&m_, name, proto, opts), 2);         \
 		if (msg)                                                      \
-			assert_string_equal(h_err(&m_), (const char *)msg);   \
-		h_free(&m_);                                                  \
+			assert_string_equal(hm_err(&m_), (const char *)msg);   \
+		hm_free(&m_);                                                  \
 	} while (0)
+
+/* ---- iptables' .t files (../shared/conformance/iptables-t) ---- */
+
+static const struct {
+	const char *name;
+	uint16_t num;
+} hm_protos[] = {
+	{ "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "dccp", 33 },
+	{ "sctp", 132 }, { "udplite", 136 },
+};
+
+/* -p NAME|NUMBER; -1 if unknown. */
+static inline int hm_proto(const char *s)
+{
+	size_t i;
+	char *end;
+	long v;
+
+	for (i = 0; i < ARRAY_SIZE(hm_protos); i++)
+		if (!strcmp(hm_protos[i].name, s))
+			return hm_protos[i].num;
+	v = strtol(s, &end, 10);
+	return (*end || v < 0 || v > 255) ? -1 : (int)v;
+}
+
+static inline const char *hm_proto_name(uint16_t num)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hm_protos); i++)
+		if (hm_protos[i].num == num)
+			return hm_protos[i].name;
+	return NULL;
+}
+
+#define HM_MAXM 4
+
+/*
+ * Run one "RULE;SAVE;RESULT" line made of -p, ! -p and -m NAME options:
+ * returns 1 if it ran (and passed), 0 if it uses something this harness
+ * does not model (another option, an unknown match).
+ */
+static inline int hm_t_line(const char *file, char *rule, const char *save,
+			    const char *result)
+{
+	char copy[2048], *w[HM_MAXARGS], opts[HM_MAXM][1024], got[2048];
+	const char *names[HM_MAXM];
+	int n, i, nm = -1, proto = 0, rc = 0;
+	bool pinv = false;
+	struct hm *m;
+
+	snprintf(copy, sizeof(copy), "%s", rule);
+	n = hm_split(copy, w);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(w[i], "!") && i + 1 < n && !strcmp(w[i + 1], "-p")) {
+			pinv = true;
+			continue;
+		}
+		if (!strcmp(w[i], "-p") && i + 1 < n) {
+			proto = hm_proto(w[++i]);
+			if (proto < 0)
+				return 0;
+			continue;
+		}
+		if (!strcmp(w[i], "-m") && i + 1 < n) {
+			if (++nm >= HM_MAXM || !xt_match_find(w[i + 1]))
+				return 0;
+			names[nm] = w[++i];
+			opts[nm][0] = '\0';
+			continue;
+		}
+		if (w[i][0] == '-' && strchr("jgsdiofc", w[i][1]) &&
+		    w[i][1] && !w[i][2])
+			return 0; /* -j, -s, ...: not modelled here */
+		if (nm < 0) {
+			rc = 2; /* an option before any -m: iptables refuses */
+			continue;
+		}
+		if (strlen(opts[nm]) + strlen(w[i]) + 2 >= sizeof(opts[nm]))
+			return 0;
+		if (opts[nm][0])
+			strcat(opts[nm], " ");
+		strcat(opts[nm], w[i][0] ? w[i] : "''");
+	}
+	m = calloc((size_t)(nm + 1) + 1, sizeof(*m));
+	assert_non_null(m);
+	snprintf(got, sizeof(got), "%s%s%s", pinv ? "! " : "",
+		 proto ? "-p " : "",
+		 proto ? (hm_proto_name((uint16_t)proto) ?: "?") : "");
+	for (i = 0; !rc && i <= nm; i++) {
+		rc = hm_parse_ip(&m[i], names[i], (uint16_t)proto, pinv,
+				 opts[i]);
+		if (!rc && hm_check(&m[i]))
+			rc = 1;
+		if (!rc) {
+			size_t l = strlen(got);
+
+			snprintf(got + l, sizeof(got) - l, "%s-m %s%s",
+				 l ? " " : "", names[i], hm_save(&m[i]));
+		}
+	}
+	for (i = 0; i <= nm; i++)
+		hm_free(&m[i]);
+	free(m);
+	if (!strcmp(result, "FAIL")) {
+		if (!rc)
+			fail_msg("%s: '%s' should FAIL, saved '%s'", file, rule,
+				 got);
+	} else {
+		if (rc)
+			fail_msg("%s: '%s' should load (rc %d)", file, rule, rc);
+		if (!strcmp(result, "OK"))
+			assert_string_equal(got, strcmp(save, "=") ? save :
+								       rule);
+	}
+	return 1;
+}
+
+/* Run every line of an iptables .t file this harness can model. */
+static inline int hm_t_file(const char *file)
+{
+	const char *dir = h_conformance_dir();
+	char path[PATH_MAX + 128], line[2048];
+	int ran = 0;
+	FILE *f;
+
+	if (!dir)
+		skip();
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "r");
+	if (!f)
+		skip();
+	while (fgets(line, sizeof(line), f)) {
+		char *save, *result, *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (!line[0] || strchr("#:*@%", line[0]))
+			continue;
+		save = strchr(line, ';');
+		if (!save)
+			continue;
+		*save++ = '\0';
+		result = strchr(save, ';');
+		if (!result)
+			continue;
+		*result++ = '\0';
+		/* "RESULT;LEGACY;ALT": the LEGACY variant's result. */
+		if (strchr(result, ';')) {
+			char *v = strchr(result, ';');
+
+			*v++ = '\0';
+			if (!strncmp(v, "LEGACY;", 7))
+				result = v + 7;
+			else if (strchr(v, ';'))
+				*strchr(v, ';') = '\0';
+		}
+		ran += hm_t_line(file, line, save, result);
+	}
+	fclose(f);
+	return ran;
+}
 
 /* ---- packets ---- */
 
-static inline uint16_t h_csum(const uint8_t *p, size_t n)
+static inline uint16_t hm_csum(const uint8_t *p, size_t n)
 {
 	uint32_t s = 0;
 	size_t i;
@@ -231,7 +385,7 @@ static inline uint16_t h_csum(const uint8_t *p, size_t n)
  * bytes of transport header/payload l4, fragment offset frag_off (8-byte
  * units) and MF flag mf. Sets the offsets as the stack's parser does.
  */
-static inline void h_pkt(struct pkt *pkt, uint8_t proto, uint32_t src,
+static inline void hm_pkt(struct pkt *pkt, uint8_t proto, uint32_t src,
 			 uint32_t dst, const void *l4, uint16_t l4len,
 			 uint16_t frag_off, bool mf)
 {
@@ -258,7 +412,7 @@ static inline void h_pkt(struct pkt *pkt, uint8_t proto, uint32_t src,
 	ip[18] = (uint8_t)(dst >> 8);
 	ip[19] = (uint8_t)dst;
 	{
-		uint16_t c = h_csum(ip, 20);
+		uint16_t c = hm_csum(ip, 20);
 
 		ip[10] = (uint8_t)(c >> 8);
 		ip[11] = (uint8_t)c;
@@ -277,7 +431,7 @@ static inline void h_pkt(struct pkt *pkt, uint8_t proto, uint32_t src,
 }
 
 /* Run match() of m on pkt: 1 match, 0 no match, -1 no match + hotdrop. */
-static inline int h_match(struct hm *m, const struct pkt *pkt)
+static inline int hm_match(struct hm *m, const struct pkt *pkt)
 {
 	struct xt_action act;
 	bool r;
@@ -295,7 +449,7 @@ static inline int h_match(struct hm *m, const struct pkt *pkt)
 }
 
 /* A 20-byte TCP header (plus opts) with ports, flags and data offset. */
-static inline size_t h_tcp(uint8_t *b, uint16_t sport, uint16_t dport,
+static inline size_t hm_tcp(uint8_t *b, uint16_t sport, uint16_t dport,
 			   uint8_t flags, const uint8_t *opts, size_t optlen)
 {
 	size_t hl = 20 + ((optlen + 3) & ~(size_t)3);
@@ -313,7 +467,7 @@ static inline size_t h_tcp(uint8_t *b, uint16_t sport, uint16_t dport,
 }
 
 /* An 8-byte UDP header. */
-static inline size_t h_udp(uint8_t *b, uint16_t sport, uint16_t dport)
+static inline size_t hm_udp(uint8_t *b, uint16_t sport, uint16_t dport)
 {
 	memset(b, 0, 8);
 	b[0] = (uint8_t)(sport >> 8);

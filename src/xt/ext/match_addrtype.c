@@ -78,7 +78,8 @@ static int parse_types(struct xt_parse_ctx *ctx, const char *arg,
 	const char *comma;
 
 	while ((comma = strchr(arg, ',')) != NULL) {
-		if (comma == arg || parse_type(arg, (size_t)(comma - arg), mask))
+		if (comma == arg ||
+		    parse_type(arg, (size_t)(comma - arg), mask))
 			return xt_perr(ctx, "addrtype: bad type `%s'", arg);
 		arg = comma + 1;
 	}

@@ -40,13 +40,15 @@ static int comment_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	return 0;
 }
 
+static const struct xt_fcheck comment_fcheck[] = {
+	{ "comment", O_COMMENT, true, 0, 0 }, /* XTOPT_MAND */
+	{ NULL },
+};
+
 static int comment_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 			       void *data)
 {
-	if (!(seen & (1u << O_COMMENT)))
-		return xt_perr(ctx, "comment: option \"--comment\" must be "
-				    "specified\n");
-	return 0;
+	return xt_fcheck(ctx, "comment", comment_fcheck, seen);
 }
 
 static void comment_save(const void *data, const struct xt_ip *ip,

@@ -145,13 +145,15 @@ static int icmp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	return 0;
 }
 
+static const struct xt_fcheck icmp_fcheck[] = {
+	{ "icmp-type", O_ICMP_TYPE, true, 0, 0 }, /* XTOPT_MAND */
+	{ NULL },
+};
+
 static int icmp_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 			    void *data)
 {
-	if (!(seen & (1u << O_ICMP_TYPE)))
-		return xt_perr(ctx, "icmp: option \"--icmp-type\" must be "
-				    "specified\n");
-	return 0;
+	return xt_fcheck(ctx, "icmp", icmp_fcheck, seen);
 }
 
 static void icmp_save(const void *data, const struct xt_ip *ip,

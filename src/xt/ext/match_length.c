@@ -67,13 +67,15 @@ static int length_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	return 0;
 }
 
+static const struct xt_fcheck length_fcheck[] = {
+	{ "length", O_LENGTH, true, 0, 0 }, /* XTOPT_MAND */
+	{ NULL },
+};
+
 static int length_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 			      void *data)
 {
-	if (!(seen & (1u << O_LENGTH)))
-		return xt_perr(ctx, "length: option \"--length\" must be "
-				    "specified\n");
-	return 0;
+	return xt_fcheck(ctx, "length", length_fcheck, seen);
 }
 
 static void add_range(struct sbuf *sb, const struct length_info *info)

@@ -203,7 +203,8 @@ static int limit_check(const struct xt_check_ctx *ctx, const void *data)
 	if (info->burst == 0 ||
 	    user2credits(info->avg * info->burst) < user2credits(info->avg)) {
 		if (ctx->msg)
-			sbuf_addf(ctx->msg, "xt_limit: Overflow, try lower: %u/%u",
+			sbuf_addf(ctx->msg,
+				  "xt_limit: Overflow, try lower: %u/%u",
 				  info->avg, info->burst);
 		return -ERANGE;
 	}

@@ -36,13 +36,15 @@ static int mark_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	return 0;
 }
 
+static const struct xt_fcheck mark_fcheck[] = {
+	{ "mark", O_MARK, true, 0, 0 }, /* XTOPT_MAND */
+	{ NULL },
+};
+
 static int mark_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 			    void *data)
 {
-	if (!(seen & (1u << O_MARK)))
-		return xt_perr(ctx,
-			       "mark: option \"--mark\" must be specified\n");
-	return 0;
+	return xt_fcheck(ctx, "mark", mark_fcheck, seen);
 }
 
 static void add_mark(struct sbuf *sb, const struct mark_info *info)

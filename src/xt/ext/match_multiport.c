@@ -38,9 +38,15 @@ static const struct xt_option mp_opts[] = {
 	{ NULL },
 };
 
-/* Primary option names by id, for messages. */
-static const char *const mp_names[] = { "source-ports", "destination-ports",
-					"ports" };
+/* The three options exclude each other (libxt_multiport's .excl). */
+#define MP_ALL ((1u << O_SOURCE_PORTS) | (1u << O_DEST_PORTS) | \
+		(1u << O_SD_PORTS))
+static const struct xt_fcheck mp_fcheck[] = {
+	{ "source-ports", O_SOURCE_PORTS, false, 0, MP_ALL },
+	{ "destination-ports", O_DEST_PORTS, false, 0, MP_ALL },
+	{ "ports", O_SD_PORTS, false, 0, MP_ALL },
+	{ NULL },
+};
 
 /* The protocols whose ports multiport understands (proto_to_name()). */
 static const char *proto_name(uint16_t proto)
@@ -152,23 +158,9 @@ static int mp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 static int mp_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 			  void *data)
 {
-	int i, j;
-
 	if (!seen)
 		return xt_perr(ctx, "multiport expection an option");
-	/* The three options exclude each other (xtopt's .excl). */
-	for (i = O_SOURCE_PORTS; i <= O_SD_PORTS; i++) {
-		if (!(seen & (1u << i)))
-			continue;
-		for (j = O_SOURCE_PORTS; j <= O_SD_PORTS; j++)
-			if (j != i && (seen & (1u << j)))
-				return xt_perr(ctx,
-					       "multiport: option \"--%s\" "
-					       "cannot be used together with "
-					       "\"--%s\".\n",
-					       mp_names[i], mp_names[j]);
-	}
-	return 0;
+	return xt_fcheck(ctx, "multiport", mp_fcheck, seen);
 }
 
 static void add_port(struct sbuf *sb, uint16_t port, const char *proto,
