@@ -163,17 +163,6 @@ static int mp_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 	return xt_fcheck(ctx, "multiport", mp_fcheck, seen);
 }
 
-static void add_port(struct sbuf *sb, uint16_t port, const char *proto,
-		     bool numeric)
-{
-	const char *name = numeric ? NULL : xt_port_to_service(port, proto);
-
-	if (name)
-		sbuf_adds(sb, name);
-	else
-		sbuf_addf(sb, "%u", port);
-}
-
 static void add_ports(struct sbuf *sb, const struct mp_info *info,
 		      const char *proto, bool numeric)
 {
@@ -182,10 +171,10 @@ static void add_ports(struct sbuf *sb, const struct mp_info *info,
 	for (i = 0; i < info->count && i < MULTI_PORTS; i++) {
 		if (i)
 			sbuf_addc(sb, ',');
-		add_port(sb, info->ports[i], proto, numeric);
+		xt_print_port(sb, info->ports[i], numeric, proto);
 		if (info->pflags[i] && i + 1 < MULTI_PORTS) {
 			sbuf_addc(sb, ':');
-			add_port(sb, info->ports[++i], proto, numeric);
+			xt_print_port(sb, info->ports[++i], numeric, proto);
 		}
 	}
 }

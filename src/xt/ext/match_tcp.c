@@ -171,8 +171,8 @@ static int tcp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 			/* "MASK COMP", joined by the rule parser (XTO_ARG2). */
 			sp = arg ? strchr(arg, ' ') : NULL;
 			if (!sp)
-				return xt_perr(ctx,
-					       "--tcp-flags requires two args.");
+				return xt_perr(ctx, "--tcp-flags requires two "
+						    "args.");
 			if (parse_flag_list(ctx, arg, (size_t)(sp - arg),
 					    &info->flg_mask) ||
 			    parse_flag_list(ctx, sp + 1, strlen(sp + 1),
