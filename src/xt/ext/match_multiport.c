@@ -224,6 +224,7 @@ static bool mp_match(const struct pkt *pkt, const void *data,
 	const struct mp_info *info = data;
 	const uint8_t *l4;
 	uint16_t src, dst, s, e;
+	bool use_src, use_dst;
 	unsigned i;
 
 	if (pkt->frag_off != 0)
@@ -235,24 +236,16 @@ static bool mp_match(const struct pkt *pkt, const void *data,
 	}
 	src = (uint16_t)(l4[0] << 8 | l4[1]);
 	dst = (uint16_t)(l4[2] << 8 | l4[3]);
+	/* Which ports count; unknown flags match nothing, as the kernel. */
+	use_src = info->flags == MP_SOURCE || info->flags == MP_EITHER;
+	use_dst = info->flags == MP_DESTINATION || info->flags == MP_EITHER;
 	for (i = 0; i < info->count; i++) {
 		s = e = info->ports[i];
 		if (info->pflags[i] && i + 1 < MULTI_PORTS)
 			e = info->ports[++i];
-		switch (info->flags) {
-		case MP_SOURCE:
-			if (src >= s && src <= e)
-				return !info->invert;
-			break;
-		case MP_DESTINATION:
-			if (dst >= s && dst <= e)
-				return !info->invert;
-			break;
-		case MP_EITHER:
-			if ((dst >= s && dst <= e) || (src >= s && src <= e))
-				return !info->invert;
-			break;
-		}
+		if ((use_src && src >= s && src <= e) ||
+		    (use_dst && dst >= s && dst <= e))
+			return !info->invert;
 	}
 	return info->invert;
 }
