@@ -65,7 +65,7 @@ static const uint8_t inverse_for_options[NUMBER_OF_OPT] = {
 static const char commands_v_options[NUMBER_OF_CMD][NUMBER_OF_OPT] = {
 	/*     -n  -s  -d  -p  -j  -v  -x  -i  -o --line -c -f */
 	/*INSERT*/    {'x',' ',' ',' ',' ',' ','x',' ',' ','x',' ',' '},
-	/*DELETE*/    {'x',' ',' ',' ',' ',' ','x',' ',' ','x','x',' '},
+	/*DELETE*/    {'x',' ',' ',' ',' ',' ','x',' ',' ','x',' ',' '},
 	/*DELETE_NUM*/{'x','x','x','x','x',' ','x','x','x','x','x','x'},
 	/*REPLACE*/   {'x',' ',' ',' ',' ',' ','x',' ',' ','x',' ',' '},
 	/*APPEND*/    {'x',' ',' ',' ',' ',' ','x',' ',' ','x',' ',' '},
@@ -390,6 +390,15 @@ static int long_ext_option(struct parse *p, const char *word)
 	} else if (eq) {
 		return perr(p, "unknown option \"%s\"", word);
 	}
+	if ((o->flags & XTO_ARG2) && has_arg(p)) {
+		struct sbuf two = SBUF_INIT;
+		int rc;
+
+		sbuf_addf(&two, "%s %s", arg, p->argv[p->optind++]);
+		rc = call_parse(p, mi, o, sbuf_str(&two));
+		sbuf_free(&two);
+		return rc;
+	}
 	return call_parse(p, mi, o, arg);
 }
 
@@ -610,8 +619,7 @@ static int do_option(struct parse *p, int c, const char *arg)
 		if (p->invert)
 			return perr(p, "unexpected ! flag before --table");
 		if (p->env->restore)
-			return perr(p, "The -t option (seen in line %u) cannot"
-				    " be used in %s.\n", p->env->line,
+			return perr(p, "The -t option cannot be used in %s.\n",
 				    "iptables-restore");
 		p->table = arg;
 		return 0;
@@ -1484,6 +1492,7 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	}
 	if (!rc)
 		rc = apply(&p, t);
+	t->changed = true;
 	if (!rc && !(p.command & CMD_CHECK))
 		rc = xt_gen_commit(env->xn, draft, e);
 	if (!rc && !(p.command & CMD_CHECK))

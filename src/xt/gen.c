@@ -629,14 +629,11 @@ static int table_check(struct xt_table *t, struct xt_err *e)
 		if (err)
 			return xt_err_kernel(e, -err, NULL);
 	}
-	/* Cycles among chains no hook reaches are refused too. */
-	for (i = 0; i < t->nchains; i++) {
-		if (t->chains[i]->mark)
-			continue;
-		err = chain_walk(t->chains[i], 0, 0);
-		if (err)
-			return xt_err_kernel(e, -err, NULL);
-	}
+	/*
+	 * Like mark_source_chains(), only what a hook reaches is walked: a
+	 * loop among chains no hook reaches is accepted (as the kernel
+	 * does), and refused once a jump makes it reachable.
+	 */
 	for (i = 0; i < t->nchains; i++) {
 		struct xt_chain *c = t->chains[i];
 
@@ -791,6 +788,20 @@ static void gen_carry(struct xt_gen *g, const struct xt_gen *old, bool final)
 	}
 }
 
+/*
+ * iptables-legacy 1.8.9 on Linux: replacing a table starts its built-in
+ * chains' policy counters from zero, except a value just set with -c.
+ */
+static void policy_counters_reset(struct xt_table *t)
+{
+	unsigned i;
+
+	for (i = 0; i < t->nchains; i++)
+		if (t->chains[i]->hook >= 0 && t->chains[i]->from >= 0)
+			t->chains[i]->from = -1;
+	t->changed = false;
+}
+
 int xt_gen_commit(struct xt_net *xn, struct xt_gen *g, struct xt_err *e)
 {
 	struct xt_gen *old = xn->cur;
@@ -802,6 +813,9 @@ int xt_gen_commit(struct xt_net *xn, struct xt_gen *g, struct xt_err *e)
 	if (gen_build(g, e))
 		return -1;
 	/* Cannot fail after this point. */
+	for (ti = 0; ti < XT_TABLE_MAX; ti++)
+		if (g->t[ti] && g->t[ti]->changed)
+			policy_counters_reset(g->t[ti]);
 	gen_carry(g, old, false);
 	g->published = true;
 	g->prev = NULL;

@@ -340,13 +340,15 @@ static void dump_mac(struct lbuf *b, const struct pkt *pkt,
 	const uint8_t *m = pkt->data;
 	uint32_t i, hlen = 14;
 
-	if (pkt->has_l2 && pkt->l3_off >= hlen && !in->loopback &&
-	    (logflags & XT_LOG_MACDECODE)) {
+	bool l2 = pkt->has_l2 && pkt->l3_off >= hlen && pkt->len >= hlen;
+
+	if (l2 && !in->loopback && (logflags & XT_LOG_MACDECODE)) {
 		add(b, "MACSRC=%02x:%02x:%02x:%02x:%02x:%02x ", m[6], m[7],
 		    m[8], m[9], m[10], m[11]);
 		add(b, "MACDST=%02x:%02x:%02x:%02x:%02x:%02x ", m[0], m[1],
 		    m[2], m[3], m[4], m[5]);
-		if (pkt->l3_off >= 18 && rd16(m + 12) == 0x8100) {
+		if (pkt->l3_off >= 18 && pkt->len >= 18 &&
+		    rd16(m + 12) == 0x8100) {
 			/* A VLAN tag left in the frame (no offload here). */
 			add(b, "VPROTO=%04x VID=%u ", rd16(m + 12),
 			    rd16(m + 14) & 0x0fff);
@@ -357,7 +359,7 @@ static void dump_mac(struct lbuf *b, const struct pkt *pkt,
 		return;
 	}
 	add(b, "MAC=");
-	if (pkt->has_l2 && pkt->l3_off >= hlen) {
+	if (l2) {
 		add(b, "%02x", m[0]);
 		for (i = 1; i < hlen; i++)
 			add(b, ":%02x", m[i]);

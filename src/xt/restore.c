@@ -286,7 +286,7 @@ static int restore_text(struct restore *rs, const char *text)
 			tid = xt_table_lookup(table);
 			if (tid < 0) {
 				rc = param_error(rs->err, line, RPROG ": unable"
-						 " to initialize table '%s'\n",
+						 " to initialize table '%s'",
 						 table);
 				free(buf);
 				break;
@@ -300,6 +300,7 @@ static int restore_text(struct restore *rs, const char *text)
 			}
 			if (!rs->noflush)
 				flush_table(rs, draft->t[tid]);
+			draft->t[tid]->changed = true;
 			in_table = true;
 		} else if (buf[0] == ':' && in_table) {
 			rc = chain_line(rs, draft->t[tid], buf, line);

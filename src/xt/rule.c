@@ -383,10 +383,17 @@ void xt_print_num(uint64_t n, unsigned f, struct sbuf *sb)
 static void addr_anyname(uint32_t a, char *buf, size_t len)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct netent *ne;
 
+	/* xtables_ipaddr_to_anyname(): host name, network name, number. */
 	sin.sin_addr.s_addr = a;
-	if (getnameinfo((struct sockaddr *)&sin, sizeof(sin), buf, len, NULL,
-			0, 0))
+	if (!getnameinfo((struct sockaddr *)&sin, sizeof(sin), buf, len, NULL,
+			 0, NI_NAMEREQD))
+		return;
+	ne = getnetbyaddr(ntohl(a), AF_INET);
+	if (ne && ne->n_name && strlen(ne->n_name) < len)
+		strcpy(buf, ne->n_name);
+	else
 		ip_str(a, buf);
 }
 
@@ -441,9 +448,9 @@ void xt_rule_print(const struct xt_rule *r, struct xt_cnt cnt, unsigned num,
 	if (!(f & XT_FMT_NUMERIC) || (f & XT_FMT_NOTABLE))
 		pname = xt_proto_name(ip->proto);
 	if (pname)
-		sbuf_addf(sb, FMT(f, "%-5s", "%s "), pname);
+		sbuf_addf(sb, FMT(f, "%-4s ", "%s "), pname);
 	else
-		sbuf_addf(sb, FMT(f, "%-5hu", "%hu "), ip->proto);
+		sbuf_addf(sb, FMT(f, "%-4hu ", "%hu "), ip->proto);
 	if (f & XT_FMT_OPTIONS) {
 		if (f & XT_FMT_NOTABLE)
 			sbuf_adds(sb, "opt ");

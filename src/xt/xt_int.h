@@ -101,6 +101,7 @@ struct xt_table {
 	struct xt_chain **chains; /* built-ins in hook order, then user
 				   * chains sorted by name */
 	struct xt_chain *hook_chain[NS_INET_NUMHOOKS];
+	bool changed;            /* draft: a command changed this table */
 };
 
 struct xt_gen {

@@ -155,6 +155,8 @@ static void test_match_stack(void **state)
 	if (stack_addr_type(net, htonl(0xe0000005), NULL) != RTN_MULTICAST ||
 	    stack_dev_create(net, "eth0", NULL, NULL, &eth0) ||
 	    stack_dev_create(net, "eth1", NULL, NULL, &eth1) ||
+	    ctl_exec_line(net, "ip link set eth0 up", NULL, &out, &err) ||
+	    ctl_exec_line(net, "ip link set eth1 up", NULL, &out, &err) ||
 	    ctl_exec_line(net, "ip addr add 10.1.1.1/24 dev eth0", NULL, &out,
 			  &err)) {
 		print_message("stack not available (%s): skipped\n",

@@ -298,6 +298,53 @@ static void test_format_limit(void **state)
 	assert_string_equal(small, "");
 }
 
+
+/*
+ * Hostile input: every truncation of every captured frame, and seeded
+ * random corruption of their IP parts (header length, total length,
+ * protocol, ICMP type, the quoted packet). Under the sanitizer build any
+ * read past the packet is reported; here the line must stay a proper,
+ * bounded string.
+ */
+static void test_format_hostile(void **state)
+{
+	static struct pkt pkt;
+	uint32_t seed = 0x5eed1234u, full;
+	char line[1024];
+	size_t i, n, it;
+
+	for (i = 0; i < ARRAY_SIZE(log_vecs); i++) {
+		load_frame(&pkt, log_vecs[i].hex);
+		full = pkt.len;
+		for (pkt.len = 0; pkt.len <= full; pkt.len++) {
+			n = xt_log_format_buf(line, sizeof(line), 0, &pkt,
+					      &vt0, &vt0, 0x2f);
+			assert_int_equal(strlen(line), n);
+			assert_true(n <= 1016);
+		}
+	}
+	for (it = 0; it < 20000; it++) {
+		uint32_t flips, k;
+
+		seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
+		load_frame(&pkt, log_vecs[seed % ARRAY_SIZE(log_vecs)].hex);
+		flips = 1 + (seed >> 8) % 6;
+		for (k = 0; k < flips; k++) {
+			seed ^= seed << 13, seed ^= seed >> 17,
+				seed ^= seed << 5;
+			pkt.data[14 + seed % (pkt.len - 14)] ^=
+				(uint8_t)(1u << ((seed >> 16) % 8));
+		}
+		seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
+		if (seed & 1)
+			pkt.len = 14 + seed % (pkt.len - 13);
+		n = xt_log_format_buf(line, sizeof(line), 0, &pkt, &vt0,
+				      NULL, (seed >> 1) & 0x2f);
+		assert_int_equal(strlen(line), n);
+		assert_true(n <= 1016);
+	}
+}
+
 struct captured {
 	int n;
 	int level;
@@ -435,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_format_output),
 		cmocka_unit_test(test_format_padding),
 		cmocka_unit_test(test_format_limit),
+		cmocka_unit_test(test_format_hostile),
 		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_stack_log),
 	};

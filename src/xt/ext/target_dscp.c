@@ -35,6 +35,12 @@ static const struct xt_option dscp_opts[] = {
 	{ NULL },
 };
 
+static const struct xt_fcheck dscp_fcheck[] = {
+	{ "set-dscp", O_SET_DSCP, false, 0, F_ANY },
+	{ "set-dscp-class", O_SET_DSCP_CLASS, false, 0, F_ANY },
+	{ NULL },
+};
+
 /* libxtables' dscp_helper.c table, in its order. */
 static const struct {
 	const char *name;
@@ -58,7 +64,7 @@ static int dscp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	size_t i;
 
 	if (id == O_SET_DSCP) {
-		if (tgu_parse_uint(ctx, "DSCP", "set-dscp", arg, 0, DSCP_MAX,
+		if (xt_parse_uint_opt(ctx, "DSCP", "set-dscp", arg, 0, DSCP_MAX,
 				   &v))
 			return -1;
 		info->dscp = (uint8_t)v;
@@ -79,7 +85,7 @@ static int dscp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 static int dscp_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 			    void *data)
 {
-	if (tgu_check_excl(ctx, "DSCP", dscp_opts, seen, F_ANY))
+	if (xt_fcheck(ctx, "DSCP", dscp_fcheck, seen))
 		return -1;
 	if (!(seen & F_ANY))
 		return xt_perr(ctx, "DSCP target: Parameter --set-dscp is "

@@ -10,9 +10,9 @@
  * never changes the packet.
  */
 #include "xt/ext.h"
-#include "xt/ext/tg_util.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "base/compiler.h"
 #include "base/log.h"
@@ -80,7 +80,7 @@ static int log_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 
 	switch (id) {
 	case O_LOG_LEVEL:
-		if (tgu_strtoul(arg, NULL, &v, 0, 7)) {
+		if (!xt_strtoui(arg, NULL, &v, 0, 7)) {
 			info->level = (uint8_t)v;
 			return 0;
 		}
@@ -124,31 +124,6 @@ static int log_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	return xt_perr(ctx, "LOG: unknown option");
 }
 
-/*
- * xtables_save_string(): a bare word when only [A-Za-z0-9_-], else in
- * double quotes with ", \ and ' escaped by a backslash.
- */
-static void save_string(struct sbuf *sb, const char *s)
-{
-	static const char plain[] = "_-0123456789"
-				    "abcdefghijklmnopqrstuvwxyz"
-				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-	size_t n = strspn(s, plain);
-
-	sbuf_addc(sb, ' ');
-	if (n > 0 && s[n] == '\0') {
-		sbuf_adds(sb, s);
-		return;
-	}
-	sbuf_addc(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\' || *s == '\'')
-			sbuf_addc(sb, '\\');
-		sbuf_addc(sb, *s);
-	}
-	sbuf_addc(sb, '"');
-}
-
 static void log_save(const void *data, const struct xt_ip *ip,
 		     struct sbuf *sb)
 {
@@ -156,7 +131,7 @@ static void log_save(const void *data, const struct xt_ip *ip,
 
 	if (info->prefix[0]) {
 		sbuf_adds(sb, " --log-prefix");
-		save_string(sb, info->prefix);
+		xt_save_string(sb, info->prefix);
 	}
 	if (info->level != LOG_DEFAULT_LEVEL)
 		sbuf_addf(sb, " --log-level %d", info->level);

@@ -7,7 +7,6 @@
  * path; target() is data path and touches only pkt->mark.
  */
 #include "xt/ext.h"
-#include "xt/ext/tg_util.h"
 
 #include <netsieve/netsieve.h>
 
@@ -40,6 +39,15 @@ static const struct xt_option mark_opts[] = {
 	{ NULL },
 };
 
+static const struct xt_fcheck mark_fcheck[] = {
+	{ "set-xmark", O_SET_XMARK, false, 0, F_ANY },
+	{ "set-mark", O_SET_MARK, false, 0, F_ANY },
+	{ "and-mark", O_AND_MARK, false, 0, F_ANY },
+	{ "or-mark", O_OR_MARK, false, 0, F_ANY },
+	{ "xor-mark", O_XOR_MARK, false, 0, F_ANY },
+	{ NULL },
+};
+
 static int mark_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 		      bool invert, void *data)
 {
@@ -50,7 +58,7 @@ static int mark_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	switch (id) {
 	case O_SET_XMARK:
 	case O_SET_MARK:
-		if (tgu_parse_markmask(ctx, "MARK", mark_opts[id].name, arg,
+		if (xt_parse_mark_mask(ctx, "MARK", mark_opts[id].name, arg,
 				       &val, &mask))
 			return -1;
 		/* --set-mark v/m clears the mask bits first: xmark v/(m|v). */
@@ -60,7 +68,7 @@ static int mark_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	case O_AND_MARK:
 	case O_OR_MARK:
 	case O_XOR_MARK:
-		if (tgu_parse_uint(ctx, "MARK", mark_opts[id].name, arg, 0,
+		if (xt_parse_uint_opt(ctx, "MARK", mark_opts[id].name, arg, 0,
 				   UINT32_MAX, &v))
 			return -1;
 		if (id == O_AND_MARK) {
@@ -80,7 +88,7 @@ static int mark_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 static int mark_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 			    void *data)
 {
-	if (tgu_check_excl(ctx, "MARK", mark_opts, seen, F_ANY))
+	if (xt_fcheck(ctx, "MARK", mark_fcheck, seen))
 		return -1;
 	if (!(seen & F_ANY))
 		return xt_perr(ctx, "MARK: One of the --set-xmark, "

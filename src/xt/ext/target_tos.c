@@ -37,6 +37,14 @@ static const struct xt_option tos_opts[] = {
 	{ NULL },
 };
 
+static const struct xt_fcheck tos_fcheck[] = {
+	{ "set-tos", O_SET_TOS, false, 0, F_ANY },
+	{ "and-tos", O_AND_TOS, false, 0, F_ANY },
+	{ "or-tos", O_OR_TOS, false, 0, F_ANY },
+	{ "xor-tos", O_XOR_TOS, false, 0, F_ANY },
+	{ NULL },
+};
+
 /* libxtables' tos_symbol_names (RFC 1349 values). */
 static const struct {
 	uint8_t value;
@@ -60,10 +68,9 @@ static int tos_parse_value(struct xt_parse_ctx *ctx, const char *arg,
 	char *end;
 	size_t i;
 
-	if (tgu_strtoul(arg, &end, NULL, 0, 0xff)) {
-		tgu_strtoul(arg, &end, &v, 0, 0xff);
+	if (!xt_strtoui(arg, &end, &v, 0, 0xff)) {
 		if (*end == '/') {
-			if (!tgu_strtoul(end + 1, &end, &m, 0, 0xff))
+			if (xt_strtoui(end + 1, &end, &m, 0, 0xff))
 				goto bad;
 		}
 		if (*end != '\0')
@@ -92,7 +99,7 @@ static int tos_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 
 	if (id == O_SET_TOS)
 		return tos_parse_value(ctx, arg, info);
-	if (tgu_parse_uint(ctx, "TOS", tos_opts[id].name, arg, 0, 0xff, &v))
+	if (xt_parse_uint_opt(ctx, "TOS", tos_opts[id].name, arg, 0, 0xff, &v))
 		return -1;
 	switch (id) {
 	case O_AND_TOS:
@@ -113,7 +120,7 @@ static int tos_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 static int tos_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 			   void *data)
 {
-	if (tgu_check_excl(ctx, "TOS", tos_opts, seen, F_ANY))
+	if (xt_fcheck(ctx, "TOS", tos_fcheck, seen))
 		return -1;
 	if (!(seen & F_ANY))
 		return xt_perr(ctx, "TOS: An action is required");

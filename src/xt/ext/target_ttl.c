@@ -40,6 +40,13 @@ static const struct xt_option ttl_opts[] = {
 	{ NULL },
 };
 
+static const struct xt_fcheck ttl_fcheck[] = {
+	{ "ttl-set", O_TTL_SET, false, 0, F_ANY },
+	{ "ttl-dec", O_TTL_DEC, false, 0, F_ANY },
+	{ "ttl-inc", O_TTL_INC, false, 0, F_ANY },
+	{ NULL },
+};
+
 static int ttl_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 		     bool invert, void *data)
 {
@@ -48,17 +55,17 @@ static int ttl_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 
 	switch (id) {
 	case O_TTL_SET:
-		if (tgu_parse_uint(ctx, "TTL", "ttl-set", arg, 0, 255, &v))
+		if (xt_parse_uint_opt(ctx, "TTL", "ttl-set", arg, 0, 255, &v))
 			return -1;
 		info->mode = TTL_SET;
 		break;
 	case O_TTL_DEC:
-		if (tgu_parse_uint(ctx, "TTL", "ttl-dec", arg, 1, 255, &v))
+		if (xt_parse_uint_opt(ctx, "TTL", "ttl-dec", arg, 1, 255, &v))
 			return -1;
 		info->mode = TTL_DEC;
 		break;
 	case O_TTL_INC:
-		if (tgu_parse_uint(ctx, "TTL", "ttl-inc", arg, 1, 255, &v))
+		if (xt_parse_uint_opt(ctx, "TTL", "ttl-inc", arg, 1, 255, &v))
 			return -1;
 		info->mode = TTL_INC;
 		break;
@@ -74,7 +81,7 @@ static int ttl_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 {
 	/* libipt_TTL's exclusion: ttl-set excludes the others; dec and inc
 	 * exclude each other (table order decides the message). */
-	if (tgu_check_excl(ctx, "TTL", ttl_opts, seen, F_ANY))
+	if (xt_fcheck(ctx, "TTL", ttl_fcheck, seen))
 		return -1;
 	if (!(seen & F_ANY))
 		return xt_perr(ctx, "TTL: You must specify an action");
