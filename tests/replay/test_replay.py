@@ -117,7 +117,7 @@ class Case:
         with open(self.path(name)) as f:
             return f.read()
 
-    def std_run(self, in0=None, in1=None, extra=()):
+    def std_run(self, in0=None, in1=None, extra=(), trace='trace.txt'):
         """Replay with the router setup; returns (out0, out1, trace)."""
         args = ['--setup', self.router()]
         if in0 is not None:
@@ -125,10 +125,11 @@ class Case:
         if in1 is not None:
             args += ['--in', 'eth1=' + self.pcap('in1.pcap', in1)]
         args += ['--out', 'eth0=out0.pcap', '--out', 'eth1=out1.pcap',
-                 '--trace', 'trace.txt', '--save-counters', 'counters.txt']
+                 '--trace', trace, '--save-counters', 'counters.txt']
         args += list(extra)
         self.replay(args)
-        return self.out('out0.pcap'), self.out('out1.pcap'), self.trace()
+        return (self.out('out0.pcap'), self.out('out1.pcap'),
+                self.trace(trace))
 
 
 def pkt_block(trace, n):
@@ -246,8 +247,8 @@ def t_bad_csum(c):
 
 def t_raw_ip(c):
     setup = c.router()
-    c.pcap('raw.pcap', [(T0 + 1, a_to_b(seq=1))], P.LINKTYPE_RAW)
-    c.pcap('v4.pcap', [(T0 + 2, a_to_b(seq=2))], P.LINKTYPE_IPV4,
+    c.pcap('raw.pcap', [(T0 + 1000, a_to_b(seq=1))], P.LINKTYPE_RAW)
+    c.pcap('v4.pcap', [(T0 + 2000, a_to_b(seq=2))], P.LINKTYPE_IPV4,
            nano=False)
     c.replay(['--setup', setup, '--in', 'eth0=raw.pcap', '--in',
               'eth0=v4.pcap', '--out', 'eth1=out1.pcap', '--trace',
@@ -255,7 +256,7 @@ def t_raw_ip(c):
     out1 = c.out('out1.pcap')
     check([d['icmp_seq'] for _, d in out1] == [1, 2],
           'both raw-IP packets forwarded: %s' % out1)
-    check(out1[1][0] == T0 + 2, 'microsecond pcap time kept')
+    check(out1[1][0] == T0 + 2000, 'microsecond pcap time kept')
     for _, d in out1:
         check(d['src_mac'] == R1_MAC and d['dst_mac'] == B_MAC
               and d['ttl'] == 63, 'Ethernet frame built: %s' % d)
@@ -285,7 +286,7 @@ def t_interleave(c):
 def t_json(c):
     udp = from_a(P.ipv4(A, B, 17, P.udp(A, B, 1000, 53)))
     c.std_run([(T0, udp), (T0 + 1, from_a(a_to_b()))],
-              extra=['--trace-format', 'json', '--trace', 'trace.json'])
+              extra=['--trace-format', 'json'], trace='trace.json')
     lines = c.trace('trace.json').splitlines()
     check(len(lines) == 2, 'one JSON object per input packet: %s' % lines)
     o1, o2 = [json.loads(l) for l in lines]
@@ -305,8 +306,10 @@ def t_json(c):
 def t_trace_stdout(c):
     setup = c.router()
     inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
-    p = c.replay(['--setup', setup, '--in', 'eth0=' + inp, '--trace', '-',
-                  '--trace-format', 'json'])
+    p = c.replay(['--setup', setup, '--in', 'eth0=' + inp, '--out',
+                  'eth1=out1.pcap', '--trace', '-', '--trace-format', 'json'])
+    check('net.ipv4.ip_forward = 1' in p.stderr,
+          'setup output on stderr: %r' % p.stderr)
     objs = [json.loads(l) for l in p.stdout.splitlines()]
     check(len(objs) == 1 and objs[0]['fates'][-1]['out'] == 'eth1',
           'stdout is only the trace: %r' % p.stdout)
