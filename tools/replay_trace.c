@@ -485,6 +485,9 @@ static void rt_event(void *priv, const struct pkt *pkt,
 	default:
 		break;
 	}
+	/* Only a drop right after a rule or policy step is that step's. */
+	if (ev->kind != TRACE_RULE && ev->kind != TRACE_POLICY)
+		s->last_rule[0] = '\0';
 	s->nsteps++;
 }
 

@@ -202,7 +202,9 @@ static bool ip_equal(const struct xt_ip *a, const struct xt_ip *b)
 	return a->src == b->src && a->smsk == b->smsk && a->dst == b->dst &&
 	       a->dmsk == b->dmsk && !strcmp(a->iniface, b->iniface) &&
 	       !strcmp(a->outiface, b->outiface) &&
-	       a->in_wild == b->in_wild && a->out_wild == b->out_wild &&
+	       /* libiptc compares names under their masks: "+" is "". */
+	       (!a->iniface[0] || a->in_wild == b->in_wild) &&
+	       (!a->outiface[0] || a->out_wild == b->out_wild) &&
 	       a->proto == b->proto && a->flags == b->flags &&
 	       a->invflags == b->invflags;
 }
