@@ -355,6 +355,34 @@ def t_log_lines(c):
     check(len(c.out('out0.pcap')) == 1, 'LOG lets it pass')
 
 
+def t_arp(c):
+    # No static neighbour for B: the packet waits for ARP, an ARP request
+    # goes out of eth1, B's answer (a later input) releases the packet.
+    c.write('setup.ns', SETUP.replace('ip neigh add 10.0.2.2', '# '))
+    c.write('rules.v4', RULES)
+    reply = P.eth(R1_MAC, B_MAC, 0x0806, P.struct.pack(
+        '!HHBBH6s4s6s4s', 1, 0x0800, 6, 4, 2, P.mac(B_MAC), P.ip(B),
+        P.mac(R1_MAC), P.ip(R1)))
+    c.pcap('in0.pcap', [(T0 + 1000, from_a(a_to_b()))])
+    c.pcap('in1.pcap', [(T0 + 2000, reply)])
+    c.replay(['--setup', 'setup.ns', '--in', 'eth0=in0.pcap', '--in',
+              'eth1=in1.pcap', '--out', 'eth1=out1.pcap', '--trace',
+              'trace.txt'])
+    out1 = c.out('out1.pcap')
+    check(len(out1) == 2, 'ARP request, then the packet: %s' % out1)
+    check(out1[0][1].get('arp_op') == 1 and out1[0][1]['arp_tpa'] == B
+          and out1[0][1]['dst_mac'] == 'ff:ff:ff:ff:ff:ff', 'who-has B')
+    check(out1[1][1]['dst_mac'] == B_MAC and out1[1][1]['icmp_type'] == 8,
+          'the queued packet, to the learnt MAC')
+    check(all(ts == T0 + 1000 for ts, _ in out1), 'stamped with the cause')
+    b = pkt_block(c.trace(), 1)
+    has_line(b, '-> queued (waiting for the neighbour)')
+    has_line(b, '-> sent out eth1')
+    has_line(b, 'generated ARP who-has 10.0.2.2 tell 10.0.2.1')
+    check(pkt_block(c.trace(), 2).startswith(
+        'pkt 2 eth1 ARP 10.0.2.2 is-at 02:00:00:00:02:02'), c.trace())
+
+
 def t_trace_stdout(c):
     setup = c.router()
     inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
