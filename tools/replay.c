@@ -366,8 +366,15 @@ static int create_dev(struct replay *r, const char *ifname)
 	struct netdev *dev;
 	int err;
 
-	if (net_dev_by_name(r->net, ifname))
-		return 0;
+	dev = net_dev_by_name(r->net, ifname);
+	if (dev && dev->io == io)
+		return 0;       /* named by an earlier --in/--out */
+	if (dev) {
+		fprintf(stderr,
+			ME ": cannot use interface %s: the stack has it already\n",
+			ifname);
+		return 1;
+	}
 	if (!io) {
 		fprintf(stderr, ME ": the pcap I/O backend is not built in\n");
 		return 1;

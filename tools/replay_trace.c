@@ -43,6 +43,7 @@ struct rt_sub {
 	bool done;                  /* had a final fate (not QUEUED) */
 	char summary[RT_SUMMARY];
 	char kind[48];              /* "echo reply", "ICMP time-exceeded" */
+	bool is_ip;                 /* generated IP packet (else ARP ...) */
 	char last_rule[RT_STEP_NAME];
 	struct rt_step *steps;
 	size_t nsteps, capsteps;
@@ -405,14 +406,19 @@ static struct rt_sub *event_sub(struct rt_trace *t, struct rt_rec *r,
 	/* Describe it from its IP header, wherever the stack has data now. */
 	ip = pkt->data + pkt->l3_off;
 	len = pkt->len > pkt->l3_off ? pkt->len - pkt->l3_off : 0;
-	if (len && ip[0] >> 4 == 4) {
+	if (len && ip[0] >> 4 == 4 &&
+	    (!pkt->has_l2 || pkt->ethertype == 0x0800 || !pkt->ethertype)) {
+		s->is_ip = true;
 		rt_summary(ip, len, RT_LINK_IP, s->summary, sizeof(s->summary));
 		reply_kind(ip, len, s->kind, sizeof(s->kind));
 	} else {
 		rt_summary(pkt->data, pkt->len,
 			   pkt->has_l2 ? RT_LINK_ETH : RT_LINK_IP, s->summary,
 			   sizeof(s->summary));
-		snprintf(s->kind, sizeof(s->kind), "reply");
+		snprintf(s->kind, sizeof(s->kind), "%s",
+			 !strncmp(s->summary, "ARP who-has", 11) ? "ARP request" :
+			 !strncmp(s->summary, "ARP", 3) ? "ARP reply" :
+							  "generated");
 	}
 	return s;
 }
@@ -485,6 +491,9 @@ static void rt_event(void *priv, const struct pkt *pkt,
 	default:
 		break;
 	}
+	/* Only a drop right after a rule or policy step is that step's. */
+	if (ev->kind != TRACE_RULE && ev->kind != TRACE_POLICY)
+		s->last_rule[0] = '\0';
 	s->nsteps++;
 }
 
@@ -600,7 +609,8 @@ static void write_rec_text(const struct rt_rec *r, FILE *f)
 	if (r->nsubs)
 		write_steps_text(r, &r->subs[0], "  ", f);
 	for (i = 1; i < r->nsubs; i++) {
-		fprintf(f, "  reply %s\n", r->subs[i].summary);
+		fprintf(f, "  %s %s\n", r->subs[i].is_ip ? "reply" : "generated",
+			r->subs[i].summary);
 		write_steps_text(r, &r->subs[i], "    ", f);
 	}
 }
