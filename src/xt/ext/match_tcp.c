@@ -34,7 +34,12 @@ struct tcp_info {
 	uint8_t flg_mask;
 	uint8_t flg_cmp;
 	uint8_t invflags;
-	uint8_t seen; /* parse only: 1 << O_* ("Only one ... allowed") */
+	/*
+	 * Options seen so far, for "Only one ... allowed": parse-time
+	 * scratch, cleared by final_check so that equal rules have equal
+	 * bytes (-D and -C compare them, as the kernel does).
+	 */
+	uint8_t seen;
 };
 
 static const struct xt_option tcp_opts[] = {
@@ -171,8 +176,8 @@ static int tcp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 			/* "MASK COMP", joined by the rule parser (XTO_ARG2). */
 			sp = arg ? strchr(arg, ' ') : NULL;
 			if (!sp)
-				return xt_perr(ctx,
-					       "--tcp-flags requires two args.");
+				return xt_perr(ctx, "--tcp-flags requires two "
+						    "args.");
 			if (parse_flag_list(ctx, arg, (size_t)(sp - arg),
 					    &info->flg_mask) ||
 			    parse_flag_list(ctx, sp + 1, strlen(sp + 1),
@@ -214,6 +219,15 @@ static void add_tcp_flags(struct sbuf *sb, uint8_t flags)
 	}
 	if (!have)
 		sbuf_adds(sb, "NONE");
+}
+
+static int tcp_final_check(struct xt_parse_ctx *ctx, unsigned seen,
+			   void *data)
+{
+	struct tcp_info *info = data;
+
+	info->seen = 0;
+	return 0;
 }
 
 static void tcp_save(const void *data, const struct xt_ip *ip,
@@ -360,6 +374,7 @@ static const struct xt_ext_ops tcp_match_ops = {
 	.opts = tcp_opts,
 	.init = tcp_init,
 	.parse = tcp_parse,
+	.final_check = tcp_final_check,
 	.save = tcp_save,
 	.print = tcp_print,
 	.proto = 6, /* IPPROTO_TCP */
