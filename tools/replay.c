@@ -588,7 +588,8 @@ int tool_replay_main(int argc, char **argv)
 	for (i = 0; i < r.nins; i++)
 		if (read_input(&r, i))
 			goto out;
-	qsort(r.pkts, r.npkts, sizeof(*r.pkts), pkt_cmp);
+	if (r.npkts)
+		qsort(r.pkts, r.npkts, sizeof(*r.pkts), pkt_cmp);
 
 	/* Open every output first: a bad path fails before any work. */
 	if (r.trace_path) {
