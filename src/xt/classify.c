@@ -11,9 +11,6 @@
 
 #include <string.h>
 
-/* The TRACE log line needs the LOG target's formatter if it is linked. */
-#pragma weak xt_log_format
-
 static bool iface_match(const struct netdev *dev, const char *name,
 			bool wild)
 {
@@ -95,20 +92,17 @@ static void trace(struct net *net, struct pkt *pkt, enum trace_kind kind,
 	if (net_tracing(net, pkt))
 		net->trace.event(net->trace.priv, pkt, &ev);
 	if (pkt->trace && net->log.write) {
-		char buf[1536];
-		struct sbuf sb = { buf, 0, sizeof(buf), 0 };
+		char buf[1100];
 		int n;
 
-		/* A preallocated sbuf: xt_log_format stays in buf. */
+		/* nf_log_trace(): "TRACE: table:chain:type:num " + the packet. */
 		n = snprintf(buf, sizeof(buf), "TRACE: %s:%s:%s:%u ", t->name,
 			     c->name, comments[kind], rulenum);
 		if (n < 0 || (size_t)n >= sizeof(buf))
 			return;
-		sb.len = (size_t)n;
-		if (xt_log_format)
-			xt_log_format(&sb, pkt, in, out, 0x0f);
-		if (sb.s == buf)
-			net->log.write(net->log.priv, NS_LOG_WARNING, buf);
+		xt_log_format_buf(buf + n, sizeof(buf) - (size_t)n, (size_t)n,
+				  pkt, in, out, XT_LOG_DEFAULT_MASK);
+		net->log.write(net->log.priv, NS_LOG_WARNING, buf);
 	}
 }
 

@@ -41,7 +41,7 @@ struct tg_res {
 };
 
 /* Split s like sh does for simple words, '...' and "..." (\" inside). */
-static int tg_split(const char *s, char w[][256], int max)
+static inline int tg_split(const char *s, char w[][256], int max)
 {
 	int n = 0;
 
@@ -84,7 +84,7 @@ static int tg_split(const char *s, char w[][256], int max)
 	return n;
 }
 
-static int tg_hook_of(const char *chain)
+static inline int tg_hook_of(const char *chain)
 {
 	static const char *const names[] = {
 		"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
@@ -97,7 +97,7 @@ static int tg_hook_of(const char *chain)
 	return -1;
 }
 
-static const struct xt_option *tg_opt(const struct xt_ext_ops *ops,
+static inline const struct xt_option *tg_opt(const struct xt_ext_ops *ops,
 				      const char *name)
 {
 	const struct xt_option *o;
@@ -108,13 +108,16 @@ static const struct xt_option *tg_opt(const struct xt_ext_ops *ops,
 	return NULL;
 }
 
-static void tg_copy(char *dst, size_t n, const char *src)
+static inline void tg_copy(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src);
+	size_t l = strnlen(src, n - 1);
+
+	memcpy(dst, src, l);
+	dst[l] = '\0';
 }
 
 /* Run rule in table/chain; fills res. Returns res->rc. */
-static int tg_run(const char *table, const char *chain, const char *rule,
+static inline int tg_run(const char *table, const char *chain, const char *rule,
 		  struct tg_res *res)
 {
 	static char w[TG_MAXW][256];
@@ -275,7 +278,7 @@ out:
 }
 
 /* Expect success with this save form and these print forms (NULL: skip). */
-static void tg_ok(const char *table, const char *chain, const char *rule,
+static inline void tg_ok(const char *table, const char *chain, const char *rule,
 		  const char *save, const char *print, const char *nprint)
 {
 	struct tg_res r;
@@ -293,7 +296,7 @@ static void tg_ok(const char *table, const char *chain, const char *rule,
 }
 
 /* Expect failure with exit code rc and, if err is set, that message. */
-static void tg_fail(const char *table, const char *chain, const char *rule,
+static inline void tg_fail(const char *table, const char *chain, const char *rule,
 		    int rc, const char *err)
 {
 	struct tg_res r;
@@ -310,7 +313,7 @@ static void tg_fail(const char *table, const char *chain, const char *rule,
  * to the source tree (this file's directory, three levels up), else the
  * machine-wide copy.
  */
-static FILE *tg_conf_open(const char *file)
+static inline FILE *tg_conf_open(const char *file)
 {
 	char path[1024], dir[512];
 	const char *env = getenv("NS_CONFORMANCE_DIR");
@@ -344,7 +347,7 @@ static FILE *tg_conf_open(const char *file)
  * in each chain of the current ":" line, in the current table. Returns
  * the number of rule runs checked; 0 when the file is missing.
  */
-static int tg_conformance(const char *file)
+static inline int tg_conformance(const char *file)
 {
 	char line[1024], table[32] = "filter";
 	char chains[8][32];
@@ -409,7 +412,7 @@ static int tg_conformance(const char *file)
 }
 
 /* Build an IPv4 packet (no L2) in pkt from header fields and payload. */
-static void tg_ip_pkt(struct pkt *pkt, uint8_t tos, uint8_t ttl,
+static inline void tg_ip_pkt(struct pkt *pkt, uint8_t tos, uint8_t ttl,
 		      uint8_t proto, const void *payload, size_t plen)
 {
 	uint8_t *h;
@@ -443,7 +446,7 @@ static void tg_ip_pkt(struct pkt *pkt, uint8_t tos, uint8_t ttl,
 }
 
 /* The IPv4 header checksum of pkt verifies (recomputed from scratch). */
-static bool tg_ip_csum_ok(const struct pkt *pkt)
+static inline bool tg_ip_csum_ok(const struct pkt *pkt)
 {
 	const uint8_t *h = pkt->data + pkt->l3_off;
 
