@@ -131,7 +131,8 @@ int addr_add(struct net *net, struct netdev *dev, uint32_t addr, int plen,
 	     uint32_t bcast, int scope)
 {
 	struct ifaddr *ifa;
-	int i;
+	bool secondary;
+	int i, pos;
 
 	if (plen < 0 || plen > 32)
 		return -EINVAL;
@@ -141,14 +142,30 @@ int addr_add(struct net *net, struct netdev *dev, uint32_t addr, int plen,
 			return -EEXIST;
 	if (dev->naddrs >= NS_MAX_ADDRS)
 		return -ENOSPC;
-	ifa = &dev->addrs[dev->naddrs];
+	/*
+	 * inet_insert_ifa(): a secondary (same subnet as one we have) goes
+	 * last, a primary after the last primary.
+	 */
+	secondary = false;
+	for (i = 0; i < dev->naddrs; i++)
+		if (dev->addrs[i].plen == plen &&
+		    ifa_match(&dev->addrs[i], addr))
+			secondary = true;
+	pos = dev->naddrs;
+	if (!secondary)
+		for (pos = 0; pos < dev->naddrs; pos++)
+			if (addr_is_secondary(dev, pos))
+				break;
+	memmove(&dev->addrs[pos + 1], &dev->addrs[pos],
+		(size_t)(dev->naddrs - pos) * sizeof(dev->addrs[0]));
+	ifa = &dev->addrs[pos];
 	memset(ifa, 0, sizeof(*ifa));
 	ifa->addr = addr;
 	ifa->plen = (uint8_t)plen;
 	ifa->bcast = bcast;
 	ifa->scope = (uint8_t)scope;
 	dev->naddrs++;
-	if (!addr_is_secondary(dev, dev->naddrs - 1))
+	if (!secondary)
 		route_add_ifaddr(net, dev, ifa);
 	return 0;
 }

@@ -212,6 +212,9 @@ const char *xt_port_to_service(uint16_t port, const char *proto);
  * " NAME:[!]a" / " NAMEs:[!]a:b" (NAME "spt"/"dpt"; service names for proto
  * unless numeric).
  */
+/* A port as -L shows it: its service name for proto, or the number. */
+void xt_print_port(struct sbuf *sb, uint16_t port, bool numeric,
+		   const char *proto);
 void xt_save_port_range(struct sbuf *sb, const char *opt, const uint16_t p[2],
 			bool inv);
 void xt_print_port_range(struct sbuf *sb, const char *name,

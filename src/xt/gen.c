@@ -112,6 +112,10 @@ int xt_err_report(const struct xt_err *e, const char *prog,
 		sbuf_addf(err, "%s " XT_VERSION " (legacy): %s\n", prog,
 			  sbuf_str(&e->msg));
 		return 1;
+	case XT_E_TRYHELP:
+		sbuf_addf(err, "Try `%s -h' or '%s --help' for more "
+			  "information.\n", prog, prog);
+		return 2;
 	}
 	return 1;
 }
@@ -549,7 +553,8 @@ void xt_refs_compute(struct xt_table *t)
 }
 
 /* DFS over jumps/gotos: refuse cycles (ELOOP), collect hook masks. */
-static int chain_walk(struct xt_chain *c, unsigned mask, unsigned depth)
+static int chain_walk(struct xt_chain *c, unsigned mask, unsigned depth,
+		      unsigned jumps)
 {
 	unsigned j;
 	int err;
@@ -558,16 +563,24 @@ static int chain_walk(struct xt_chain *c, unsigned mask, unsigned depth)
 		return -ELOOP;
 	if (depth > XT_MAX_CHAINS)
 		return -ELOOP;
-	if (c->mark == 2 && (c->hook_mask | mask) == c->hook_mask)
+	/* The interpreter's jump stack is fixed (no allocation on the data
+	 * path): refuse rulesets that nest deeper than it. */
+	if (jumps > XT_MAX_JUMPS)
+		return -ENOMEM;
+	if (c->mark == 2 && (c->hook_mask | mask) == c->hook_mask &&
+	    jumps <= c->jdepth)
 		return 0;
 	c->hook_mask |= mask;
+	if (jumps > c->jdepth)
+		c->jdepth = jumps;
 	c->mark = 1;
 	for (j = 0; j < c->nrules; j++) {
 		struct xt_rule *r = c->rules[j];
 
 		if (!r->jchain)
 			continue;
-		err = chain_walk(r->jchain, mask, depth + 1);
+		err = chain_walk(r->jchain, mask, depth + 1,
+				 jumps + (r->vk == XT_VK_JUMP));
 		if (err)
 			return err;
 	}
@@ -614,6 +627,7 @@ static int table_check(struct xt_table *t, struct xt_err *e)
 
 		c->mark = 0;
 		c->hook_mask = 0;
+		c->jdepth = 0;
 		for (j = 0; j < c->nrules; j++) {
 			struct xt_rule *r = c->rules[j];
 
@@ -627,7 +641,7 @@ static int table_check(struct xt_table *t, struct xt_err *e)
 	for (h = 0; h < NS_INET_NUMHOOKS; h++) {
 		if (!t->hook_chain[h])
 			continue;
-		err = chain_walk(t->hook_chain[h], 1u << h, 0);
+		err = chain_walk(t->hook_chain[h], 1u << h, 0, 0);
 		if (err)
 			return xt_err_kernel(e, -err, NULL);
 	}

@@ -33,7 +33,7 @@
 #define XT_CHAIN_MAXLEN 29   /* a chain name must be under 29 chars */
 #define XT_FUNCTION_MAXNAMELEN 30
 #define XT_MAX_CHAINS 4096
-#define XT_MAX_JUMPS 64      /* jump stack depth (the kernel's is larger) */
+#define XT_MAX_JUMPS 512     /* jump stack depth, checked at commit */
 
 #define XT_VERSION "v1.8.9"
 #define XT_PROG "iptables"
@@ -91,6 +91,7 @@ struct xt_chain {
 	unsigned refs;           /* jumps/gotos to this chain */
 	unsigned hook_mask;      /* hooks that reach it */
 	int mark;                /* build-time DFS state */
+	unsigned jdepth;         /* deepest jump nesting that reaches it */
 };
 
 struct xt_table {
@@ -136,6 +137,7 @@ enum xt_err_kind {
 	XT_E_BADARG,   /* "Bad argument `X'" + Try line, exit 2 */
 	XT_E_TABLE,    /* can't initialize table, exit 3 */
 	XT_E_OTHER,    /* "iptables v1.8.9 (legacy): MSG" exit 1 */
+	XT_E_TRYHELP,  /* only the "Try `iptables -h'..." line, exit 2 */
 };
 
 struct xt_err {

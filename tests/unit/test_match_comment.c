@@ -99,7 +99,7 @@ static void test_match(void **state)
 
 static void test_conformance(void **state)
 {
-	/* iptables' own libxt_comment.t: every line this harness can model. */
+	/* The lines of iptables' libxt_comment.t this harness can model. */
 	assert_true(hm_t_file("libxt_comment.t") >= 5);
 }
 

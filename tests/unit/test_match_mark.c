@@ -78,7 +78,7 @@ static void test_match(void **state)
 
 static void test_conformance(void **state)
 {
-	/* iptables' own libxt_mark.t: every line this harness can model. */
+	/* The lines of iptables' libxt_mark.t this harness can model. */
 	assert_true(hm_t_file("libxt_mark.t") >= 7);
 }
 

@@ -53,7 +53,8 @@ static void test_parse_save_print(void **state)
 	   "daytime:14,netstat");
 	/* libxt_multiport.t lines. */
 	OK(132, "--sports 53,1024:65535", " --sports 53,1024:65535",
-	   " multiport sports 53,1024:65535", " multiport sports 53,1024:65535");
+	   " multiport sports 53,1024:65535",
+	   " multiport sports 53,1024:65535");
 	OK(6, "--ports 1,2,3,4,6,7,8,9,10,11,12,13,14,15",
 	   " --ports 1,2,3,4,6,7,8,9,10,11,12,13,14,15",
 	   " multiport ports 1,2,3,4,6,7,8,9,10,11,12,13,14,15",
@@ -66,8 +67,10 @@ static void test_errors(void **state)
 	FAIL(6, "! --dports 80:http", "invalid portrange specified");
 	FAIL(6, "--ports 5:5", "invalid portrange specified");
 	FAIL(6, "--ports 6:5", "invalid portrange specified");
-	FAIL(6, "--sports 1024:65536", "invalid port/service `65536' specified");
-	FAIL(17, "--ports 1024:65536", "invalid port/service `65536' specified");
+	FAIL(6, "--sports 1024:65536",
+	     "invalid port/service `65536' specified");
+	FAIL(17, "--ports 1024:65536",
+	     "invalid port/service `65536' specified");
 	FAIL(6, "--ports foo", "invalid port/service `foo' specified");
 	FAIL(6, "--ports ''", "invalid port/service `' specified");
 	FAIL(6, "--ports 1,,2", "invalid port/service `' specified");
@@ -178,7 +181,7 @@ static void test_frag_truncated(void **state)
 
 static void test_conformance(void **state)
 {
-	/* iptables' own libxt_multiport.t: every line this harness can model. */
+	/* The lines of iptables' libxt_multiport.t this harness can model. */
 	assert_true(hm_t_file("libxt_multiport.t") >= 19);
 }
 

@@ -65,7 +65,8 @@ static void test_flags_option(void **state)
 	OK("--tcp-flags SYN,,ACK SYN", " --tcp-flags SYN,ACK SYN",
 	   " tcp flags:0x12/0x02", " tcp flags:SYN,ACK/SYN");
 	OK("--tcp-flags , SYN", "", " tcp", " tcp");
-	OK("--tcp-flags ALL,SYN FIN", " --tcp-flags FIN,SYN,RST,PSH,ACK,URG FIN",
+	OK("--tcp-flags ALL,SYN FIN",
+	   " --tcp-flags FIN,SYN,RST,PSH,ACK,URG FIN",
 	   " tcp flags:0x3F/0x01", " tcp flags:FIN,SYN,RST,PSH,ACK,URG/FIN");
 	OK("--tcp-option 5", " --tcp-option 5", " tcp option=5",
 	   " tcp option=5");
@@ -242,7 +243,7 @@ static void test_match_frag_truncated(void **state)
 
 static void test_conformance(void **state)
 {
-	/* iptables' own libxt_tcp.t: every line this harness can model. */
+	/* The lines of iptables' libxt_tcp.t this harness can model. */
 	assert_true(hm_t_file("libxt_tcp.t") >= 39);
 }
 

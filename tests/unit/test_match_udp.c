@@ -125,7 +125,7 @@ static void test_frag_truncated(void **state)
 
 static void test_conformance(void **state)
 {
-	/* iptables' own libxt_udp.t: every line this harness can model. */
+	/* The lines of iptables' libxt_udp.t this harness can model. */
 	assert_true(hm_t_file("libxt_udp.t") >= 33);
 }
 

@@ -799,6 +799,79 @@ static void test_local_output_loopback(void **state)
 	assert_int_equal(net->pool.nfree, net->pool.size);
 }
 
+struct fate_rec {
+	enum pkt_fate fate;
+	enum drop_reason reason;
+	char ifname[NS_IFNAMSIZ];
+	uint32_t id;
+	bool local_out;
+};
+
+static struct fate_rec fates[32];
+static int nfates;
+
+static void fate_sink(void *priv, const struct pkt *pkt,
+		      const struct trace_event *ev)
+{
+	(void)priv;
+	if (ev->kind != TRACE_FATE || nfates >= 32)
+		return;
+	fates[nfates].fate = ev->fate;
+	fates[nfates].reason = ev->reason;
+	snprintf(fates[nfates].ifname, NS_IFNAMSIZ, "%s",
+		 ev->ifname ? ev->ifname : "");
+	fates[nfates].id = pkt->id;
+	fates[nfates].local_out = pkt->local_out;
+	nfates++;
+}
+
+static void test_trace_fates(void **state)
+{
+	struct net *net = *state;
+	struct frame f;
+	uint8_t l4[64];
+	uint32_t n = icmp_build(l4, NS_ICMP_ECHO, 0, 1, 4);
+
+	net->trace.event = fate_sink;
+	net->trace.all = true;
+	nfates = 0;
+	/* Echo: the reply is sent, the request answered; same id. */
+	eth_put(&f, mac_of(net, "eth0"), PEER_MAC, NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 1, 64, 0, l4, n);
+	inject(net, "eth0", &f);
+	assert_int_equal(nfates, 2);
+	assert_int_equal(fates[0].fate, FATE_SENT);
+	assert_string_equal(fates[0].ifname, "eth0");
+	assert_true(fates[0].local_out);
+	assert_int_equal(fates[1].fate, FATE_ANSWERED);
+	assert_int_equal(fates[0].id, fates[1].id);
+	/* Forwarded to an unresolved neighbour: queued, then sent. */
+	nfates = 0;
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.0.1.7"), 53, 64, 10);
+	assert_int_equal(nfates, 2); /* queued, then the ARP request */
+	assert_int_equal(fates[0].fate, FATE_QUEUED);
+	assert_int_equal(fates[1].fate, FATE_SENT);
+	assert_string_equal(fates[1].ifname, "eth1");
+	assert_int_equal(fates[0].id, fates[1].id);
+	arp_put(&f, mac_of(net, "eth1"), PEER2_MAC, NS_ARPOP_REPLY,
+		A("10.0.1.7"), mac_of(net, "eth1"), A("10.0.1.1"));
+	inject(net, "eth1", &f);
+	assert_int_equal(nfates, 4);
+	assert_int_equal(fates[2].fate, FATE_SENT);
+	assert_string_equal(fates[2].ifname, "eth1");
+	assert_int_equal(fates[2].id, fates[0].id);
+	assert_int_equal(fates[3].fate, FATE_LOCAL); /* the ARP reply */
+	/* A drop says why. */
+	nfates = 0;
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.0.0.1"), 9, 64, 1);
+	assert_int_equal(nfates, 2);
+	assert_int_equal(fates[0].fate, FATE_SENT);
+	assert_int_equal(fates[1].fate, FATE_DROPPED);
+	assert_int_equal(fates[1].reason, DROP_NO_SOCKET);
+	net->trace.event = NULL;
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -821,6 +894,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_raw_ip_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_tool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_output_loopback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trace_fates, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -255,7 +255,8 @@ static inline int hm_t_line(const char *file, char *rule, const char *save,
 	snprintf(copy, sizeof(copy), "%s", rule);
 	n = hm_split(copy, w);
 	for (i = 0; i < n; i++) {
-		if (!strcmp(w[i], "!") && i + 1 < n && !strcmp(w[i + 1], "-p")) {
+		if (!strcmp(w[i], "!") && i + 1 < n &&
+		    !strcmp(w[i + 1], "-p")) {
 			pinv = true;
 			continue;
 		}
@@ -311,7 +312,8 @@ static inline int hm_t_line(const char *file, char *rule, const char *save,
 				 got);
 	} else {
 		if (rc)
-			fail_msg("%s: '%s' should load (rc %d)", file, rule, rc);
+			fail_msg("%s: '%s' should load (rc %d)", file, rule,
+				 rc);
 		if (!strcmp(result, "OK"))
 			assert_string_equal(got, strcmp(save, "=") ? save :
 								       rule);

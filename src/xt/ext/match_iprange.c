@@ -34,43 +34,39 @@ static const struct xt_option iprange_opts[] = {
 	{ NULL },
 };
 
+static int bad_value(struct xt_parse_ctx *ctx, const char *opt,
+		     const char *s, size_t n)
+{
+	return xt_perr(ctx, "iprange: Bad value for \"--%s\" option: \"%.*s\"",
+		       opt, (int)n, s);
+}
+
 /* libxt_iprange's iprange_parse_range(): "A" (A-A) or "A-B". */
 static int parse_range(struct xt_parse_ctx *ctx, const char *opt,
 		       const char *arg, uint32_t *min, uint32_t *max)
 {
 	const char *dash = strchr(arg, '-');
+	size_t n = dash ? (size_t)(dash - arg) : strlen(arg);
 	char from[64];
-	size_t n;
 
-	if (!dash) {
-		if (xt_parse_ipaddr(arg, min))
-			goto bad_from;
-		*max = *min;
-		return 0;
-	}
-	n = (size_t)(dash - arg);
 	if (n >= sizeof(from))
-		goto bad_from;
+		return bad_value(ctx, opt, arg, n);
 	memcpy(from, arg, n);
 	from[n] = '\0';
 	if (xt_parse_ipaddr(from, min))
-		return xt_perr(ctx, "iprange: Bad value for \"--%s\" option: "
-				    "\"%s\"", opt, from);
+		return bad_value(ctx, opt, arg, n);
+	if (!dash) {
+		*max = *min;
+		return 0;
+	}
 	if (xt_parse_ipaddr(dash + 1, max))
-		return xt_perr(ctx, "iprange: Bad value for \"--%s\" option: "
-				    "\"%s\"", opt, dash + 1);
+		return bad_value(ctx, opt, dash + 1, strlen(dash + 1));
 	/*
 	 * iptables warns on stderr that a reversed range "will never match"
 	 * and loads it anyway; the ABI has no warning channel, so it loads
 	 * silently here.
 	 */
 	return 0;
-bad_from:
-	if (dash)
-		return xt_perr(ctx, "iprange: Bad value for \"--%s\" option: "
-				    "\"%.*s\"", opt, (int)(dash - arg), arg);
-	return xt_perr(ctx, "iprange: Bad value for \"--%s\" option: \"%s\"",
-		       opt, arg);
 }
 
 static int iprange_parse(struct xt_parse_ctx *ctx, int id, const char *arg,

@@ -163,17 +163,6 @@ static int mp_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 	return xt_fcheck(ctx, "multiport", mp_fcheck, seen);
 }
 
-static void add_port(struct sbuf *sb, uint16_t port, const char *proto,
-		     bool numeric)
-{
-	const char *name = numeric ? NULL : xt_port_to_service(port, proto);
-
-	if (name)
-		sbuf_adds(sb, name);
-	else
-		sbuf_addf(sb, "%u", port);
-}
-
 static void add_ports(struct sbuf *sb, const struct mp_info *info,
 		      const char *proto, bool numeric)
 {
@@ -182,10 +171,10 @@ static void add_ports(struct sbuf *sb, const struct mp_info *info,
 	for (i = 0; i < info->count && i < MULTI_PORTS; i++) {
 		if (i)
 			sbuf_addc(sb, ',');
-		add_port(sb, info->ports[i], proto, numeric);
+		xt_print_port(sb, info->ports[i], numeric, proto);
 		if (info->pflags[i] && i + 1 < MULTI_PORTS) {
 			sbuf_addc(sb, ':');
-			add_port(sb, info->ports[++i], proto, numeric);
+			xt_print_port(sb, info->ports[++i], numeric, proto);
 		}
 	}
 }
@@ -235,6 +224,7 @@ static bool mp_match(const struct pkt *pkt, const void *data,
 	const struct mp_info *info = data;
 	const uint8_t *l4;
 	uint16_t src, dst, s, e;
+	bool use_src, use_dst;
 	unsigned i;
 
 	if (pkt->frag_off != 0)
@@ -246,24 +236,16 @@ static bool mp_match(const struct pkt *pkt, const void *data,
 	}
 	src = (uint16_t)(l4[0] << 8 | l4[1]);
 	dst = (uint16_t)(l4[2] << 8 | l4[3]);
+	/* Which ports count; unknown flags match nothing, as the kernel. */
+	use_src = info->flags == MP_SOURCE || info->flags == MP_EITHER;
+	use_dst = info->flags == MP_DESTINATION || info->flags == MP_EITHER;
 	for (i = 0; i < info->count; i++) {
 		s = e = info->ports[i];
 		if (info->pflags[i] && i + 1 < MULTI_PORTS)
 			e = info->ports[++i];
-		switch (info->flags) {
-		case MP_SOURCE:
-			if (src >= s && src <= e)
-				return !info->invert;
-			break;
-		case MP_DESTINATION:
-			if (dst >= s && dst <= e)
-				return !info->invert;
-			break;
-		case MP_EITHER:
-			if ((dst >= s && dst <= e) || (src >= s && src <= e))
-				return !info->invert;
-			break;
-		}
+		if ((use_src && src >= s && src <= e) ||
+		    (use_dst && dst >= s && dst <= e))
+			return !info->invert;
 	}
 	return info->invert;
 }

@@ -9,8 +9,6 @@
 #include "xt/ext.h"
 
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -34,7 +32,12 @@ struct tcp_info {
 	uint8_t flg_mask;
 	uint8_t flg_cmp;
 	uint8_t invflags;
-	uint8_t seen; /* parse only: 1 << O_* ("Only one ... allowed") */
+	/*
+	 * Options seen so far, for "Only one ... allowed": parse-time
+	 * scratch, cleared by final_check so that equal rules have equal
+	 * bytes (-D and -C compare them, as the kernel does).
+	 */
+	uint8_t seen;
 };
 
 static const struct xt_option tcp_opts[] = {
@@ -64,39 +67,44 @@ static void tcp_init(void *data)
 	info->spts[1] = info->dpts[1] = 0xFFFF;
 }
 
+/* One end of a port range, s[0..n); an empty one is dflt (none if < 0). */
+static int parse_port(struct xt_parse_ctx *ctx, const char *s, size_t n,
+		      int dflt, int *out)
+{
+	char buf[128];
+
+	if (!n && dflt >= 0) {
+		*out = dflt;
+		return 0;
+	}
+	if (n < sizeof(buf)) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		*out = xt_ipt_parse_port(buf, "tcp");
+		if (*out >= 0)
+			return 0;
+	}
+	return xt_perr(ctx, "invalid port/service `%.*s' specified", (int)n, s);
+}
+
 /* libxt_tcp's parse_tcp_ports(): "p", "a:b", ":b", "a:", ":". */
 static int parse_ports(struct xt_parse_ctx *ctx, const char *arg,
 		       uint16_t ports[2])
 {
 	const char *colon = strchr(arg, ':');
-	char *lo;
 	int a, b;
 
 	if (!colon) {
-		a = xt_ipt_parse_port(arg, "tcp");
-		if (a < 0)
-			return xt_perr(ctx,
-				       "invalid port/service `%s' specified",
-				       arg);
-		ports[0] = ports[1] = (uint16_t)a;
-		return 0;
+		if (parse_port(ctx, arg, strlen(arg), -1, &a))
+			return -1;
+		b = a;
+	} else {
+		if (parse_port(ctx, arg, (size_t)(colon - arg), 0, &a) ||
+		    parse_port(ctx, colon + 1, strlen(colon + 1), 0xFFFF, &b))
+			return -1;
+		if (a > b)
+			return xt_perr(ctx, "invalid portrange (min > max)");
 	}
-	lo = strndup(arg, (size_t)(colon - arg));
-	if (!lo)
-		return xt_perr(ctx, "out of memory");
-	a = *lo ? xt_ipt_parse_port(lo, "tcp") : 0;
-	if (a < 0) {
-		xt_perr(ctx, "invalid port/service `%s' specified", lo);
-		free(lo);
-		return -1;
-	}
-	free(lo);
-	b = colon[1] ? xt_ipt_parse_port(colon + 1, "tcp") : 0xFFFF;
-	if (b < 0)
-		return xt_perr(ctx, "invalid port/service `%s' specified",
-			       colon + 1);
-	if (a > b)
-		return xt_perr(ctx, "invalid portrange (min > max)");
 	ports[0] = (uint16_t)a;
 	ports[1] = (uint16_t)b;
 	return 0;
@@ -171,8 +179,8 @@ static int tcp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 			/* "MASK COMP", joined by the rule parser (XTO_ARG2). */
 			sp = arg ? strchr(arg, ' ') : NULL;
 			if (!sp)
-				return xt_perr(ctx,
-					       "--tcp-flags requires two args.");
+				return xt_perr(ctx, "--tcp-flags requires two "
+						    "args.");
 			if (parse_flag_list(ctx, arg, (size_t)(sp - arg),
 					    &info->flg_mask) ||
 			    parse_flag_list(ctx, sp + 1, strlen(sp + 1),
@@ -214,6 +222,15 @@ static void add_tcp_flags(struct sbuf *sb, uint8_t flags)
 	}
 	if (!have)
 		sbuf_adds(sb, "NONE");
+}
+
+static int tcp_final_check(struct xt_parse_ctx *ctx, unsigned seen,
+			   void *data)
+{
+	struct tcp_info *info = data;
+
+	info->seen = 0;
+	return 0;
 }
 
 static void tcp_save(const void *data, const struct xt_ip *ip,
@@ -360,6 +377,7 @@ static const struct xt_ext_ops tcp_match_ops = {
 	.opts = tcp_opts,
 	.init = tcp_init,
 	.parse = tcp_parse,
+	.final_check = tcp_final_check,
 	.save = tcp_save,
 	.print = tcp_print,
 	.proto = 6, /* IPPROTO_TCP */

@@ -262,8 +262,8 @@ void xt_save_port_range(struct sbuf *sb, const char *opt, const uint16_t p[2],
 		sbuf_addf(sb, " --%s %u", opt, p[0]);
 }
 
-static void add_port(struct sbuf *sb, uint16_t port, bool numeric,
-		     const char *proto)
+void xt_print_port(struct sbuf *sb, uint16_t port, bool numeric,
+		   const char *proto)
 {
 	const char *name = numeric ? NULL : xt_port_to_service(port, proto);
 
@@ -282,11 +282,11 @@ void xt_print_port_range(struct sbuf *sb, const char *name,
 	sbuf_addf(sb, " %s", name);
 	if (p[0] == p[1]) {
 		sbuf_addf(sb, ":%s", inv ? "!" : "");
-		add_port(sb, p[0], numeric, proto);
+		xt_print_port(sb, p[0], numeric, proto);
 	} else {
 		sbuf_addf(sb, "s:%s", inv ? "!" : "");
-		add_port(sb, p[0], numeric, proto);
+		xt_print_port(sb, p[0], numeric, proto);
 		sbuf_addc(sb, ':');
-		add_port(sb, p[1], numeric, proto);
+		xt_print_port(sb, p[1], numeric, proto);
 	}
 }
