@@ -508,6 +508,8 @@ static int inject_all(struct replay *r)
 				in->path, i + 1, strerror(-err));
 			return 1;
 		}
+		if (r->trace)
+			rt_trace_flush(r->trace);
 		if (r->net->pkt_seq != id) {
 			fprintf(stderr,
 				ME ": internal: packet %zu got id %" PRIu32 "\n",
@@ -586,14 +588,16 @@ int tool_replay_main(int argc, char **argv)
 	for (i = 0; i < r.nins; i++)
 		if (read_input(&r, i))
 			goto out;
-	qsort(r.pkts, r.npkts, sizeof(*r.pkts), pkt_cmp);
+	if (r.npkts)
+		qsort(r.pkts, r.npkts, sizeof(*r.pkts), pkt_cmp);
 
 	/* Open every output first: a bad path fails before any work. */
 	if (r.trace_path) {
 		r.trace_f = open_out(r.trace_path, "trace file");
 		if (!r.trace_f)
 			goto out;
-		if (rt_trace_create(r.npkts, &r.trace)) {
+		if (rt_trace_create(r.npkts, r.trace_f, r.trace_json,
+				    &r.trace)) {
 			fprintf(stderr, ME ": out of memory\n");
 			goto out;
 		}
@@ -633,8 +637,7 @@ int tool_replay_main(int argc, char **argv)
 	if (r.save_f && save_counters(&r))
 		goto out;
 	if (r.trace) {
-		err = r.trace_json ? rt_trace_write_json(r.trace, r.trace_f) :
-				     rt_trace_write_text(r.trace, r.trace_f);
+		err = rt_trace_finish(r.trace);
 		if (err) {
 			fprintf(stderr, ME ": writing the trace to %s failed\n",
 				r.trace_path);
