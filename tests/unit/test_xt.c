@@ -678,14 +678,19 @@ static void test_concurrent_commits(void **state)
 	char want[128];
 	int i;
 
+	ok(e, "iptables -N uc");
+	ok(e, "iptables -A uc -s 3.3.3.3");
+	ok(e, "iptables -A INPUT -j uc");
 	ok(e, "iptables -A INPUT -p udp");
 	ok(e, "iptables -A INPUT -p udp -j ACCEPT");
 	w.pkt = mkpkt(e, &udp);
 	assert_int_equal(pthread_create(&th, NULL, worker_main, &w), 0);
 	for (i = 0; i < 100; i++) {
-		ok(e, "iptables -I INPUT -s 1.1.1.1");
+		ok(e, "iptables -I INPUT 2 -s 1.1.1.1");
 		ok(e, "iptables -A INPUT -s 2.2.2.2");
-		ok(e, "iptables -D INPUT 1");
+		ok(e, "iptables -L -n -v");
+		ok(e, "iptables-save -c");
+		ok(e, "iptables -D INPUT 2");
 		ok(e, "iptables -D INPUT -s 2.2.2.2");
 	}
 	w.stop = 1;
@@ -694,10 +699,10 @@ static void test_concurrent_commits(void **state)
 	/* Every packet the worker counted is in the published counters. */
 	snprintf(want, sizeof(want), "-A INPUT -p udp -c %ld %ld", w.sent,
 		 w.sent * 40);
-	assert_string_equal(save_line(e, "INPUT", 1), want);
+	assert_string_equal(save_line(e, "INPUT", 2), want);
 	snprintf(want, sizeof(want), "-A INPUT -p udp -c %ld %ld -j ACCEPT",
 		 w.sent, w.sent * 40);
-	assert_string_equal(save_line(e, "INPUT", 2), want);
+	assert_string_equal(save_line(e, "INPUT", 3), want);
 }
 
 int main(void)
