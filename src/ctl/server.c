@@ -288,7 +288,7 @@ static int conn_grow(struct conn *c)
 
 	if (c->in_len < c->in_cap)
 		return 0;
-	cap = c->in_cap ? c->in_cap * 2 : CONN_INIT_BUF;
+	cap = c->in_cap * 2 > CONN_INIT_BUF ? c->in_cap * 2 : CONN_INIT_BUF;
 	if (cap > c->need)
 		cap = c->need;
 	n = realloc(c->in, cap);
@@ -309,7 +309,8 @@ static void conn_read(struct ctl_server *srv, struct conn *c)
 			conn_reply(c, 4, NULL, "netsieve: out of memory\n");
 			return;
 		}
-		r = read(c->fd, c->in + c->in_len, c->need - c->in_len);
+		/* in_cap <= need: never read past the frame or the buffer. */
+		r = read(c->fd, c->in + c->in_len, c->in_cap - c->in_len);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
