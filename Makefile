@@ -42,7 +42,7 @@ san: deps $(SANBUILD)/.configured
 
 $(FUZZBUILD)/.configured: $(FUZZBUILD)/.srcs-stamp
 	@if [ -f $(FUZZBUILD)/build.ninja ]; then meson setup --reconfigure $(FUZZBUILD) >/dev/null; \
-	 else CC=clang meson setup $(FUZZBUILD) -Dfuzz=true -Dtests=false -Db_lundef=false -Dbuildtype=debug >/dev/null; fi
+	 else CC=clang meson setup $(FUZZBUILD) -Dfuzz=true -Dtests=false -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized >/dev/null; fi
 	@touch $@
 
 fuzz: deps $(FUZZBUILD)/.configured

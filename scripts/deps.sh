@@ -2,7 +2,7 @@
 # Install the Debian packages netsieve needs to build, test, demo and bench.
 # Idempotent: does nothing when everything is present. Needs root to install.
 set -eu
-PKGS="meson ninja-build pkg-config gcc clang libclang-rt-14-dev llvm
+PKGS="meson ninja-build pkg-config gcc clang libclang-rt-14-dev llvm ethtool
 libpcap-dev liburcu-dev libcmocka-dev
 iptables iproute2 netcat-openbsd curl tcpdump python3 netsniff-ng"
 missing=""

@@ -127,6 +127,13 @@ int ns_exec(struct net *net, const char *line, char **out_text,
 int ns_inject(struct net *net, const char *ifname, const void *frame,
 	      size_t len, uint64_t ts_ns);
 
+/*
+ * As ns_inject(), for a packet without a link-layer header: it starts at the
+ * IP header (raw-IP pcaps, TUN). Same ownership and return values.
+ */
+int ns_inject_ip(struct net *net, const char *ifname, const void *packet,
+		 size_t len, uint64_t ts_ns);
+
 /* Packet accessors for hook functions. */
 uint8_t *ns_pkt_network_header(struct pkt *pkt);
 size_t ns_pkt_len(const struct pkt *pkt);      /* from the network header */

@@ -152,8 +152,48 @@ int ns_inject(struct net *net, const char *ifname, const void *frame,
 		pthread_mutex_unlock(&net->stack_lock);
 		return 0;
 	}
+	pkt->has_l2 = true;
 	pkt->tstamp_ns = net->now_ns;
 	pkt->id = ++net->pkt_seq;
+	stack_rcv(net, dev, pkt);
+	pthread_mutex_unlock(&net->stack_lock);
+	return 0;
+}
+
+/*
+ * As ns_inject(), for a packet that starts at its IP header (a raw-IP
+ * capture, a TUN device): pkt->has_l2 is false, l3_off 0. Data path.
+ */
+int ns_inject_ip(struct net *net, const char *ifname, const void *packet,
+		 size_t len, uint64_t ts_ns)
+{
+	struct netdev *dev;
+	struct pkt *pkt;
+
+	pthread_mutex_lock(&net->stack_lock);
+	dev = net_dev_by_name(net, ifname);
+	if (!dev) {
+		pthread_mutex_unlock(&net->stack_lock);
+		return -ENODEV;
+	}
+	if (ts_ns > net->now_ns)
+		net->now_ns = ts_ns;
+	stack_timers(net);
+	pkt = pkt_alloc(&net->pool);
+	if (!pkt) {
+		net_stats(net)->drops[DROP_NO_BUFFER]++;
+		pthread_mutex_unlock(&net->stack_lock);
+		return -ENOBUFS;
+	}
+	pkt->id = ++net->pkt_seq;
+	if (pkt_set_frame(pkt, packet, (uint32_t)len)) {
+		net_drop(net, pkt, DROP_PKT_TOO_BIG);
+		pthread_mutex_unlock(&net->stack_lock);
+		return 0;
+	}
+	pkt->has_l2 = false;
+	pkt->l3_off = 0;
+	pkt->tstamp_ns = net->now_ns;
 	stack_rcv(net, dev, pkt);
 	pthread_mutex_unlock(&net->stack_lock);
 	return 0;

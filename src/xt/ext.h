@@ -66,6 +66,14 @@ enum xt_opt_flags {
 	XTO_ARG = 1 << 0,       /* takes an argument */
 	XTO_INVERT = 1 << 1,    /* may be preceded by '!' */
 	XTO_ONCE = 1 << 2,      /* may be given once per rule */
+	/*
+	 * Takes two arguments, as tcp's "--tcp-flags MASK COMP". The rule
+	 * parser hands parse() both words joined by one space ("SYN,ACK
+	 * SYN") when the word after the first exists and does not start with
+	 * '-' or '!' (iptables' own test), else the first word alone; the
+	 * extension then reports its own "requires two args" error.
+	 */
+	XTO_ARG2 = 1 << 3,
 };
 
 struct xt_option {

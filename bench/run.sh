@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Run every benchmark and print the figures (kept in doc/benchmarks.md).
+# usage: bench/run.sh BUILD [SECONDS]
+set -eu
+cd "$(dirname "$0")/.."
+B=${1:-build}
+SECS=${2:-3}
+echo "== engine alone: FORWARD, 64-byte UDP from memory, one core"
+"$B/bench/bench-engine" "$SECS"
+if [ "$(id -u)" = 0 ]; then
+	echo
+	echo "== side by side: kernel (iptables-legacy, iptables-nft) vs netsieve (AF_PACKET)"
+	bench/kernel.sh "$B" "$SECS"
+else
+	echo "(side-by-side kernel benchmark needs root: skipped)"
+fi

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared set-up for the fuzz targets: a struct net with two interfaces
+ * without I/O (frames sent are counted and discarded), addresses, routes,
+ * forwarding on and a ruleset that exercises many matches and targets.
+ * A set-up line that fails (an extension not built) is reported once on
+ * stderr and skipped, so the fuzzers run on whatever the tree supports.
+ */
+#ifndef NS_FUZZ_COMMON_H
+#define NS_FUZZ_COMMON_H
+
+#include <netsieve/netsieve.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *const fuzz_setup[] = {
+	"ip link add eth0 type dummy",
+	"ip link add eth1 type dummy",
+	"ip link set eth0 address 02:00:00:00:00:01",
+	"ip link set eth1 address 02:00:00:00:00:02",
+	"ip addr add 10.0.1.1/24 dev eth0",
+	"ip addr add 10.0.2.1/24 dev eth1",
+	"ip link set eth0 up",
+	"ip link set eth1 up",
+	"ip neigh add 10.0.2.2 lladdr 02:00:00:00:01:02 dev eth1 nud permanent",
+	"ip neigh add 10.0.1.2 lladdr 02:00:00:00:01:01 dev eth0 nud permanent",
+	"sysctl -w net.ipv4.ip_forward=1",
+	"sysctl -w net.ipv4.icmp_ratelimit=0",
+	"iptables -t raw -A PREROUTING -p udp --dport 9 -j TRACE",
+	"iptables -t mangle -A PREROUTING -p tcp --syn -j MARK --set-mark 7",
+	"iptables -t mangle -A FORWARD -m mark --mark 7 -j TOS --set-tos 0x10",
+	"iptables -t mangle -A FORWARD -p udp -j TTL --ttl-inc 1",
+	"iptables -t mangle -A FORWARD -p icmp -j DSCP --set-dscp 10",
+	"iptables -N chk",
+	"iptables -A chk -m limit --limit 10/second --limit-burst 5 -j RETURN",
+	"iptables -A chk -j LOG --log-prefix \"fuzz \"",
+	"iptables -A FORWARD -p tcp -m multiport --dports 22,80:90 -j chk",
+	"iptables -A FORWARD -p tcp --tcp-flags SYN,ACK SYN --tcp-option 2 -j ACCEPT",
+	"iptables -A FORWARD -p icmp --icmp-type echo-request -m length --length 0:100 -j ACCEPT",
+	"iptables -A FORWARD -m iprange --src-range 10.0.1.2-10.0.1.9 -m ttl --ttl-gt 3 -j ACCEPT",
+	"iptables -A FORWARD -m statistic --mode nth --every 3 -j DROP",
+	"iptables -A INPUT -p udp --dport 53 -j REJECT",
+	"iptables -A INPUT -p tcp --dport 23 -j REJECT --reject-with tcp-reset",
+	"iptables -A INPUT -m pkttype --pkt-type broadcast -j DROP",
+	"iptables -A INPUT -m addrtype --dst-type LOCAL -m mac --mac-source 02:00:00:00:01:01 -j ACCEPT",
+	"iptables -A INPUT -f -j DROP",
+	"iptables -A FORWARD -m comment --comment fuzz -m tos --tos 0x10 -m dscp --dscp 10 -j ACCEPT",
+	NULL,
+};
+
+static inline struct net *fuzz_net_create(int verbose)
+{
+	struct net *net;
+	int i;
+
+	if (ns_net_create(&net))
+		abort();
+	for (i = 0; fuzz_setup[i]; i++) {
+		char *out = NULL, *err = NULL;
+		int rc = ns_exec(net, fuzz_setup[i], &out, &err);
+
+		if (rc && verbose)
+			fprintf(stderr, "fuzz setup: '%s' failed (%d): %s",
+				fuzz_setup[i], rc, err ? err : "");
+		free(out);
+		free(err);
+	}
+	return net;
+}
+
+#endif

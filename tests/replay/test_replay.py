@@ -1,0 +1,440 @@
+# SPDX-License-Identifier: MIT
+"""End-to-end tests of `netsieve replay`: build input pcaps, run the replay
+command, and check the output pcaps, the trace (text and JSON) and the saved
+counters. Usage: test_replay.py BUILD_DIR [NAME...]
+
+Topology used by most cases (a router between two hosts):
+
+    host A 10.0.1.2 --- eth0 10.0.1.1 [netsieve] eth1 10.0.2.1 --- host B 10.0.2.2
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pcaplib as P  # noqa: E402
+
+R0_MAC = '02:00:00:00:00:01'
+R1_MAC = '02:00:00:00:00:02'
+A_MAC = '02:00:00:00:01:02'
+B_MAC = '02:00:00:00:02:02'
+R0, R1, A, B = '10.0.1.1', '10.0.2.1', '10.0.1.2', '10.0.2.2'
+SEC = 10**9
+T0 = 1700000000 * SEC
+
+SETUP = """# router between 10.0.1.0/24 (eth0) and 10.0.2.0/24 (eth1)
+ip link set eth0 address %(R0_MAC)s
+ip link set eth1 address %(R1_MAC)s
+ip addr add 10.0.1.1/24 dev eth0
+ip addr add 10.0.2.1/24 dev eth1
+ip link set eth0 up
+ip link set eth1 up
+ip neigh add 10.0.1.2 lladdr %(A_MAC)s dev eth0 nud permanent
+ip neigh add 10.0.2.2 lladdr %(B_MAC)s dev eth1 nud permanent
+sysctl -w net.ipv4.ip_forward=1
+iptables-restore rules.v4
+""" % dict(R0_MAC=R0_MAC, R1_MAC=R1_MAC, A_MAC=A_MAC, B_MAC=B_MAC)
+
+RULES = """*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -p udp -m udp --dport 53 -j DROP
+-A FORWARD -s 10.0.1.0/24 -j ACCEPT
+COMMIT
+"""
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def a_to_b(ttl=64, seq=1, bad_csum=False):
+    return P.ipv4(A, B, 1, P.icmp_echo(seq=seq), ttl=ttl, bad_csum=bad_csum)
+
+
+def b_to_a(seq=1):
+    return P.ipv4(B, A, 1, P.icmp_echo(seq=seq))
+
+
+def from_a(ip_packet):
+    return P.eth(R0_MAC, A_MAC, 0x0800, ip_packet)
+
+
+def from_b(ip_packet):
+    return P.eth(R1_MAC, B_MAC, 0x0800, ip_packet)
+
+
+class Case:
+    def __init__(self, build, root, name):
+        self.bin = os.path.join(build, 'netsieve')
+        self.dir = os.path.join(root, name)
+        os.makedirs(self.dir)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, text):
+        with open(self.path(name), 'w') as f:
+            f.write(text)
+        return self.path(name)
+
+    def pcap(self, name, pkts, linktype=P.LINKTYPE_ETHERNET, nano=True):
+        P.write_pcap(self.path(name), pkts, linktype, nano)
+        return self.path(name)
+
+    def router(self, extra_rules=None):
+        self.write('setup.ns', SETUP)
+        self.write('rules.v4', extra_rules or RULES)
+        return self.path('setup.ns')
+
+    def replay(self, args, rc=0):
+        p = subprocess.run([self.bin, 'replay'] + args, cwd=self.dir,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=60)
+        if rc is not None and p.returncode != rc:
+            raise Fail('replay %s: exit %d, wanted %d\nstdout: %s\nstderr: %s'
+                       % (' '.join(args), p.returncode, rc, p.stdout,
+                          p.stderr))
+        return p
+
+    def out(self, name):
+        lt, pkts = P.read_pcap(self.path(name))
+        check(lt == P.LINKTYPE_ETHERNET, '%s: linktype %d' % (name, lt))
+        return [(ts, P.decode(d)) for ts, d in pkts]
+
+    def trace(self, name='trace.txt'):
+        with open(self.path(name)) as f:
+            return f.read()
+
+    def std_run(self, in0=None, in1=None, extra=()):
+        """Replay with the router setup; returns (out0, out1, trace)."""
+        args = ['--setup', self.router()]
+        if in0 is not None:
+            args += ['--in', 'eth0=' + self.pcap('in0.pcap', in0)]
+        if in1 is not None:
+            args += ['--in', 'eth1=' + self.pcap('in1.pcap', in1)]
+        args += ['--out', 'eth0=out0.pcap', '--out', 'eth1=out1.pcap',
+                 '--trace', 'trace.txt', '--save-counters', 'counters.txt']
+        args += list(extra)
+        self.replay(args)
+        return self.out('out0.pcap'), self.out('out1.pcap'), self.trace()
+
+
+def pkt_block(trace, n):
+    """The lines of packet n's block in a text trace."""
+    m = re.search(r'^pkt %d .*?(?=^pkt |\Z)' % n, trace, re.M | re.S)
+    check(m, 'no "pkt %d" block in trace:\n%s' % (n, trace))
+    return m.group(0)
+
+
+def has_line(block, line):
+    check(any(l.strip() == line for l in block.splitlines()),
+          'no line "%s" in:\n%s' % (line, block))
+
+
+# ---------------------------------------------------------------- cases
+
+
+def t_forward(c):
+    out0, out1, tr = c.std_run([(T0 + 5, from_a(a_to_b()))])
+    check(out0 == [], 'nothing goes back out eth0: %s' % out0)
+    check(len(out1) == 1, 'one frame out eth1: %s' % out1)
+    ts, d = out1[0]
+    check(ts == T0 + 5, 'stamped with the input time: %d' % ts)
+    check(d['src_mac'] == R1_MAC and d['dst_mac'] == B_MAC, 'macs %s' % d)
+    check(d['src'] == A and d['dst'] == B, 'addresses %s' % d)
+    check(d['ttl'] == 63 and d['ip_csum_ok'], 'ttl/csum %s' % d)
+    check(d['icmp_type'] == 8 and d['icmp_seq'] == 1, 'icmp %s' % d)
+    b = pkt_block(tr, 1)
+    check(b.startswith('pkt 1 eth0 10.0.1.2 > 10.0.2.2 ICMP echo-request'),
+          'header line: %s' % b)
+    has_line(b, 'filter:FORWARD:rule:2')
+    has_line(b, '-> sent out eth1')
+    cnt = open(c.path('counters.txt')).read()
+    check(re.search(r'^\[1:%d\] -A FORWARD -s 10\.0\.1\.0/24 -j ACCEPT$'
+                    % len(a_to_b()), cnt, re.M),
+          'counter of the ACCEPT rule:\n' + cnt)
+
+
+def t_drop_rule(c):
+    pkt = from_a(P.ipv4(A, B, 17, P.udp(A, B, 5353, 53, b'query')))
+    out0, out1, tr = c.std_run([(T0, pkt)])
+    check(out0 == [] and out1 == [], 'dropped: nothing out')
+    b = pkt_block(tr, 1)
+    check(b.startswith('pkt 1 eth0 10.0.1.2:5353 > 10.0.2.2:53 UDP'),
+          'header: %s' % b)
+    has_line(b, 'filter:FORWARD:rule:1')
+    has_line(b, '-> dropped by filter:FORWARD:rule:1')
+    check('filter:FORWARD:rule:2' not in b, 'no step after the drop:\n' + b)
+    cnt = open(c.path('counters.txt')).read()
+    check(re.search(r'^\[1:33\] -A FORWARD -p udp -m udp --dport 53 -j DROP$',
+                    cnt, re.M), 'counter of the DROP rule:\n' + cnt)
+    check(re.search(r'^\[0:0\] -A FORWARD -s 10\.0\.1\.0/24 -j ACCEPT$',
+                    cnt, re.M), 'ACCEPT rule untouched:\n' + cnt)
+
+
+def t_policy_drop(c):
+    rules = RULES.replace(':FORWARD ACCEPT', ':FORWARD DROP')
+    c.write('setup.ns', SETUP)
+    c.write('rules.v4', rules)
+    c.pcap('in1.pcap', [(T0, from_b(b_to_a()))])
+    c.replay(['--setup', 'setup.ns', '--in', 'eth1=in1.pcap',
+              '--out', 'eth0=out0.pcap', '--trace', 'trace.txt',
+              '--save-counters', 'counters.txt'])
+    check(c.out('out0.pcap') == [], 'policy DROP: nothing out')
+    b = pkt_block(c.trace(), 1)
+    has_line(b, 'filter:FORWARD:policy:3')
+    has_line(b, '-> dropped by filter:FORWARD:policy:3')
+    cnt = open(c.path('counters.txt')).read()
+    check(re.search(r'^:FORWARD DROP \[1:%d\]$' % len(b_to_a()), cnt, re.M),
+          'policy counter:\n' + cnt)
+
+
+def t_echo_reply(c):
+    req = P.ipv4(A, R0, 1, P.icmp_echo(ident=77, seq=9, data=b'ping!'))
+    out0, out1, tr = c.std_run([(T0 + 123456789, from_a(req))])
+    check(out1 == [], 'nothing out eth1')
+    check(len(out0) == 1, 'one reply out eth0: %s' % out0)
+    ts, d = out0[0]
+    check(ts == T0 + 123456789, 'reply stamped with the request time')
+    check(d['src_mac'] == R0_MAC and d['dst_mac'] == A_MAC, 'macs %s' % d)
+    check(d['src'] == R0 and d['dst'] == A, 'addresses %s' % d)
+    check(d['icmp_type'] == 0 and d['icmp_id'] == 77 and d['icmp_seq'] == 9
+          and d['icmp_data'] == b'ping!', 'echo reply %s' % d)
+    check(d['ip_csum_ok'] and d['icmp_csum_ok'], 'checksums %s' % d)
+    b = pkt_block(tr, 1)
+    has_line(b, '-> answered (echo reply out eth0)')
+    has_line(b, 'reply 10.0.1.1 > 10.0.1.2 ICMP echo-reply')
+    check(re.search(r'^    filter:OUTPUT:policy:1$', b, re.M),
+          'reply steps indented under the request:\n' + b)
+    check(re.search(r'^    -> sent out eth0$', b, re.M), 'reply sent:\n' + b)
+
+
+def t_ttl_expired(c):
+    bad = a_to_b(ttl=1)
+    out0, out1, tr = c.std_run([(T0 + 7, from_a(bad))])
+    check(out1 == [], 'not forwarded: %s' % out1)
+    check(len(out0) == 1, 'one ICMP error out eth0: %s' % out0)
+    ts, d = out0[0]
+    check(ts == T0 + 7, 'error stamped with the packet time')
+    check(d['dst_mac'] == A_MAC and d['src'] == R0 and d['dst'] == A,
+          'addressed to A %s' % d)
+    check(d['icmp_type'] == 11 and d['icmp_code'] == 0, 'time-exceeded %s' % d)
+    check(d['inner'][:20] == bad[:20], 'quotes the original IP header')
+    check(d['ip_csum_ok'] and d['icmp_csum_ok'], 'checksums %s' % d)
+    b = pkt_block(tr, 1)
+    has_line(b, '-> dropped: IP_TTL_EXPIRED (TTL expired in transit)')
+    has_line(b, 'reply 10.0.1.1 > 10.0.1.2 ICMP ttl-zero-during-transit')
+
+
+def t_bad_csum(c):
+    out0, out1, tr = c.std_run([(T0, from_a(a_to_b(bad_csum=True)))])
+    check(out0 == [] and out1 == [], 'nothing out')
+    has_line(pkt_block(tr, 1), '-> dropped: IP_CSUM (bad IP header checksum)')
+
+
+def t_raw_ip(c):
+    setup = c.router()
+    c.pcap('raw.pcap', [(T0 + 1, a_to_b(seq=1))], P.LINKTYPE_RAW)
+    c.pcap('v4.pcap', [(T0 + 2, a_to_b(seq=2))], P.LINKTYPE_IPV4,
+           nano=False)
+    c.replay(['--setup', setup, '--in', 'eth0=raw.pcap', '--in',
+              'eth0=v4.pcap', '--out', 'eth1=out1.pcap', '--trace',
+              'trace.txt'])
+    out1 = c.out('out1.pcap')
+    check([d['icmp_seq'] for _, d in out1] == [1, 2],
+          'both raw-IP packets forwarded: %s' % out1)
+    check(out1[1][0] == T0 + 2, 'microsecond pcap time kept')
+    for _, d in out1:
+        check(d['src_mac'] == R1_MAC and d['dst_mac'] == B_MAC
+              and d['ttl'] == 63, 'Ethernet frame built: %s' % d)
+    has_line(pkt_block(c.trace(), 2), '-> sent out eth1')
+
+
+def t_interleave(c):
+    in0 = [(T0 + 1 * SEC, from_a(a_to_b(seq=1))),
+           (T0 + 3 * SEC, from_a(a_to_b(seq=3)))]
+    # Not sorted inside the file: replay sorts by time across all inputs.
+    in1 = [(T0 + 2 * SEC, from_b(b_to_a(seq=2))),
+           (T0 + SEC // 2, from_b(b_to_a(seq=0))),
+           (T0 + 3 * SEC, from_b(b_to_a(seq=4)))]
+    out0, out1, tr = c.std_run(in0, in1)
+    heads = re.findall(r'^pkt (\d+) (\S+) (\S+) > (\S+)', tr, re.M)
+    check(heads == [('1', 'eth1', B, A), ('2', 'eth0', A, B),
+                    ('3', 'eth1', B, A), ('4', 'eth0', A, B),
+                    ('5', 'eth1', B, A)],
+          'timestamp order, ties by --in order:\n' + tr)
+    check([(ts - T0, d['icmp_seq']) for ts, d in out1] ==
+          [(SEC, 1), (3 * SEC, 3)], 'eth1 output %s' % out1)
+    check([(ts - T0, d['icmp_seq']) for ts, d in out0] ==
+          [(SEC // 2, 0), (2 * SEC, 2), (3 * SEC, 4)], 'eth0 output %s' % out0)
+    has_line(pkt_block(tr, 1), 'filter:FORWARD:policy:3')
+
+
+def t_json(c):
+    udp = from_a(P.ipv4(A, B, 17, P.udp(A, B, 1000, 53)))
+    c.std_run([(T0, udp), (T0 + 1, from_a(a_to_b()))],
+              extra=['--trace-format', 'json', '--trace', 'trace.json'])
+    lines = c.trace('trace.json').splitlines()
+    check(len(lines) == 2, 'one JSON object per input packet: %s' % lines)
+    o1, o2 = [json.loads(l) for l in lines]
+    check(o1['pkt'] == 1 and o1['in'] == 'eth0' and o1['ts_ns'] == T0
+          and o1['len'] == len(udp), 'packet fields %s' % o1)
+    check({'table': 'filter', 'chain': 'FORWARD', 'type': 'rule',
+           'rulenum': 1} in o1['steps'], 'rule step %s' % o1['steps'])
+    check(o1['fates'][-1]['fate'] == 'dropped'
+          and o1['fates'][-1]['reason'] == 'NETFILTER_DROP'
+          and o1['fates'][-1]['by'] == 'filter:FORWARD:rule:1',
+          'drop fate %s' % o1['fates'])
+    check(o2['fates'] == [{'fate': 'sent', 'out': 'eth1'}],
+          'sent fate %s' % o2['fates'])
+    check(o2['replies'] == [], 'no replies %s' % o2)
+
+
+def t_trace_stdout(c):
+    setup = c.router()
+    inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
+    p = c.replay(['--setup', setup, '--in', 'eth0=' + inp, '--trace', '-',
+                  '--trace-format', 'json'])
+    objs = [json.loads(l) for l in p.stdout.splitlines()]
+    check(len(objs) == 1 and objs[0]['fates'][-1]['out'] == 'eth1',
+          'stdout is only the trace: %r' % p.stdout)
+
+
+def t_in_only(c):
+    # eth1 has no --out: its frames are counted, not written anywhere.
+    setup = c.router()
+    inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
+    c.replay(['--setup', setup, '--in', 'eth0=' + inp, '--in',
+              'eth1=' + c.pcap('empty.pcap', []), '--trace', 'trace.txt'])
+    has_line(pkt_block(c.trace(), 1), '-> sent out eth1')
+    check(sorted(os.listdir(c.dir)) ==
+          ['empty.pcap', 'in0.pcap', 'rules.v4', 'setup.ns', 'trace.txt'],
+          'no output file appears: %s' % os.listdir(c.dir))
+
+
+def t_setup_dir(c):
+    # iptables-restore FILE is relative to the setup file's directory.
+    os.makedirs(c.path('conf'))
+    c.write('conf/setup.ns', SETUP)
+    c.write('conf/rules.v4', RULES)
+    inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
+    c.replay(['--setup', 'conf/setup.ns', '--in', 'eth0=' + inp, '--out',
+              'eth1=out1.pcap', '--save-counters', 'c.txt'])
+    check(len(c.out('out1.pcap')) == 1, 'forwarded')
+    check('-A FORWARD -s 10.0.1.0/24 -j ACCEPT' in open(c.path('c.txt')).read(),
+          'rules loaded from conf/rules.v4')
+
+
+def t_err_setup_line(c):
+    c.write('bad.ns', 'ip link set eth0 up\n\niptables -A NOSUCHCHAIN -j DROP\n')
+    inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
+    p = c.replay(['--setup', 'bad.ns', '--in', 'eth0=' + inp], rc=1)
+    check(p.stderr.startswith('bad.ns:3: '), 'file:line first: %r' % p.stderr)
+
+
+def t_err_unknown_iface(c):
+    c.write('bad.ns', 'ip addr add 10.0.9.1/24 dev eth9\n')
+    inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
+    p = c.replay(['--setup', 'bad.ns', '--in', 'eth0=' + inp], rc=1)
+    check(p.stderr.startswith('bad.ns:1: '), 'file:line first: %r' % p.stderr)
+
+
+def t_err_files(c):
+    c.write('ok.ns', '')
+    inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
+    p = c.replay(['--setup', 'missing.ns', '--in', 'eth0=' + inp], rc=1)
+    check('missing.ns' in p.stderr and 'No such file' in p.stderr, p.stderr)
+    p = c.replay(['--setup', 'ok.ns', '--in', 'eth0=nope.pcap'], rc=1)
+    check('nope.pcap' in p.stderr, p.stderr)
+    c.write('junk.pcap', 'this is not a pcap file at all')
+    p = c.replay(['--setup', 'ok.ns', '--in', 'eth0=junk.pcap'], rc=1)
+    check('junk.pcap' in p.stderr, p.stderr)
+    sll = c.pcap('sll.pcap', [(T0, b'\0' * 40)], P.LINKTYPE_LINUX_SLL)
+    p = c.replay(['--setup', 'ok.ns', '--in', 'eth0=' + sll], rc=1)
+    check('link type' in p.stderr and 'not supported' in p.stderr, p.stderr)
+    p = c.replay(['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out',
+                  'eth0=nodir/out.pcap'], rc=1)
+    check('nodir/out.pcap' in p.stderr, p.stderr)
+
+
+def t_err_usage(c):
+    c.write('ok.ns', '')
+    inp = c.pcap('in0.pcap', [])
+    for args, what in (
+            (['--in', 'eth0=' + inp], '--setup'),
+            (['--setup', 'ok.ns'], '--in'),
+            (['--setup', 'ok.ns', '--in', 'eth0'], 'IFACE=FILE'),
+            (['--setup', 'ok.ns', '--in', 'this-name-is-too-long=x'],
+             'interface name'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--bogus'],
+             'unknown option'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--trace-format',
+              'xml'], 'text or json'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out', 'eth1=a',
+              '--out', 'eth1=b'], 'twice'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, 'extra'],
+             'unexpected')):
+        p = c.replay(args, rc=2)
+        check(what in p.stderr, '%s: wanted "%s" in %r' % (args, what,
+                                                           p.stderr))
+    p = c.replay(['--help'], rc=0)
+    check('--setup' in p.stdout, 'help text')
+
+
+def t_empty_input(c):
+    setup = c.router()
+    c.replay(['--setup', setup, '--in', 'eth0=' + c.pcap('e.pcap', []),
+              '--out', 'eth1=out1.pcap', '--trace', 'trace.txt',
+              '--save-counters', 'counters.txt'])
+    check(c.out('out1.pcap') == [], 'an empty pcap out')
+    check(c.trace() == '', 'empty trace')
+    check('*filter' in open(c.path('counters.txt')).read(), 'rules saved')
+
+
+CASES = [(n[2:], f) for n, f in sorted(globals().items())
+         if n.startswith('t_') and callable(f)]
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.stderr.write('usage: test_replay.py BUILD_DIR [CASE...]\n')
+        return 2
+    build = os.path.abspath(argv[1])
+    want = set(argv[2:])
+    root = tempfile.mkdtemp(prefix='ns-replay-')
+    passed = failed = 0
+    for name, fn in CASES:
+        if want and name not in want:
+            continue
+        try:
+            fn(Case(build, root, name))
+            print('ok - %s' % name)
+            passed += 1
+        except Fail as e:
+            print('FAIL - %s: %s' % (name, e))
+            failed += 1
+        except Exception:
+            print('FAIL - %s: %s' % (name, traceback.format_exc()))
+            failed += 1
+    if failed:
+        print('replay: kept %s for inspection' % root)
+    else:
+        shutil.rmtree(root)
+    print('%d passed, %d failed' % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
