@@ -4,7 +4,8 @@
 set -eu
 PKGS="meson ninja-build pkg-config gcc clang libclang-rt-14-dev llvm ethtool
 libpcap-dev liburcu-dev libcmocka-dev
-iptables iproute2 netcat-openbsd curl tcpdump python3 netsniff-ng"
+iptables iproute2 netcat-openbsd curl tcpdump python3 netsniff-ng
+iputils-ping"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
