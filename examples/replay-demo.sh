@@ -27,7 +27,7 @@ echo "== netsieve replay --setup setup.ns --in eth0=in-eth0.pcap --in eth1=in-et
 	--in eth0="$ex/in-eth0.pcap" --in eth1="$ex/in-eth1.pcap" \
 	--out eth0="$work/out-eth0.pcap" --out eth1="$work/out-eth1.pcap" \
 	--trace "$work/trace.txt" --save-counters "$work/counters.txt" \
-	2>"$work/stderr" || { cat "$work/stderr" >&2; exit 1; }
+	>"$work/stdout" 2>"$work/stderr" || { cat "$work/stderr" >&2; exit 1; }
 echo
 echo "== trace: every packet, in time order"
 cat "$work/trace.txt"

@@ -22,6 +22,7 @@ static void usage(FILE *f)
 		"usage: netsieve COMMAND [ARGS]\n"
 		"  daemon [--config FILE] [--socket PATH]   run the gateway\n"
 		"  replay --setup FILE --in IF=IN.pcap ... --out IF=OUT.pcap ...\n"
+		"  shell [-x] [-f FILE]   run command lines in-process\n"
 		"  iptables | iptables-save | iptables-restore ARGS\n"
 		"  ip addr|route|neigh|link ARGS\n"
 		"  sysctl [-w] NAME[=VALUE]\n");
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "daemon"))
 		return tool_daemon_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "shell"))
+		return tool_shell_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "replay"))
 		return tool_replay_main(argc - 1, argv + 1);
 	return tool_client_main(argc - 1, argv + 1);

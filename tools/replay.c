@@ -366,8 +366,15 @@ static int create_dev(struct replay *r, const char *ifname)
 	struct netdev *dev;
 	int err;
 
-	if (net_dev_by_name(r->net, ifname))
-		return 0;
+	dev = net_dev_by_name(r->net, ifname);
+	if (dev && dev->io == io)
+		return 0;       /* named by an earlier --in/--out */
+	if (dev) {
+		fprintf(stderr,
+			ME ": cannot use interface %s: the stack has it already\n",
+			ifname);
+		return 1;
+	}
 	if (!io) {
 		fprintf(stderr, ME ": the pcap I/O backend is not built in\n");
 		return 1;
@@ -501,6 +508,8 @@ static int inject_all(struct replay *r)
 				in->path, i + 1, strerror(-err));
 			return 1;
 		}
+		if (r->trace)
+			rt_trace_flush(r->trace);
 		if (r->net->pkt_seq != id) {
 			fprintf(stderr,
 				ME ": internal: packet %zu got id %" PRIu32 "\n",
@@ -586,7 +595,8 @@ int tool_replay_main(int argc, char **argv)
 		r.trace_f = open_out(r.trace_path, "trace file");
 		if (!r.trace_f)
 			goto out;
-		if (rt_trace_create(r.npkts, &r.trace)) {
+		if (rt_trace_create(r.npkts, r.trace_f, r.trace_json,
+				    &r.trace)) {
 			fprintf(stderr, ME ": out of memory\n");
 			goto out;
 		}
@@ -626,8 +636,7 @@ int tool_replay_main(int argc, char **argv)
 	if (r.save_f && save_counters(&r))
 		goto out;
 	if (r.trace) {
-		err = r.trace_json ? rt_trace_write_json(r.trace, r.trace_f) :
-				     rt_trace_write_text(r.trace, r.trace_f);
+		err = rt_trace_finish(r.trace);
 		if (err) {
 			fprintf(stderr, ME ": writing the trace to %s failed\n",
 				r.trace_path);

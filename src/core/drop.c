@@ -35,6 +35,7 @@ static const struct {
 	[DROP_DEV_DOWN] = { "DEV_DOWN", "interface down" },
 	[DROP_NO_BUFFER] = { "NO_BUFFER", "packet pool exhausted" },
 	[DROP_TX_ERROR] = { "TX_ERROR", "transmit failed" },
+	[DROP_IP_NOPROTO] = { "IP_NOPROTO", "no handler for the IP protocol" },
 };
 
 const char *drop_reason_name(enum drop_reason r)

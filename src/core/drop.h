@@ -37,6 +37,7 @@ enum drop_reason {
 	DROP_DEV_DOWN,           /* interface administratively down */
 	DROP_NO_BUFFER,          /* packet pool exhausted */
 	DROP_TX_ERROR,           /* backend refused the frame */
+	DROP_IP_NOPROTO,         /* local delivery: unknown IP protocol */
 	DROP_REASON_MAX
 };
 

@@ -99,7 +99,11 @@ struct pkt *pkt_alloc(struct pkt_pool *pool);
 /* Return pkt to the pool it came from. NULL is ignored. */
 void pkt_free(struct pkt *pkt);
 
-/* Reset metadata and set data to buf + headroom with len 0. */
+/*
+ * Reset metadata and set data to buf + headroom with len 0. has_l2 is set:
+ * a received frame is Ethernet unless its source (TUN, raw-IP pcap) says
+ * otherwise by clearing it.
+ */
 void pkt_reset(struct pkt *pkt);
 
 /* Copy a frame into an allocated packet. Returns -EMSGSIZE if too big. */

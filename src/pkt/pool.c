@@ -45,6 +45,12 @@ void pkt_reset(struct pkt *pkt)
 	pkt->next = next;
 	pkt->pool = pool;
 	pkt->data = pkt->buf + PKT_HEADROOM;
+	/*
+	 * Backends deliver Ethernet frames (io.h); a raw-IP source (TUN, a
+	 * DLT_RAW capture) clears this, as does the stack for packets it
+	 * builds from the IP header up.
+	 */
+	pkt->has_l2 = true;
 }
 
 struct pkt *pkt_alloc(struct pkt_pool *pool)

@@ -71,7 +71,8 @@ enum xt_opt_flags {
 	 * parser hands parse() both words joined by one space ("SYN,ACK
 	 * SYN") when the word after the first exists and does not start with
 	 * '-' or '!' (iptables' own test), else the first word alone; the
-	 * extension then reports its own "requires two args" error.
+	 * extension then reports its own "requires two args" error. Set
+	 * together with XTO_ARG.
 	 */
 	XTO_ARG2 = 1 << 3,
 };
@@ -157,5 +158,86 @@ int xt_parse_port(const char *s, const char *proto);
 /* "value[/mask]" as mark/TOS use; 0 or -1. */
 int xt_parse_val_mask(const char *s, uint32_t *val, uint32_t *mask,
 		      uint32_t max);
+
+/*
+ * libxtables' number parsing (xtables_strtoul_base): leading blanks and '+'
+ * allowed, '-' refused, base 0 (dec/hex/oct), at least one digit, value in
+ * [min,max]. With end != NULL the number may be followed by anything and
+ * *end points there; with end == NULL the whole string must be the number.
+ * Returns 0 or -1.
+ */
+int xt_strtoui(const char *s, char **end, uint64_t *out, uint64_t min,
+	       uint64_t max);
+/*
+ * An XTTYPE_UINT* option argument: xt_strtoui() on the whole string, and on
+ * failure libxtables' message "EXT: bad value for option "--OPT", or out
+ * of range (MIN-MAX).\n". Returns 0 or -1.
+ */
+int xt_parse_uint_opt(struct xt_parse_ctx *ctx, const char *ext,
+		      const char *opt, const char *arg, uint64_t min,
+		      uint64_t max, uint64_t *out);
+
+/*
+ * libxtables' generic final check (xtables_options_fcheck), for the option
+ * rules struct xt_option cannot express: one row per option in the order
+ * of the extension's option table (the order decides which message wins).
+ * Messages, with their trailing newline as libxtables prints them:
+ *   EXT: option "--A" must be specified\n
+ *   EXT: option "--A" also requires "--B".\n
+ *   EXT: option "--A" cannot be used together with "--B".\n
+ * Call it after the extension's own checks, as libxtables does.
+ */
+struct xt_fcheck {
+	const char *name;        /* option name without dashes; NULL ends */
+	int id;
+	bool mand;               /* XTOPT_MAND */
+	unsigned also;           /* bits (1 << id) this option requires */
+	unsigned excl;           /* bits it cannot be combined with */
+};
+int xt_fcheck(struct xt_parse_ctx *ctx, const char *ext,
+	      const struct xt_fcheck *tab, unsigned seen);
+/*
+ * xtables_parse_port(): a number as xt_strtoui reads it (0..65535) or a
+ * service name for proto ("tcp", "udp", ..., NULL: any). -1 if neither.
+ */
+int xt_ipt_parse_port(const char *s, const char *proto);
+/*
+ * The name of port for proto as `iptables -L` shows it (getservbyport), or
+ * NULL when /etc/services has none. Control path, not thread safe.
+ */
+const char *xt_port_to_service(uint16_t port, const char *proto);
+/*
+ * tcp/udp save and print of a port range p[0]..p[1] with its '!': appends
+ * " --OPT a[:b]" (nothing for the full range unless inverted) and
+ * " NAME:[!]a" / " NAMEs:[!]a:b" (NAME "spt"/"dpt"; service names for proto
+ * unless numeric).
+ */
+/* A port as -L shows it: its service name for proto, or the number. */
+void xt_print_port(struct sbuf *sb, uint16_t port, bool numeric,
+		   const char *proto);
+void xt_save_port_range(struct sbuf *sb, const char *opt, const uint16_t p[2],
+			bool inv);
+void xt_print_port_range(struct sbuf *sb, const char *name,
+			 const uint16_t p[2], bool inv, bool numeric,
+			 const char *proto);
+/*
+ * xtables_numeric_to_ipaddr(): dotted quad with libxtables' rules (each
+ * part as xt_strtoui reads it, base 0; fewer than four parts are padded
+ * with zeros: "10.1" is 10.1.0.0). Address in network byte order. 0 or -1.
+ */
+int xt_parse_ipaddr(const char *s, uint32_t *addr);
+/*
+ * xtables_save_string(): appends ' word' when s is non-empty and only
+ * [A-Za-z0-9_-], else ' "..."' with each ", \ and ' escaped by a '\'.
+ */
+void xt_save_string(struct sbuf *sb, const char *s);
+/*
+ * xtables_parse_mark_mask() for option --opt of extension ext:
+ * "value[/mask]" (mask defaults to 0xffffffff), with libxtables' messages
+ * on error (via xt_perr, returns -1). 0 on success.
+ */
+int xt_parse_mark_mask(struct xt_parse_ctx *ctx, const char *ext,
+		       const char *opt, const char *arg, uint32_t *val,
+		       uint32_t *mask);
 
 #endif

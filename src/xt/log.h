@@ -9,6 +9,8 @@
 #ifndef NS_XT_LOG_H
 #define NS_XT_LOG_H
 
+#include <stddef.h>
+
 #include "base/sbuf.h"
 
 struct pkt;
@@ -21,8 +23,26 @@ struct netdev;
 #define XT_LOG_UID       0x08
 #define XT_LOG_MACDECODE 0x20
 
+/* NF_LOG_DEFAULT_MASK: the flags of TRACE lines and of loggers with none. */
+#define XT_LOG_DEFAULT_MASK 0x0f
+
+/*
+ * Append the text that follows the prefix ("IN=eth0 OUT= MAC=... SRC=...")
+ * for pkt, seen between in and out (either may be NULL), with the LOG
+ * flags logflags. Truncated at the kernel's line limit. Data path.
+ */
 void xt_log_format(struct sbuf *sb, const struct pkt *pkt,
 		   const struct netdev *in, const struct netdev *out,
 		   unsigned logflags);
+
+/*
+ * The same into buf (size bytes, always NUL-terminated), for callers that
+ * must not allocate. prefix_len is the length of the prefix the caller
+ * puts in front (it counts against the kernel's 1016-character line
+ * limit). Returns the length written. Data path.
+ */
+size_t xt_log_format_buf(char *buf, size_t size, size_t prefix_len,
+			 const struct pkt *pkt, const struct netdev *in,
+			 const struct netdev *out, unsigned logflags);
 
 #endif

@@ -117,7 +117,7 @@ class Case:
         with open(self.path(name)) as f:
             return f.read()
 
-    def std_run(self, in0=None, in1=None, extra=()):
+    def std_run(self, in0=None, in1=None, extra=(), trace='trace.txt'):
         """Replay with the router setup; returns (out0, out1, trace)."""
         args = ['--setup', self.router()]
         if in0 is not None:
@@ -125,10 +125,11 @@ class Case:
         if in1 is not None:
             args += ['--in', 'eth1=' + self.pcap('in1.pcap', in1)]
         args += ['--out', 'eth0=out0.pcap', '--out', 'eth1=out1.pcap',
-                 '--trace', 'trace.txt', '--save-counters', 'counters.txt']
+                 '--trace', trace, '--save-counters', 'counters.txt']
         args += list(extra)
         self.replay(args)
-        return self.out('out0.pcap'), self.out('out1.pcap'), self.trace()
+        return (self.out('out0.pcap'), self.out('out1.pcap'),
+                self.trace(trace))
 
 
 def pkt_block(trace, n):
@@ -246,8 +247,8 @@ def t_bad_csum(c):
 
 def t_raw_ip(c):
     setup = c.router()
-    c.pcap('raw.pcap', [(T0 + 1, a_to_b(seq=1))], P.LINKTYPE_RAW)
-    c.pcap('v4.pcap', [(T0 + 2, a_to_b(seq=2))], P.LINKTYPE_IPV4,
+    c.pcap('raw.pcap', [(T0 + 1000, a_to_b(seq=1))], P.LINKTYPE_RAW)
+    c.pcap('v4.pcap', [(T0 + 2000, a_to_b(seq=2))], P.LINKTYPE_IPV4,
            nano=False)
     c.replay(['--setup', setup, '--in', 'eth0=raw.pcap', '--in',
               'eth0=v4.pcap', '--out', 'eth1=out1.pcap', '--trace',
@@ -255,7 +256,7 @@ def t_raw_ip(c):
     out1 = c.out('out1.pcap')
     check([d['icmp_seq'] for _, d in out1] == [1, 2],
           'both raw-IP packets forwarded: %s' % out1)
-    check(out1[1][0] == T0 + 2, 'microsecond pcap time kept')
+    check(out1[1][0] == T0 + 2000, 'microsecond pcap time kept')
     for _, d in out1:
         check(d['src_mac'] == R1_MAC and d['dst_mac'] == B_MAC
               and d['ttl'] == 63, 'Ethernet frame built: %s' % d)
@@ -285,7 +286,7 @@ def t_interleave(c):
 def t_json(c):
     udp = from_a(P.ipv4(A, B, 17, P.udp(A, B, 1000, 53)))
     c.std_run([(T0, udp), (T0 + 1, from_a(a_to_b()))],
-              extra=['--trace-format', 'json', '--trace', 'trace.json'])
+              extra=['--trace-format', 'json'], trace='trace.json')
     lines = c.trace('trace.json').splitlines()
     check(len(lines) == 2, 'one JSON object per input packet: %s' % lines)
     o1, o2 = [json.loads(l) for l in lines]
@@ -302,11 +303,93 @@ def t_json(c):
     check(o2['replies'] == [], 'no replies %s' % o2)
 
 
+def t_reject(c):
+    rules = RULES.replace(
+        'COMMIT',
+        '-A INPUT -p tcp -m tcp --dport 23 -j REJECT --reject-with tcp-reset\n'
+        '-A INPUT -p udp -m udp --dport 9 -j REJECT\n'
+        'COMMIT')
+    syn = P.ipv4(A, R0, 6, P.tcp(A, R0, 40000, 23, 'S', seq=5000))
+    udp = P.ipv4(A, R0, 17, P.udp(A, R0, 40001, 9))
+    c.write('setup.ns', SETUP)
+    c.write('rules.v4', rules)
+    c.pcap('in0.pcap', [(T0 + 1, from_a(syn)), (T0 + 2, from_a(udp))])
+    c.replay(['--setup', 'setup.ns', '--in', 'eth0=in0.pcap', '--in',
+              'eth1=' + c.pcap('none.pcap', []), '--out', 'eth0=out0.pcap',
+              '--trace', 'trace.txt', '--save-counters', 'counters.txt'])
+    out0 = c.out('out0.pcap')
+    check(len(out0) == 2, 'a reset and an ICMP error: %s' % out0)
+    (t1, rst), (t2, unr) = out0
+    check(t1 == T0 + 1 and t2 == T0 + 2, 'stamped with their causes')
+    check(rst['proto'] == 6 and rst['sport'] == 23 and rst['dport'] == 40000
+          and rst['tcp_flags'] & 0x04 and rst['tcp_ack'] == 5001
+          and rst['l4_csum_ok'] and rst['dst_mac'] == A_MAC,
+          'TCP reset %s' % rst)
+    check(unr['icmp_type'] == 3 and unr['icmp_code'] == 3
+          and unr['src'] == R0 and unr['dst'] == A, 'port unreachable %s'
+          % unr)
+    tr = c.trace()
+    b = pkt_block(tr, 1)
+    has_line(b, '-> dropped by filter:INPUT:rule:1')
+    check(re.search(r'^  reply 10\.0\.1\.1:23 > 10\.0\.1\.2:40000 TCP \[R',
+                    b, re.M), 'the reset under its cause:\n' + b)
+    b = pkt_block(tr, 2)
+    has_line(b, '-> dropped by filter:INPUT:rule:2')
+    has_line(b, 'reply 10.0.1.1 > 10.0.1.2 ICMP port-unreachable')
+    cnt = open(c.path('counters.txt')).read()
+    check(re.search(r'^\[1:%d\] -A INPUT -p udp -m udp --dport 9 -j REJECT '
+                    r'--reject-with icmp-port-unreachable$' % len(udp), cnt,
+                    re.M), 'REJECT counter:\n' + cnt)
+
+
+def t_log_lines(c):
+    rules = RULES.replace('COMMIT', '-A FORWARD -j LOG --log-prefix "fwd: "'
+                          '\nCOMMIT')
+    c.write('setup.ns', SETUP)
+    c.write('rules.v4', rules)
+    c.pcap('in1.pcap', [(T0, from_b(b_to_a()))])
+    p = c.replay(['--setup', 'setup.ns', '--in', 'eth1=in1.pcap', '--out',
+                  'eth0=out0.pcap'])
+    check(re.search(r'fwd: IN=eth1 OUT=eth0 .*SRC=10\.0\.2\.2 DST=10\.0\.1\.2',
+                    p.stderr), 'LOG line on stderr: %r' % p.stderr)
+    check(len(c.out('out0.pcap')) == 1, 'LOG lets it pass')
+
+
+def t_arp(c):
+    # No static neighbour for B: the packet waits for ARP, an ARP request
+    # goes out of eth1, B's answer (a later input) releases the packet.
+    c.write('setup.ns', SETUP.replace('ip neigh add 10.0.2.2', '# '))
+    c.write('rules.v4', RULES)
+    reply = P.eth(R1_MAC, B_MAC, 0x0806, P.struct.pack(
+        '!HHBBH6s4s6s4s', 1, 0x0800, 6, 4, 2, P.mac(B_MAC), P.ip(B),
+        P.mac(R1_MAC), P.ip(R1)))
+    c.pcap('in0.pcap', [(T0 + 1000, from_a(a_to_b()))])
+    c.pcap('in1.pcap', [(T0 + 2000, reply)])
+    c.replay(['--setup', 'setup.ns', '--in', 'eth0=in0.pcap', '--in',
+              'eth1=in1.pcap', '--out', 'eth1=out1.pcap', '--trace',
+              'trace.txt'])
+    out1 = c.out('out1.pcap')
+    check(len(out1) == 2, 'ARP request, then the packet: %s' % out1)
+    check(out1[0][1].get('arp_op') == 1 and out1[0][1]['arp_tpa'] == B
+          and out1[0][1]['dst_mac'] == 'ff:ff:ff:ff:ff:ff', 'who-has B')
+    check(out1[1][1]['dst_mac'] == B_MAC and out1[1][1]['icmp_type'] == 8,
+          'the queued packet, to the learnt MAC')
+    check(all(ts == T0 + 1000 for ts, _ in out1), 'stamped with the cause')
+    b = pkt_block(c.trace(), 1)
+    has_line(b, '-> queued (waiting for the neighbour)')
+    has_line(b, '-> sent out eth1')
+    has_line(b, 'generated ARP who-has 10.0.2.2 tell 10.0.2.1')
+    check(pkt_block(c.trace(), 2).startswith(
+        'pkt 2 eth1 ARP 10.0.2.2 is-at 02:00:00:00:02:02'), c.trace())
+
+
 def t_trace_stdout(c):
     setup = c.router()
     inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
-    p = c.replay(['--setup', setup, '--in', 'eth0=' + inp, '--trace', '-',
-                  '--trace-format', 'json'])
+    p = c.replay(['--setup', setup, '--in', 'eth0=' + inp, '--out',
+                  'eth1=out1.pcap', '--trace', '-', '--trace-format', 'json'])
+    check('net.ipv4.ip_forward = 1' in p.stderr,
+          'setup output on stderr: %r' % p.stderr)
     objs = [json.loads(l) for l in p.stdout.splitlines()]
     check(len(objs) == 1 and objs[0]['fates'][-1]['out'] == 'eth1',
           'stdout is only the trace: %r' % p.stdout)

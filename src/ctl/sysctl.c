@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The `sysctl` tool (procps-ng 4 syntax and messages) over the stack's
+ * knobs: NAME, -w NAME=VALUE (or NAME=VALUE), -a, -n, -q, -e, -N, names
+ * with '/' or '.'. Control path: takes stack_lock around each change.
+ */
+#include "ctl/ctl.h"
+
+#include "core/net.h"
+#include "stack/sysctl.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sysctl_opts {
+	bool write, values_only, names_only, quiet, ignore;
+};
+
+static void show(struct net *net, const struct stack_sysctl *k,
+		 const struct sysctl_opts *o, struct sbuf *out)
+{
+	int v;
+
+	pthread_mutex_lock(&net->stack_lock);
+	v = stack_sysctl_get(net, k);
+	pthread_mutex_unlock(&net->stack_lock);
+	if (o->names_only)
+		sbuf_addf(out, "%s\n", k->name);
+	else if (o->values_only)
+		sbuf_addf(out, "%d\n", v);
+	else
+		sbuf_addf(out, "%s = %d\n", k->name, v);
+}
+
+/* "net/ipv4/ip_forward" and "net.ipv4.ip_forward" are the same key. */
+static void normalise(char *name)
+{
+	char *p;
+
+	for (p = name; *p; p++)
+		if (*p == '/')
+			*p = '.';
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+}
+
+static int one(struct net *net, char *arg, const struct sysctl_opts *o,
+	       struct sbuf *out, struct sbuf *err)
+{
+	const struct stack_sysctl *k;
+	char *eq = strchr(arg, '=');
+	char *value = NULL, *p;
+
+	if (eq) {
+		*eq = '\0';
+		value = eq + 1;
+		while (*value == ' ')
+			value++;
+		trim(arg);
+	} else if (o->write) {
+		sbuf_addf(err, "sysctl: \"%s\" must be of the form name=value\n",
+			  arg);
+		return 1;
+	}
+	normalise(arg);
+	k = stack_sysctl_find(arg);
+	if (!k) {
+		if (o->ignore)
+			return 0;
+		sbuf_adds(err, "sysctl: cannot stat /proc/sys/");
+		for (p = arg; *p; p++)
+			sbuf_addc(err, *p == '.' ? '/' : *p);
+		sbuf_adds(err, ": No such file or directory\n");
+		return 1;
+	}
+	if (value) {
+		int rc;
+
+		pthread_mutex_lock(&net->stack_lock);
+		rc = stack_sysctl_set(net, k, value);
+		pthread_mutex_unlock(&net->stack_lock);
+		if (rc) {
+			sbuf_addf(err, "sysctl: setting key \"%s\": Invalid argument\n",
+				  k->name);
+			return 1;
+		}
+		if (o->quiet)
+			return 0;
+	}
+	show(net, k, o, out);
+	return 0;
+}
+
+int ctl_sysctl_main(struct net *net, int argc, char **argv, struct sbuf *out,
+		    struct sbuf *err)
+{
+	struct sysctl_opts o = { 0 };
+	bool all = false;
+	int i, rc = 0, nargs = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || !a[1]) {
+			nargs++;
+			continue;
+		}
+		if (!strcmp(a, "--all"))
+			all = true;
+		else if (!strcmp(a, "--write"))
+			o.write = true;
+		else if (!strcmp(a, "--values"))
+			o.values_only = true;
+		else if (!strcmp(a, "--names"))
+			o.names_only = true;
+		else if (!strcmp(a, "--quiet"))
+			o.quiet = true;
+		else if (!strcmp(a, "--ignore"))
+			o.ignore = true;
+		else if (a[1] == '-') {
+			sbuf_addf(err, "sysctl: unrecognized option '%s'\n", a);
+			return 1;
+		} else {
+			const char *c;
+
+			for (c = a + 1; *c; c++) {
+				switch (*c) {
+				case 'a': case 'A': case 'X':
+					all = true;
+					break;
+				case 'w':
+					o.write = true;
+					break;
+				case 'n':
+					o.values_only = true;
+					break;
+				case 'N':
+					o.names_only = true;
+					break;
+				case 'q':
+					o.quiet = true;
+					break;
+				case 'e':
+					o.ignore = true;
+					break;
+				case 'o': case 'x':
+					break;
+				default:
+					sbuf_addf(err, "sysctl: invalid option -- '%c'\n",
+						  *c);
+					return 1;
+				}
+			}
+		}
+	}
+	if (all) {
+		const struct stack_sysctl *t;
+		unsigned int n, j;
+
+		t = stack_sysctl_table(&n);
+		for (j = 0; j < n; j++)
+			show(net, &t[j], &o, out);
+		return 0;
+	}
+	if (!nargs) {
+		sbuf_adds(err, "\nUsage:\n sysctl [options] [variable[=value] ...]\n");
+		return 1;
+	}
+	for (i = 1; i < argc; i++) {
+		char *copy;
+
+		if (argv[i][0] == '-' && argv[i][1])
+			continue;
+		copy = strdup(argv[i]);
+		if (!copy) {
+			sbuf_adds(err, "sysctl: out of memory\n");
+			return 1;
+		}
+		if (one(net, copy, &o, out, err))
+			rc = 1;
+		free(copy);
+	}
+	return rc;
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Parsing and validating received frames: Ethernet classification as
+ * eth_type_trans() and the IPv4 header checks of ip_rcv_core(). Data path:
+ * touches only the packet it is given, never reads past pkt->len and never
+ * allocates.
+ */
+#include "pkt/parse.h"
+
+#include <arpa/inet.h>
+
+#include "pkt/csum.h"
+
+enum drop_reason pkt_parse_eth(struct pkt *pkt, const uint8_t *dev_mac)
+{
+	const struct ns_ethhdr *eh;
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	if (pkt->len < NS_ETH_HLEN)
+		return DROP_PKT_TOO_SMALL;
+	eh = (const struct ns_ethhdr *)pkt->data;
+	pkt->has_l2 = true;
+	pkt->l3_off = NS_ETH_HLEN;
+	pkt->l4_off = 0;
+	pkt->l4_len = 0;
+	pkt->ethertype = ntohs(eh->type);
+	if (eh->dst[0] & 1) {
+		if (!memcmp(eh->dst, bcast, 6))
+			pkt->pkt_type = PKT_BROADCAST;
+		else
+			pkt->pkt_type = PKT_MULTICAST;
+	} else if (dev_mac && memcmp(eh->dst, dev_mac, 6)) {
+		pkt->pkt_type = PKT_OTHERHOST;
+	} else {
+		pkt->pkt_type = PKT_HOST;
+	}
+	return DROP_NOT_DROPPED;
+}
+
+void pkt_set_ipv4_offsets(struct pkt *pkt)
+{
+	const struct ns_iphdr *iph = pkt_iph(pkt);
+	unsigned int hlen = iph_hlen(iph);
+	uint32_t end = pkt->len;
+	uint16_t fo = ntohs(iph->frag_off);
+
+	pkt->family = 2; /* NS_PF_INET */
+	pkt->l4_proto = iph->protocol;
+	pkt->frag_off = fo & NS_IPH_OFFMASK;
+	pkt->is_frag = (fo & (NS_IPH_MF | NS_IPH_OFFMASK)) != 0;
+	if (pkt->frag_off == 0 && pkt->l3_off + hlen < end) {
+		pkt->l4_off = (uint16_t)(pkt->l3_off + hlen);
+		pkt->l4_len = (uint16_t)(end - pkt->l4_off);
+	} else {
+		pkt->l4_off = 0;
+		pkt->l4_len = 0;
+	}
+}
+
+enum drop_reason pkt_parse_ipv4(struct pkt *pkt)
+{
+	const struct ns_iphdr *iph;
+	uint32_t avail, hlen, tot;
+
+	if (pkt->l3_off > pkt->len)
+		return DROP_IP_INHDR;
+	avail = pkt->len - pkt->l3_off;
+	if (avail < sizeof(struct ns_iphdr))
+		return DROP_IP_INHDR;
+	iph = pkt_iph(pkt);
+	hlen = iph_hlen(iph);
+	if ((iph->ver_ihl >> 4) != 4 || hlen < 20)
+		return DROP_IP_INHDR;
+	if (avail < hlen)
+		return DROP_IP_INHDR;
+	if (ip_fast_csum(iph, hlen / 4) != 0)
+		return DROP_IP_CSUM;
+	tot = ntohs(iph->tot_len);
+	if (avail < tot)
+		return DROP_IP_TRUNCATED;
+	if (tot < hlen)
+		return DROP_IP_INHDR;
+	/* pskb_trim_rcsum(): drop the link layer's padding. */
+	pkt->len = pkt->l3_off + tot;
+	pkt_set_ipv4_offsets(pkt);
+	return DROP_NOT_DROPPED;
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Interface addresses and what the kernel derives from them: the local
+ * table (our addresses, broadcast addresses), connected routes, primary
+ * and secondary addresses, and source address selection
+ * (inet_select_addr). Lookups are data path (stack_lock held); add, delete
+ * and flush are control path under stack_lock.
+ */
+#include "stack/internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+static bool ifa_match(const struct ifaddr *ifa, uint32_t a)
+{
+	uint32_t m = inet_mask(ifa->plen);
+
+	return ((a ^ ifa->addr) & m) == 0;
+}
+
+struct netdev *addr_local_dev(struct net *net, uint32_t addr)
+{
+	int i, j;
+
+	for (i = 1; i < NS_MAX_DEVS; i++) {
+		struct netdev *dev = net->devs[i];
+
+		if (!dev || !dev->up)
+			continue;
+		for (j = 0; j < dev->naddrs; j++)
+			if (dev->addrs[j].addr == addr)
+				return dev;
+	}
+	return NULL;
+}
+
+/* The broadcast addresses fib_add_ifaddr() installs for one address. */
+static bool ifa_is_bcast(const struct netdev *dev, int idx, uint32_t addr)
+{
+	const struct ifaddr *ifa = &dev->addrs[idx];
+	uint32_t m = inet_mask(ifa->plen);
+
+	if (ifa->bcast && ifa->bcast == addr && addr != 0xffffffffu)
+		return true;
+	if (addr_is_secondary(dev, idx))
+		return false;
+	if (ifa->plen < 31 && (ifa->addr & m) != 0 &&
+	    addr == ((ifa->addr & m) | ~m))
+		return true;
+	return false;
+}
+
+bool addr_is_bcast(struct net *net, uint32_t addr, const struct netdev *only)
+{
+	int i, j;
+
+	for (i = 1; i < NS_MAX_DEVS; i++) {
+		struct netdev *dev = net->devs[i];
+
+		if (!dev || !dev->up || (only && dev != only))
+			continue;
+		for (j = 0; j < dev->naddrs; j++)
+			if (ifa_is_bcast(dev, j, addr))
+				return true;
+	}
+	return false;
+}
+
+bool addr_is_secondary(const struct netdev *dev, int idx)
+{
+	const struct ifaddr *ifa = &dev->addrs[idx];
+	int i;
+
+	for (i = 0; i < idx; i++) {
+		const struct ifaddr *p = &dev->addrs[i];
+
+		if (p->plen == ifa->plen && ifa_match(p, ifa->addr))
+			return true;
+	}
+	return false;
+}
+
+bool addr_onlink(const struct netdev *dev, uint32_t a, uint32_t b)
+{
+	int i;
+
+	for (i = 0; i < dev->naddrs; i++) {
+		if (!ifa_match(&dev->addrs[i], a))
+			continue;
+		if (!b || ifa_match(&dev->addrs[i], b))
+			return true;
+	}
+	return false;
+}
+
+uint32_t addr_select(struct net *net, const struct netdev *dev, uint32_t dst,
+		     int scope)
+{
+	uint32_t addr = 0;
+	int i, j;
+
+	for (i = 0; dev && i < dev->naddrs; i++) {
+		const struct ifaddr *ifa = &dev->addrs[i];
+
+		if (addr_is_secondary(dev, i) || ifa->scope > scope)
+			continue;
+		if (!dst || ifa_match(ifa, dst))
+			return ifa->addr;
+		if (!addr)
+			addr = ifa->addr;
+	}
+	if (addr)
+		return addr;
+	/* Not on dev: any primary address of suitable scope elsewhere. */
+	for (i = 1; i < NS_MAX_DEVS; i++) {
+		struct netdev *d = net->devs[i];
+
+		if (!d || d == dev)
+			continue;
+		for (j = 0; j < d->naddrs; j++)
+			if (!addr_is_secondary(d, j) &&
+			    d->addrs[j].scope <= scope &&
+			    d->addrs[j].scope < RT_SCOPE_HOST)
+				return d->addrs[j].addr;
+	}
+	return 0;
+}
+
+int addr_add(struct net *net, struct netdev *dev, uint32_t addr, int plen,
+	     uint32_t bcast, int scope)
+{
+	struct ifaddr *ifa;
+	bool secondary;
+	int i, pos;
+
+	if (plen < 0 || plen > 32)
+		return -EINVAL;
+	for (i = 0; i < dev->naddrs; i++)
+		if (dev->addrs[i].addr == addr &&
+		    dev->addrs[i].plen == plen)
+			return -EEXIST;
+	if (dev->naddrs >= NS_MAX_ADDRS)
+		return -ENOSPC;
+	/*
+	 * inet_insert_ifa(): a secondary (same subnet as one we have) goes
+	 * last, a primary after the last primary.
+	 */
+	secondary = false;
+	for (i = 0; i < dev->naddrs; i++)
+		if (dev->addrs[i].plen == plen &&
+		    ifa_match(&dev->addrs[i], addr))
+			secondary = true;
+	pos = dev->naddrs;
+	if (!secondary)
+		for (pos = 0; pos < dev->naddrs; pos++)
+			if (addr_is_secondary(dev, pos))
+				break;
+	memmove(&dev->addrs[pos + 1], &dev->addrs[pos],
+		(size_t)(dev->naddrs - pos) * sizeof(dev->addrs[0]));
+	ifa = &dev->addrs[pos];
+	memset(ifa, 0, sizeof(*ifa));
+	ifa->addr = addr;
+	ifa->plen = (uint8_t)plen;
+	ifa->bcast = bcast;
+	ifa->scope = (uint8_t)scope;
+	dev->naddrs++;
+	if (!secondary)
+		route_add_ifaddr(net, dev, ifa);
+	return 0;
+}
+
+/* Delete the address at idx; secondaries of a deleted primary go too. */
+static void addr_del_at(struct net *net, struct netdev *dev, int idx)
+{
+	struct ifaddr old = dev->addrs[idx];
+	bool secondary = addr_is_secondary(dev, idx);
+	int i;
+
+	if (!secondary)
+		route_del_ifaddr(net, dev, &old);
+	memmove(&dev->addrs[idx], &dev->addrs[idx + 1],
+		(size_t)(dev->naddrs - idx - 1) * sizeof(dev->addrs[0]));
+	dev->naddrs--;
+	if (secondary)
+		return;
+	/* promote_secondaries=0: the primary takes its secondaries along. */
+	for (i = idx; i < dev->naddrs;) {
+		if (dev->addrs[i].plen == old.plen &&
+		    ifa_match(&old, dev->addrs[i].addr)) {
+			memmove(&dev->addrs[i], &dev->addrs[i + 1],
+				(size_t)(dev->naddrs - i - 1) *
+				sizeof(dev->addrs[0]));
+			dev->naddrs--;
+		} else {
+			i++;
+		}
+	}
+	/* fib_inetaddr_event(): the last address gone disables IP. */
+	if (!dev->naddrs)
+		route_flush_dev(net, dev->ifindex);
+}
+
+int addr_del(struct net *net, struct netdev *dev, uint32_t addr, int plen)
+{
+	int i;
+
+	for (i = 0; i < dev->naddrs; i++) {
+		if (dev->addrs[i].addr != addr)
+			continue;
+		if (plen >= 0 && dev->addrs[i].plen != plen)
+			continue;
+		addr_del_at(net, dev, i);
+		return 0;
+	}
+	return -EADDRNOTAVAIL;
+}
+
+void addr_flush(struct net *net, struct netdev *dev)
+{
+	while (dev->naddrs)
+		addr_del_at(net, dev, dev->naddrs - 1);
+}

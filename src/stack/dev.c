@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Interfaces: creation, up/down, MTU and MAC changes (control path, under
+ * stack_lock), and the last step of the packet path, putting an Ethernet
+ * header on a packet and handing it to the device's I/O backend (data
+ * path). The loopback device hands packets back to the input path.
+ */
+#include "stack/internal.h"
+
+#include "io/io.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int stack_dev_create(struct net *net, const char *name,
+		     const struct io_ops *io, const char *arg,
+		     struct netdev **out)
+{
+	struct netdev *dev;
+	int idx, err;
+
+	if (!name || !*name || strlen(name) >= NS_IFNAMSIZ)
+		return -EINVAL;
+	pthread_mutex_lock(&net->stack_lock);
+	if (net_dev_by_name(net, name)) {
+		err = -EEXIST;
+		goto err_unlock;
+	}
+	for (idx = net->next_ifindex; idx < NS_MAX_DEVS; idx++)
+		if (!net->devs[idx])
+			break;
+	if (idx >= NS_MAX_DEVS) {
+		err = -ENOSPC;
+		goto err_unlock;
+	}
+	dev = calloc(1, sizeof(*dev));
+	if (!dev) {
+		err = -ENOMEM;
+		goto err_unlock;
+	}
+	dev->ifindex = idx;
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	/* A locally administered MAC derived from the ifindex. */
+	dev->mac[0] = 0x02;
+	dev->mac[1] = 0x6e;
+	dev->mac[2] = 0x73;
+	dev->mac[5] = (uint8_t)idx;
+	dev->mtu = 1500;
+	dev->io = io;
+	if (arg)
+		snprintf(dev->io_arg, sizeof(dev->io_arg), "%s", arg);
+	if (io && io->open) {
+		err = io->open(dev, arg);
+		if (err)
+			goto err_free_dev;
+	}
+	net->devs[idx] = dev;
+	net->next_ifindex = idx + 1;
+	pthread_mutex_unlock(&net->stack_lock);
+	if (out)
+		*out = dev;
+	return 0;
+
+err_free_dev:
+	free(dev);
+err_unlock:
+	pthread_mutex_unlock(&net->stack_lock);
+	return err;
+}
+
+struct netdev *dev_loopback(struct net *net)
+{
+	int i;
+
+	for (i = 1; i < NS_MAX_DEVS; i++)
+		if (net->devs[i] && net->devs[i]->loopback)
+			return net->devs[i];
+	return NULL;
+}
+
+bool dev_noarp(const struct netdev *dev)
+{
+	return dev->loopback || !dev->io;
+}
+
+/* Drop everything that refers to dev (down or deleted). */
+static void dev_forget(struct net *net, struct netdev *dev)
+{
+	route_flush_dev(net, dev->ifindex);
+	neigh_flush(net, dev, false);
+}
+
+int dev_set_up(struct net *net, struct netdev *dev, bool up)
+{
+	int i;
+
+	if (dev->up == up)
+		return 0;
+	dev->up = up;
+	if (!up) {
+		dev_forget(net, dev);
+		return 0;
+	}
+	/* inetdev_event(NETDEV_UP): lo gets 127.0.0.1/8. */
+	if (dev->loopback)
+		(void)addr_add(net, dev, htonl(0x7f000001), 8, 0,
+			       RT_SCOPE_HOST);
+	for (i = 0; i < dev->naddrs; i++)
+		if (!addr_is_secondary(dev, i))
+			route_add_ifaddr(net, dev, &dev->addrs[i]);
+	return 0;
+}
+
+int dev_set_mtu(struct net *net, struct netdev *dev, uint32_t mtu)
+{
+	uint32_t max = dev->loopback ? 65536 : PKT_MAX_FRAME - NS_ETH_HLEN;
+
+	if (mtu < 68)
+		return -ERANGE;
+	if (mtu > max)
+		return -E2BIG;
+	dev->mtu = mtu;
+	return 0;
+}
+
+int dev_set_mac(struct net *net, struct netdev *dev, const uint8_t *mac)
+{
+	if (mac[0] & 1)
+		return -EADDRNOTAVAIL;
+	memcpy(dev->mac, mac, 6);
+	return 0;
+}
+
+int dev_delete(struct net *net, struct netdev *dev)
+{
+	if (dev->loopback)
+		return -EOPNOTSUPP;
+	dev_forget(net, dev);
+	dev->naddrs = 0;
+	if (dev->io && dev->io->close)
+		dev->io->close(dev);
+	net->devs[dev->ifindex] = NULL;
+	if (dev->ifindex < net->next_ifindex)
+		net->next_ifindex = dev->ifindex;
+	free(dev);
+	return 0;
+}
+
+/* Transmit the frame at pkt->data as it is. Consumes pkt. */
+static void dev_tx_frame(struct net *net, struct netdev *dev, struct pkt *pkt)
+{
+	int err = 0;
+
+	if (!dev->up) {
+		dev->stats.tx_dropped++;
+		net_drop(net, pkt, DROP_DEV_DOWN);
+		return;
+	}
+	if (dev->io && dev->io->tx)
+		err = dev->io->tx(dev, pkt);
+	if (err) {
+		dev->stats.tx_dropped++;
+		net_drop(net, pkt, DROP_TX_ERROR);
+		return;
+	}
+	dev->stats.tx_packets++;
+	dev->stats.tx_bytes += pkt->len;
+	net_stats(net)->tx_packets++;
+	stack_fate(net, pkt, FATE_SENT, dev->name);
+	pkt_free(pkt);
+}
+
+void dev_xmit_frame(struct net *net, struct netdev *dev, struct pkt *pkt)
+{
+	dev_tx_frame(net, dev, pkt);
+}
+
+void dev_xmit(struct net *net, struct netdev *dev, struct pkt *pkt,
+	      const uint8_t *dst_mac, uint16_t ethertype)
+{
+	struct ns_ethhdr *eh;
+
+	if (dev->loopback) {
+		dev_loopback_xmit(net, dev, pkt);
+		return;
+	}
+	if (pkt->has_l2 && pkt->l3_off >= NS_ETH_HLEN) {
+		/* Rewrite the received link header in place. */
+		pkt_pull(pkt, pkt->l3_off - NS_ETH_HLEN);
+	} else {
+		if (pkt->has_l2)
+			pkt_pull(pkt, pkt->l3_off);
+		if (pkt_headroom(pkt) < NS_ETH_HLEN) {
+			net_drop(net, pkt, DROP_NO_BUFFER);
+			return;
+		}
+		pkt_push(pkt, NS_ETH_HLEN);
+	}
+	pkt->has_l2 = true;
+	eh = (struct ns_ethhdr *)pkt->data;
+	memcpy(eh->dst, dst_mac, 6);
+	memcpy(eh->src, dev->mac, 6);
+	eh->type = htons(ethertype);
+	pkt->out = dev;
+	dev_tx_frame(net, dev, pkt);
+}
+
+void dev_loopback_xmit(struct net *net, struct netdev *lo, struct pkt *pkt)
+{
+	if (!lo->up) {
+		lo->stats.tx_dropped++;
+		net_drop(net, pkt, DROP_DEV_DOWN);
+		return;
+	}
+	if (stack_depth >= STACK_MAX_DEPTH) {
+		net_drop(net, pkt, DROP_TX_ERROR);
+		return;
+	}
+	if (pkt->has_l2 && pkt->l3_off)
+		pkt_pull(pkt, pkt->l3_off);
+	pkt->has_l2 = false;
+	lo->stats.tx_packets++;
+	lo->stats.tx_bytes += pkt->len;
+	lo->stats.rx_packets++;
+	lo->stats.rx_bytes += pkt->len;
+	stack_depth++;
+	ip_rcv_loopback(net, lo, pkt);
+	stack_depth--;
+}

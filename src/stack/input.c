@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The receive path: a frame from an interface (stack_rcv), link-layer
+ * demultiplexing (IPv4, ARP; other ethertypes counted), the IPv4 header
+ * checks of ip_rcv_core(), the PREROUTING hook, and the route decision of
+ * ip_rcv_finish(): local delivery, forwarding, or an error (ip_error).
+ * Data path: runs with net->stack_lock held, allocates nothing.
+ */
+#include "stack/internal.h"
+
+#include "core/hook.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+
+__thread int stack_depth;
+
+bool nf_hook_ok(struct net *net, int hook, struct pkt *pkt,
+		const struct netdev *in, const struct netdev *out)
+{
+	unsigned int v = hook_run(net, NS_PF_INET, hook, pkt, in, out);
+
+	switch (v) {
+	case NS_ACCEPT:
+		/* A hook may have rewritten the header (NAT, mangle). */
+		if (pkt->family == NS_PF_INET)
+			pkt_set_ipv4_offsets(pkt);
+		return true;
+	case NS_STOLEN:
+		return false;
+	case NS_QUEUE:
+		net_drop(net, pkt, DROP_QUEUE_NO_HANDLER);
+		return false;
+	default:
+		net_drop(net, pkt, DROP_NETFILTER_DROP);
+		return false;
+	}
+}
+
+/* ip_error(): a received packet we cannot route. */
+static void ip_error(struct net *net, struct pkt *pkt, int err,
+		     const struct rt_result *rt)
+{
+	int code;
+
+	if (err == -EXDEV) {
+		net_drop(net, pkt, DROP_IP_INADDRERRORS);
+		return;
+	}
+	if (!net->sysctl.ip_forward) {
+		net_drop(net, pkt, DROP_IP_FORWARDING_OFF);
+		return;
+	}
+	switch (err) {
+	case -ENETUNREACH:
+		code = NS_ICMP_NET_UNREACH;
+		break;
+	case -EHOSTUNREACH:
+		code = NS_ICMP_HOST_UNREACH;
+		break;
+	case -EACCES:
+		code = NS_ICMP_PKT_FILTERED;
+		break;
+	default:
+		/* blackhole: silently. */
+		net_drop(net, pkt, DROP_IP_INNOROUTES);
+		return;
+	}
+	if (icmp_error_allow(net, pkt_iph(pkt)->saddr))
+		icmp_send(net, pkt, NS_ICMP_DEST_UNREACH, code, 0);
+	(void)rt;
+	net_drop(net, pkt, DROP_IP_INNOROUTES);
+}
+
+static bool mc_ours(uint32_t daddr, uint8_t proto)
+{
+	/* We are members of all-hosts; IGMP is taken for any group. */
+	return daddr == htonl(0xe0000001) || proto == 2;
+}
+
+static void ip_rcv_finish(struct net *net, struct netdev *dev, struct pkt *pkt)
+{
+	const struct ns_iphdr *iph = pkt_iph(pkt);
+	struct rt_result rt;
+	int err;
+
+	if ((ntohl(iph->daddr) & 0xf0000000u) == 0xe0000000u) {
+		if (!mc_ours(iph->daddr, iph->protocol) ||
+		    (ntohl(iph->saddr) >> 24) == 127 ||
+		    (ntohl(iph->saddr) & 0xf0000000u) == 0xe0000000u ||
+		    iph->saddr == 0xffffffffu) {
+			net_drop(net, pkt, DROP_IP_INADDRERRORS);
+			return;
+		}
+		ip_local_deliver(net, pkt, RTN_MULTICAST);
+		return;
+	}
+	err = route_input(net, iph->daddr, iph->saddr, dev, &rt);
+	if (err) {
+		ip_error(net, pkt, err, &rt);
+		return;
+	}
+	switch (rt.type) {
+	case RTN_LOCAL:
+	case RTN_BROADCAST:
+		ip_local_deliver(net, pkt, rt.type);
+		return;
+	case RTN_UNICAST:
+		pkt->out = rt.dev;
+		pkt->nexthop = rt.nexthop;
+		ip_forward(net, pkt, &rt);
+		return;
+	default:
+		net_drop(net, pkt, DROP_IP_INNOROUTES);
+	}
+}
+
+/* ip_rcv(): validate, then PREROUTING. */
+static void ip_rcv(struct net *net, struct netdev *dev, struct pkt *pkt)
+{
+	enum drop_reason r;
+
+	if (pkt->pkt_type == PKT_OTHERHOST) {
+		net_drop(net, pkt, DROP_OTHERHOST);
+		return;
+	}
+	r = pkt_parse_ipv4(pkt);
+	if (r != DROP_NOT_DROPPED) {
+		net_drop(net, pkt, r);
+		return;
+	}
+	if (!nf_hook_ok(net, NS_INET_PRE_ROUTING, pkt, dev, NULL))
+		return;
+	ip_rcv_finish(net, dev, pkt);
+}
+
+void stack_rcv(struct net *net, struct netdev *dev, struct pkt *pkt)
+{
+	enum drop_reason r;
+
+	pkt->in = dev;
+	pkt->out = NULL;
+	pkt->next = NULL;
+	if (!pkt->tstamp_ns)
+		pkt->tstamp_ns = net->now_ns;
+	net_stats(net)->rx_packets++;
+	dev->stats.rx_packets++;
+	dev->stats.rx_bytes += pkt->len;
+	if (!dev->up) {
+		dev->stats.rx_dropped++;
+		net_drop(net, pkt, DROP_DEV_DOWN);
+		return;
+	}
+	if (!pkt->has_l2) {
+		/* Raw IP (TUN, DLT_RAW capture): the IP header is first. */
+		pkt->l3_off = 0;
+		pkt->l4_off = 0;
+		pkt->pkt_type = PKT_HOST;
+		if (pkt->len && (pkt->data[0] >> 4) == 6) {
+			pkt->ethertype = NS_ETHTYPE_IPV6;
+			net_drop(net, pkt, DROP_IPV6DISABLED);
+			return;
+		}
+		pkt->ethertype = NS_ETHTYPE_IP;
+		ip_rcv(net, dev, pkt);
+		return;
+	}
+	r = pkt_parse_eth(pkt, dev->mac);
+	if (r != DROP_NOT_DROPPED) {
+		net_drop(net, pkt, r);
+		return;
+	}
+	switch (pkt->ethertype) {
+	case NS_ETHTYPE_IP:
+		ip_rcv(net, dev, pkt);
+		return;
+	case NS_ETHTYPE_ARP:
+		arp_rcv(net, dev, pkt);
+		return;
+	case NS_ETHTYPE_IPV6:
+		net_drop(net, pkt, DROP_IPV6DISABLED);
+		return;
+	default:
+		net_drop(net, pkt, DROP_UNHANDLED_PROTO);
+		return;
+	}
+}
+
+void ip_rcv_loopback(struct net *net, struct netdev *lo, struct pkt *pkt)
+{
+	uint32_t daddr;
+
+	pkt->in = lo;
+	pkt->out = NULL;
+	pkt->pkt_type = PKT_HOST;
+	pkt->local_out = false;
+	pkt->l3_off = 0;
+	pkt->ethertype = NS_ETHTYPE_IP;
+	pkt_set_ipv4_offsets(pkt);
+	net_stats(net)->rx_packets++;
+	if (!nf_hook_ok(net, NS_INET_PRE_ROUTING, pkt, lo, NULL))
+		return;
+	daddr = pkt_iph(pkt)->daddr;
+	/* The output route said local; a PREROUTING DNAT may change that. */
+	if (stack_addr_type(net, daddr, NULL) == RTN_LOCAL ||
+	    (ntohl(daddr) >> 24) == 127) {
+		ip_local_deliver(net, pkt, RTN_LOCAL);
+		return;
+	}
+	ip_rcv_finish(net, lo, pkt);
+}

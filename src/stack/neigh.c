@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The neighbour table (ARP cache) with the kernel's states: INCOMPLETE
+ * while resolving (packets wait in a bounded per-neighbour queue, requests
+ * are retried every second, three in all), REACHABLE after a reply,
+ * STALE after 30 s or when learnt from a request, DELAY/PROBE when a stale
+ * entry is used again, FAILED when nobody answered (queued packets get an
+ * ICMP host unreachable and are dropped), PERMANENT for static entries.
+ * Fixed-size table allocated at start-up: the data path (stack_lock held)
+ * never allocates. Timers run from stack_timers() on net->now_ns.
+ */
+#include "stack/internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NS_PER_MS 1000000ull
+#define RETRANS_NS (1000 * NS_PER_MS)          /* retrans_time_ms */
+#define REACHABLE_NS (30000 * NS_PER_MS)       /* base_reachable_time_ms */
+#define DELAY_NS (5000 * NS_PER_MS)            /* delay_first_probe_time */
+#define MCAST_PROBES 3
+#define UCAST_PROBES 3
+
+static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+int neigh_table_create(struct net *net)
+{
+	struct neigh_table *t;
+	int i;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < 256; i++)
+		t->buckets[i] = -1;
+	for (i = 0; i < NEIGH_MAX; i++)
+		t->e[i].next = i + 1 < NEIGH_MAX ? i + 1 : -1;
+	t->free = 0;
+	net->neigh = t;
+	return 0;
+}
+
+static void purge_queue(struct net *net, struct neigh *n)
+{
+	while (n->q_head) {
+		struct pkt *p = n->q_head;
+
+		n->q_head = p->next;
+		p->next = NULL;
+		net_drop(net, p, DROP_NEIGH_FAILED);
+	}
+	n->q_tail = NULL;
+	n->qlen = 0;
+}
+
+void neigh_table_destroy(struct net *net)
+{
+	struct neigh_table *t = net->neigh;
+	int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < NEIGH_MAX; i++) {
+		struct pkt *p = t->e[i].q_head;
+
+		while (p) {
+			struct pkt *nx = p->next;
+
+			pkt_free(p);
+			p = nx;
+		}
+	}
+	free(t);
+	net->neigh = NULL;
+}
+
+static unsigned int hash(int ifindex, uint32_t ip)
+{
+	uint32_t h = ip ^ (uint32_t)ifindex * 0x9e3779b1u;
+
+	h ^= h >> 16;
+	h ^= h >> 8;
+	return h & 255;
+}
+
+struct neigh *neigh_lookup(struct net *net, const struct netdev *dev,
+			   uint32_t ip)
+{
+	struct neigh_table *t = net->neigh;
+	int i;
+
+	for (i = t->buckets[hash(dev->ifindex, ip)]; i >= 0; i = t->e[i].next)
+		if (t->e[i].ip == ip && t->e[i].ifindex == dev->ifindex)
+			return &t->e[i];
+	return NULL;
+}
+
+static void unlink_entry(struct net *net, struct neigh *n)
+{
+	struct neigh_table *t = net->neigh;
+	int idx = (int)(n - t->e);
+	int *pp = &t->buckets[hash(n->ifindex, n->ip)];
+
+	while (*pp >= 0 && *pp != idx)
+		pp = &t->e[*pp].next;
+	if (*pp == idx)
+		*pp = n->next;
+	purge_queue(net, n);
+	memset(n, 0, sizeof(*n));
+	n->next = t->free;
+	t->free = idx;
+	t->count--;
+}
+
+/* Make room: reuse a FAILED or unused STALE entry (forced gc). */
+static bool gc_one(struct net *net)
+{
+	struct neigh_table *t = net->neigh;
+	int i;
+
+	for (i = 0; i < NEIGH_MAX; i++)
+		if (t->e[i].ifindex && (t->e[i].state & NUD_FAILED)) {
+			unlink_entry(net, &t->e[i]);
+			return true;
+		}
+	for (i = 0; i < NEIGH_MAX; i++)
+		if (t->e[i].ifindex && (t->e[i].state & NUD_STALE)) {
+			unlink_entry(net, &t->e[i]);
+			return true;
+		}
+	return false;
+}
+
+static struct neigh *neigh_create(struct net *net, const struct netdev *dev,
+				  uint32_t ip)
+{
+	struct neigh_table *t = net->neigh;
+	unsigned int b = hash(dev->ifindex, ip);
+	struct neigh *n;
+	int idx;
+
+	if (t->free < 0 && !gc_one(net))
+		return NULL;
+	idx = t->free;
+	n = &t->e[idx];
+	t->free = n->next;
+	memset(n, 0, sizeof(*n));
+	n->ip = ip;
+	n->ifindex = dev->ifindex;
+	n->updated_ns = net->now_ns;
+	n->next = t->buckets[b];
+	t->buckets[b] = idx;
+	t->count++;
+	return n;
+}
+
+static void set_timer(struct net *net, struct neigh *n, uint64_t at)
+{
+	n->timer_ns = at;
+	if (at && (!net->neigh->next_timer_ns || at < net->neigh->next_timer_ns))
+		net->neigh->next_timer_ns = at;
+}
+
+static void set_state(struct net *net, struct neigh *n, uint16_t state)
+{
+	n->state = state;
+	n->updated_ns = net->now_ns;
+	switch (state) {
+	case NUD_REACHABLE:
+		n->confirmed_ns = net->now_ns;
+		set_timer(net, n, net->now_ns + REACHABLE_NS);
+		break;
+	case NUD_DELAY:
+		set_timer(net, n, net->now_ns + DELAY_NS);
+		break;
+	case NUD_INCOMPLETE:
+	case NUD_PROBE:
+		set_timer(net, n, net->now_ns + RETRANS_NS);
+		break;
+	default:
+		n->timer_ns = 0;
+	}
+}
+
+/* Send what waited for the address. */
+static void flush_queue(struct net *net, struct netdev *dev, struct neigh *n)
+{
+	while (n->q_head) {
+		struct pkt *p = n->q_head;
+
+		n->q_head = p->next;
+		p->next = NULL;
+		n->qlen--;
+		dev_xmit(net, dev, p, n->mac, NS_ETHTYPE_IP);
+	}
+	n->q_tail = NULL;
+	n->qlen = 0;
+}
+
+static void enqueue(struct net *net, struct neigh *n, struct pkt *pkt)
+{
+	/* neigh_queue: over the limit, the oldest packet goes. */
+	if (n->qlen >= NEIGH_QUEUE_MAX) {
+		struct pkt *old = n->q_head;
+
+		n->q_head = old->next;
+		if (!n->q_head)
+			n->q_tail = NULL;
+		old->next = NULL;
+		n->qlen--;
+		net_drop(net, old, DROP_NEIGH_QUEUEFULL);
+	}
+	pkt->next = NULL;
+	if (n->q_tail)
+		n->q_tail->next = pkt;
+	else
+		n->q_head = pkt;
+	n->q_tail = pkt;
+	n->qlen++;
+	stack_fate(net, pkt, FATE_QUEUED, NULL);
+}
+
+static uint32_t pkt_saddr(const struct pkt *pkt)
+{
+	return pkt_iph(pkt)->saddr;
+}
+
+void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop,
+		  struct pkt *pkt)
+{
+	struct neigh *n;
+	uint8_t mac[6];
+
+	if (dev->loopback) {
+		dev_loopback_xmit(net, dev, pkt);
+		return;
+	}
+	if (dev_noarp(dev)) {
+		dev_xmit(net, dev, pkt, dev->mac, NS_ETHTYPE_IP);
+		return;
+	}
+	if (nexthop == 0xffffffffu || addr_is_bcast(net, nexthop, dev)) {
+		dev_xmit(net, dev, pkt, bcast_mac, NS_ETHTYPE_IP);
+		return;
+	}
+	if ((ntohl(nexthop) & 0xf0000000u) == 0xe0000000u) {
+		uint32_t h = ntohl(nexthop);
+
+		mac[0] = 0x01;
+		mac[1] = 0x00;
+		mac[2] = 0x5e;
+		mac[3] = (h >> 16) & 0x7f;
+		mac[4] = (h >> 8) & 0xff;
+		mac[5] = h & 0xff;
+		dev_xmit(net, dev, pkt, mac, NS_ETHTYPE_IP);
+		return;
+	}
+	n = neigh_lookup(net, dev, nexthop);
+	if (!n) {
+		n = neigh_create(net, dev, nexthop);
+		if (!n) {
+			net_drop(net, pkt, DROP_NEIGH_FAILED);
+			return;
+		}
+	}
+	if (n->state & NUD_VALID) {
+		if (n->state == NUD_STALE)
+			set_state(net, n, NUD_DELAY);
+		dev_xmit(net, dev, pkt, n->mac, NS_ETHTYPE_IP);
+		return;
+	}
+	if (n->state != NUD_INCOMPLETE) {
+		/* NONE or FAILED: start resolving. */
+		set_state(net, n, NUD_INCOMPLETE);
+		n->probes = 1;
+		enqueue(net, n, pkt);
+		arp_solicit(net, dev, nexthop, pkt_saddr(pkt), NULL, pkt);
+		return;
+	}
+	enqueue(net, n, pkt);
+}
+
+void neigh_event(struct net *net, struct netdev *dev, uint32_t ip,
+		 const uint8_t *mac, bool create, bool solicited)
+{
+	struct neigh *n = neigh_lookup(net, dev, ip);
+	uint16_t new = solicited ? NUD_REACHABLE : NUD_STALE;
+	bool same;
+
+	if (!n) {
+		if (!create)
+			return;
+		n = neigh_create(net, dev, ip);
+		if (!n)
+			return;
+	}
+	if (n->state & (NUD_PERMANENT | NUD_NOARP))
+		return;
+	same = !memcmp(n->mac, mac, 6);
+	/* Valid, same address, only STALE news: keep the state. */
+	if ((n->state & NUD_VALID) && same && new == NUD_STALE) {
+		return;
+	}
+	memcpy(n->mac, mac, 6);
+	set_state(net, n, new);
+	flush_queue(net, dev, n);
+}
+
+static void neigh_fail(struct net *net, struct neigh *n)
+{
+	set_state(net, n, NUD_FAILED);
+	/* arp_error_report(): each waiting packet -> host unreachable. */
+	while (n->q_head) {
+		struct pkt *p = n->q_head;
+
+		n->q_head = p->next;
+		p->next = NULL;
+		n->qlen--;
+		icmp_send(net, p, NS_ICMP_DEST_UNREACH, NS_ICMP_HOST_UNREACH, 0);
+		net_drop(net, p, DROP_NEIGH_FAILED);
+	}
+	n->q_tail = NULL;
+	n->qlen = 0;
+}
+
+static void neigh_timer(struct net *net, struct neigh *n)
+{
+	struct netdev *dev = net_dev_by_index(net, n->ifindex);
+
+	n->timer_ns = 0;
+	if (!dev)
+		return;
+	switch (n->state) {
+	case NUD_INCOMPLETE:
+		if (n->probes >= MCAST_PROBES) {
+			neigh_fail(net, n);
+			return;
+		}
+		n->probes++;
+		set_timer(net, n, net->now_ns + RETRANS_NS);
+		arp_solicit(net, dev, n->ip,
+			    n->q_tail ? pkt_saddr(n->q_tail) : 0, NULL,
+			    n->q_tail);
+		break;
+	case NUD_REACHABLE:
+		if (net->now_ns >= n->confirmed_ns + REACHABLE_NS) {
+			n->state = NUD_STALE;
+			n->updated_ns = net->now_ns;
+		} else {
+			set_timer(net, n, n->confirmed_ns + REACHABLE_NS);
+		}
+		break;
+	case NUD_DELAY:
+		if (net->now_ns < n->confirmed_ns + DELAY_NS) {
+			set_state(net, n, NUD_REACHABLE);
+			break;
+		}
+		set_state(net, n, NUD_PROBE);
+		n->probes = 1;
+		arp_solicit(net, dev, n->ip, 0, n->mac, NULL);
+		break;
+	case NUD_PROBE:
+		if (n->probes >= UCAST_PROBES) {
+			neigh_fail(net, n);
+			return;
+		}
+		n->probes++;
+		set_timer(net, n, net->now_ns + RETRANS_NS);
+		arp_solicit(net, dev, n->ip, 0, n->mac, NULL);
+		break;
+	default:
+		break;
+	}
+}
+
+void neigh_timers(struct net *net)
+{
+	struct neigh_table *t = net->neigh;
+	uint64_t next = 0;
+	int i;
+
+	if (!t || !t->next_timer_ns || net->now_ns < t->next_timer_ns)
+		return;
+	t->next_timer_ns = 0;
+	for (i = 0; i < NEIGH_MAX; i++) {
+		struct neigh *n = &t->e[i];
+
+		if (!n->ifindex || !n->timer_ns)
+			continue;
+		/* Catch up on every expiry a large clock jump skipped. */
+		while (n->timer_ns && n->timer_ns <= net->now_ns)
+			neigh_timer(net, n);
+		if (n->timer_ns && (!next || n->timer_ns < next))
+			next = n->timer_ns;
+	}
+	if (next && (!t->next_timer_ns || next < t->next_timer_ns))
+		t->next_timer_ns = next;
+}
+
+/* Control path below: stack_lock held by the caller. */
+
+int neigh_add(struct net *net, struct netdev *dev, uint32_t ip,
+	      const uint8_t *mac, uint16_t state, bool replace, bool excl)
+{
+	struct neigh *n = neigh_lookup(net, dev, ip);
+
+	if (n && excl)
+		return -EEXIST;
+	if (!n) {
+		n = neigh_create(net, dev, ip);
+		if (!n)
+			return -ENOBUFS;
+	}
+	(void)replace;
+	if (mac)
+		memcpy(n->mac, mac, 6);
+	set_state(net, n, state);
+	if (state & NUD_VALID)
+		flush_queue(net, dev, n);
+	return 0;
+}
+
+int neigh_del(struct net *net, struct netdev *dev, uint32_t ip)
+{
+	struct neigh *n = neigh_lookup(net, dev, ip);
+
+	if (!n)
+		return -ENOENT;
+	unlink_entry(net, n);
+	return 0;
+}
+
+int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm)
+{
+	struct neigh_table *t = net->neigh;
+	int i, count = 0;
+
+	if (!t)
+		return 0;
+	for (i = 0; i < NEIGH_MAX; i++) {
+		struct neigh *n = &t->e[i];
+
+		if (!n->ifindex || (dev && n->ifindex != dev->ifindex))
+			continue;
+		if (keep_perm && (n->state & (NUD_PERMANENT | NUD_NOARP)))
+			continue;
+		unlink_entry(net, n);
+		count++;
+	}
+	return count;
+}
+
+const char *neigh_state_name(uint16_t state)
+{
+	switch (state) {
+	case NUD_INCOMPLETE:
+		return "INCOMPLETE";
+	case NUD_REACHABLE:
+		return "REACHABLE";
+	case NUD_STALE:
+		return "STALE";
+	case NUD_DELAY:
+		return "DELAY";
+	case NUD_PROBE:
+		return "PROBE";
+	case NUD_FAILED:
+		return "FAILED";
+	case NUD_NOARP:
+		return "NOARP";
+	case NUD_PERMANENT:
+		return "PERMANENT";
+	default:
+		return "NONE";
+	}
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The output path. Locally generated packets (stack_output): routing,
+ * LOCAL_OUT (re-routed if a hook changed the destination or mark, as
+ * ip_route_me_harder), then as forwarded ones: POSTROUTING,
+ * fragmentation to the output MTU (ip_fragment; DF packets too big get
+ * an ICMP fragmentation needed), the neighbour and the device. Also the
+ * helpers that build packets the stack sends. Data path: generated
+ * packets come from net->pool.
+ */
+#include "stack/internal.h"
+
+#include "pkt/csum.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
+{
+	struct pkt *pkt = pkt_alloc(&net->pool);
+
+	if (!pkt) {
+		net_stats(net)->drops[DROP_NO_BUFFER]++;
+		return NULL;
+	}
+	pkt->has_l2 = false;
+	pkt->l3_off = 0;
+	pkt->local_out = true;
+	pkt->ethertype = NS_ETHTYPE_IP;
+	pkt->family = NS_PF_INET;
+	if (cause) {
+		pkt->id = cause->id;
+		pkt->tstamp_ns = cause->tstamp_ns;
+		pkt->trace = cause->trace;
+	} else {
+		pkt->tstamp_ns = net->now_ns;
+	}
+	return pkt;
+}
+
+void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
+		     uint32_t daddr, uint8_t proto, uint8_t tos, uint8_t ttl,
+		     bool df, uint32_t payload_len)
+{
+	struct ns_iphdr *iph = (struct ns_iphdr *)pkt->data;
+
+	iph->ver_ihl = 0x45;
+	iph->tos = tos;
+	iph->tot_len = htons((uint16_t)(20 + payload_len));
+	iph->id = df ? 0 : htons(net->ip_id++);
+	iph->frag_off = df ? htons(NS_IPH_DF) : 0;
+	iph->ttl = ttl;
+	iph->protocol = proto;
+	iph->check = 0;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	iph->check = ip_fast_csum(iph, 5);
+	pkt->len = 20 + payload_len;
+	pkt->l3_off = 0;
+	pkt_set_ipv4_offsets(pkt);
+}
+
+/*
+ * ip_do_fragment() slow path: split pkt into fragments that fit mtu, each
+ * through the neighbour. Options are copied into every fragment.
+ */
+static void ip_fragment(struct net *net, struct pkt *pkt,
+			const struct rt_result *rt, uint32_t mtu)
+{
+	const struct ns_iphdr *iph = pkt_iph(pkt);
+	unsigned int hlen = iph_hlen(iph);
+	uint32_t total = pkt_l3_len(pkt) - hlen, off = 0;
+	uint16_t fo = ntohs(iph->frag_off);
+	uint32_t chunk = (mtu - hlen) & ~7u;
+	const uint8_t *payload = pkt_l3(pkt) + hlen;
+
+	if (chunk < 8) {
+		net_drop(net, pkt, DROP_IP_FRAG_NEEDED);
+		return;
+	}
+	while (off < total) {
+		uint32_t n = total - off > chunk ? chunk : total - off;
+		struct pkt *f = ip_alloc_reply(net, pkt);
+		struct ns_iphdr *fh;
+		uint16_t nfo;
+
+		if (!f) {
+			net_drop(net, pkt, DROP_NO_BUFFER);
+			return;
+		}
+		f->local_out = pkt->local_out;
+		f->mark = pkt->mark;
+		f->in = pkt->in;
+		f->out = pkt->out;
+		f->nexthop = pkt->nexthop;
+		f->xt_gen = pkt->xt_gen;
+		memcpy(f->data, iph, hlen);
+		memcpy(f->data + hlen, payload + off, n);
+		fh = (struct ns_iphdr *)f->data;
+		nfo = (uint16_t)((fo & NS_IPH_OFFMASK) + off / 8);
+		if (off + n < total || (fo & NS_IPH_MF))
+			nfo |= NS_IPH_MF;
+		fh->frag_off = htons(nfo);
+		fh->tot_len = htons((uint16_t)(hlen + n));
+		fh->check = 0;
+		fh->check = ip_fast_csum(fh, hlen / 4);
+		f->len = hlen + n;
+		pkt_set_ipv4_offsets(f);
+		neigh_output(net, rt->dev, rt->nexthop, f);
+		off += n;
+	}
+	/* The original was sent as its fragments. */
+	pkt_free(pkt);
+}
+
+static void ip_finish_output(struct net *net, struct pkt *pkt,
+			     const struct rt_result *rt)
+{
+	const struct ns_iphdr *iph = pkt_iph(pkt);
+	uint32_t mtu = rt->dev->mtu;
+
+	if (rt->dev->loopback) {
+		dev_loopback_xmit(net, rt->dev, pkt);
+		return;
+	}
+	if (pkt_l3_len(pkt) > mtu) {
+		if (ntohs(iph->frag_off) & NS_IPH_DF) {
+			icmp_send(net, pkt, NS_ICMP_DEST_UNREACH,
+				  NS_ICMP_FRAG_NEEDED, htonl(mtu));
+			net_drop(net, pkt, DROP_IP_FRAG_NEEDED);
+			return;
+		}
+		ip_fragment(net, pkt, rt, mtu);
+		return;
+	}
+	neigh_output(net, rt->dev, rt->nexthop, pkt);
+}
+
+void ip_output(struct net *net, struct pkt *pkt, const struct rt_result *rt)
+{
+	pkt->out = rt->dev;
+	pkt->nexthop = rt->nexthop;
+	if (!nf_hook_ok(net, NS_INET_POST_ROUTING, pkt, pkt->in, rt->dev))
+		return;
+	ip_finish_output(net, pkt, rt);
+}
+
+void stack_output(struct net *net, struct pkt *pkt)
+{
+	const struct ns_iphdr *iph;
+	struct rt_result rt;
+	uint32_t daddr, mark;
+
+	if (pkt->has_l2 && pkt->l3_off)
+		pkt_pull(pkt, pkt->l3_off);
+	pkt->has_l2 = false;
+	pkt->l3_off = 0;
+	pkt->in = NULL;
+	pkt->local_out = true;
+	pkt->pkt_type = PKT_HOST;
+	pkt->ethertype = NS_ETHTYPE_IP;
+	if (!pkt->tstamp_ns)
+		pkt->tstamp_ns = net->now_ns;
+	if (pkt->len < 20 || (pkt->data[0] >> 4) != 4 ||
+	    iph_hlen((const struct ns_iphdr *)pkt->data) > pkt->len) {
+		net_drop(net, pkt, DROP_IP_INHDR);
+		return;
+	}
+	pkt_set_ipv4_offsets(pkt);
+	if (stack_depth >= STACK_MAX_DEPTH) {
+		net_drop(net, pkt, DROP_TX_ERROR);
+		return;
+	}
+	iph = pkt_iph(pkt);
+	if (route_output(net, iph->daddr, iph->saddr, &rt)) {
+		net_drop(net, pkt, DROP_IP_INNOROUTES);
+		return;
+	}
+	pkt->out = rt.dev;
+	pkt->nexthop = rt.nexthop;
+	daddr = iph->daddr;
+	mark = pkt->mark;
+	stack_depth++;
+	if (!nf_hook_ok(net, NS_INET_LOCAL_OUT, pkt, NULL, rt.dev))
+		goto out;
+	iph = pkt_iph(pkt);
+	/* ip_route_me_harder(): a hook moved the packet elsewhere. */
+	if (iph->daddr != daddr || pkt->mark != mark) {
+		if (route_output(net, iph->daddr, iph->saddr, &rt)) {
+			net_drop(net, pkt, DROP_IP_INNOROUTES);
+			goto out;
+		}
+	}
+	ip_output(net, pkt, &rt);
+out:
+	stack_depth--;
+}

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The routing table (the kernel's main table) and route resolution for
+ * received and locally generated packets, as ip_route_input_slow() and
+ * ip_route_output_key() decide. The local table (our addresses and
+ * broadcast addresses) is derived from the interfaces' addresses in
+ * addr.c, not stored. Lookups are data path (stack_lock held, no
+ * allocation); changes are control path under stack_lock.
+ */
+#include "stack/internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static inline bool is_multicast(uint32_t a)
+{
+	return (ntohl(a) & 0xf0000000u) == 0xe0000000u;
+}
+
+static inline bool is_lbcast(uint32_t a)
+{
+	return a == 0xffffffffu;
+}
+
+static inline bool is_zeronet(uint32_t a)
+{
+	return (ntohl(a) & 0xff000000u) == 0;
+}
+
+static inline bool is_loopback(uint32_t a)
+{
+	return (ntohl(a) & 0xff000000u) == 0x7f000000u;
+}
+
+int route_table_create(struct net *net)
+{
+	net->routes = calloc(1, sizeof(*net->routes));
+	return net->routes ? 0 : -ENOMEM;
+}
+
+void route_table_destroy(struct net *net)
+{
+	free(net->routes);
+	net->routes = NULL;
+}
+
+/* `ip route show` order: prefix ascending, longer first, metric. */
+static int show_cmp(const struct route *a, const struct route *b)
+{
+	uint32_t x = ntohl(a->dst), y = ntohl(b->dst);
+
+	if (x != y)
+		return x < y ? -1 : 1;
+	if (a->plen != b->plen)
+		return a->plen > b->plen ? -1 : 1;
+	if (a->metric != b->metric)
+		return a->metric < b->metric ? -1 : 1;
+	return 0;
+}
+
+static const struct route *sort_base;
+
+static int len_cmp(const void *pa, const void *pb)
+{
+	const struct route *a = &sort_base[*(const uint16_t *)pa];
+	const struct route *b = &sort_base[*(const uint16_t *)pb];
+
+	if (a->plen != b->plen)
+		return a->plen > b->plen ? -1 : 1;
+	if (a->metric != b->metric)
+		return a->metric < b->metric ? -1 : 1;
+	return *(const uint16_t *)pa - *(const uint16_t *)pb;
+}
+
+/* Rebuild the lookup order after a change. Control path. */
+static void reindex(struct route_table *t)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++)
+		t->by_len[i] = (uint16_t)i;
+	sort_base = t->r;
+	qsort(t->by_len, (size_t)t->n, sizeof(t->by_len[0]), len_cmp);
+}
+
+static void fill_result(struct net *net, const struct route *r,
+			uint32_t daddr, struct rt_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->type = r->type;
+	res->metric = r->metric;
+	if (r->type != RTN_UNICAST)
+		return;
+	res->dev = net_dev_by_index(net, r->ifindex);
+	res->gw = r->gw;
+	res->nexthop = r->gw ? r->gw : daddr;
+	res->src = r->prefsrc;
+	if (!res->src && res->dev)
+		res->src = addr_select(net, res->dev, r->gw, r->scope);
+}
+
+int route_lookup(struct net *net, uint32_t daddr, struct rt_result *res)
+{
+	const struct route_table *t = net->routes;
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct route *r = &t->r[t->by_len[i]];
+
+		if ((daddr & inet_mask(r->plen)) != r->dst)
+			continue;
+		if (r->type == RTN_UNICAST) {
+			struct netdev *dev = net_dev_by_index(net, r->ifindex);
+
+			if (!dev || !dev->up)
+				continue;
+		}
+		fill_result(net, r, daddr, res);
+		return 0;
+	}
+	memset(res, 0, sizeof(*res));
+	res->type = RTN_UNSPEC;
+	return -ENETUNREACH;
+}
+
+/* The error a non-unicast route gives (fib_props[].error). */
+static int route_type_err(int type)
+{
+	switch (type) {
+	case RTN_BLACKHOLE:
+		return -EINVAL;
+	case RTN_UNREACHABLE:
+		return -EHOSTUNREACH;
+	case RTN_PROHIBIT:
+		return -EACCES;
+	default:
+		return -EINVAL;
+	}
+}
+
+int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
+		const struct netdev *in, struct rt_result *res)
+{
+	struct netdev *ldev;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	if (is_multicast(saddr) || is_lbcast(saddr))
+		return -EXDEV; /* martian source */
+	if (is_lbcast(daddr) || (saddr == 0 && daddr == 0))
+		goto brd_input;
+	if (is_zeronet(saddr))
+		return -EXDEV;
+	if (is_zeronet(daddr))
+		return -EXDEV;
+	if (!in->loopback && (is_loopback(daddr) || is_loopback(saddr)))
+		return -EXDEV;
+	/* Our own address as the source of a received packet: martian. */
+	if (!in->loopback && addr_local_dev(net, saddr))
+		return -EXDEV;
+	ldev = addr_local_dev(net, daddr);
+	if (ldev) {
+		res->type = RTN_LOCAL;
+		res->dev = dev_loopback(net);
+		res->src = daddr;
+		return 0;
+	}
+	if (addr_is_bcast(net, daddr, NULL))
+		goto brd_input;
+	err = route_lookup(net, daddr, res);
+	if (err || res->type != RTN_UNICAST) {
+		if (!err)
+			err = route_type_err(res->type);
+		if (!net->sysctl.ip_forward)
+			return -EHOSTUNREACH;
+		return err;
+	}
+	if (!net->sysctl.ip_forward) {
+		res->type = RTN_UNSPEC;
+		return -EHOSTUNREACH;
+	}
+	/*
+	 * __mkroute_input(): going back out where it came in, to a next hop
+	 * on the sender's own subnet: tell the sender (send_redirects=1).
+	 */
+	if (res->dev == in && addr_onlink(in, saddr, res->gw)) {
+		struct rt_result sr;
+
+		if (!route_lookup(net, saddr, &sr) && sr.type == RTN_UNICAST &&
+		    sr.dev == in && !sr.gw)
+			res->redirect = true;
+	}
+	return 0;
+
+brd_input:
+	res->type = RTN_BROADCAST;
+	res->dev = dev_loopback(net);
+	res->src = addr_select(net, in, 0, RT_SCOPE_LINK);
+	return 0;
+}
+
+int route_output(struct net *net, uint32_t daddr, uint32_t saddr,
+		 struct rt_result *res)
+{
+	struct netdev *dev;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	dev = addr_local_dev(net, daddr);
+	if (dev || is_loopback(daddr)) {
+		struct netdev *lo = dev_loopback(net);
+
+		if (!dev && (!lo || !lo->up))
+			return -ENETUNREACH;
+		res->type = RTN_LOCAL;
+		res->dev = lo;
+		res->nexthop = daddr;
+		res->src = saddr ? saddr : daddr;
+		return 0;
+	}
+	err = route_lookup(net, daddr, res);
+	if (err)
+		return err;
+	if (res->type != RTN_UNICAST)
+		return route_type_err(res->type);
+	if (addr_is_bcast(net, daddr, res->dev) || is_lbcast(daddr))
+		res->type = RTN_BROADCAST;
+	else if (is_multicast(daddr))
+		res->type = RTN_MULTICAST;
+	if (saddr)
+		res->src = saddr;
+	return 0;
+}
+
+int stack_addr_type(struct net *net, uint32_t addr, const struct netdev *dev)
+{
+	struct netdev *ldev;
+
+	if (is_zeronet(addr) || is_lbcast(addr))
+		return RTN_BROADCAST;
+	if (is_multicast(addr))
+		return RTN_MULTICAST;
+	/* The local table: our addresses, broadcast routes, 127/8 on lo. */
+	ldev = addr_local_dev(net, addr);
+	if (ldev)
+		return (!dev || dev == ldev) ? RTN_LOCAL : RTN_UNICAST;
+	if (is_loopback(addr)) {
+		struct netdev *lo = dev_loopback(net);
+
+		if (lo && lo->up && lo->naddrs)
+			return (!dev || dev == lo) ? RTN_LOCAL : RTN_UNICAST;
+	}
+	if (addr_is_bcast(net, addr, dev))
+		return RTN_BROADCAST;
+	return RTN_UNICAST;
+}
+
+/* Control path below: stack_lock held by the caller. */
+
+static int find_exact(const struct route_table *t, uint32_t dst, int plen,
+		      uint32_t metric)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->r[i].dst == dst && t->r[i].plen == plen &&
+		    t->r[i].metric == metric)
+			return i;
+	return -1;
+}
+
+static void remove_at(struct route_table *t, int i)
+{
+	memmove(&t->r[i], &t->r[i + 1], (size_t)(t->n - i - 1) * sizeof(t->r[0]));
+	t->n--;
+}
+
+int route_add(struct net *net, const struct route *r, int flags)
+{
+	struct route_table *t = net->routes;
+	int i;
+
+	i = find_exact(t, r->dst, r->plen, r->metric);
+	if (i >= 0) {
+		if (!(flags & ROUTE_F_REPLACE))
+			return -EEXIST;
+		t->r[i] = *r;
+		reindex(t);
+		return 0;
+	}
+	if (t->n >= ROUTE_MAX)
+		return -ENOSPC;
+	for (i = 0; i < t->n; i++)
+		if (show_cmp(r, &t->r[i]) < 0)
+			break;
+	memmove(&t->r[i + 1], &t->r[i], (size_t)(t->n - i) * sizeof(t->r[0]));
+	t->r[i] = *r;
+	t->n++;
+	reindex(t);
+	return 0;
+}
+
+int route_del(struct net *net, const struct route *m, bool has_metric,
+	      bool has_gw, bool has_dev, bool has_type)
+{
+	struct route_table *t = net->routes;
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct route *r = &t->r[i];
+
+		if (r->dst != m->dst || r->plen != m->plen)
+			continue;
+		if (has_metric && r->metric != m->metric)
+			continue;
+		if (has_gw && r->gw != m->gw)
+			continue;
+		if (has_dev && r->ifindex != m->ifindex)
+			continue;
+		if (has_type && r->type != m->type)
+			continue;
+		if (m->prefsrc && r->prefsrc != m->prefsrc)
+			continue;
+		if (m->proto && r->proto != m->proto)
+			continue;
+		remove_at(t, i);
+		reindex(t);
+		return 0;
+	}
+	return -ESRCH;
+}
+
+void route_flush_dev(struct net *net, int ifindex)
+{
+	struct route_table *t = net->routes;
+	int i;
+
+	for (i = 0; i < t->n;) {
+		if (t->r[i].type == RTN_UNICAST && t->r[i].ifindex == ifindex)
+			remove_at(t, i);
+		else
+			i++;
+	}
+	reindex(t);
+}
+
+void route_add_ifaddr(struct net *net, const struct netdev *dev,
+		      const struct ifaddr *ifa)
+{
+	struct route r = {
+		.dst = ifa->addr & inet_mask(ifa->plen),
+		.plen = ifa->plen,
+		.type = RTN_UNICAST,
+		.proto = RTPROT_KERNEL,
+		.scope = RT_SCOPE_LINK,
+		.ifindex = dev->ifindex,
+		.prefsrc = ifa->addr,
+	};
+
+	if (!dev->up || dev->loopback)
+		return;
+	/* fib_add_ifaddr(): no prefix route for a /32 host address. */
+	if (ifa->plen == 32 || is_zeronet(r.dst))
+		return;
+	(void)route_add(net, &r, 0);
+}
+
+void route_del_ifaddr(struct net *net, const struct netdev *dev,
+		      const struct ifaddr *ifa)
+{
+	struct route_table *t = net->routes;
+	uint32_t dst = ifa->addr & inet_mask(ifa->plen);
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct route *r = &t->r[i];
+
+		if (r->proto == RTPROT_KERNEL && r->ifindex == dev->ifindex &&
+		    r->dst == dst && r->plen == ifa->plen &&
+		    r->prefsrc == ifa->addr) {
+			remove_at(t, i);
+			reindex(t);
+			return;
+		}
+	}
+}

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The rule interpreter: the kernel's ipt_do_table() over one table of a
+ * published generation. Data path: no allocation, no locks; it writes only
+ * the calling worker's counter slots. It is the reference a compiled
+ * classifier must agree with; xt_do_table() is the whole interface.
+ */
+#include "xt/xt_int.h"
+
+#include "xt/log.h"
+
+#include <string.h>
+
+static bool iface_match(const struct netdev *dev, const char *name,
+			bool wild)
+{
+	const char *dn = dev ? dev->name : "";
+	size_t n;
+
+	if (wild) {
+		n = strlen(name);
+		return !strncmp(dn, name, n);
+	}
+	return !strcmp(dn, name);
+}
+
+/* ip_packet_match(): the part of a rule every rule has. */
+static bool ip_match(const struct xt_ip *ip, const uint8_t *iph,
+		     const struct netdev *in, const struct netdev *out,
+		     bool isfrag)
+{
+	uint32_t saddr, daddr;
+	bool r;
+
+	memcpy(&saddr, iph + 12, 4);
+	memcpy(&daddr, iph + 16, 4);
+	r = (saddr & ip->smsk) != ip->src;
+	if (r != !!(ip->invflags & XT_INV_SRCIP))
+		return false;
+	r = (daddr & ip->dmsk) != ip->dst;
+	if (r != !!(ip->invflags & XT_INV_DSTIP))
+		return false;
+	if (ip->iniface[0] || ip->in_wild) {
+		r = !iface_match(in, ip->iniface, ip->in_wild);
+		if (r != !!(ip->invflags & XT_INV_VIA_IN))
+			return false;
+	} else if (ip->invflags & XT_INV_VIA_IN) {
+		return false;
+	}
+	if (ip->outiface[0] || ip->out_wild) {
+		r = !iface_match(out, ip->outiface, ip->out_wild);
+		if (r != !!(ip->invflags & XT_INV_VIA_OUT))
+			return false;
+	} else if (ip->invflags & XT_INV_VIA_OUT) {
+		return false;
+	}
+	if (ip->proto) {
+		r = iph[9] != ip->proto;
+		if (r != !!(ip->invflags & XT_INV_PROTO))
+			return false;
+	}
+	if (ip->flags & XT_F_FRAG) {
+		r = !isfrag;
+		if (r != !!(ip->invflags & XT_INV_FRAG))
+			return false;
+	}
+	return true;
+}
+
+static void count(const struct xt_gen *gen, unsigned idx, uint32_t len)
+{
+	struct xt_cnt *c = &gen->w[ns_worker_id][idx];
+
+	c->pcnt++;
+	c->bcnt += len;
+}
+
+static void trace(struct net *net, struct pkt *pkt, enum trace_kind kind,
+		  const struct xt_table *t, const struct xt_chain *c,
+		  unsigned rulenum, int hook, const struct netdev *in,
+		  const struct netdev *out)
+{
+	static const char *const comments[] = {
+		[TRACE_RULE] = "rule", [TRACE_RETURN] = "return",
+		[TRACE_POLICY] = "policy",
+	};
+	struct trace_event ev = {
+		.kind = kind, .table = t->name, .chain = c->name,
+		.rulenum = rulenum, .hook = hook,
+	};
+
+	if (net_tracing(net, pkt))
+		net->trace.event(net->trace.priv, pkt, &ev);
+	if (pkt->trace && net->log.write) {
+		char buf[1100];
+		int n;
+
+		/* nf_log_trace(): "TRACE: table:chain:type:num " + the packet. */
+		n = snprintf(buf, sizeof(buf), "TRACE: %s:%s:%s:%u ", t->name,
+			     c->name, comments[kind], rulenum);
+		if (n < 0 || (size_t)n >= sizeof(buf))
+			return;
+		xt_log_format_buf(buf + n, sizeof(buf) - (size_t)n, (size_t)n,
+				  pkt, in, out, XT_LOG_DEFAULT_MASK);
+		net->log.write(net->log.priv, NS_LOG_WARNING, buf);
+	}
+}
+
+struct jump_frame {
+	const struct xt_chain *chain;
+	unsigned next;
+};
+
+unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
+		     const struct xt_table *t, int hook, struct pkt *pkt,
+		     const struct netdev *in, const struct netdev *out)
+{
+	struct jump_frame stack[XT_MAX_JUMPS];
+	const struct xt_chain *base = t->hook_chain[hook];
+	const struct xt_chain *c = base;
+	struct xt_action act = {
+		.net = net, .in = in, .out = out, .hook = hook,
+		.table = t->name,
+	};
+	const uint8_t *iph;
+	unsigned sp = 0, i = 0, k, v;
+	uint32_t len;
+	bool isfrag;
+	bool tracing = pkt->trace || net_tracing(net, pkt);
+
+	if (!c || pkt->family != NS_PF_INET)
+		return NS_ACCEPT;
+	iph = pkt_l3(pkt);
+	len = pkt_l3_len(pkt);
+	isfrag = pkt->frag_off != 0;
+
+	for (;;) {
+		const struct xt_rule *r;
+
+		if (i >= c->nrules) {
+			/* The chain's tail: policy or implicit return. */
+			if (c->hook >= 0 || sp == 0) {
+				if (c->hook < 0) {
+					/* Reached by goto from the built-in. */
+					if (tracing)
+						trace(net, pkt, TRACE_RETURN,
+						      t, c, c->nrules + 1,
+						      hook, in, out);
+					c = base;
+				}
+				count(gen, c->cidx, len);
+				if (tracing)
+					trace(net, pkt, TRACE_POLICY, t, c,
+					      c->nrules + 1, hook, in, out);
+				return c->policy;
+			}
+			if (tracing)
+				trace(net, pkt, TRACE_RETURN, t, c,
+				      c->nrules + 1, hook, in, out);
+			sp--;
+			c = stack[sp].chain;
+			i = stack[sp].next;
+			continue;
+		}
+		r = c->rules[i];
+		if (!ip_match(&r->ip, iph, in, out, isfrag)) {
+			i++;
+			continue;
+		}
+		act.chain = c->name;
+		act.rulenum = i + 1;
+		for (k = 0; k < r->nm; k++) {
+			act.state = r->m[k].state;
+			act.hotdrop = false;
+			if (!r->m[k].ops->match(pkt, r->m[k].data, &act))
+				break;
+			if (act.hotdrop)
+				return NS_DROP;
+		}
+		if (k < r->nm) {
+			if (act.hotdrop)
+				return NS_DROP;
+			i++;
+			continue;
+		}
+		count(gen, r->cidx, len);
+		if (tracing)
+			trace(net, pkt, TRACE_RULE, t, c, i + 1, hook, in,
+			      out);
+		switch (r->vk) {
+		case XT_VK_NONE:
+			i++;
+			break;
+		case XT_VK_ACCEPT:
+			return NS_ACCEPT;
+		case XT_VK_DROP:
+			return NS_DROP;
+		case XT_VK_RETURN:
+			if (sp == 0) {
+				c = base;
+				i = c->nrules;  /* the policy */
+				break;
+			}
+			sp--;
+			c = stack[sp].chain;
+			i = stack[sp].next;
+			break;
+		case XT_VK_JUMP:
+			if (sp >= XT_MAX_JUMPS)
+				return NS_DROP;
+			stack[sp].chain = c;
+			stack[sp].next = i + 1;
+			sp++;
+			c = r->jchain;
+			i = 0;
+			break;
+		case XT_VK_GOTO:
+			c = r->jchain;
+			i = 0;
+			break;
+		case XT_VK_EXT:
+			act.state = r->t.state;
+			act.hotdrop = false;
+			v = r->t.ops->target(pkt, r->t.data, &act);
+			if (v != XT_CONTINUE)
+				return v;
+			/* A target may have changed the header. */
+			iph = pkt_l3(pkt);
+			len = pkt_l3_len(pkt);
+			tracing = pkt->trace || net_tracing(net, pkt);
+			i++;
+			break;
+		}
+	}
+}

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iptables-restore (iptables-legacy-restore 1.8.9). Each "*table" ...
+ * "COMMIT" block is built as one draft generation and published at COMMIT,
+ * so a block either applies whole or not at all; blocks committed before a
+ * failing line stay. Rule lines run through the iptables command parser
+ * against the draft. Control path only.
+ */
+#include "xt/xt_int.h"
+
+#include "ctl/ctl.h"
+#include "xt/xt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RPROG "iptables-restore"
+
+struct restore {
+	struct xt_net *xn;
+	bool counters, noflush, testing, verbose;
+	const char *only_table;
+	struct sbuf *out, *err;
+};
+
+static int param_error(struct sbuf *err, unsigned line, const char *fmt,
+		       ...) NS_PRINTF(3, 4);
+static int param_error(struct sbuf *err, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	sbuf_adds(err, RPROG " " XT_VERSION " (legacy): ");
+	va_start(ap, fmt);
+	sbuf_vaddf(err, fmt, ap);
+	va_end(ap);
+	sbuf_addf(err, "\nError occurred at line: %u\n", line);
+	sbuf_adds(err, "Try `" RPROG " -h' or '" RPROG " --help' for more "
+		  "information.\n");
+	return 2;
+}
+
+static int line_failed(struct sbuf *err, unsigned line)
+{
+	sbuf_addf(err, RPROG ": line %u failed\n", line);
+	return 1;
+}
+
+static int parse_counters(const char *s, struct xt_cnt *c)
+{
+	unsigned long long p, b;
+
+	if (sscanf(s, "[%llu:%llu]", &p, &b) != 2)
+		return -1;
+	c->pcnt = p;
+	c->bcnt = b;
+	return 0;
+}
+
+/* A rule line: "[p:b] -A CHAIN ..." against the table's draft. */
+static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
+		     char *buf, unsigned line)
+{
+	struct xt_cmd_env env = {
+		.xn = rs->xn, .draft = draft, .restore_table = tid,
+		.restore = true, .restore_counters = rs->counters,
+		.verbose = rs->verbose, .line = line, .out = rs->out,
+	};
+	struct xt_err e = { 0 };
+	char *start = buf, **words = NULL, **argv = NULL;
+	char pc[32] = "", bc[32] = "";
+	int n, argc = 0, rc = 0, i;
+
+	if (buf[0] == '[') {
+		char *close = strchr(buf, ']'), *colon;
+
+		if (!close)
+			return param_error(rs->err, line, "Bad line %u: need "
+					   "]\n", line);
+		colon = strchr(buf, ':');
+		if (!colon || colon > close)
+			return param_error(rs->err, line, "Bad line %u: need "
+					   ":\n", line);
+		snprintf(pc, sizeof(pc), "%.*s", (int)(colon - buf - 1),
+			 buf + 1);
+		snprintf(bc, sizeof(bc), "%.*s", (int)(close - colon - 1),
+			 colon + 1);
+		start = close + 1;
+	}
+	n = ctl_split(start, &words);
+	if (n < 0)
+		return param_error(rs->err, line, "Bad line %u: unbalanced "
+				   "quotes\n", line);
+	argv = calloc((size_t)n + 5, sizeof(*argv));
+	if (!argv) {
+		ctl_argv_free(words);
+		return line_failed(rs->err, line);
+	}
+	argv[argc++] = (char *)RPROG;
+	for (i = 0; i < n; i++)
+		argv[argc++] = words[i];
+	if (rs->counters && pc[0]) {
+		argv[argc++] = (char *)"--set-counters";
+		argv[argc++] = pc;
+		argv[argc++] = bc;
+	}
+	argv[argc] = NULL;
+	if (xt_do_command(&env, argc, argv, &e)) {
+		switch (e.kind) {
+		case XT_E_PARAM:
+			rc = param_error(rs->err, line, "%s", sbuf_str(&e.msg));
+			break;
+		case XT_E_BADARG:
+			sbuf_addf(rs->err, "Bad argument `%s'\n",
+				  sbuf_str(&e.msg));
+			sbuf_addf(rs->err, "Error occurred at line: %u\n", line);
+			sbuf_adds(rs->err, "Try `" RPROG " -h' or '" RPROG
+				  " --help' for more information.\n");
+			rc = 2;
+			break;
+		case XT_E_OTHER:
+			sbuf_addf(rs->err, RPROG " " XT_VERSION " (legacy): "
+				  "%s\n", sbuf_str(&e.msg));
+			rc = 1;
+			break;
+		default:
+			rc = line_failed(rs->err, line);
+			break;
+		}
+	}
+	sbuf_free(&e.msg);
+	free(argv);
+	ctl_argv_free(words);
+	return rc;
+}
+
+/* ":CHAIN POLICY [p:b]" */
+static int chain_line(struct restore *rs, struct xt_table *t, char *buf,
+		      unsigned line)
+{
+	char *save = NULL, *chain, *policy, *ctrs;
+	struct xt_chain *c;
+
+	chain = strtok_r(buf + 1, " \t\n", &save);
+	if (!chain)
+		return param_error(rs->err, line, RPROG ": line %u chain name "
+				   "invalid\n", line);
+	if (strlen(chain) >= XT_CHAIN_MAXLEN)
+		return param_error(rs->err, line, "Invalid chain name `%s' "
+				   "(%u chars max)", chain,
+				   XT_CHAIN_MAXLEN - 1);
+	c = xt_chain_find(t, chain);
+	if (!c || c->hook < 0) {
+		if (c && rs->noflush) {
+			xt_chain_flush(c);
+		} else if (c) {
+			return param_error(rs->err, line, "error creating "
+					   "chain '%s':%s\n", chain,
+					   strerror(EEXIST));
+		} else if (xt_chain_add(t, chain, &c)) {
+			return param_error(rs->err, line, "error creating "
+					   "chain '%s':%s\n", chain,
+					   strerror(ENOMEM));
+		}
+	}
+	policy = strtok_r(NULL, " \t\n", &save);
+	if (!policy)
+		return param_error(rs->err, line, RPROG ": line %u policy "
+				   "invalid\n", line);
+	if (!strcmp(policy, "-"))
+		return 0;
+	if (c->hook < 0) {
+		sbuf_addf(rs->err, RPROG " " XT_VERSION " (legacy): Can't set "
+			  "policy `%s' on `%s' line %u: %s\n", policy, chain,
+			  line, "Bad built-in chain name");
+		return 1;
+	}
+	if (strcmp(policy, "ACCEPT") && strcmp(policy, "DROP")) {
+		sbuf_addf(rs->err, RPROG " " XT_VERSION " (legacy): Can't set "
+			  "policy `%s' on `%s' line %u: %s\n", policy, chain,
+			  line, "Bad policy name");
+		return 1;
+	}
+	c->policy = strcmp(policy, "ACCEPT") ? NS_DROP : NS_ACCEPT;
+	c->from = -1;
+	c->init.pcnt = c->init.bcnt = 0;
+	if (rs->counters) {
+		ctrs = strtok_r(NULL, " \t\n", &save);
+		if (!ctrs || parse_counters(ctrs, &c->init))
+			return param_error(rs->err, line, "invalid policy "
+					   "counters for chain '%s'\n", chain);
+	}
+	return 0;
+}
+
+static void flush_table(struct restore *rs, struct xt_table *t)
+{
+	unsigned i;
+
+	for (i = 0; i < t->nchains; i++) {
+		if (rs->verbose)
+			sbuf_addf(rs->out, "Flushing chain `%s'\n",
+				  t->chains[i]->name);
+		xt_chain_flush(t->chains[i]);
+	}
+	for (i = 0; i < t->nchains;) {
+		if (t->chains[i]->hook >= 0) {
+			i++;
+			continue;
+		}
+		if (rs->verbose)
+			sbuf_addf(rs->out, "Deleting chain `%s'\n",
+				  t->chains[i]->name);
+		xt_chain_remove(t, t->chains[i]);
+	}
+}
+
+static int restore_text(struct restore *rs, const char *text)
+{
+	struct xt_gen *draft = NULL;
+	const char *p = text;
+	unsigned line = 0;
+	bool in_table = false, skipping = false;
+	int tid = -1, rc = 0;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *buf = strndup(p, len);
+
+		p = nl ? nl + 1 : NULL;
+		line++;
+		if (!buf) {
+			rc = line_failed(rs->err, line);
+			break;
+		}
+		if (len && buf[len - 1] == '\r')
+			buf[--len] = '\0';
+		if (buf[0] == '\0') {
+			free(buf);
+			continue;
+		}
+		if (buf[0] == '#') {
+			if (rs->verbose)
+				sbuf_addf(rs->out, "%s\n", buf);
+			free(buf);
+			continue;
+		}
+		if (skipping) {
+			if (!strcmp(buf, "COMMIT"))
+				skipping = false;
+			free(buf);
+			continue;
+		}
+		if (!strcmp(buf, "COMMIT") && in_table) {
+			struct xt_err e = { 0 };
+
+			in_table = false;
+			if (!rs->testing && xt_gen_commit(rs->xn, draft, &e)) {
+				sbuf_free(&e.msg);
+				rc = line_failed(rs->err, line);
+				free(buf);
+				break;
+			}
+			if (rs->testing)
+				xt_gen_free(draft);
+			draft = NULL;
+			sbuf_free(&e.msg);
+		} else if (buf[0] == '*' && !in_table) {
+			char *save = NULL;
+			const char *table = strtok_r(buf + 1, " \t", &save);
+
+			if (!table) {
+				rc = param_error(rs->err, line, RPROG ": line "
+						 "%u table name invalid\n",
+						 line);
+				free(buf);
+				break;
+			}
+			if (rs->only_table && strcmp(rs->only_table, table)) {
+				skipping = true;
+				free(buf);
+				continue;
+			}
+			tid = xt_table_lookup(table);
+			if (tid < 0) {
+				rc = param_error(rs->err, line, RPROG ": unable"
+						 " to initialize table '%s'",
+						 table);
+				free(buf);
+				break;
+			}
+			xt_table_touch(rs->xn, tid);
+			draft = xt_gen_clone(rs->xn->cur);
+			if (!draft) {
+				rc = line_failed(rs->err, line);
+				free(buf);
+				break;
+			}
+			if (!rs->noflush)
+				flush_table(rs, draft->t[tid]);
+			draft->t[tid]->changed = true;
+			in_table = true;
+		} else if (buf[0] == ':' && in_table) {
+			rc = chain_line(rs, draft->t[tid], buf, line);
+		} else if (in_table) {
+			rc = rule_line(rs, draft, tid, buf, line);
+		} else {
+			rc = line_failed(rs->err, line);
+		}
+		free(buf);
+		if (rc)
+			break;
+	}
+	if (!rc && in_table) {
+		sbuf_addf(rs->err, RPROG ": COMMIT expected at line %u\n",
+			  line + 1);
+		rc = 1;
+	}
+	xt_gen_free(draft);
+	return rc;
+}
+
+static char *read_file(const char *path)
+{
+	struct sbuf sb = SBUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return NULL;
+	sbuf_adds(&sb, "");
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_addn(&sb, buf, n);
+	fclose(f);
+	return sbuf_detach(&sb);
+}
+
+int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
+		    struct sbuf *out, struct sbuf *err)
+{
+	struct restore rs = { .xn = net->xt, .out = out, .err = err };
+	const char *file = NULL;
+	char *text = NULL;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-c") || !strcmp(a, "--counters")) {
+			rs.counters = true;
+		} else if (!strcmp(a, "-n") || !strcmp(a, "--noflush")) {
+			rs.noflush = true;
+		} else if (!strcmp(a, "-t") || !strcmp(a, "--test")) {
+			rs.testing = true;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			rs.verbose = true;
+		} else if (!strcmp(a, "-T") || !strcmp(a, "--table")) {
+			if (++i >= argc)
+				goto bad_opt;
+			rs.only_table = argv[i];
+		} else if (!strncmp(a, "--table=", 8)) {
+			rs.only_table = a + 8;
+		} else if (!strcmp(a, "-w") || !strcmp(a, "--wait") ||
+			   !strcmp(a, "-W") || !strcmp(a, "--wait-interval")) {
+			if (i + 1 < argc && argv[i + 1][0] >= '0' &&
+			    argv[i + 1][0] <= '9')
+				i++;
+		} else if (!strcmp(a, "-M") || !strcmp(a, "--modprobe")) {
+			if (++i >= argc)
+				goto bad_opt;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			sbuf_adds(out, RPROG " " XT_VERSION " (legacy)\n");
+			return 0;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			sbuf_adds(out, "Usage: " RPROG " [-c] [-v] [-V] [-t] "
+				  "[-h] [-n] [-w secs] [-W usecs] [-T table] "
+				  "[-M command] [file]\n");
+			return 0;
+		} else if (a[0] == '-' && a[1]) {
+			goto bad_opt;
+		} else if (!file) {
+			file = a;
+		} else {
+			sbuf_addf(err, "Unknown arguments found on "
+				  "commandline\n");
+			return 1;
+		}
+	}
+	if (!net->xt)
+		return 1;
+	if (file && strcmp(file, "-")) {
+		text = read_file(file);
+		if (!text) {
+			sbuf_addf(err, "Can't open %s: %s\n", file,
+				  strerror(errno));
+			return 1;
+		}
+	}
+	rc = restore_text(&rs, text ? text : (input ? input : ""));
+	free(text);
+	return rc;
+
+bad_opt:
+	if (argv[i - (i >= argc)][1] == '-')
+		sbuf_addf(err, RPROG ": unrecognized option '%s'\n",
+			  argv[i - (i >= argc)]);
+	else
+		sbuf_addf(err, RPROG ": invalid option -- '%s'\n",
+			  argv[i - (i >= argc)] + 1);
+	sbuf_adds(err, "Try `" RPROG " -h' for more information.\n");
+	return 1;
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The iptables core's internal model, shared by the files of src/xt/ (not by
+ * the rest of netsieve, which includes xt/xt.h).
+ *
+ * A generation (struct xt_gen) holds every table with its chains and rules.
+ * It is built on the control path as a mutable draft (a deep copy of the
+ * published generation), changed by one command or one iptables-restore
+ * table block, checked the way the kernel's translate_table() checks a
+ * blob, given its per-rule extension state and counters, and published
+ * with one RCU pointer store. From then on it is immutable; the data path
+ * reads it without locks and writes only its per-worker counter slots.
+ *
+ * Counters: every rule and every built-in chain policy owns a slot. A slot
+ * holds a control-owned base plus one value per worker; its value is their
+ * sum. A draft rule remembers which slot of the previous generation it came
+ * from (`from`, -1 for a new or changed rule) and starts from `init`
+ * (iptables -c / restore -c). After the new generation is published and a
+ * grace period has passed, the old generation's final per-worker counts are
+ * folded into the new base: no packet counted in the old one is lost.
+ */
+#ifndef NS_XT_XT_INT_H
+#define NS_XT_XT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/sbuf.h"
+#include "core/net.h"
+#include "xt/ext.h"
+
+#define XT_CHAIN_MAXLEN 29   /* a chain name must be under 29 chars */
+#define XT_FUNCTION_MAXNAMELEN 30
+#define XT_MAX_CHAINS 4096
+#define XT_MAX_JUMPS 512     /* jump stack depth, checked at commit */
+
+#define XT_VERSION "v1.8.9"
+#define XT_PROG "iptables"
+
+struct xt_cnt {
+	uint64_t pcnt, bcnt;
+};
+
+/* One match or target instance in a rule. */
+struct xt_mi {
+	const struct xt_ext_ops *ops;
+	void *data;              /* ops->size bytes, owned by the rule */
+	void *state;             /* per generation, from ops->state_create */
+	bool completed;          /* parse: a later -m of the same name */
+	unsigned seen;           /* parse: option ids given */
+};
+
+enum xt_verdict_kind {
+	XT_VK_NONE,              /* no -j: count and go on */
+	XT_VK_ACCEPT,
+	XT_VK_DROP,
+	XT_VK_RETURN,
+	XT_VK_JUMP,              /* -j CHAIN */
+	XT_VK_GOTO,              /* -g CHAIN */
+	XT_VK_EXT,               /* an extension target */
+};
+
+struct xt_chain;
+
+struct xt_rule {
+	struct xt_ip ip;
+	unsigned nm;
+	struct xt_mi *m;         /* matches, in the order they were given */
+	enum xt_verdict_kind vk;
+	struct xt_mi t;          /* XT_VK_EXT */
+	char jname[32];          /* XT_VK_JUMP / XT_VK_GOTO */
+	struct xt_chain *jchain; /* resolved when the generation is built */
+	/* Counters. */
+	unsigned cidx;           /* slot in its (published) generation */
+	int from;                /* slot in the previous generation, or -1 */
+	struct xt_cnt init;      /* starting value (-c), added to the carry */
+	/* Computed at build. */
+	unsigned hook_mask;
+};
+
+struct xt_chain {
+	char name[32];
+	int hook;                /* built-in: enum ns_hook; user chain: -1 */
+	unsigned policy;         /* NS_ACCEPT or NS_DROP (built-in only) */
+	unsigned nrules, cap;
+	struct xt_rule **rules;
+	unsigned cidx;           /* policy counter slot (built-in only) */
+	int from;
+	struct xt_cnt init;
+	unsigned refs;           /* jumps/gotos to this chain */
+	unsigned hook_mask;      /* hooks that reach it */
+	int mark;                /* build-time DFS state */
+	unsigned jdepth;         /* deepest jump nesting that reaches it */
+};
+
+struct xt_table {
+	enum xt_table_id id;
+	const char *name;
+	unsigned valid_hooks;    /* 1 << NS_INET_* */
+	unsigned nchains;
+	struct xt_chain **chains; /* built-ins in hook order, then user
+				   * chains sorted by name */
+	struct xt_chain *hook_chain[NS_INET_NUMHOOKS];
+	bool changed;            /* draft: a command changed this table */
+};
+
+struct xt_gen {
+	struct xt_table *t[XT_TABLE_MAX];  /* NULL: table not available */
+	const struct xt_gen *prev;         /* draft: what it was cloned from */
+	bool published;
+	unsigned ncnt;
+	struct xt_cnt *base;               /* control-owned */
+	struct xt_cnt *w[NS_MAX_WORKERS];  /* data path, per worker */
+};
+
+struct xt_hook_priv {
+	struct xt_net *xn;
+	enum xt_table_id id;
+};
+
+struct xt_net {
+	struct net *net;
+	struct xt_gen *cur;                /* RCU-published */
+	struct xt_hook_priv priv[XT_TABLE_MAX];
+	unsigned load_seq[XT_TABLE_MAX];   /* 0: not loaded (for save) */
+	unsigned next_seq;
+	int nhooks;
+	struct ns_hook_ops hooks[16];
+};
+
+/* Errors as the tools report them. */
+enum xt_err_kind {
+	XT_E_NONE,
+	XT_E_KERNEL,   /* "iptables: MSG." exit 1 (libiptc/kernel refused) */
+	XT_E_PARAM,    /* "iptables v1.8.9 (legacy): MSG" + Try line, exit 2 */
+	XT_E_BADARG,   /* "Bad argument `X'" + Try line, exit 2 */
+	XT_E_TABLE,    /* can't initialize table, exit 3 */
+	XT_E_OTHER,    /* "iptables v1.8.9 (legacy): MSG" exit 1 */
+	XT_E_TRYHELP,  /* only the "Try `iptables -h'..." line, exit 2 */
+};
+
+struct xt_err {
+	enum xt_err_kind kind;
+	int errnum;              /* XT_E_KERNEL: errno (EINVAL adds dmesg) */
+	struct sbuf msg;
+};
+
+int xt_err_set(struct xt_err *e, enum xt_err_kind kind, const char *fmt, ...)
+	NS_PRINTF(3, 4);
+int xt_err_kernel(struct xt_err *e, int errnum, const char *msg);
+/* Print e the way `prog` (iptables / iptables-restore) does; exit code. */
+int xt_err_report(const struct xt_err *e, const char *prog,
+		  struct sbuf *err);
+
+/* Tables (gen.c). */
+const char *xt_table_name(enum xt_table_id id);
+int xt_table_lookup(const char *name);    /* id, or -1 if no such table */
+extern const char *const xt_hook_names[NS_INET_NUMHOOKS];
+
+struct xt_gen *xt_gen_clone(const struct xt_gen *cur);
+void xt_gen_free(struct xt_gen *g);
+struct xt_chain *xt_chain_find(const struct xt_table *t, const char *name);
+int xt_chain_add(struct xt_table *t, const char *name,
+		 struct xt_chain **out);
+void xt_chain_remove(struct xt_table *t, struct xt_chain *c);
+void xt_chain_flush(struct xt_chain *c);
+int xt_chain_insert(struct xt_chain *c, unsigned pos, struct xt_rule *r);
+void xt_chain_delete(struct xt_chain *c, unsigned pos);
+void xt_rule_free(struct xt_rule *r);
+struct xt_rule *xt_rule_dup(const struct xt_rule *r);
+bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b);
+void xt_refs_compute(struct xt_table *t);
+/* Counter value of a rule/policy in g (published or draft). */
+struct xt_cnt xt_rule_cnt(const struct xt_gen *g, const struct xt_rule *r);
+struct xt_cnt xt_policy_cnt(const struct xt_gen *g, const struct xt_chain *c);
+/* Check, build and publish draft; on success it becomes current and the
+ * old generation is freed. On failure the draft is untouched (caller frees
+ * it) and e says why. */
+int xt_gen_commit(struct xt_net *xn, struct xt_gen *draft, struct xt_err *e);
+void xt_table_touch(struct xt_net *xn, enum xt_table_id id);
+
+/* The interpreter (classify.c): ipt_do_table. Data path. */
+unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
+		     const struct xt_table *t, int hook, struct pkt *pkt,
+		     const struct netdev *in, const struct netdev *out);
+
+/* Rule text (rule.c). */
+struct xt_rule *xt_rule_alloc(void);
+int xt_parse_proto(const char *s, uint16_t *proto);
+const char *xt_proto_name(uint16_t proto);   /* NULL if no name */
+int xt_parse_iface(const char *s, char *name, bool *wild, struct xt_err *e);
+/* Parse "a[,b...]" with masks; fills arrays (malloc'd). */
+int xt_parse_addrs(const char *s, uint32_t **addrs, uint32_t **masks,
+		   unsigned *n, struct xt_err *e);
+void xt_rule_save(const struct xt_rule *r, const char *chain, int counters,
+		  struct xt_cnt cnt, struct sbuf *sb);
+
+/* -L formats (FMT_* of iptables). */
+#define XT_FMT_NUMERIC     0x0001
+#define XT_FMT_NOCOUNTS    0x0002
+#define XT_FMT_KMG         0x0004
+#define XT_FMT_OPTIONS     0x0008
+#define XT_FMT_NOTABLE     0x0010
+#define XT_FMT_NOTARGET    0x0020
+#define XT_FMT_VIA         0x0040
+#define XT_FMT_NONEWLINE   0x0080
+#define XT_FMT_LINENUMBERS 0x0100
+void xt_print_num(uint64_t n, unsigned fmt, struct sbuf *sb);
+void xt_rule_print(const struct xt_rule *r, struct xt_cnt cnt, unsigned num,
+		   unsigned fmt, struct sbuf *sb);
+const char *xt_rule_target_name(const struct xt_rule *r);
+
+/* The iptables command against a draft (cmd.c); used by restore too. */
+struct xt_cmd_env {
+	struct xt_net *xn;
+	struct xt_gen *draft;      /* restore: the draft being built */
+	int restore_table;         /* restore: the table of the block */
+	bool restore;
+	bool restore_counters;     /* restore -c */
+	bool verbose;              /* restore -v: as if -v were given */
+	unsigned line;             /* restore: the input line */
+	struct sbuf *out;
+};
+int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
+		  struct xt_err *e);
+
+#endif

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+"""Kernel fidelity harness modules (see doc/fidelity.md)."""

@@ -1,0 +1,259 @@
+# SPDX-License-Identifier: MIT
+"""The kernel side: run a case through Linux in network namespaces.
+
+One "router" namespace holds one veth per case interface (same name, MAC,
+address, routes, sysctls, static neighbours, iptables-legacy rules); the
+other ends of all veths live in one "world" namespace with no IP
+configuration at all, so the world never answers anything.  Frames are
+injected and captured there with AF_PACKET sockets; after the last packet
+the counters are read with iptables-legacy-save -c.  Namespaces are named
+PREFIX-NNr / PREFIX-NNw and always deleted, also on errors.
+"""
+
+import ctypes
+import errno
+import os
+import select
+import socket
+import subprocess
+import time
+
+CLONE_NEWNET = 0x40000000
+ETH_P_ALL = 0x0003
+PACKET_OUTGOING = 4
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+class KernelError(Exception):
+    pass
+
+
+class Result:
+    """What a run produced: frames out of each interface, counters."""
+
+    def __init__(self):
+        self.frames = {}      # iface -> [(packet index, bytes)]
+        self.counters = ""    # iptables-save -c text after the packets
+        self.rules0 = None    # iptables-save -c text before the packets
+        self.log = []         # free-form notes
+        self.times = []       # per packet: seconds since the first send
+
+
+def sh(args, input=None, check=True):
+    p = subprocess.run(args, input=input, capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise KernelError("%s: exit %d: %s" % (" ".join(args), p.returncode,
+                                               p.stderr.strip()))
+    return p
+
+
+def _setns(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if _libc.setns(fd, CLONE_NEWNET) != 0:
+            e = ctypes.get_errno()
+            raise KernelError("setns %s: %s" % (path, os.strerror(e)))
+    finally:
+        os.close(fd)
+
+
+class Namespaces:
+    """The router and world namespaces of one case run."""
+
+    def __init__(self, prefix, idx):
+        self.r = "%s-%dr" % (prefix, idx)
+        self.w = "%s-%dw" % (prefix, idx)
+        self.created = []
+
+    def __enter__(self):
+        for ns in (self.r, self.w):
+            sh(["ip", "netns", "add", ns])
+            self.created.append(ns)
+        return self
+
+    def __exit__(self, *exc):
+        for ns in self.created:
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        self.created = []
+        return False
+
+
+def _ip_batch(ns, cmds):
+    if not cmds:
+        return
+    p = subprocess.run(["ip", "-n", ns, "-batch", "-"],
+                       input="\n".join(cmds) + "\n",
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise KernelError("ip -n %s -batch: %s\n  commands:\n    %s"
+                          % (ns, p.stderr.strip(), "\n    ".join(cmds)))
+
+
+def _sysctl(ns, kvs):
+    if not kvs:
+        return
+    args = ["ip", "netns", "exec", ns, "sysctl", "-q", "-w"]
+    args += ["%s=%s" % kv for kv in kvs]
+    sh(args)
+
+
+def harness_sysctls(case):
+    """Sysctls the harness sets before the case's own, on both sides:
+    no ICMP rate limit (the case may set one)."""
+    return [("net.ipv4.icmp_ratelimit", "0")]
+
+
+def kernel_only_sysctls(case):
+    """Kernel settings netsieve has no knob for, set to what netsieve does
+    (Linux's built-in defaults): no reverse-path filter, redirects sent,
+    no local source addresses accepted, source-routed packets refused.  A new namespace inherits these from
+    the host's init namespace, so they are set explicitly."""
+    kv = []
+    for scope in ["all", "default"] + [i.name for i in case.ifaces]:
+        kv.append(("net.ipv4.conf.%s.rp_filter" % scope, "0"))
+        kv.append(("net.ipv4.conf.%s.send_redirects" % scope, "1"))
+        kv.append(("net.ipv4.conf.%s.accept_local" % scope, "0"))
+        kv.append(("net.ipv4.conf.%s.accept_source_route" % scope, "0"))
+    return kv
+
+
+def setup(ns, case):
+    """Build the topology of case in ns (a Namespaces). Returns the map
+    router iface -> world-side interface name."""
+    off6 = [("net.ipv6.conf.all.disable_ipv6", "1"),
+            ("net.ipv6.conf.default.disable_ipv6", "1")]
+    _sysctl(ns.r, off6)
+    _sysctl(ns.w, off6)
+    wname = {}
+    rcmds = ["link set lo up"]
+    wcmds = []
+    for n, ifc in enumerate(case.ifaces):
+        wn = "pe%d" % n
+        wname[ifc.name] = wn
+        rcmds.append("link add %s address %s type veth peer name %s "
+                     "netns %s address %s"
+                     % (ifc.name, ifc.mac, wn, ns.w, ifc.peer_mac))
+    _ip_batch(ns.r, rcmds)
+    _sysctl(ns.r, kernel_only_sysctls(case) + harness_sysctls(case)
+            + case.sysctls)
+    rcmds = []
+    for ifc in case.ifaces:
+        for addr, plen in ifc.addrs:
+            rcmds.append("addr add %s/%d dev %s" % (addr, plen, ifc.name))
+        if ifc.mtu:
+            rcmds.append("link set %s mtu %d" % (ifc.name, ifc.mtu))
+        rcmds.append("link set %s up" % ifc.name)
+        wcmds.append("link set %s up" % wname[ifc.name])
+    for ifc in case.ifaces:
+        for ip, mac in ifc.peers:
+            rcmds.append("neigh replace %s lladdr %s dev %s nud permanent"
+                         % (ip, mac, ifc.name))
+    for r in case.routes:
+        rcmds.append("route add %s" % r)
+    _ip_batch(ns.w, wcmds)
+    _ip_batch(ns.r, rcmds)
+    if case.rules is not None:
+        p = subprocess.run(["ip", "netns", "exec", ns.r,
+                            "iptables-legacy-restore"], input=case.rules,
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            raise KernelError("iptables-legacy-restore failed: %s"
+                              % p.stderr.strip())
+    return wname
+
+
+def open_sockets(ns, wname):
+    """AF_PACKET sockets on each world-side interface, created inside the
+    world namespace (the process returns to its own namespace after)."""
+    self_fd = os.open("/proc/self/ns/net", os.O_RDONLY)
+    socks = {}
+    try:
+        _setns("/run/netns/" + ns.w)
+        try:
+            for ifname, wn in wname.items():
+                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                                  socket.htons(ETH_P_ALL))
+                s.bind((wn, ETH_P_ALL))
+                s.setblocking(False)
+                socks[ifname] = s
+        finally:
+            if _libc.setns(self_fd, CLONE_NEWNET) != 0:
+                raise KernelError("setns back: %s"
+                                  % os.strerror(ctypes.get_errno()))
+    except Exception:
+        for s in socks.values():
+            s.close()
+        raise
+    finally:
+        os.close(self_fd)
+    return socks
+
+
+def _drain(socks, res, idx, settle):
+    """Collect frames until none arrived for settle seconds."""
+    bysock = {s.fileno(): (name, s) for name, s in socks.items()}
+    deadline = time.monotonic() + settle
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        r, _, _ = select.select(list(bysock), [], [], left)
+        for fd in r:
+            name, s = bysock[fd]
+            while True:
+                try:
+                    data, addr = s.recvfrom(65535)
+                except BlockingIOError:
+                    break
+                if addr[2] == PACKET_OUTGOING:
+                    continue
+                if len(data) >= 14 and data[12:14] == b"\x86\xdd":
+                    res.log.append("ignored IPv6 frame on %s" % name)
+                    continue
+                if idx is None:
+                    res.log.append("ignored frame on %s before the first "
+                                   "packet" % name)
+                    continue
+                res.frames[name].append((idx, data))
+            deadline = time.monotonic() + settle
+
+
+def run(case, prefix, idx, settle_ms=40):
+    """Run case through the kernel; returns a Result."""
+    res = Result()
+    settle = case.opt("settle_ms", settle_ms) / 1000.0
+    with Namespaces(prefix, idx) as ns:
+        wname = setup(ns, case)
+        res.rules0 = sh(["ip", "netns", "exec", ns.r,
+                         "iptables-legacy-save", "-c"]).stdout
+        socks = open_sockets(ns, wname)
+        try:
+            for ifc in case.ifaces:
+                res.frames[ifc.name] = []
+            _drain(socks, res, None, 0.02)
+            t0 = None
+            for i, p in enumerate(case.packets):
+                now = time.monotonic()
+                if t0 is None:
+                    t0 = now
+                res.times.append(now - t0)
+                try:
+                    socks[p.iface].send(p.frame)
+                except OSError as e:
+                    if e.errno == errno.ENOBUFS:
+                        # veth refused it: larger than the router
+                        # interface's MTU (is_skb_forwardable()).
+                        res.log.append("packet %d dropped by the veth "
+                                       "(ENOBUFS)" % i)
+                        _drain(socks, res, i, settle)
+                        continue
+                    raise KernelError("packet %d (line %d): send: %s"
+                                      % (i, p.lineno, e))
+                _drain(socks, res, i, settle)
+        finally:
+            for s in socks.values():
+                s.close()
+        res.counters = sh(["ip", "netns", "exec", ns.r,
+                           "iptables-legacy-save", "-c"]).stdout
+    return res

@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The iptables core: the rule interpreter (ip part, jumps, gotos, RETURN,
+ * policies, counters), ruleset generations (atomic commands, counter
+ * carry-over, per-worker counters, no packet lost across a publication),
+ * the kernel's commit-time checks (hooks, table, protocol, loops), trace
+ * events and TRACE log lines, restore atomicity, and hook registration.
+ * Rules are typed as a user would through the command language.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include <netsieve/netsieve.h>
+
+#include "core/hook.h"
+#include "core/net.h"
+#include "ctl/ctl.h"
+#include "xt/xt_int.h"
+
+struct env {
+	struct net *net;
+	struct sbuf out, err;
+};
+
+static int run(struct env *e, const char *line)
+{
+	sbuf_reset(&e->out);
+	sbuf_reset(&e->err);
+	return ctl_exec_line(e->net, line, NULL, &e->out, &e->err);
+}
+
+static void ok(struct env *e, const char *line)
+{
+	if (run(e, line))
+		fail_msg("%s: %s", line, sbuf_str(&e->err));
+}
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+
+	assert_non_null(e);
+	assert_int_equal(ns_net_create(&e->net), 0);
+	sbuf_init(&e->out);
+	sbuf_init(&e->err);
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+
+	sbuf_free(&e->out);
+	sbuf_free(&e->err);
+	ns_net_destroy(e->net);
+	free(e);
+	return 0;
+}
+
+static struct netdev eth0 = { .ifindex = 1, .name = "eth0" };
+static struct netdev eth1 = { .ifindex = 2, .name = "eth1" };
+static struct netdev ppp0 = { .ifindex = 3, .name = "ppp0" };
+
+struct spec {
+	const char *src, *dst;
+	uint8_t proto;
+	uint16_t sport, dport;
+	uint16_t frag;          /* fragment offset (8-byte units) */
+	uint16_t paylen;
+};
+
+/* A bare IPv4 packet (no L2) as the stack hands it to the hooks. */
+static struct pkt *mkpkt(struct env *e, const struct spec *s)
+{
+	struct pkt *p = pkt_alloc(&e->net->pool);
+	uint16_t l4 = s->proto == 6 ? 20 : s->proto == 17 ? 8 : 8;
+	uint16_t tot = (uint16_t)(20 + l4 + s->paylen);
+	uint8_t *h;
+
+	assert_non_null(p);
+	h = p->data;
+	memset(h, 0, tot);
+	h[0] = 0x45;
+	h[2] = (uint8_t)(tot >> 8);
+	h[3] = (uint8_t)tot;
+	h[6] = (uint8_t)(s->frag >> 8);
+	h[7] = (uint8_t)s->frag;
+	h[8] = 64;
+	h[9] = s->proto;
+	inet_pton(AF_INET, s->src ? s->src : "10.0.0.1", h + 12);
+	inet_pton(AF_INET, s->dst ? s->dst : "10.9.9.9", h + 16);
+	h[20] = (uint8_t)(s->sport >> 8);
+	h[21] = (uint8_t)s->sport;
+	h[22] = (uint8_t)(s->dport >> 8);
+	h[23] = (uint8_t)s->dport;
+	if (s->proto == 6)
+		h[32] = 0x50;
+	p->len = tot;
+	p->l3_off = 0;
+	p->l4_off = s->frag ? 0 : 20;
+	p->l4_len = l4 + s->paylen;
+	p->family = NS_PF_INET;
+	p->ethertype = 0x0800;
+	p->l4_proto = s->proto;
+	p->frag_off = s->frag;
+	p->is_frag = s->frag != 0;
+	return p;
+}
+
+/* Run one packet through table tid at hook; returns the verdict. */
+static unsigned classify(struct env *e, int tid, int hook,
+			 const struct spec *s, const struct netdev *in,
+			 const struct netdev *out)
+{
+	struct xt_net *xn = e->net->xt;
+	struct pkt *p = mkpkt(e, s);
+	unsigned v;
+
+	v = xt_do_table(e->net, xn->cur, xn->cur->t[tid], hook, p, in, out);
+	pkt_free(p);
+	return v;
+}
+
+static unsigned in_filter(struct env *e, const struct spec *s,
+			  const struct netdev *in)
+{
+	return classify(e, XT_TABLE_FILTER, NS_INET_LOCAL_IN, s, in, NULL);
+}
+
+/* The iptables-save -c line for rule n (1-based) of chain, or "". */
+static const char *save_line(struct env *e, const char *chain, unsigned n)
+{
+	static char line[512];
+	char cmd[128];
+	const char *p;
+	unsigned k = 0;
+
+	snprintf(cmd, sizeof(cmd), "iptables -S %s %u -v", chain, n);
+	ok(e, cmd);
+	p = sbuf_str(&e->out);
+	(void)k;
+	snprintf(line, sizeof(line), "%s", p);
+	if (strchr(line, '\n'))
+		*strchr(line, '\n') = '\0';
+	return line;
+}
+
+static void test_ip_part(void **state)
+{
+	struct env *e = *state;
+	struct spec tcp = { .src = "10.1.2.3", .proto = 6, .dport = 80 };
+	struct spec udp = { .src = "192.168.0.9", .proto = 17 };
+	struct spec frag = { .src = "10.1.2.3", .proto = 6, .frag = 10 };
+
+	ok(e, "iptables -P INPUT DROP");
+	ok(e, "iptables -A INPUT -s 10.0.0.0/8 -i eth+ -p tcp ! -f -j ACCEPT");
+	ok(e, "iptables -A INPUT ! -s 10.0.0.0/8 ! -i ppp0 ! -p tcp "
+	      "-j ACCEPT");
+	assert_int_equal(in_filter(e, &tcp, &eth0), NS_ACCEPT);
+	assert_int_equal(in_filter(e, &tcp, &ppp0), NS_DROP);
+	assert_int_equal(in_filter(e, &frag, &eth0), NS_DROP);
+	assert_int_equal(in_filter(e, &udp, &eth1), NS_ACCEPT);
+	assert_int_equal(in_filter(e, &udp, &ppp0), NS_DROP);
+	assert_int_equal(in_filter(e, &udp, NULL), NS_ACCEPT);
+	assert_string_equal(save_line(e, "INPUT", 1),
+			    "-A INPUT -s 10.0.0.0/8 -i eth+ -p tcp ! -f "
+			    "-c 1 40 -j ACCEPT");
+	assert_string_equal(save_line(e, "INPUT", 2),
+			    "-A INPUT ! -s 10.0.0.0/8 ! -i ppp0 ! -p tcp "
+			    "-c 2 56 -j ACCEPT");
+	ok(e, "iptables -S INPUT -v");
+	assert_non_null(strstr(sbuf_str(&e->out), "-P INPUT DROP -c 3 "));
+	/* Exact interface names; -f only non-first fragments. */
+	ok(e, "iptables -F");
+	ok(e, "iptables -A INPUT -i eth -j ACCEPT");
+	ok(e, "iptables -A INPUT -f -j ACCEPT");
+	assert_int_equal(in_filter(e, &tcp, &eth0), NS_DROP);
+	assert_int_equal(in_filter(e, &frag, &eth0), NS_ACCEPT);
+	/* Destination masks. */
+	ok(e, "iptables -A INPUT -d 10.9.0.0/255.255.0.0 -p udp -j ACCEPT");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_ACCEPT);
+	udp.dst = "10.8.9.9";
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+}
+
+static void test_jump_goto_return(void **state)
+{
+	struct env *e = *state;
+	struct spec icmp = { .proto = 1 };
+	struct spec tcp = { .proto = 6 };
+	struct spec udp = { .proto = 17 };
+
+	ok(e, "iptables -N web");
+	ok(e, "iptables -N deep");
+	ok(e, "iptables -A deep -p tcp -j ACCEPT");
+	ok(e, "iptables -A deep -j RETURN");
+	ok(e, "iptables -A deep -j DROP");
+	ok(e, "iptables -A web -j deep");
+	ok(e, "iptables -A web -p udp -j RETURN");
+	ok(e, "iptables -A web -p icmp -j DROP");
+	ok(e, "iptables -A INPUT -j web");
+	ok(e, "iptables -A INPUT -p udp -j DROP");
+	assert_int_equal(in_filter(e, &tcp, &eth0), NS_ACCEPT);
+	assert_int_equal(in_filter(e, &icmp, &eth0), NS_DROP);
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	/* The rule after the jump saw udp (returned), not tcp/icmp. */
+	assert_string_equal(save_line(e, "INPUT", 2),
+			    "-A INPUT -p udp -c 1 28 -j DROP");
+	assert_string_equal(save_line(e, "deep", 2),
+			    "-A deep -c 2 56 -j RETURN");
+	assert_string_equal(save_line(e, "deep", 3), "-A deep -c 0 0 -j DROP");
+
+	/* goto: the end of the chain returns past the goto's caller. */
+	ok(e, "iptables -F INPUT");
+	ok(e, "iptables -N g");
+	ok(e, "iptables -A INPUT -p udp -g g");
+	ok(e, "iptables -A INPUT -j DROP");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_ACCEPT);
+	assert_int_equal(in_filter(e, &tcp, &eth0), NS_DROP);
+	ok(e, "iptables -R INPUT 1 -p udp -j g");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	/* goto inside a jump: return to the jumping chain's caller. */
+	ok(e, "iptables -F");
+	ok(e, "iptables -A web -g g");
+	ok(e, "iptables -A INPUT -j web");
+	ok(e, "iptables -A INPUT -j DROP");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	/* RETURN in a built-in chain: the policy. */
+	ok(e, "iptables -F");
+	ok(e, "iptables -P INPUT DROP");
+	ok(e, "iptables -A INPUT -j RETURN");
+	ok(e, "iptables -A INPUT -j ACCEPT");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+}
+
+static void test_counters_carry(void **state)
+{
+	struct env *e = *state;
+	struct spec udp = { .proto = 17, .paylen = 12 };   /* 40 bytes */
+	struct xt_net *xn = e->net->xt;
+	struct xt_gen *draft;
+	struct xt_err err = { 0 };
+	int i;
+
+	ok(e, "iptables -A INPUT -p udp");
+	ok(e, "iptables -A INPUT -p tcp");
+	for (i = 0; i < 3; i++)
+		in_filter(e, &udp, &eth0);
+	ok(e, "iptables -I INPUT -s 1.2.3.4");
+	ok(e, "iptables -A INPUT -j ACCEPT");
+	assert_string_equal(save_line(e, "INPUT", 2),
+			    "-A INPUT -p udp -c 3 120");
+	/* Per-worker slots are summed. */
+	ns_worker_id = 5;
+	in_filter(e, &udp, &eth0);
+	ns_worker_id = 0;
+	assert_string_equal(save_line(e, "INPUT", 2),
+			    "-A INPUT -p udp -c 4 160");
+	ok(e, "iptables -N other");
+	assert_string_equal(save_line(e, "INPUT", 2),
+			    "-A INPUT -p udp -c 4 160");
+	/* A packet counted in the old generation after the draft was cloned
+	 * is carried into the new one. */
+	draft = xt_gen_clone(xn->cur);
+	assert_non_null(draft);
+	in_filter(e, &udp, &eth0);
+	assert_int_equal(xt_gen_commit(xn, draft, &err), 0);
+	assert_string_equal(save_line(e, "INPUT", 2),
+			    "-A INPUT -p udp -c 5 200");
+	/* -R restarts a rule; -Z CHAIN N one rule; -Z all. */
+	in_filter(e, &udp, &eth0);
+	ok(e, "iptables -R INPUT 1 -s 1.2.3.5");
+	assert_string_equal(save_line(e, "INPUT", 1),
+			    "-A INPUT -s 1.2.3.5/32 -c 0 0");
+	assert_string_equal(save_line(e, "INPUT", 4),
+			    "-A INPUT -c 3 120 -j ACCEPT");
+	ok(e, "iptables -Z INPUT 2");
+	assert_string_equal(save_line(e, "INPUT", 2), "-A INPUT -p udp -c 0 0");
+	assert_string_equal(save_line(e, "INPUT", 4),
+			    "-A INPUT -c 3 120 -j ACCEPT");
+	ok(e, "iptables -A INPUT -c 9 99 -j DROP");
+	assert_string_equal(save_line(e, "INPUT", 5), "-A INPUT -c 9 99 -j DROP");
+	ok(e, "iptables -Z");
+	assert_string_equal(save_line(e, "INPUT", 4), "-A INPUT -c 0 0 -j ACCEPT");
+	assert_string_equal(save_line(e, "INPUT", 5), "-A INPUT -c 0 0 -j DROP");
+	sbuf_free(&err.msg);
+}
+
+static void test_policy_counters(void **state)
+{
+	struct env *e = *state;
+	struct spec udp = { .proto = 17 };
+
+	in_filter(e, &udp, &eth0);
+	in_filter(e, &udp, &eth0);
+	ok(e, "iptables -S INPUT -v");
+	assert_string_equal(sbuf_str(&e->out), "-P INPUT ACCEPT -c 2 56\n");
+	/* Listing changes nothing; a change restarts the policy counters
+	 * of the changed table (as legacy iptables on Linux does). */
+	ok(e, "iptables -t raw -N x");
+	ok(e, "iptables -S INPUT -v");
+	assert_string_equal(sbuf_str(&e->out), "-P INPUT ACCEPT -c 2 56\n");
+	ok(e, "iptables -N x");
+	ok(e, "iptables -S INPUT -v");
+	assert_string_equal(sbuf_str(&e->out), "-P INPUT ACCEPT -c 0 0\n");
+	ok(e, "iptables -P INPUT DROP -c 7 8");
+	ok(e, "iptables -L INPUT -v -n");
+	assert_string_equal(sbuf_str(&e->out),
+			    "Chain INPUT (policy DROP 7 packets, 8 bytes)\n"
+			    " pkts bytes target     prot opt in     out     "
+			    "source               destination         \n");
+}
+
+/* iptables-save text without its timestamp comment lines. */
+static const char *nocomments(const char *s)
+{
+	static char buf[8192];
+	size_t n = 0;
+
+	while (*s) {
+		size_t l = strcspn(s, "\n") + (s[strcspn(s, "\n")] ? 1 : 0);
+
+		if (*s != '#' && n + l < sizeof(buf)) {
+			memcpy(buf + n, s, l);
+			n += l;
+		}
+		s += l;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static void test_transactions(void **state)
+{
+	struct env *e = *state;
+	struct xt_net *xn = e->net->xt;
+	const struct xt_gen *before;
+	char *save;
+
+	ok(e, "iptables -N a");
+	ok(e, "iptables -N b");
+	ok(e, "iptables -A INPUT -j a");
+	ok(e, "iptables -A a -j b");
+	ok(e, "iptables-save");
+	save = strdup(nocomments(sbuf_str(&e->out)));
+	before = xn->cur;
+	/* A loop reachable from a hook is refused; nothing changes. */
+	assert_int_equal(run(e, "iptables -A b -g a"), 1);
+	assert_string_equal(sbuf_str(&e->err), "iptables: Too many levels of "
+			    "symbolic links.\n");
+	assert_ptr_equal(xn->cur, before);
+	/* A loop no hook reaches is accepted (mark_source_chains). */
+	ok(e, "iptables -N c");
+	ok(e, "iptables -A c -j c");
+	assert_int_equal(run(e, "iptables -A a -j c"), 1);
+	ok(e, "iptables -D c -j c");
+	ok(e, "iptables -X c");
+	/* Deleting a referenced or non-empty chain. */
+	assert_int_equal(run(e, "iptables -X b"), 1);
+	assert_string_equal(sbuf_str(&e->err), "iptables: Too many links.\n");
+	assert_int_equal(run(e, "iptables -X a"), 1);
+	assert_int_equal(run(e, "iptables -X"), 1);
+	ok(e, "iptables-save");
+	assert_string_equal(nocomments(sbuf_str(&e->out)), save);
+	/* Renaming moves the references. */
+	ok(e, "iptables -E b bee");
+	ok(e, "iptables -S a");
+	assert_string_equal(sbuf_str(&e->out), "-N a\n-A a -j bee\n");
+	/* The nat table is not there yet: iptables' exit code 3. */
+	assert_int_equal(run(e, "iptables -t nat -S"), 3);
+	assert_int_equal(run(e, "iptables-save -t nat"), 1);
+	free(save);
+}
+
+static void test_restore_atomic(void **state)
+{
+	struct env *e = *state;
+	const char *good = "*raw\n-A PREROUTING -j ACCEPT\nCOMMIT\n"
+			   "*filter\n:INPUT DROP [0:0]\n-A INPUT -j ACCEPT\n"
+			   "-A INPUT -j NOPE\nCOMMIT\n";
+
+	ok(e, "iptables -A INPUT -s 1.1.1.1");
+	sbuf_reset(&e->out);
+	sbuf_reset(&e->err);
+	assert_int_equal(ctl_exec_line(e->net, "iptables-restore", good,
+				       &e->out, &e->err), 2);
+	assert_non_null(strstr(sbuf_str(&e->err), "Error occurred at line: 7"));
+	ok(e, "iptables -S");
+	assert_string_equal(sbuf_str(&e->out), "-P INPUT ACCEPT\n"
+			    "-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n"
+			    "-A INPUT -s 1.1.1.1/32\n");
+	ok(e, "iptables -t raw -S PREROUTING");
+	assert_string_equal(sbuf_str(&e->out),
+			    "-P PREROUTING ACCEPT\n-A PREROUTING -j ACCEPT\n");
+	/* -c restores counters; the save text round-trips. */
+	sbuf_reset(&e->out);
+	assert_int_equal(ctl_exec_line(e->net, "iptables-restore -c",
+				       "*filter\n:INPUT DROP [5:6]\n:u - [0:0]\n"
+				       "[1:2] -A INPUT -p tcp -j u\n"
+				       "[3:4] -A u -j RETURN\nCOMMIT\n",
+				       &e->out, &e->err), 0);
+	ok(e, "iptables-save -c -t filter");
+	assert_non_null(strstr(sbuf_str(&e->out),
+			       "*filter\n:INPUT DROP [5:6]\n:FORWARD ACCEPT "
+			       "[0:0]\n:OUTPUT ACCEPT [0:0]\n:u - [0:0]\n"
+			       "[1:2] -A INPUT -p tcp -j u\n"
+			       "[3:4] -A u -j RETURN\nCOMMIT\n"));
+}
+
+/* A test extension with every kernel-side restriction. */
+static int live_states;
+
+static int tst_state_create(const void *data, void **state)
+{
+	(void)data;
+	live_states++;
+	*state = &live_states;
+	return 0;
+}
+
+static void tst_state_destroy(void *state)
+{
+	assert_ptr_equal(state, &live_states);
+	live_states--;
+}
+
+static bool tst_match(const struct pkt *pkt, const void *data,
+		      struct xt_action *act)
+{
+	(void)pkt;
+	(void)data;
+	assert_ptr_equal(act->state, &live_states);
+	return true;
+}
+
+static const struct xt_option tst_opts[] = { { NULL, 0, 0 } };
+
+static const struct xt_ext_ops tst_ops = {
+	.name = "xtcoretest",
+	.size = 4,
+	.opts = tst_opts,
+	.proto = 6,
+	.hooks = 1u << NS_INET_LOCAL_IN | 1u << NS_INET_FORWARD,
+	.table = "filter",
+	.state_create = tst_state_create,
+	.state_destroy = tst_state_destroy,
+	.match = tst_match,
+};
+
+static void test_kernel_checks(void **state)
+{
+	struct env *e = *state;
+	struct spec tcp = { .proto = 6 };
+	const char *einval = "iptables: Invalid argument. Run `dmesg' for "
+			     "more information.\n";
+
+	xt_ext_register(&tst_ops);
+	assert_int_equal(run(e, "iptables -A INPUT -m xtcoretest"), 1);
+	assert_string_equal(sbuf_str(&e->err), einval);
+	assert_int_equal(run(e, "iptables -A INPUT ! -p tcp -m xtcoretest"),
+			 1);
+	assert_int_equal(run(e, "iptables -A OUTPUT -p tcp -m xtcoretest"), 1);
+	assert_int_equal(run(e, "iptables -t mangle -A INPUT -p tcp "
+			     "-m xtcoretest"), 1);
+	assert_int_equal(live_states, 0);
+	ok(e, "iptables -A INPUT -p tcp -m xtcoretest -j DROP");
+	assert_int_equal(live_states, 1);
+	assert_int_equal(in_filter(e, &tcp, &eth0), NS_DROP);
+	/* Reachability through jumps decides the hooks. */
+	ok(e, "iptables -N uc");
+	ok(e, "iptables -A uc -p tcp -m xtcoretest");
+	assert_int_equal(live_states, 2);
+	ok(e, "iptables -A FORWARD -j uc");
+	assert_int_equal(run(e, "iptables -A OUTPUT -j uc"), 1);
+	assert_string_equal(sbuf_str(&e->err), einval);
+	/* One state per rule per generation; the old one is destroyed. */
+	ok(e, "iptables -A INPUT -j ACCEPT");
+	assert_int_equal(live_states, 2);
+	ok(e, "iptables -F");
+	assert_int_equal(live_states, 0);
+}
+
+struct trace_rec {
+	char lines[16][128];
+	int n;
+	char log[4][1200];
+	int nlog;
+};
+
+static void trace_ev(void *priv, const struct pkt *pkt,
+		     const struct trace_event *ev)
+{
+	struct trace_rec *r = priv;
+	static const char *const k[] = { "rule", "return", "policy" };
+
+	(void)pkt;
+	if (ev->kind > TRACE_POLICY || r->n >= 16)
+		return;
+	snprintf(r->lines[r->n++], 128, "%s:%s:%s:%u", ev->table, ev->chain,
+		 k[ev->kind], ev->rulenum);
+}
+
+static void trace_log(void *priv, int level, const char *line)
+{
+	struct trace_rec *r = priv;
+
+	assert_int_equal(level, NS_LOG_WARNING);
+	if (r->nlog < 4)
+		snprintf(r->log[r->nlog++], 1200, "%s", line);
+}
+
+static void test_trace(void **state)
+{
+	struct env *e = *state;
+	struct trace_rec rec = { .n = 0 };
+	struct spec udp = { .proto = 17, .src = "10.0.0.1", .dst = "10.0.0.2" };
+	struct xt_net *xn = e->net->xt;
+	struct pkt *p;
+
+	ok(e, "iptables -N u");
+	ok(e, "iptables -A u -p tcp");
+	ok(e, "iptables -A u -p udp");
+	ok(e, "iptables -A INPUT -s 9.9.9.9");
+	ok(e, "iptables -A INPUT -j u");
+	ok(e, "iptables -A INPUT -p udp -j u");
+	e->net->trace.event = trace_ev;
+	e->net->trace.priv = &rec;
+	e->net->trace.all = true;
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_ACCEPT);
+	assert_int_equal(rec.n, 7);
+	assert_string_equal(rec.lines[0], "filter:INPUT:rule:2");
+	assert_string_equal(rec.lines[1], "filter:u:rule:2");
+	assert_string_equal(rec.lines[2], "filter:u:return:3");
+	assert_string_equal(rec.lines[3], "filter:INPUT:rule:3");
+	assert_string_equal(rec.lines[4], "filter:u:rule:2");
+	assert_string_equal(rec.lines[5], "filter:u:return:3");
+	assert_string_equal(rec.lines[6], "filter:INPUT:policy:4");
+	/* pkt->trace (the TRACE target) also writes the kernel's lines. */
+	e->net->trace.all = false;
+	e->net->log.write = trace_log;
+	e->net->log.priv = &rec;
+	rec.n = 0;
+	p = mkpkt(e, &udp);
+	p->trace = true;
+	xt_do_table(e->net, xn->cur, xn->cur->t[XT_TABLE_FILTER],
+		    NS_INET_LOCAL_IN, p, &eth0, NULL);
+	pkt_free(p);
+	assert_int_equal(rec.nlog, 4);
+	assert_int_equal(strncmp(rec.log[0], "TRACE: filter:INPUT:rule:2 IN=eth0"
+				 " OUT= ", 34), 0);
+	assert_non_null(strstr(rec.log[0], "SRC=10.0.0.1 DST=10.0.0.2 "));
+	assert_int_equal(strncmp(rec.log[2], "TRACE: filter:u:return:3 ", 25),
+			 0);
+	e->net->trace.event = NULL;
+	e->net->log.write = NULL;
+}
+
+static void test_hooks_registered(void **state)
+{
+	struct env *e = *state;
+	const struct hook_entries *h;
+	int prios[8], n = 0;
+	unsigned i;
+
+	h = e->net->hooks[0][NS_INET_LOCAL_IN];
+	assert_non_null(h);
+	for (i = 0; i < h->num && n < 8; i++)
+		if (h->ops[i].hook == e->net->xt->hooks[0].hook)
+			prios[n++] = h->ops[i].priority;
+	assert_int_equal(n, 3);
+	assert_int_equal(prios[0], -150);
+	assert_int_equal(prios[1], 0);
+	assert_int_equal(prios[2], 50);
+	h = e->net->hooks[0][NS_INET_PRE_ROUTING];
+	for (i = 0, n = 0; i < h->num && n < 8; i++)
+		if (h->ops[i].hook == e->net->xt->hooks[0].hook)
+			prios[n++] = h->ops[i].priority;
+	assert_int_equal(n, 2);
+	assert_int_equal(prios[0], -300);
+	assert_int_equal(prios[1], -150);
+}
+
+static void test_parse_print(void **state)
+{
+	struct env *e = *state;
+	static const char *const rules[][2] = {
+		{ "-s 10.11.12.13/255.0.12.0", "-A INPUT -s 10.0.12.0/255.0.12.0" },
+		{ "! -s 0.0.0.0/0", "-A INPUT ! -s 0.0.0.0/0" },
+		{ "-i + -d 1.2.3.4", "-A INPUT -d 1.2.3.4/32" },
+		{ "! -i +", "-A INPUT ! -i +" },
+		{ "-p 6", "-A INPUT -p tcp" },
+		{ "-p 250", "-A INPUT -p 250" },
+		{ "--src 1.2.3.4 --dst=5.6.7.8 --in-interface eth0 --jump DROP",
+		  "-A INPUT -s 1.2.3.4/32 -d 5.6.7.8/32 -i eth0 -j DROP" },
+		{ "-ptcp -s1.2.3.4 -ieth0 -jACCEPT",
+		  "-A INPUT -s 1.2.3.4/32 -i eth0 -p tcp -j ACCEPT" },
+		{ "-p tcp --dport 22 -m comment --comment \"a b\"",
+		  "-A INPUT -p tcp -m tcp --dport 22 -m comment --comment "
+		  "\"a b\"" },
+	};
+	char cmd[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		char want[512];
+
+		snprintf(cmd, sizeof(cmd), "iptables -A INPUT %s", rules[i][0]);
+		ok(e, cmd);
+		ok(e, "iptables -S INPUT 1");
+		snprintf(want, sizeof(want), "%s\n", rules[i][1]);
+		assert_string_equal(sbuf_str(&e->out), want);
+		/* The save form parses back to the same rule. */
+		snprintf(cmd, sizeof(cmd), "iptables -C INPUT %s",
+			 rules[i][1] + strlen("-A INPUT "));
+		ok(e, cmd);
+		ok(e, "iptables -D INPUT 1");
+	}
+	assert_int_equal(run(e, "iptables -A INPUT -j"), 2);
+	assert_string_equal(sbuf_str(&e->err),
+			    "iptables v1.8.9 (legacy): option \"-j\" requires "
+			    "an argument\nTry `iptables -h' or 'iptables "
+			    "--help' for more information.\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ip_part, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jump_goto_return, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_counters_carry, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_policy_counters, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_transactions, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_restore_atomic, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_checks, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_trace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hooks_registered, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_parse_print, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
