@@ -137,6 +137,7 @@ enum xt_err_kind {
 	XT_E_BADARG,   /* "Bad argument `X'" + Try line, exit 2 */
 	XT_E_TABLE,    /* can't initialize table, exit 3 */
 	XT_E_OTHER,    /* "iptables v1.8.9 (legacy): MSG" exit 1 */
+	XT_E_TRYHELP,  /* only the "Try `iptables -h'..." line, exit 2 */
 };
 
 struct xt_err {

@@ -130,7 +130,7 @@ def main():
                 except replay.ReplayError as e:
                     problems = ["netsieve side: %s" % e]
                 if not args.rules_only:
-                    nres = replay.run(case, netsieve, wd)
+                    nres = replay.run(case, netsieve, wd, kres.times)
                     problems += compare.compare(case, kres, nres)
         except replay.ReplayError as e:
             problems = ["netsieve side: %s" % e]

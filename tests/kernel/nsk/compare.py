@@ -31,9 +31,12 @@ def csum(data):
 
 def _ip_parts(frame):
     """(l3 offset, ihl bytes, total length) of an IPv4 frame, or None."""
-    if len(frame) < 34 or frame[12:14] != b"\x08\x00":
-        return None
     off = 14
+    # 802.1Q / 802.1ad tags (injected frames may carry them).
+    while frame[off - 2:off] in (b"\x81\x00", b"\x88\xa8"):
+        off += 4
+    if len(frame) < off + 20 or frame[off - 2:off] != b"\x08\x00":
+        return None
     vihl = frame[off]
     if vihl >> 4 != 4:
         return None
@@ -184,8 +187,10 @@ def compare(case, kres, nres, other_is_kernel=False):
             problems.append("    " + line)
         for j in range(min(len(kn), len(nn))):
             if kn[j][0] != nn[j][0]:
-                problems.append("    first differing frame (#%d on %s, "
-                                "normalised):" % (j, ifc.name))
+                problems.append("    first differing frame: frame %d of "
+                                "%s (kernel: from packet #%s; netsieve: "
+                                "from packet #%s), normalised:"
+                                % (j + 1, ifc.name, kf[j][0], nf[j][0]))
                 problems += frame_diff_lines(kn[j][0], nn[j][0])
                 break
     kc = [l for l in kres.counters.splitlines() if not l.startswith("#")]

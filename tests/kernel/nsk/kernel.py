@@ -37,6 +37,7 @@ class Result:
         self.counters = ""    # iptables-save -c text after the packets
         self.rules0 = None    # iptables-save -c text before the packets
         self.log = []         # free-form notes
+        self.times = []       # per packet: seconds since the first send
 
 
 def sh(args, input=None, check=True):
@@ -104,14 +105,16 @@ def harness_sysctls(case):
 
 
 def kernel_only_sysctls(case):
-    """Kernel settings netsieve has no knob for (it behaves like these):
-    no reverse-path filter, no redirects.  A new namespace inherits these
-    from the host's init namespace, so they are set explicitly."""
+    """Kernel settings netsieve has no knob for, set to what netsieve does
+    (Linux's built-in defaults): no reverse-path filter, redirects sent,
+    no local source addresses accepted, source-routed packets refused.  A new namespace inherits these from
+    the host's init namespace, so they are set explicitly."""
     kv = []
     for scope in ["all", "default"] + [i.name for i in case.ifaces]:
         kv.append(("net.ipv4.conf.%s.rp_filter" % scope, "0"))
-        kv.append(("net.ipv4.conf.%s.send_redirects" % scope, "0"))
+        kv.append(("net.ipv4.conf.%s.send_redirects" % scope, "1"))
         kv.append(("net.ipv4.conf.%s.accept_local" % scope, "0"))
+        kv.append(("net.ipv4.conf.%s.accept_source_route" % scope, "0"))
     return kv
 
 
@@ -229,7 +232,12 @@ def run(case, prefix, idx, settle_ms=40):
             for ifc in case.ifaces:
                 res.frames[ifc.name] = []
             _drain(socks, res, None, 0.02)
+            t0 = None
             for i, p in enumerate(case.packets):
+                now = time.monotonic()
+                if t0 is None:
+                    t0 = now
+                res.times.append(now - t0)
                 try:
                     socks[p.iface].send(p.frame)
                 except OSError as e:

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """The netsieve side: run a case through `netsieve replay`.
 
-Writes one input pcap per interface (packet i stamped at i * SPACING, the
-same order and spacing as the kernel run), a setup file in netsieve's
+Writes one input pcap per interface (each packet stamped with the time the
+kernel side sent it, relative to the first, so rate limits see the same
+clock on both sides), a setup file in netsieve's
 command language and the ruleset, runs
 
   netsieve replay --setup setup.ns --in IF=in-IF.pcap ... \
@@ -91,8 +92,11 @@ def setup_text(case):
     return "\n".join(l) + "\n"
 
 
-def run(case, netsieve, workdir, timeout=60):
-    """Run case through netsieve replay in workdir; returns a Result."""
+def run(case, netsieve, workdir, times=None, timeout=60):
+    """Run case through netsieve replay in workdir; returns a Result.
+    times: per packet, seconds after the first (the kernel side's send
+    times, so that time-dependent behaviour - rate limits - sees the same
+    clock); None: SPACING_US apart."""
     os.makedirs(workdir, exist_ok=True)
     res = Result()
     with open(os.path.join(workdir, "setup.ns"), "w") as f:
@@ -101,12 +105,16 @@ def run(case, netsieve, workdir, timeout=60):
         with open(os.path.join(workdir, "rules.v4"), "w") as f:
             f.write(case.rules)
     args = [netsieve, "replay", "--setup", "setup.ns"]
-    starts = []
+    if times is None:
+        starts = [T0 * 1000000 + i * SPACING_US
+                  for i in range(len(case.packets))]
+    else:
+        starts = [T0 * 1000000 + int(t * 1000000) for t in times]
     for ifc in case.ifaces:
         recs = []
         for i, p in enumerate(case.packets):
             if p.iface == ifc.name:
-                recs.append((T0 * 1000000 + i * SPACING_US, p.frame))
+                recs.append((starts[i], p.frame))
         write_pcap(os.path.join(workdir, "in-%s.pcap" % ifc.name), recs)
         args += ["--in", "%s=in-%s.pcap" % (ifc.name, ifc.name)]
     for ifc in case.ifaces:
@@ -115,7 +123,6 @@ def run(case, netsieve, workdir, timeout=60):
             os.unlink(os.path.join(workdir, out))
         args += ["--out", "%s=%s" % (ifc.name, out)]
     args += ["--trace", "trace.txt", "--save-counters", "counters.txt"]
-    starts = [T0 * 1000000 + i * SPACING_US for i in range(len(case.packets))]
     with open(os.path.join(workdir, "cmd"), "w") as f:
         f.write(" ".join(args) + "\n")
     try:
