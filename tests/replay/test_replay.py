@@ -492,7 +492,13 @@ def t_err_usage(c):
             (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out', 'eth1=a',
               '--out', 'eth1=b'], 'twice'),
             (['--setup', 'ok.ns', '--in', 'eth0=' + inp, 'extra'],
-             'unexpected')):
+             'unexpected'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out',
+              'eth0=' + inp], 'both an input and an output'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out',
+              'eth0=x.pcap', '--trace', 'x.pcap'], 'an --out file'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--trace', 'x',
+              '--save-counters', 'x'], 'both the trace and')):
         p = c.replay(args, rc=2)
         check(what in p.stderr, '%s: wanted "%s" in %r' % (args, what,
                                                            p.stderr))
