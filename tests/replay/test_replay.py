@@ -456,6 +456,13 @@ def t_err_files(c):
     inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
     p = c.replay(['--setup', 'missing.ns', '--in', 'eth0=' + inp], rc=1)
     check('missing.ns' in p.stderr and 'No such file' in p.stderr, p.stderr)
+    p = c.replay(['--setup', '.', '--in', 'eth0=' + inp], rc=1)
+    check('Is a directory' in p.stderr, p.stderr)
+    p = c.replay(['--setup', 'ok.ns', '--in', 'lo=' + inp], rc=1)
+    check('lo' in p.stderr, p.stderr)
+    p = c.replay(['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--trace',
+                  'nodir/t.txt'], rc=1)
+    check('nodir/t.txt' in p.stderr, p.stderr)
     p = c.replay(['--setup', 'ok.ns', '--in', 'eth0=nope.pcap'], rc=1)
     check('nope.pcap' in p.stderr, p.stderr)
     c.write('junk.pcap', 'this is not a pcap file at all')
