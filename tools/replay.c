@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ME "netsieve replay"
@@ -571,6 +572,7 @@ static void replay_free(struct replay *r)
 int tool_replay_main(int argc, char **argv)
 {
 	struct replay r = { 0 };
+	struct stat st;
 	unsigned i;
 	int rc, err;
 
@@ -580,15 +582,21 @@ int tool_replay_main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	}
 	rc = 1;
-	if (access(r.setup, R_OK)) {
+	err = 0;
+	if (access(r.setup, R_OK))
+		err = errno;
+	else if (stat(r.setup, &st) == 0 && S_ISDIR(st.st_mode))
+		err = EISDIR;
+	if (err) {
 		fprintf(stderr, ME ": setup file %s: %s\n", r.setup,
-			strerror(errno));
+			strerror(err));
 		goto out;
 	}
 	for (i = 0; i < r.nins; i++)
 		if (read_input(&r, i))
 			goto out;
-	qsort(r.pkts, r.npkts, sizeof(*r.pkts), pkt_cmp);
+	if (r.npkts)
+		qsort(r.pkts, r.npkts, sizeof(*r.pkts), pkt_cmp);
 
 	/* Open every output first: a bad path fails before any work. */
 	if (r.trace_path) {

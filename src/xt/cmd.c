@@ -1520,13 +1520,15 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	}
 	if (env->draft) {
 		t = env->draft->t[tid];
+		xt_refs_compute(t);
 		if (p.command & CMD_LIST)
 			rc = list_entries(&p, env->draft, t);
 		else if (p.command & CMD_LIST_RULES)
 			rc = list_rules(&p, env->draft, t);
 		else
 			rc = 0;
-		if (!rc)
+		if (!rc && p.command != CMD_LIST &&
+		    p.command != CMD_LIST_RULES)
 			rc = apply(&p, t);
 		goto out;
 	}
