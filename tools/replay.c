@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ME "netsieve replay"
@@ -214,7 +215,20 @@ static int parse_args(struct replay *r, int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (r->trace_path && r->save_path && strcmp(r->trace_path, "-") &&
+	    !strcmp(r->trace_path, r->save_path)) {
+		fprintf(stderr, ME ": %s is both the trace and the counters file\n",
+			r->trace_path);
+		return 2;
+	}
 	for (i = 0; i < r->nouts; i++) {
+		if ((r->trace_path && !strcmp(r->outs[i].path, r->trace_path)) ||
+		    (r->save_path && !strcmp(r->outs[i].path, r->save_path))) {
+			fprintf(stderr,
+				ME ": %s is an --out file and a --trace or --save-counters file\n",
+				r->outs[i].path);
+			return 2;
+		}
 		for (j = 0; j < i; j++) {
 			if (!strcmp(r->outs[i].ifname, r->outs[j].ifname)) {
 				fprintf(stderr,
@@ -571,6 +585,7 @@ static void replay_free(struct replay *r)
 int tool_replay_main(int argc, char **argv)
 {
 	struct replay r = { 0 };
+	struct stat st;
 	unsigned i;
 	int rc, err;
 
@@ -580,9 +595,14 @@ int tool_replay_main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	}
 	rc = 1;
-	if (access(r.setup, R_OK)) {
+	err = 0;
+	if (access(r.setup, R_OK))
+		err = errno;
+	else if (stat(r.setup, &st) == 0 && S_ISDIR(st.st_mode))
+		err = EISDIR;
+	if (err) {
 		fprintf(stderr, ME ": setup file %s: %s\n", r.setup,
-			strerror(errno));
+			strerror(err));
 		goto out;
 	}
 	for (i = 0; i < r.nins; i++)

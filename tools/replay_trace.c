@@ -418,13 +418,17 @@ static struct rt_sub *event_sub(struct rt_trace *t, struct rt_rec *r,
 		rt_summary(ip, len, RT_LINK_IP, s->summary, sizeof(s->summary));
 		reply_kind(ip, len, s->kind, sizeof(s->kind));
 	} else {
+		const char *k = "generated";
+
 		rt_summary(pkt->data, pkt->len,
 			   pkt->has_l2 ? RT_LINK_ETH : RT_LINK_IP, s->summary,
 			   sizeof(s->summary));
-		snprintf(s->kind, sizeof(s->kind), "%s",
-			 !strncmp(s->summary, "ARP who-has", 11) ? "ARP request" :
-			 !strncmp(s->summary, "ARP", 3) ? "ARP reply" :
-							  "generated");
+
+		if (!strncmp(s->summary, "ARP who-has", 11))
+			k = "ARP request";
+		else if (!strncmp(s->summary, "ARP", 3))
+			k = "ARP reply";
+		snprintf(s->kind, sizeof(s->kind), "%s", k);
 	}
 	return s;
 }
@@ -535,7 +539,8 @@ static void fate_text(const struct rt_rec *r, const struct rt_sub *s,
 	buf[0] = '\0';
 	switch (st->fate) {
 	case FATE_SENT:
-		addf(buf, size, "sent out %s", st->ifname[0] ? st->ifname : "?");
+		addf(buf, size, "sent out %s",
+		     st->ifname[0] ? st->ifname : "?");
 		break;
 	case FATE_LOCAL:
 		addf(buf, size, "delivered locally");
@@ -621,7 +626,8 @@ static void write_rec_text(const struct rt_rec *r, FILE *f)
 	if (r->nsubs)
 		write_steps_text(r, &r->subs[0], "  ", f);
 	for (i = 1; i < r->nsubs; i++) {
-		fprintf(f, "  %s %s\n", r->subs[i].is_ip ? "reply" : "generated",
+		fprintf(f, "  %s %s\n",
+			r->subs[i].is_ip ? "reply" : "generated",
 			r->subs[i].summary);
 		write_steps_text(r, &r->subs[i], "    ", f);
 	}

@@ -27,6 +27,7 @@ block, a mismatch after the block's first mismatch is reported as a
 consequence of it and needs no entry of its own (the states differ).
 
   cli.py NETSIEVE [--seed N] [--count N] [--only CASE] [-v] [--report FILE]
+                  [--matches ttl,tos,...: random rules use only these]
                   [--skeleton FILE: write the unexpected mismatches as
                    known-differences lines with '?' reasons]
   cli.py --ref    (internal: run a JSON command list in the current netns)
@@ -278,6 +279,7 @@ def main():
     binary = args.pop(0)
     seed, count, only, verbose, report = 1, 600, None, False, None
     skelfile = None
+    gen_only = None
     while args:
         a = args.pop(0)
         if a == "--seed":
@@ -290,6 +292,8 @@ def main():
             verbose = True
         elif a == "--report":
             report = args.pop(0)
+        elif a == "--matches":
+            gen_only = args.pop(0).split(",")
         elif a == "--skeleton":
             skelfile = args.pop(0)
         else:
@@ -308,7 +312,7 @@ def main():
         seqs.append((name, opts, [(c, h, None) for c, h in cmds]))
     if count > 0:
         seqs.append(("random", {"missing": ["nat"]},
-                     gen.generate(seed, count)))
+                     gen.generate(seed, count, gen_only)))
     if only:
         seqs = [s for s in seqs if s[0] == only]
 

@@ -295,7 +295,7 @@ def target(r):
     return ""
 
 
-def rule(r, table):
+def rule(r, table, matches=None):
     parts = []
     proto = None
     if r.random() < 0.6:
@@ -317,7 +317,7 @@ def rule(r, table):
     if r.random() < 0.08:
         parts.append(maybe_not(r) + "-f")
     for _ in range(pick(r, 0, 1, 1, 1, 2)):
-        f = r.choice(MATCHES)
+        f = r.choice(matches or MATCHES)
         name, opts = f(r)
         if name in ("tcp", "udp", "icmp") and r.random() < 0.7 and \
            proto is None:
@@ -333,8 +333,10 @@ def rule(r, table):
     return " ".join(parts)
 
 
-def generate(seed, count):
+def generate(seed, count, only=None):
+    """only: names of the matches to draw from (default: all)."""
     r = random.Random(seed)
+    matches = [m for m in MATCHES if not only or m.__name__[2:] in only]
     cmds = []
     block = 0
     cmds.append(("iptables -N " + USER, None, block))
@@ -347,7 +349,7 @@ def generate(seed, count):
                                           ("filter", "mangle") else []))
         t = "" if table == "filter" and r.random() < 0.5 else \
             "-t %s " % table
-        spec = rule(r, table)
+        spec = rule(r, table, matches)
         add = pick(r, "-A", "-A", "--append", "-I", "-I")
         cmds.append(("iptables %s%s %s %s" % (t, add, chain, spec), None,
                      block))
