@@ -37,6 +37,7 @@ struct route {
 	int ifindex;       /* 0 for blackhole/unreachable/prohibit */
 	uint32_t metric;
 	uint32_t prefsrc;  /* NBO; 0: none */
+	bool onlink;       /* gateway taken as on-link without a check */
 };
 
 /*
@@ -58,8 +59,13 @@ struct route_table {
 	struct local_ent local[LOCAL_SLOTS];
 	int n;
 	struct route r[ROUTE_MAX];
-	/* Lookup order: longest prefix first, then lowest metric. */
+	/* Lookup order: longest prefix first, then prefix, then metric. */
 	uint16_t by_len[ROUTE_MAX];
+	/* Prefix lengths in use, longest first. */
+	uint8_t plens[33];
+	int nplens;
+	/* (dst, plen) -> first by_len position of that prefix; -1 empty. */
+	int16_t slot[2 * ROUTE_MAX];
 };
 
 /* What a route lookup found (the kernel's fib_result + rtable). */
