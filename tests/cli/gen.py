@@ -333,6 +333,40 @@ def rule(r, table, matches=None):
     return " ".join(parts)
 
 
+def restore_block(r, block):
+    """An iptables-restore file of random rules (some invalid, some with
+    counters), then the table's save, then a reset of that table."""
+    table = pick(r, "filter", "filter", "mangle", "raw", "security")
+    chains = TABLES[table] + ([USER] if table in ("filter", "mangle") else [])
+    lines = ["*" + table]
+    if r.random() < 0.5:
+        for c in TABLES[table]:
+            if r.random() < 0.5:
+                lines.append(":%s %s [%d:%d]" % (
+                    c, pick(r, "ACCEPT", "DROP", "ACCEPT", "RETURN", "-"),
+                    r.randint(0, 99), r.randint(0, 9999)))
+    if table in ("filter", "mangle"):
+        lines.append(":%s - [0:0]" % USER)
+    for _ in range(r.randint(1, 5)):
+        c = r.choice(chains)
+        spec = rule(r, table)
+        pre = "[%d:%d] " % (r.randint(0, 99), r.randint(0, 9999)) \
+            if r.random() < 0.3 else ""
+        lines.append("%s%s %s %s" % (pre, pick(r, "-A", "-A", "-I"), c,
+                                     spec))
+    if r.random() < 0.9:
+        lines.append("COMMIT")
+    opts = pick(r, "", "", "-c", "-n", "-c -n", "--test", "-t " + table)
+    here = "".join(l + "\n" for l in lines)
+    reset = "".join(l + "\n" for l in ["*" + table] + [
+        ":%s ACCEPT [0:0]" % c for c in TABLES[table]] + (
+        [":%s - [0:0]" % USER] if table in ("filter", "mangle") else []) +
+        ["COMMIT"])
+    return [("iptables-restore %s <<EOF" % opts, here, block),
+            ("iptables-save -c -t %s" % table, None, block),
+            ("iptables-restore <<EOF", reset, block)]
+
+
 def generate(seed, count, only=None):
     """only: names of the matches to draw from (default: all)."""
     r = random.Random(seed)
@@ -343,6 +377,9 @@ def generate(seed, count, only=None):
     cmds.append(("iptables -t mangle -N " + USER, None, block))
     while len(cmds) < count:
         block += 1
+        if r.random() < 0.12:
+            cmds += restore_block(r, block)
+            continue
         table = pick(r, "filter", "filter", "filter", "mangle", "mangle",
                      "raw", "security")
         chain = r.choice(TABLES[table] + ([USER] if table in
