@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ME "netsieve replay"
@@ -214,7 +215,20 @@ static int parse_args(struct replay *r, int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (r->trace_path && r->save_path && strcmp(r->trace_path, "-") &&
+	    !strcmp(r->trace_path, r->save_path)) {
+		fprintf(stderr, ME ": %s is both the trace and the counters file\n",
+			r->trace_path);
+		return 2;
+	}
 	for (i = 0; i < r->nouts; i++) {
+		if ((r->trace_path && !strcmp(r->outs[i].path, r->trace_path)) ||
+		    (r->save_path && !strcmp(r->outs[i].path, r->save_path))) {
+			fprintf(stderr,
+				ME ": %s is an --out file and a --trace or --save-counters file\n",
+				r->outs[i].path);
+			return 2;
+		}
 		for (j = 0; j < i; j++) {
 			if (!strcmp(r->outs[i].ifname, r->outs[j].ifname)) {
 				fprintf(stderr,
@@ -508,6 +522,8 @@ static int inject_all(struct replay *r)
 				in->path, i + 1, strerror(-err));
 			return 1;
 		}
+		if (r->trace)
+			rt_trace_flush(r->trace);
 		if (r->net->pkt_seq != id) {
 			fprintf(stderr,
 				ME ": internal: packet %zu got id %" PRIu32 "\n",
@@ -569,6 +585,7 @@ static void replay_free(struct replay *r)
 int tool_replay_main(int argc, char **argv)
 {
 	struct replay r = { 0 };
+	struct stat st;
 	unsigned i;
 	int rc, err;
 
@@ -578,22 +595,29 @@ int tool_replay_main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	}
 	rc = 1;
-	if (access(r.setup, R_OK)) {
+	err = 0;
+	if (access(r.setup, R_OK))
+		err = errno;
+	else if (stat(r.setup, &st) == 0 && S_ISDIR(st.st_mode))
+		err = EISDIR;
+	if (err) {
 		fprintf(stderr, ME ": setup file %s: %s\n", r.setup,
-			strerror(errno));
+			strerror(err));
 		goto out;
 	}
 	for (i = 0; i < r.nins; i++)
 		if (read_input(&r, i))
 			goto out;
-	qsort(r.pkts, r.npkts, sizeof(*r.pkts), pkt_cmp);
+	if (r.npkts)
+		qsort(r.pkts, r.npkts, sizeof(*r.pkts), pkt_cmp);
 
 	/* Open every output first: a bad path fails before any work. */
 	if (r.trace_path) {
 		r.trace_f = open_out(r.trace_path, "trace file");
 		if (!r.trace_f)
 			goto out;
-		if (rt_trace_create(r.npkts, &r.trace)) {
+		if (rt_trace_create(r.npkts, r.trace_f, r.trace_json,
+				    &r.trace)) {
 			fprintf(stderr, ME ": out of memory\n");
 			goto out;
 		}
@@ -633,8 +657,7 @@ int tool_replay_main(int argc, char **argv)
 	if (r.save_f && save_counters(&r))
 		goto out;
 	if (r.trace) {
-		err = r.trace_json ? rt_trace_write_json(r.trace, r.trace_f) :
-				     rt_trace_write_text(r.trace, r.trace_f);
+		err = rt_trace_finish(r.trace);
 		if (err) {
 			fprintf(stderr, ME ": writing the trace to %s failed\n",
 				r.trace_path);

@@ -26,15 +26,14 @@
 #define RT_STEP_NAME 80
 
 struct rt_step {
-	enum trace_kind kind;
-	char table[32];
-	char chain[32];
+	uint8_t kind;               /* enum trace_kind */
+	uint8_t fate;               /* enum pkt_fate */
+	uint16_t reason;            /* enum drop_reason */
 	unsigned rulenum;
-	enum pkt_fate fate;
-	enum drop_reason reason;
+	char table[16];
+	char chain[32];
 	char ifname[NS_IFNAMSIZ];
 	char *text;                 /* NOTE text or FATE detail; malloc'd */
-	char by[RT_STEP_NAME];      /* DROPPED by "filter:FORWARD:rule:2" */
 };
 
 /* One packet's steps: the input packet, or one the stack generated. */
@@ -44,7 +43,6 @@ struct rt_sub {
 	char summary[RT_SUMMARY];
 	char kind[48];              /* "echo reply", "ICMP time-exceeded" */
 	bool is_ip;                 /* generated IP packet (else ARP ...) */
-	char last_rule[RT_STEP_NAME];
 	struct rt_step *steps;
 	size_t nsteps, capsteps;
 };
@@ -52,6 +50,7 @@ struct rt_sub {
 struct rt_rec {
 	uint32_t id;
 	bool begun;
+	bool flushed;               /* written and freed */
 	char why[64];               /* not injected: why */
 	char ifname[NS_IFNAMSIZ];
 	uint64_t ts_ns;
@@ -63,7 +62,10 @@ struct rt_rec {
 struct rt_trace {
 	struct rt_rec *recs;        /* recs[id - 1] */
 	size_t n;
-	struct rt_rec other;        /* events with an id of no input packet */
+	size_t next;                /* recs[next] is the next to write */
+	struct rt_rec other;        /* events of no (unwritten) input packet */
+	FILE *f;
+	bool json;
 	bool oom;
 };
 
@@ -294,7 +296,7 @@ static void reply_kind(const uint8_t *ip, size_t len, char *buf, size_t size)
 
 /* ---- collecting ------------------------------------------------------ */
 
-int rt_trace_create(size_t npkts, struct rt_trace **out)
+int rt_trace_create(size_t npkts, FILE *f, bool json, struct rt_trace **out)
 {
 	struct rt_trace *t;
 
@@ -309,6 +311,8 @@ int rt_trace_create(size_t npkts, struct rt_trace **out)
 		}
 	}
 	t->n = npkts;
+	t->f = f;
+	t->json = json;
 	*out = t;
 	return 0;
 }
@@ -323,6 +327,8 @@ static void rec_free(struct rt_rec *r)
 		free(r->subs[i].steps);
 	}
 	free(r->subs);
+	r->subs = NULL;
+	r->nsubs = r->capsubs = 0;
 }
 
 void rt_trace_destroy(struct rt_trace *t)
@@ -412,13 +418,17 @@ static struct rt_sub *event_sub(struct rt_trace *t, struct rt_rec *r,
 		rt_summary(ip, len, RT_LINK_IP, s->summary, sizeof(s->summary));
 		reply_kind(ip, len, s->kind, sizeof(s->kind));
 	} else {
+		const char *k = "generated";
+
 		rt_summary(pkt->data, pkt->len,
 			   pkt->has_l2 ? RT_LINK_ETH : RT_LINK_IP, s->summary,
 			   sizeof(s->summary));
-		snprintf(s->kind, sizeof(s->kind), "%s",
-			 !strncmp(s->summary, "ARP who-has", 11) ? "ARP request" :
-			 !strncmp(s->summary, "ARP", 3) ? "ARP reply" :
-							  "generated");
+
+		if (!strncmp(s->summary, "ARP who-has", 11))
+			k = "ARP request";
+		else if (!strncmp(s->summary, "ARP", 3))
+			k = "ARP reply";
+		snprintf(s->kind, sizeof(s->kind), "%s", k);
 	}
 	return s;
 }
@@ -441,8 +451,8 @@ static void rt_event(void *priv, const struct pkt *pkt,
 	struct rt_sub *s;
 	struct rt_step *st;
 
-	r = pkt->id >= 1 && pkt->id <= t->n ? &t->recs[pkt->id - 1] :
-					      &t->other;
+	r = pkt->id >= 1 && pkt->id <= t->n && !t->recs[pkt->id - 1].flushed ?
+		    &t->recs[pkt->id - 1] : &t->other;
 	s = event_sub(t, r, pkt);
 	if (!s)
 		return;
@@ -474,26 +484,8 @@ static void rt_event(void *priv, const struct pkt *pkt,
 		if (!st->text)
 			t->oom = true;
 	}
-	switch (ev->kind) {
-	case TRACE_RULE:
-	case TRACE_POLICY:
-		snprintf(s->last_rule, sizeof(s->last_rule), "%s:%s:%s:%u",
-			 st->table, st->chain, step_type(ev->kind),
-			 ev->rulenum);
-		break;
-	case TRACE_FATE:
-		if (ev->fate == FATE_DROPPED &&
-		    ev->reason == DROP_NETFILTER_DROP && s->last_rule[0])
-			snprintf(st->by, sizeof(st->by), "%s", s->last_rule);
-		if (ev->fate != FATE_QUEUED)
-			s->done = true;
-		break;
-	default:
-		break;
-	}
-	/* Only a drop right after a rule or policy step is that step's. */
-	if (ev->kind != TRACE_RULE && ev->kind != TRACE_POLICY)
-		s->last_rule[0] = '\0';
+	if (ev->kind == TRACE_FATE && ev->fate != FATE_QUEUED)
+		s->done = true;
 	s->nsteps++;
 }
 
@@ -517,13 +509,38 @@ static const struct rt_step *final_fate(const struct rt_sub *s)
 	return NULL;
 }
 
-static void fate_text(const struct rt_rec *r, const struct rt_sub *s,
-		      const struct rt_step *st, char *buf, size_t size)
+/*
+ * The rule that dropped a packet: a NETFILTER_DROP fate right after a rule
+ * or policy step of the same packet is that step's doing (the xt core
+ * reports the step, then the stack the drop). Fills buf with
+ * "filter:FORWARD:rule:2" and returns true, or returns false.
+ */
+static bool drop_by(const struct rt_sub *s, size_t i, char *buf, size_t size)
 {
+	const struct rt_step *st = &s->steps[i], *prev;
+
+	if (st->fate != FATE_DROPPED || st->reason != DROP_NETFILTER_DROP ||
+	    i == 0)
+		return false;
+	prev = &s->steps[i - 1];
+	if (prev->kind != TRACE_RULE && prev->kind != TRACE_POLICY)
+		return false;
+	snprintf(buf, size, "%s:%s:%s:%u", prev->table, prev->chain,
+		 step_type(prev->kind), prev->rulenum);
+	return true;
+}
+
+static void fate_text(const struct rt_rec *r, const struct rt_sub *s,
+		      size_t i, char *buf, size_t size)
+{
+	const struct rt_step *st = &s->steps[i];
+	char by[RT_STEP_NAME];
+
 	buf[0] = '\0';
 	switch (st->fate) {
 	case FATE_SENT:
-		addf(buf, size, "sent out %s", st->ifname[0] ? st->ifname : "?");
+		addf(buf, size, "sent out %s",
+		     st->ifname[0] ? st->ifname : "?");
 		break;
 	case FATE_LOCAL:
 		addf(buf, size, "delivered locally");
@@ -543,8 +560,8 @@ static void fate_text(const struct rt_rec *r, const struct rt_sub *s,
 		break;
 	}
 	case FATE_DROPPED:
-		if (st->by[0])
-			addf(buf, size, "dropped by %s", st->by);
+		if (drop_by(s, i, by, sizeof(by)))
+			addf(buf, size, "dropped by %s", by);
 		else
 			addf(buf, size, "dropped: %s (%s)",
 			     drop_reason_name(st->reason),
@@ -583,7 +600,7 @@ static void write_steps_text(const struct rt_rec *r, const struct rt_sub *s,
 				st->text ? st->text : "");
 			break;
 		case TRACE_FATE:
-			fate_text(r, s, st, line, sizeof(line));
+			fate_text(r, s, i, line, sizeof(line));
 			fprintf(f, "%s-> %s\n", ind, line);
 			fate = true;
 			break;
@@ -609,25 +626,11 @@ static void write_rec_text(const struct rt_rec *r, FILE *f)
 	if (r->nsubs)
 		write_steps_text(r, &r->subs[0], "  ", f);
 	for (i = 1; i < r->nsubs; i++) {
-		fprintf(f, "  %s %s\n", r->subs[i].is_ip ? "reply" : "generated",
+		fprintf(f, "  %s %s\n",
+			r->subs[i].is_ip ? "reply" : "generated",
 			r->subs[i].summary);
 		write_steps_text(r, &r->subs[i], "    ", f);
 	}
-}
-
-int rt_trace_write_text(const struct rt_trace *t, FILE *f)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (t->recs[i].begun)
-			write_rec_text(&t->recs[i], f);
-	if (t->other.nsubs)
-		write_rec_text(&t->other, f);
-	if (t->oom)
-		fprintf(f, "# trace incomplete: out of memory\n");
-	fflush(f);
-	return ferror(f) ? -EIO : 0;
 }
 
 /* ---- JSON ------------------------------------------------------------- */
@@ -667,6 +670,7 @@ static const char *fate_name(enum pkt_fate fate)
 
 static void write_sub_json(const struct rt_sub *s, FILE *f)
 {
+	char by[RT_STEP_NAME];
 	const char *sep = "";
 	size_t i;
 
@@ -710,9 +714,9 @@ static void write_sub_json(const struct rt_sub *s, FILE *f)
 			fprintf(f, ",\"reason\":\"%s\",\"desc\":",
 				drop_reason_name(st->reason));
 			json_str(f, drop_reason_desc(st->reason));
-			if (st->by[0]) {
+			if (drop_by(s, i, by, sizeof(by))) {
 				fputs(",\"by\":", f);
-				json_str(f, st->by);
+				json_str(f, by);
 			}
 		}
 		if (st->text) {
@@ -755,15 +759,49 @@ static void write_rec_json(const struct rt_rec *r, FILE *f)
 	fputs("]}\n", f);
 }
 
-int rt_trace_write_json(const struct rt_trace *t, FILE *f)
+/* ---- writing as packets settle ------------------------------------------ */
+
+/* Nothing more will happen to it: every packet of it has its final fate. */
+static bool rec_settled(const struct rt_rec *r)
 {
 	size_t i;
 
-	for (i = 0; i < t->n; i++)
-		if (t->recs[i].begun)
-			write_rec_json(&t->recs[i], f);
+	if (r->why[0])
+		return true;
+	if (!r->nsubs)
+		return false;
+	for (i = 0; i < r->nsubs; i++)
+		if (!r->subs[i].done)
+			return false;
+	return true;
+}
+
+static void write_rec(struct rt_trace *t, struct rt_rec *r)
+{
+	if (t->json)
+		write_rec_json(r, t->f);
+	else
+		write_rec_text(r, t->f);
+	rec_free(r);
+	r->flushed = true;
+}
+
+void rt_trace_flush(struct rt_trace *t)
+{
+	while (t->next < t->n && t->recs[t->next].begun &&
+	       rec_settled(&t->recs[t->next]))
+		write_rec(t, &t->recs[t->next++]);
+}
+
+int rt_trace_finish(struct rt_trace *t)
+{
+	for (; t->next < t->n; t->next++)
+		if (t->recs[t->next].begun)
+			write_rec(t, &t->recs[t->next]);
 	if (t->other.nsubs)
-		write_rec_json(&t->other, f);
-	fflush(f);
-	return ferror(f) || t->oom ? -EIO : 0;
+		write_rec(t, &t->other);
+	if (t->oom && !t->json)
+		fprintf(t->f, "# trace incomplete: out of memory\n");
+	fflush(t->f);
+	return ferror(t->f) || t->oom ? -EIO : 0;
 }

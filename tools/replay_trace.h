@@ -25,10 +25,11 @@ enum rt_link {
 
 /*
  * Create a collector for up to npkts input packets (ids 1..npkts; events
- * for other ids are kept under a catch-all record). Fills *out; free with
- * rt_trace_destroy(). Returns 0 or -ENOMEM.
+ * for other ids are kept under a catch-all record) that writes to f, as
+ * text or (json) one JSON object per line. f stays the caller's. Fills
+ * *out; free with rt_trace_destroy(). Returns 0 or -ENOMEM.
  */
-int rt_trace_create(size_t npkts, struct rt_trace **out);
+int rt_trace_create(size_t npkts, FILE *f, bool json, struct rt_trace **out);
 void rt_trace_destroy(struct rt_trace *t);
 
 /* Point sink at t, tracing every packet. t must outlive the sink's use. */
@@ -47,12 +48,19 @@ int rt_trace_begin(struct rt_trace *t, uint32_t id, const char *ifname,
 void rt_trace_not_injected(struct rt_trace *t, uint32_t id, const char *why);
 
 /*
- * Write every recorded packet in id order: text (indented steps and fates
- * under a "pkt N IFACE SUMMARY" line) or JSON (one object per line).
- * Returns 0, or -EIO if writing failed.
+ * Write the packets that are settled (every packet they caused has its
+ * final fate), in id order, stopping at the first that is not: call it
+ * after each injection so that a long replay keeps little in memory.
+ * Written records are freed; later events for them go to the catch-all.
  */
-int rt_trace_write_text(const struct rt_trace *t, FILE *f);
-int rt_trace_write_json(const struct rt_trace *t, FILE *f);
+void rt_trace_flush(struct rt_trace *t);
+
+/*
+ * Write everything not yet written (packets still waiting for a neighbour
+ * included), then the catch-all record, and flush f. Returns 0, or -EIO if
+ * writing failed or events were lost to a failed allocation.
+ */
+int rt_trace_finish(struct rt_trace *t);
 
 /*
  * One-line description of a frame as tcpdump would start it

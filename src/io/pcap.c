@@ -47,7 +47,8 @@ static int iop_open(struct netdev *dev, const char *arg)
 		return -ENOMEM;
 	if (arg && arg[0]) {
 		p->dead = pcap_open_dead_with_tstamp_precision(
-			DLT_EN10MB, IO_PCAP_SNAPLEN, PCAP_TSTAMP_PRECISION_NANO);
+			DLT_EN10MB, IO_PCAP_SNAPLEN,
+			PCAP_TSTAMP_PRECISION_NANO);
 		if (!p->dead)
 			goto err_free;
 		p->dumper = pcap_dump_open(p->dead, arg);

@@ -54,7 +54,7 @@ enum {
 
 static const char *const optflags[NUMBER_OF_OPT] = {
 	"-n", "-s", "-d", "-p", "-j", "-v", "-x", "-i", "-o",
-	"--line-numbers", "-c", "-f",
+	"-0", "-c", "-f",
 };
 
 static const uint8_t inverse_for_options[NUMBER_OF_OPT] = {
@@ -152,6 +152,7 @@ struct parse {
 	bool proto_used;
 	const char *shost, *dhost;
 	struct xt_cnt counters;
+	bool extra_args;          /* words after "--" */
 };
 
 static int perr(struct parse *p, const char *fmt, ...) NS_PRINTF(2, 3);
@@ -357,26 +358,114 @@ static const struct xt_ext_ops *proto_match(struct parse *p)
 	return xt_match_find(name);
 }
 
-static int long_ext_option(struct parse *p, const char *word)
+static int do_option(struct parse *p, int c, const char *arg);
+
+/*
+ * Resolve --name as getopt_long does over the base options and every loaded
+ * extension's options: an exact name, else a unique abbreviation (names
+ * that stand for the same option count once). Returns 1 for a base option
+ * (*code, *kind), 2 for an extension option (*mi, *o), 0 if unknown or
+ * ambiguous.
+ */
+static int resolve_long(struct parse *p, const char *name, size_t len,
+			int *code, int *kind, struct xt_mi **mi,
+			const struct xt_option **o)
+{
+	const struct xt_ext_ops *seen_ops[MAX_MATCHES + 1];
+	int seen_ids[MAX_MATCHES + 1];
+	unsigned nseen = 0, i, k;
+	int found = 0, bcode = -1;
+	size_t b;
+
+	for (b = 0; b < ARRAY_SIZE(base_opts); b++)
+		if (!strncmp(base_opts[b].name, name, len) &&
+		    !base_opts[b].name[len]) {
+			*code = base_opts[b].code;
+			*kind = base_opts[b].arg;
+			return 1;
+		}
+	*mi = ext_owner(p, name, len, o);
+	if (*mi && (*o)->name[len] == '\0')
+		return 2;
+	/* Abbreviations. */
+	for (b = 0; b < ARRAY_SIZE(base_opts); b++) {
+		if (strncmp(base_opts[b].name, name, len))
+			continue;
+		if (bcode == base_opts[b].code)
+			continue;
+		if (bcode >= 0)
+			return 0;
+		bcode = base_opts[b].code;
+		*code = bcode;
+		*kind = base_opts[b].arg;
+		found = 1;
+	}
+	for (i = 0; i <= p->r->nm; i++) {
+		const struct xt_ext_ops *ops;
+		const struct xt_option *op;
+
+		if (i == p->r->nm) {
+			if (!p->have_target_ext)
+				break;
+			ops = p->r->t.ops;
+		} else {
+			ops = p->r->m[i].ops;
+		}
+		for (op = ops->opts; op && op->name; op++) {
+			if (strncmp(op->name, name, len))
+				continue;
+			for (k = 0; k < nseen; k++)
+				if (seen_ops[k] == ops && seen_ids[k] == op->id)
+					break;
+			if (k < nseen)
+				continue;
+			if (found || nseen >= MAX_MATCHES)
+				return 0;
+			seen_ops[nseen] = ops;
+			seen_ids[nseen++] = op->id;
+		}
+	}
+	if (found)
+		return nseen ? 0 : 1;
+	if (nseen != 1)
+		return 0;
+	*mi = ext_owner(p, name, len, o);
+	return *mi ? 2 : 0;
+}
+
+static int long_option(struct parse *p, const char *word)
 {
 	const char *name = word + 2, *eq, *arg = NULL;
-	const struct xt_option *o;
+	const struct xt_option *o = NULL;
 	const struct xt_ext_ops *pm;
-	struct xt_mi *mi;
+	struct xt_mi *mi = NULL;
+	int code = 0, kind = 0, r;
 	size_t len;
 
 	eq = strchr(name, '=');
 	len = eq ? (size_t)(eq - name) : strlen(name);
 	for (;;) {
-		mi = ext_owner(p, name, len, &o);
-		if (mi)
+		r = resolve_long(p, name, len, &code, &kind, &mi, &o);
+		if (r)
 			break;
+		/* Unknown: try the match named after -p, once. */
 		pm = proto_match(p);
 		if (!pm)
 			return perr(p, "unknown option \"%s\"", word);
 		p->proto_used = true;
 		if (load_match(p, pm))
 			return -1;
+	}
+	if (r == 1) {
+		if (eq)
+			arg = eq + 1;
+		if (kind == A_REQ && !arg) {
+			if (p->optind >= p->argc)
+				return perr(p, "option \"%s\" requires an "
+					    "argument", word);
+			arg = p->argv[p->optind++];
+		}
+		return do_option(p, code, arg);
 	}
 	if (o->flags & XTO_ARG) {
 		if (eq) {
@@ -640,7 +729,7 @@ static int do_option(struct parse *p, int c, const char *arg)
 	case '4':
 		return 0;
 	case '6':
-		return perr(p, "This is the IPv4 version of iptables.");
+		return xt_err_set(p->e, XT_E_TRYHELP, "-6");
 	case 'c': {
 		const char *pc = arg, *bc;
 		unsigned long long cnt;
@@ -678,9 +767,7 @@ static int parse_args(struct parse *p)
 		char *w = p->argv[p->optind++];
 
 		if (!strcmp(w, "--")) {
-			if (p->optind < p->argc)
-				return xt_err_set(p->e, XT_E_BADARG, "%s",
-						  p->argv[p->optind]);
+			p->extra_args = p->optind < p->argc;
 			break;
 		}
 		if (w[0] != '-' || w[1] == '\0') {
@@ -694,57 +781,7 @@ static int parse_args(struct parse *p)
 			return xt_err_set(p->e, XT_E_BADARG, "%s", w);
 		}
 		if (w[1] == '-') {
-			const char *name = w + 2, *eq = strchr(name, '=');
-			size_t len = eq ? (size_t)(eq - name) : strlen(name);
-			const char *arg = NULL;
-			int code = -1, kind = 0, nfound = 0;
-			size_t i;
-
-			/* Exact base name, exact extension name, then a
-			 * unique abbreviation of a base name. */
-			for (i = 0; i < ARRAY_SIZE(base_opts); i++) {
-				if (strncmp(base_opts[i].name, name, len) ||
-				    base_opts[i].name[len] != '\0')
-					continue;
-				code = base_opts[i].code;
-				kind = base_opts[i].arg;
-				nfound = 1;
-				break;
-			}
-			if (!nfound) {
-				const struct xt_option *o;
-
-				if (ext_owner(p, name, len, &o) &&
-				    o->name[len] == '\0')
-					nfound = 0;
-				else for (i = 0; i < ARRAY_SIZE(base_opts);
-					  i++) {
-					if (strncmp(base_opts[i].name, name,
-						    len))
-						continue;
-					if (nfound && code == base_opts[i].code)
-						continue;
-					nfound++;
-					code = base_opts[i].code;
-					kind = base_opts[i].arg;
-				}
-			}
-			if (nfound != 1) {
-				rc = long_ext_option(p, w);
-				if (rc)
-					return rc;
-				p->invert = false;
-				continue;
-			}
-			if (eq)
-				arg = eq + 1;
-			if (kind == A_REQ && !arg) {
-				if (p->optind >= p->argc)
-					return perr(p, "option \"%s\" requires"
-						    " an argument", w);
-				arg = p->argv[p->optind++];
-			}
-			rc = do_option(p, code, arg);
+			rc = long_option(p, w);
 			if (rc)
 				return rc;
 			p->invert = false;
@@ -1056,7 +1093,7 @@ static int rename_chain(struct parse *p, struct xt_table *t)
 	const char *nn = p->newname;
 	unsigned i, j;
 
-	if (!c)
+	if (!c || c->hook >= 0)
 		return xt_err_kernel(p->e, ENOENT, "No chain/target/match by "
 				     "that name");
 	if (xt_chain_find(t, nn) || !strcmp(nn, "ACCEPT") ||
@@ -1131,9 +1168,16 @@ static int rule_cmd(struct parse *p, struct xt_table *t)
 				if (xt_rule_equal(c->rules[j], r))
 					break;
 			if (j == c->nrules) {
-				xt_err_kernel(p->e, ENOENT, "Bad rule (does a "
-					      "matching rule exist in that "
-					      "chain?)");
+				/* libiptc maps a chain or extension target
+				 * first; its errno wins then. */
+				xt_err_kernel(p->e, ENOENT,
+					      r->vk == XT_VK_JUMP ||
+					      r->vk == XT_VK_GOTO ||
+					      r->vk == XT_VK_EXT ?
+					      "No chain/target/match by that "
+					      "name" :
+					      "Bad rule (does a matching rule "
+					      "exist in that chain?)");
 				goto out;
 			}
 			if (p->command & CMD_DELETE)
@@ -1149,12 +1193,14 @@ static int rule_cmd(struct parse *p, struct xt_table *t)
 			if (xt_chain_insert(c, c->nrules, r))
 				goto nomem;
 		} else if (p->command & CMD_INSERT) {
-			if (p->rulenum - 1 + i > c->nrules) {
+			/* Each address pair goes to the same position,
+			 * so the last one ends up first (as iptables). */
+			if (p->rulenum - 1 > c->nrules) {
 				xt_err_kernel(p->e, E2BIG, "Index of insertion"
 					      " too big");
 				goto out;
 			}
-			if (xt_chain_insert(c, p->rulenum - 1 + i, r))
+			if (xt_chain_insert(c, p->rulenum - 1, r))
 				goto nomem;
 		} else if (p->command & CMD_REPLACE) {
 			if (p->rulenum - 1 >= c->nrules) {
@@ -1381,6 +1427,10 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	rc = -1;
 	if (final_checks(&p))
 		goto out;
+	if (p.extra_args) {
+		perr(&p, "unknown arguments found on commandline");
+		goto out;
+	}
 	if (!p.command) {
 		perr(&p, "no command specified");
 		goto out;
@@ -1462,21 +1512,23 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	/* Read-only commands look at the published generation. */
 	if (!env->draft && (p.command == CMD_LIST ||
 			    p.command == CMD_LIST_RULES)) {
+		/* Published: refs were counted at commit; never write it. */
 		t = env->xn->cur->t[tid];
-		xt_refs_compute(t);
 		rc = p.command == CMD_LIST ? list_entries(&p, env->xn->cur, t) :
 					     list_rules(&p, env->xn->cur, t);
 		goto out;
 	}
 	if (env->draft) {
 		t = env->draft->t[tid];
+		xt_refs_compute(t);
 		if (p.command & CMD_LIST)
 			rc = list_entries(&p, env->draft, t);
 		else if (p.command & CMD_LIST_RULES)
 			rc = list_rules(&p, env->draft, t);
 		else
 			rc = 0;
-		if (!rc)
+		if (!rc && p.command != CMD_LIST &&
+		    p.command != CMD_LIST_RULES)
 			rc = apply(&p, t);
 		goto out;
 	}
@@ -1487,7 +1539,6 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	}
 	t = draft->t[tid];
 	if (p.command & CMD_LIST) {
-		xt_refs_compute(env->xn->cur->t[tid]);
 		rc = list_entries(&p, env->xn->cur, env->xn->cur->t[tid]);
 	} else if (p.command & CMD_LIST_RULES) {
 		rc = list_rules(&p, env->xn->cur, env->xn->cur->t[tid]);

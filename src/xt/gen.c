@@ -112,6 +112,10 @@ int xt_err_report(const struct xt_err *e, const char *prog,
 		sbuf_addf(err, "%s " XT_VERSION " (legacy): %s\n", prog,
 			  sbuf_str(&e->msg));
 		return 1;
+	case XT_E_TRYHELP:
+		sbuf_addf(err, "Try `%s -h' or '%s --help' for more "
+			  "information.\n", prog, prog);
+		return 2;
 	}
 	return 1;
 }
@@ -526,6 +530,8 @@ struct xt_cnt xt_policy_cnt(const struct xt_gen *g, const struct xt_chain *c)
 
 /* ---- commit-time checks (translate_table) ---------------------------- */
 
+/* Resolve jumps and count references. Drafts only: the data path reads
+ * jchain of a published generation. */
 void xt_refs_compute(struct xt_table *t)
 {
 	unsigned i, j;

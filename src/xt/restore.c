@@ -58,6 +58,68 @@ static int parse_counters(const char *s, struct xt_cnt *c)
 	return 0;
 }
 
+/*
+ * iptables-restore's own word splitting (add_param_to_argv): blanks
+ * separate words, "..." quotes with backslash escapes inside, a closing
+ * quote ends the word; single quotes and backslashes outside quotes are
+ * ordinary characters. Fills *words like ctl_split(); returns the count or
+ * -1 (a word over 1023 bytes, or no memory).
+ */
+static int restore_split(const char *s, char ***wordsp)
+{
+	struct sbuf w = SBUF_INIT;
+	char **words;
+	int n = 0, quote = 0, esc = 0;
+
+	words = calloc(strlen(s) / 2 + 2, sizeof(*words));
+	if (!words)
+		return -1;
+	for (; *s; s++) {
+		if (quote) {
+			if (esc) {
+				sbuf_addc(&w, *s);
+				esc = 0;
+				continue;
+			}
+			if (*s == '\\') {
+				esc = 1;
+				continue;
+			}
+			if (*s != '"') {
+				sbuf_addc(&w, *s);
+				continue;
+			}
+			quote = 0;
+		} else if (*s == '"') {
+			quote = 1;
+			continue;
+		}
+		if (*s != '"' && *s != ' ' && *s != '\t' && *s != '\n') {
+			sbuf_addc(&w, *s);
+			continue;
+		}
+		if (*s != '"' && !w.len)
+			continue;
+		sbuf_adds(&w, "");
+		if (w.len > 1023 || w.oom)
+			goto err_free;
+		words[n++] = sbuf_detach(&w);
+	}
+	if (w.len) {
+		if (w.len > 1023 || w.oom)
+			goto err_free;
+		words[n++] = sbuf_detach(&w);
+	}
+	sbuf_free(&w);
+	*wordsp = words;
+	return n;
+
+err_free:
+	sbuf_free(&w);
+	ctl_argv_free(words);
+	return -1;
+}
+
 /* A rule line: "[p:b] -A CHAIN ..." against the table's draft. */
 static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		     char *buf, unsigned line)
@@ -77,21 +139,20 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 
 		if (!close)
 			return param_error(rs->err, line, "Bad line %u: need "
-					   "]\n", line);
+					   "]", line);
 		colon = strchr(buf, ':');
 		if (!colon || colon > close)
 			return param_error(rs->err, line, "Bad line %u: need "
-					   ":\n", line);
+					   "]", line);
 		snprintf(pc, sizeof(pc), "%.*s", (int)(colon - buf - 1),
 			 buf + 1);
 		snprintf(bc, sizeof(bc), "%.*s", (int)(close - colon - 1),
 			 colon + 1);
 		start = close + 1;
 	}
-	n = ctl_split(start, &words);
+	n = restore_split(start, &words);
 	if (n < 0)
-		return param_error(rs->err, line, "Bad line %u: unbalanced "
-				   "quotes\n", line);
+		return param_error(rs->err, line, "Parameter too long!");
 	argv = calloc((size_t)n + 5, sizeof(*argv));
 	if (!argv) {
 		ctl_argv_free(words);
@@ -114,7 +175,8 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		case XT_E_BADARG:
 			sbuf_addf(rs->err, "Bad argument `%s'\n",
 				  sbuf_str(&e.msg));
-			sbuf_addf(rs->err, "Error occurred at line: %u\n", line);
+			sbuf_addf(rs->err, "Error occurred at line: %u\n",
+				  line);
 			sbuf_adds(rs->err, "Try `" RPROG " -h' or '" RPROG
 				  " --help' for more information.\n");
 			rc = 2;
@@ -145,7 +207,7 @@ static int chain_line(struct restore *rs, struct xt_table *t, char *buf,
 	chain = strtok_r(buf + 1, " \t\n", &save);
 	if (!chain)
 		return param_error(rs->err, line, RPROG ": line %u chain name "
-				   "invalid\n", line);
+				   "invalid", line);
 	if (strlen(chain) >= XT_CHAIN_MAXLEN)
 		return param_error(rs->err, line, "Invalid chain name `%s' "
 				   "(%u chars max)", chain,
@@ -156,18 +218,18 @@ static int chain_line(struct restore *rs, struct xt_table *t, char *buf,
 			xt_chain_flush(c);
 		} else if (c) {
 			return param_error(rs->err, line, "error creating "
-					   "chain '%s':%s\n", chain,
+					   "chain '%s':%s", chain,
 					   strerror(EEXIST));
 		} else if (xt_chain_add(t, chain, &c)) {
 			return param_error(rs->err, line, "error creating "
-					   "chain '%s':%s\n", chain,
+					   "chain '%s':%s", chain,
 					   strerror(ENOMEM));
 		}
 	}
 	policy = strtok_r(NULL, " \t\n", &save);
 	if (!policy)
 		return param_error(rs->err, line, RPROG ": line %u policy "
-				   "invalid\n", line);
+				   "invalid", line);
 	if (!strcmp(policy, "-"))
 		return 0;
 	if (c->hook < 0) {
@@ -189,7 +251,7 @@ static int chain_line(struct restore *rs, struct xt_table *t, char *buf,
 		ctrs = strtok_r(NULL, " \t\n", &save);
 		if (!ctrs || parse_counters(ctrs, &c->init))
 			return param_error(rs->err, line, "invalid policy "
-					   "counters for chain '%s'\n", chain);
+					   "counters for chain '%s'", chain);
 	}
 	return 0;
 }
@@ -273,7 +335,7 @@ static int restore_text(struct restore *rs, const char *text)
 
 			if (!table) {
 				rc = param_error(rs->err, line, RPROG ": line "
-						 "%u table name invalid\n",
+						 "%u table name invalid",
 						 line);
 				free(buf);
 				break;

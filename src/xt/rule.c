@@ -81,6 +81,9 @@ int xt_parse_iface(const char *s, char *name, bool *wild, struct xt_err *e)
 {
 	size_t n = strlen(s);
 
+	if (n == 0)
+		return xt_err_set(e, XT_E_PARAM, "Empty interface is likely to "
+				  "be undesired");
 	if (n + 1 > NS_IFNAMSIZ)
 		return xt_err_set(e, XT_E_PARAM, "interface name `%s' must be "
 				  "shorter than IFNAMSIZ (%i)", s,

@@ -383,6 +383,45 @@ def t_arp(c):
         'pkt 2 eth1 ARP 10.0.2.2 is-at 02:00:00:00:02:02'), c.trace())
 
 
+def t_odd_frames(c):
+    # Bad input is a counted, traced drop, never a failure of the replay.
+    big = from_a(P.ipv4(A, B, 17, P.udp(A, B, 1, 2, b'x' * 3000)))
+    lldp = P.eth('01:80:c2:00:00:0e', A_MAC, 0x88cc, b'\0' * 46)
+    short = from_a(a_to_b())[:20]
+    out0, out1, tr = c.std_run([(T0, big), (T0 + 1, lldp), (T0 + 2, short),
+                                (T0 + 3, b'\x02\x00')])
+    check(out0 == [] and out1 == [], 'nothing out')
+    has_line(pkt_block(tr, 1), '-> dropped: PKT_TOO_BIG (frame larger than '
+             'a packet buffer)')
+    check(pkt_block(tr, 2).startswith('pkt 2 eth0 ethertype 0x88cc'), tr)
+    check('-> dropped: ' in pkt_block(tr, 2), tr)
+    check('-> dropped: ' in pkt_block(tr, 3), tr)
+    check(pkt_block(tr, 4).startswith('pkt 4 eth0 runt frame (2 bytes)'), tr)
+    check('-> dropped: PKT_TOO_SMALL' in pkt_block(tr, 4), tr)
+
+
+def t_example(c):
+    # The shipped example (examples/gateway, examples/replay-demo.sh) keeps
+    # telling the story its comments tell.
+    root = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    p = subprocess.run([os.path.join(root, 'examples', 'replay-demo.sh'),
+                        os.path.dirname(c.bin)], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, universal_newlines=True,
+                       timeout=60)
+    check(p.returncode == 0, 'demo exit %d: %s' % (p.returncode, p.stderr))
+    tr = p.stdout
+    has_line(pkt_block(tr, 1), '-> sent out eth1')
+    has_line(pkt_block(tr, 2), '-> dropped by filter:FORWARD:rule:1')
+    has_line(pkt_block(tr, 3), '-> answered (echo reply out eth0)')
+    has_line(pkt_block(tr, 4), '-> sent out eth0')
+    has_line(pkt_block(tr, 5),
+             '-> dropped: IP_TTL_EXPIRED (TTL expired in transit)')
+    has_line(pkt_block(tr, 6), '-> dropped by filter:INPUT:rule:1')
+    check(re.search(r'^\[1:40\] -A FORWARD -i eth0 -o eth1 -j ACCEPT$', tr,
+                    re.M), 'counters in the demo output:\n' + tr)
+
+
 def t_trace_stdout(c):
     setup = c.router()
     inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
@@ -439,6 +478,13 @@ def t_err_files(c):
     inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
     p = c.replay(['--setup', 'missing.ns', '--in', 'eth0=' + inp], rc=1)
     check('missing.ns' in p.stderr and 'No such file' in p.stderr, p.stderr)
+    p = c.replay(['--setup', '.', '--in', 'eth0=' + inp], rc=1)
+    check('Is a directory' in p.stderr, p.stderr)
+    p = c.replay(['--setup', 'ok.ns', '--in', 'lo=' + inp], rc=1)
+    check('lo' in p.stderr, p.stderr)
+    p = c.replay(['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--trace',
+                  'nodir/t.txt'], rc=1)
+    check('nodir/t.txt' in p.stderr, p.stderr)
     p = c.replay(['--setup', 'ok.ns', '--in', 'eth0=nope.pcap'], rc=1)
     check('nope.pcap' in p.stderr, p.stderr)
     c.write('junk.pcap', 'this is not a pcap file at all')
@@ -468,7 +514,13 @@ def t_err_usage(c):
             (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out', 'eth1=a',
               '--out', 'eth1=b'], 'twice'),
             (['--setup', 'ok.ns', '--in', 'eth0=' + inp, 'extra'],
-             'unexpected')):
+             'unexpected'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out',
+              'eth0=' + inp], 'both an input and an output'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out',
+              'eth0=x.pcap', '--trace', 'x.pcap'], 'an --out file'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--trace', 'x',
+              '--save-counters', 'x'], 'both the trace and')):
         p = c.replay(args, rc=2)
         check(what in p.stderr, '%s: wanted "%s" in %r' % (args, what,
                                                            p.stderr))

@@ -48,17 +48,31 @@ static void fate(struct ns_trace_sink *s, const struct pkt *p,
 	s->event(s->priv, p, &e);
 }
 
-static char *render(struct rt_trace *t, bool json)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+/* A collector writing into memory; finish() returns the text. */
+struct mem {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
 
-	assert_non_null(f);
-	assert_int_equal(json ? rt_trace_write_json(t, f) :
-				rt_trace_write_text(t, f), 0);
-	fclose(f);
-	return buf;
+static struct rt_trace *mem_trace(struct mem *m, size_t n, bool json)
+{
+	struct rt_trace *t;
+
+	m->buf = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->buf, &m->len);
+	assert_non_null(m->f);
+	assert_int_equal(rt_trace_create(n, m->f, json, &t), 0);
+	return t;
+}
+
+static char *finish(struct rt_trace *t, struct mem *m)
+{
+	assert_int_equal(rt_trace_finish(t), 0);
+	rt_trace_destroy(t);
+	fclose(m->f);
+	return m->buf;
 }
 
 static struct pkt in_pkt, gen_pkt;
@@ -76,14 +90,10 @@ static void setup_pkts(uint32_t id)
 	gen_pkt.has_l2 = false;
 }
 
-static void test_drop_by_rule(void **state)
+static void feed_drops(struct rt_trace *t)
 {
 	struct ns_trace_sink sink = { 0 };
-	struct rt_trace *t;
-	char *out;
 
-	(void)state;
-	assert_int_equal(rt_trace_create(3, &t), 0);
 	rt_trace_sink(t, &sink);
 	assert_true(sink.all);
 	assert_int_equal(rt_trace_begin(t, 1, "eth0", 5, echo_req,
@@ -107,8 +117,18 @@ static void test_drop_by_rule(void **state)
 	assert_int_equal(rt_trace_begin(t, 4, "eth0", 7, echo_req,
 					sizeof(echo_req), RT_LINK_ETH),
 			 -ERANGE);
+}
 
-	out = render(t, false);
+static void test_drop_by_rule(void **state)
+{
+	struct mem m;
+	struct rt_trace *t;
+	char *out;
+
+	(void)state;
+	t = mem_trace(&m, 3, false);
+	feed_drops(t);
+	out = finish(t, &m);
 	assert_string_equal(out,
 		"pkt 1 eth0 10.0.1.2 > 10.0.2.2 ICMP echo-request\n"
 		"  raw:PREROUTING:policy:1\n"
@@ -120,7 +140,10 @@ static void test_drop_by_rule(void **state)
 		"pkt 3 eth0 10.0.1.2 > 10.0.2.2 ICMP echo-request\n"
 		"  -> dropped: IP_CSUM (bad IP header checksum)\n");
 	free(out);
-	out = render(t, true);
+
+	t = mem_trace(&m, 3, true);
+	feed_drops(t);
+	out = finish(t, &m);
 	assert_non_null(strstr(out,
 		"{\"pkt\":1,\"ts_ns\":5,\"in\":\"eth0\",\"len\":42,"
 		"\"summary\":\"10.0.1.2 > 10.0.2.2 ICMP echo-request\","
@@ -130,18 +153,14 @@ static void test_drop_by_rule(void **state)
 		"\"fates\":[{\"fate\":\"dropped\",\"reason\":\"NETFILTER_DROP\","
 		"\"desc\":\"dropped by a hook\",\"by\":\"filter:FORWARD:rule:2\"}],"
 		"\"replies\":[]}\n"));
+	assert_null(strstr(out, "\"by\":\"filter:sub"));
 	free(out);
-	rt_trace_destroy(t);
 }
 
-static void test_reply_grouped(void **state)
+static void feed_reply(struct rt_trace *t)
 {
 	struct ns_trace_sink sink = { 0 };
-	struct rt_trace *t;
-	char *out;
 
-	(void)state;
-	assert_int_equal(rt_trace_create(1, &t), 0);
 	rt_trace_sink(t, &sink);
 	assert_int_equal(rt_trace_begin(t, 1, "eth0", 9, echo_req,
 					sizeof(echo_req), RT_LINK_ETH), 0);
@@ -154,8 +173,18 @@ static void test_reply_grouped(void **state)
 	/* Events of a packet with an unknown id are kept apart. */
 	in_pkt.id = 42;
 	fate(&sink, &in_pkt, FATE_DROPPED, DROP_NEIGH_FAILED, NULL);
+}
 
-	out = render(t, false);
+static void test_reply_grouped(void **state)
+{
+	struct mem m;
+	struct rt_trace *t;
+	char *out;
+
+	(void)state;
+	t = mem_trace(&m, 1, false);
+	feed_reply(t);
+	out = finish(t, &m);
 	assert_string_equal(out,
 		"pkt 1 eth0 10.0.1.2 > 10.0.2.2 ICMP echo-request\n"
 		"  filter:INPUT:policy:1\n"
@@ -166,7 +195,9 @@ static void test_reply_grouped(void **state)
 		"stack (events of no input packet)\n"
 		"  -> dropped: NEIGH_FAILED (neighbour unreachable)\n");
 	free(out);
-	out = render(t, true);
+	t = mem_trace(&m, 1, true);
+	feed_reply(t);
+	out = finish(t, &m);
 	assert_non_null(strstr(out, "\"replies\":[{\"kind\":\"echo reply\","
 				    "\"summary\":\"10.0.1.1 > 10.0.1.2 ICMP "
 				    "echo-reply\",\"steps\":[{\"table\":"
@@ -175,7 +206,50 @@ static void test_reply_grouped(void **state)
 				    "[{\"fate\":\"sent\",\"out\":\"eth0\"}]}]}"));
 	assert_non_null(strstr(out, "{\"pkt\":0,"));
 	free(out);
-	rt_trace_destroy(t);
+}
+
+/*
+ * Records are written as soon as they and every record before them are
+ * settled: a packet waiting for its neighbour holds back the ones after
+ * it, and its late fate still lands under it.
+ */
+static void test_streaming(void **state)
+{
+	struct ns_trace_sink sink = { 0 };
+	static struct pkt p1, p2;
+	struct mem m;
+	struct rt_trace *t;
+	char *out;
+
+	(void)state;
+	t = mem_trace(&m, 2, false);
+	rt_trace_sink(t, &sink);
+	p1.id = 1;
+	p2.id = 2;
+	assert_int_equal(rt_trace_begin(t, 1, "eth0", 1, echo_req,
+					sizeof(echo_req), RT_LINK_ETH), 0);
+	fate(&sink, &p1, FATE_QUEUED, 0, NULL);
+	rt_trace_flush(t);
+	fflush(m.f);
+	assert_int_equal(m.len, 0);
+	assert_int_equal(rt_trace_begin(t, 2, "eth1", 2, echo_req,
+					sizeof(echo_req), RT_LINK_ETH), 0);
+	fate(&sink, &p2, FATE_LOCAL, 0, NULL);
+	fate(&sink, &p1, FATE_SENT, 0, "eth1");
+	rt_trace_flush(t);
+	fflush(m.f);
+	assert_string_equal(m.buf,
+		"pkt 1 eth0 10.0.1.2 > 10.0.2.2 ICMP echo-request\n"
+		"  -> queued (waiting for the neighbour)\n"
+		"  -> sent out eth1\n"
+		"pkt 2 eth1 10.0.1.2 > 10.0.2.2 ICMP echo-request\n"
+		"  -> delivered locally\n");
+	/* After its record is written, an event goes to the catch-all. */
+	fate(&sink, &p2, FATE_DROPPED, DROP_DEV_DOWN, NULL);
+	out = finish(t, &m);
+	assert_non_null(strstr(out, "stack (events of no input packet)\n"
+				    "  -> dropped: DEV_DOWN (interface down)\n"));
+	free(out);
 }
 
 static void test_summary(void **state)
@@ -226,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_drop_by_rule),
 		cmocka_unit_test(test_reply_grouped),
+		cmocka_unit_test(test_streaming),
 		cmocka_unit_test(test_summary),
 	};
 

@@ -9,8 +9,6 @@
 #include "xt/ext.h"
 
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -69,39 +67,44 @@ static void tcp_init(void *data)
 	info->spts[1] = info->dpts[1] = 0xFFFF;
 }
 
+/* One end of a port range, s[0..n); an empty one is dflt (none if < 0). */
+static int parse_port(struct xt_parse_ctx *ctx, const char *s, size_t n,
+		      int dflt, int *out)
+{
+	char buf[128];
+
+	if (!n && dflt >= 0) {
+		*out = dflt;
+		return 0;
+	}
+	if (n < sizeof(buf)) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		*out = xt_ipt_parse_port(buf, "tcp");
+		if (*out >= 0)
+			return 0;
+	}
+	return xt_perr(ctx, "invalid port/service `%.*s' specified", (int)n, s);
+}
+
 /* libxt_tcp's parse_tcp_ports(): "p", "a:b", ":b", "a:", ":". */
 static int parse_ports(struct xt_parse_ctx *ctx, const char *arg,
 		       uint16_t ports[2])
 {
 	const char *colon = strchr(arg, ':');
-	char *lo;
 	int a, b;
 
 	if (!colon) {
-		a = xt_ipt_parse_port(arg, "tcp");
-		if (a < 0)
-			return xt_perr(ctx,
-				       "invalid port/service `%s' specified",
-				       arg);
-		ports[0] = ports[1] = (uint16_t)a;
-		return 0;
+		if (parse_port(ctx, arg, strlen(arg), -1, &a))
+			return -1;
+		b = a;
+	} else {
+		if (parse_port(ctx, arg, (size_t)(colon - arg), 0, &a) ||
+		    parse_port(ctx, colon + 1, strlen(colon + 1), 0xFFFF, &b))
+			return -1;
+		if (a > b)
+			return xt_perr(ctx, "invalid portrange (min > max)");
 	}
-	lo = strndup(arg, (size_t)(colon - arg));
-	if (!lo)
-		return xt_perr(ctx, "out of memory");
-	a = *lo ? xt_ipt_parse_port(lo, "tcp") : 0;
-	if (a < 0) {
-		xt_perr(ctx, "invalid port/service `%s' specified", lo);
-		free(lo);
-		return -1;
-	}
-	free(lo);
-	b = colon[1] ? xt_ipt_parse_port(colon + 1, "tcp") : 0xFFFF;
-	if (b < 0)
-		return xt_perr(ctx, "invalid port/service `%s' specified",
-			       colon + 1);
-	if (a > b)
-		return xt_perr(ctx, "invalid portrange (min > max)");
 	ports[0] = (uint16_t)a;
 	ports[1] = (uint16_t)b;
 	return 0;

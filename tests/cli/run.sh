@@ -1,0 +1,22 @@
+#!/bin/sh
+# Differential CLI suite: the same command sequences through iptables-legacy
+# 1.8.9 (fresh network namespaces) and `netsieve shell -x`, compared per
+# command (exit code, stdout, stderr). Differences must be listed with a
+# reason in tests/cli/known-differences. Needs root and iptables-legacy.
+# Usage: tests/cli/run.sh BUILD_DIR [cli.py options: --seed N --count N
+#        --only CASE -v --report FILE]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:-build}
+[ $# -gt 0 ] && shift
+case "$build" in /*) ;; *) build="$root/$build" ;; esac
+if [ "$(id -u)" != 0 ]; then
+	echo "cli: needs root (network namespaces)" >&2
+	exit 1
+fi
+if [ ! -x /usr/sbin/xtables-legacy-multi ]; then
+	echo "cli: iptables-legacy (xtables-legacy-multi) missing" >&2
+	exit 1
+fi
+exec /usr/bin/python3 "$here/cli.py" "$build/netsieve" "$@"
