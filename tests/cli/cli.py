@@ -27,6 +27,8 @@ block, a mismatch after the block's first mismatch is reported as a
 consequence of it and needs no entry of its own (the states differ).
 
   cli.py NETSIEVE [--seed N] [--count N] [--only CASE] [-v] [--report FILE]
+                  [--matches ttl,tos,...: random rules use only these]
+                  [--prune: delete stale known-differences entries]
                   [--skeleton FILE: write the unexpected mismatches as
                    known-differences lines with '?' reasons]
   cli.py --ref    (internal: run a JSON command list in the current netns)
@@ -278,6 +280,8 @@ def main():
     binary = args.pop(0)
     seed, count, only, verbose, report = 1, 600, None, False, None
     skelfile = None
+    gen_only = None
+    prune = False
     while args:
         a = args.pop(0)
         if a == "--seed":
@@ -290,6 +294,10 @@ def main():
             verbose = True
         elif a == "--report":
             report = args.pop(0)
+        elif a == "--matches":
+            gen_only = args.pop(0).split(",")
+        elif a == "--prune":
+            prune = True
         elif a == "--skeleton":
             skelfile = args.pop(0)
         else:
@@ -308,7 +316,7 @@ def main():
         seqs.append((name, opts, [(c, h, None) for c, h in cmds]))
     if count > 0:
         seqs.append(("random", {"missing": ["nat"]},
-                     gen.generate(seed, count)))
+                     gen.generate(seed, count, gen_only)))
     if only:
         seqs = [s for s in seqs if s[0] == only]
 
@@ -365,6 +373,17 @@ def main():
     for k in stale:
         print("cli: known difference no longer seen (remove it?): %s | %s"
               % k)
+    if prune and stale:
+        kpath = os.path.join(HERE, "known-differences")
+        with open(kpath, encoding="utf-8") as f:
+            lines = f.readlines()
+        gone = set(stale)
+        with open(kpath, "w", encoding="utf-8") as f:
+            f.writelines(l for l in lines if l.startswith("#") or
+                         tuple(x.strip() for x in
+                               l.split(" | ")[:2]) not in gone)
+        print("cli: removed %d stale entries from known-differences"
+              % len(stale))
     if skelfile:
         with open(skelfile, "w", encoding="utf-8") as f:
             f.write("".join(x + "\n" for x in skel))

@@ -295,7 +295,7 @@ def target(r):
     return ""
 
 
-def rule(r, table):
+def rule(r, table, matches=None):
     parts = []
     proto = None
     if r.random() < 0.6:
@@ -317,7 +317,7 @@ def rule(r, table):
     if r.random() < 0.08:
         parts.append(maybe_not(r) + "-f")
     for _ in range(pick(r, 0, 1, 1, 1, 2)):
-        f = r.choice(MATCHES)
+        f = r.choice(matches or MATCHES)
         name, opts = f(r)
         if name in ("tcp", "udp", "icmp") and r.random() < 0.7 and \
            proto is None:
@@ -333,21 +333,60 @@ def rule(r, table):
     return " ".join(parts)
 
 
-def generate(seed, count):
+def restore_block(r, block):
+    """An iptables-restore file of random rules (some invalid, some with
+    counters), then the table's save, then a reset of that table."""
+    table = pick(r, "filter", "filter", "mangle", "raw", "security")
+    chains = TABLES[table] + ([USER] if table in ("filter", "mangle") else [])
+    lines = ["*" + table]
+    if r.random() < 0.5:
+        for c in TABLES[table]:
+            if r.random() < 0.5:
+                lines.append(":%s %s [%d:%d]" % (
+                    c, pick(r, "ACCEPT", "DROP", "ACCEPT", "RETURN", "-"),
+                    r.randint(0, 99), r.randint(0, 9999)))
+    if table in ("filter", "mangle"):
+        lines.append(":%s - [0:0]" % USER)
+    for _ in range(r.randint(1, 5)):
+        c = r.choice(chains)
+        spec = rule(r, table)
+        pre = "[%d:%d] " % (r.randint(0, 99), r.randint(0, 9999)) \
+            if r.random() < 0.3 else ""
+        lines.append("%s%s %s %s" % (pre, pick(r, "-A", "-A", "-I"), c,
+                                     spec))
+    if r.random() < 0.9:
+        lines.append("COMMIT")
+    opts = pick(r, "", "", "-c", "-n", "-c -n", "--test", "-t " + table)
+    here = "".join(l + "\n" for l in lines)
+    reset = "".join(l + "\n" for l in ["*" + table] + [
+        ":%s ACCEPT [0:0]" % c for c in TABLES[table]] + (
+        [":%s - [0:0]" % USER] if table in ("filter", "mangle") else []) +
+        ["COMMIT"])
+    return [("iptables-restore %s <<EOF" % opts, here, block),
+            ("iptables-save -c -t %s" % table, None, block),
+            ("iptables-restore <<EOF", reset, block)]
+
+
+def generate(seed, count, only=None):
+    """only: names of the matches to draw from (default: all)."""
     r = random.Random(seed)
+    matches = [m for m in MATCHES if not only or m.__name__[2:] in only]
     cmds = []
     block = 0
     cmds.append(("iptables -N " + USER, None, block))
     cmds.append(("iptables -t mangle -N " + USER, None, block))
     while len(cmds) < count:
         block += 1
+        if r.random() < 0.12:
+            cmds += restore_block(r, block)
+            continue
         table = pick(r, "filter", "filter", "filter", "mangle", "mangle",
                      "raw", "security")
         chain = r.choice(TABLES[table] + ([USER] if table in
                                           ("filter", "mangle") else []))
         t = "" if table == "filter" and r.random() < 0.5 else \
             "-t %s " % table
-        spec = rule(r, table)
+        spec = rule(r, table, matches)
         add = pick(r, "-A", "-A", "--append", "-I", "-I")
         cmds.append(("iptables %s%s %s %s" % (t, add, chain, spec), None,
                      block))

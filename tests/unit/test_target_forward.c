@@ -44,7 +44,42 @@ static const char *const setup[] = {
 	"iptables -A FORWARD -p tcp --dport 1008 -j REJECT --reject-with "
 	"tcp-reset",
 	"iptables -t mangle -A PREROUTING -p udp --dport 1009 -j TTL --ttl-set 1",
+	"iptables -t raw -A PREROUTING -p udp --dport 1010 -j TRACE",
 };
+
+/*
+ * The kernel's TRACE lines for udp1010 (the xt core writes them with
+ * xt_log_format): note the MAC of the received frame on every line, also
+ * after routing. Recorded with the security table instantiated in the
+ * namespace (`iptables -t security -L`): the kernel creates a table in a
+ * namespace on first use, netsieve has all four from the start.
+ */
+#define TRACE_TAIL " MAC=02:00:00:00:01:01:02:00:00:00:01:02:08:00 " \
+	"SRC=10.1.0.2 DST=10.2.0.2 LEN=32 TOS=0x00 PREC=0x00 TTL=%d " \
+	"ID=1010 DF PROTO=UDP SPT=5000 DPT=1010 LEN=12 "
+static const char *const trace_lines[] = {
+	"TRACE: raw:PREROUTING:policy:2 IN=ra OUT=" TRACE_TAIL,
+	"TRACE: mangle:PREROUTING:policy:5 IN=ra OUT=" TRACE_TAIL,
+	"TRACE: mangle:FORWARD:policy:4 IN=ra OUT=rb" TRACE_TAIL,
+	"TRACE: filter:FORWARD:policy:3 IN=ra OUT=rb" TRACE_TAIL,
+	"TRACE: security:FORWARD:policy:1 IN=ra OUT=rb" TRACE_TAIL,
+	"TRACE: mangle:POSTROUTING:policy:2 IN=ra OUT=rb" TRACE_TAIL,
+};
+
+static struct {
+	int n;
+	int level[8];
+	char line[8][1100];
+} logs;
+
+static void log_capture(void *priv, int level, const char *line)
+{
+	if (logs.n < 8) {
+		logs.level[logs.n] = level;
+		snprintf(logs.line[logs.n], sizeof(logs.line[0]), "%s", line);
+	}
+	logs.n++;
+}
 
 /* name, IP packet sent into ra, IP packet out of rb, IP answer out of ra */
 static const struct {
@@ -203,12 +238,30 @@ static void test_forward(void **state)
 			fail_msg("%s: %s", setup[i], err);
 		free(err);
 	}
+	net->log.write = log_capture;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		memcpy(frame, to_ra, 14);
 		n = unhex(frame + 14, cases[i].in);
 		cap.n = 0;
+		logs.n = 0;
 		now += 2000000000ull;    /* past the ICMP rate limits */
 		assert_int_equal(ns_inject(net, "ra", frame, 14 + n, now), 0);
+		if (!strcmp(cases[i].name, "udp1010")) {
+			size_t k;
+			char want[1100];
+
+			assert_int_equal(logs.n, ARRAY_SIZE(trace_lines));
+			for (k = 0; k < ARRAY_SIZE(trace_lines); k++) {
+				snprintf(want, sizeof(want), trace_lines[k],
+					 k < 2 ? 64 : 63);
+				if (strcmp(logs.line[k], want))
+					fail_msg("TRACE:\n got %s\nwant %s",
+						 logs.line[k], want);
+				assert_int_equal(logs.level[k], 4);
+			}
+		} else {
+			assert_int_equal(logs.n, 0);
+		}
 		sent_on("rb", rb_out, got);
 		if (strcmp(got, cases[i].fwd))
 			fail_msg("%s forwarded:\n got %s\nwant %s",
