@@ -213,6 +213,8 @@ void dev_xmit(struct net *net, struct netdev *dev, struct pkt *pkt,
 
 void dev_loopback_xmit(struct net *net, struct netdev *lo, struct pkt *pkt)
 {
+	int busy;
+
 	if (!lo->up) {
 		lo->stats.tx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
@@ -229,7 +231,14 @@ void dev_loopback_xmit(struct net *net, struct netdev *lo, struct pkt *pkt)
 	lo->stats.tx_bytes += pkt->len;
 	lo->stats.rx_packets++;
 	lo->stats.rx_bytes += pkt->len;
+	/*
+	 * Linux queues looped packets to the backlog and handles them after
+	 * the sender let go of its locks; we run them now, so drop ours.
+	 */
+	busy = icmp_xmit_busy;
+	icmp_xmit_busy = 0;
 	stack_depth++;
 	ip_rcv_loopback(net, lo, pkt);
 	stack_depth--;
+	icmp_xmit_busy = busy;
 }

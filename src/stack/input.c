@@ -151,6 +151,16 @@ void stack_rcv(struct net *net, struct netdev *dev, struct pkt *pkt)
 		net_drop(net, pkt, DROP_DEV_DOWN);
 		return;
 	}
+	/*
+	 * Larger than the interface's MTU (plus link header and one VLAN
+	 * tag, as veth's is_skb_forwardable): the device would not take it.
+	 */
+	if (!dev->loopback &&
+	    pkt->len > dev->mtu + (pkt->has_l2 ? NS_ETH_HLEN + 4 : 0)) {
+		dev->stats.rx_dropped++;
+		net_drop(net, pkt, DROP_PKT_TOO_BIG);
+		return;
+	}
 	if (!pkt->has_l2) {
 		/* Raw IP (TUN, DLT_RAW capture): the IP header is first. */
 		pkt->l3_off = 0;
