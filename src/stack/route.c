@@ -229,9 +229,13 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 	}
 	/*
 	 * __mkroute_input(): going back out where it came in, to a next hop
-	 * on the sender's own subnet: tell the sender (send_redirects=1).
+	 * on the sender's own subnet: tell the sender. The interface's own
+	 * send_redirects comes from conf.default; either it or conf.all on
+	 * enables redirects, as IN_DEV_TX_REDIRECTS.
 	 */
-	if (res->dev == in && addr_onlink(in, saddr, res->gw)) {
+	if (res->dev == in && (net->sysctl.send_redirects_all ||
+			       net->sysctl.send_redirects_default) &&
+	    addr_onlink(in, saddr, res->gw)) {
 		struct rt_result sr;
 
 		if (!route_lookup(net, saddr, &sr) && sr.type == RTN_UNICAST &&

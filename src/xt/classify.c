@@ -95,7 +95,7 @@ static void trace(struct net *net, struct pkt *pkt, enum trace_kind kind,
 		char buf[1100];
 		int n;
 
-		/* nf_log_trace(): "TRACE: table:chain:type:num " + the packet. */
+		/* nf_log_trace(): "TRACE: table:chain:type:num " + packet */
 		n = snprintf(buf, sizeof(buf), "TRACE: %s:%s:%s:%u ", t->name,
 			     c->name, comments[kind], rulenum);
 		if (n < 0 || (size_t)n >= sizeof(buf))

@@ -705,6 +705,16 @@ static void test_redirect(void **state)
 	/* Back-off: the next one right away is not redirected. */
 	send_udp(net, "eth0", A("10.0.0.2"), A("10.8.0.1"), 2000, 64, 1);
 	assert_int_equal(ncap, 3);
+	/* conf.all alone does not turn them off (IN_DEV_TX_REDIRECTS ORs). */
+	net->now_ns += 60000000000ull;
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.all.send_redirects=0", NULL), 0);
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.8.0.1"), 2000, 64, 1);
+	assert_int_equal(ncap, 5);
+	net->now_ns += 60000000000ull;
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.default.send_redirects=0", NULL), 0);
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.8.0.1"), 2000, 64, 1);
+	assert_int_equal(ncap, 6);
+	assert_int_equal(cap_iph(5)->protocol, 17);
 }
 
 static void test_raw_ip_device(void **state)

@@ -19,6 +19,9 @@
 
 #include <netsieve/netsieve.h>
 
+#include <pthread.h>
+
+#include "base/rcu.h"
 #include "core/hook.h"
 #include "core/net.h"
 #include "ctl/ctl.h"
@@ -630,6 +633,78 @@ static void test_parse_print(void **state)
 			    "--help' for more information.\n");
 }
 
+struct worker {
+	struct env *e;
+	struct pkt *pkt;
+	long bursts;
+	long sent;
+	volatile int stop;
+};
+
+/* A data-path thread: bursts of 32 through INPUT, quiescent in between. */
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct xt_net *xn = w->e->net->xt;
+	int i;
+
+	ns_rcu_register();
+	ns_worker_id = 1;
+	while (!w->stop || w->bursts < 200) {
+		const struct xt_gen *gen = ns_rcu_dereference(xn->cur);
+
+		for (i = 0; i < 32; i++) {
+			unsigned v = xt_do_table(w->e->net, gen,
+						 gen->t[XT_TABLE_FILTER],
+						 NS_INET_LOCAL_IN, w->pkt,
+						 &eth0, NULL);
+
+			assert_int_equal(v, NS_ACCEPT);
+			w->sent++;
+		}
+		w->bursts++;
+		ns_rcu_quiescent();
+	}
+	ns_rcu_unregister();
+	return NULL;
+}
+
+static void test_concurrent_commits(void **state)
+{
+	struct env *e = *state;
+	struct spec udp = { .proto = 17, .paylen = 12 };   /* 40 bytes */
+	struct worker w = { .e = e };
+	pthread_t th;
+	char want[128];
+	int i;
+
+	ok(e, "iptables -N uc");
+	ok(e, "iptables -A uc -s 3.3.3.3");
+	ok(e, "iptables -A INPUT -j uc");
+	ok(e, "iptables -A INPUT -p udp");
+	ok(e, "iptables -A INPUT -p udp -j ACCEPT");
+	w.pkt = mkpkt(e, &udp);
+	assert_int_equal(pthread_create(&th, NULL, worker_main, &w), 0);
+	for (i = 0; i < 100; i++) {
+		ok(e, "iptables -I INPUT 2 -s 1.1.1.1");
+		ok(e, "iptables -A INPUT -s 2.2.2.2");
+		ok(e, "iptables -L -n -v");
+		ok(e, "iptables-save -c");
+		ok(e, "iptables -D INPUT 2");
+		ok(e, "iptables -D INPUT -s 2.2.2.2");
+	}
+	w.stop = 1;
+	pthread_join(th, NULL);
+	pkt_free(w.pkt);
+	/* Every packet the worker counted is in the published counters. */
+	snprintf(want, sizeof(want), "-A INPUT -p udp -c %ld %ld", w.sent,
+		 w.sent * 40);
+	assert_string_equal(save_line(e, "INPUT", 2), want);
+	snprintf(want, sizeof(want), "-A INPUT -p udp -c %ld %ld -j ACCEPT",
+		 w.sent, w.sent * 40);
+	assert_string_equal(save_line(e, "INPUT", 3), want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +725,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hooks_registered, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_parse_print, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_commits, setup,
 						teardown),
 	};
 
