@@ -206,16 +206,24 @@ class Netsieve:
 
 
 def run_netsieve(binary, cmds):
+    """Run cmds in one shell. If the shell dies (a crash), the command is
+    reported as such, a new shell replays the commands before it (outputs
+    discarded) so the later comparisons start from the same state."""
     ns = Netsieve(binary)
     res = []
+    crashed = set()
     try:
-        for cmd, here in cmds:
+        for k, (cmd, here) in enumerate(cmds):
             try:
                 res.append(ns.run(cmd, here))
             except (EOFError, TimeoutError, BrokenPipeError) as exc:
                 res.append((-1, "", "HARNESS: %s\n" % exc))
+                crashed.add(k)
                 ns.close()
                 ns = Netsieve(binary)
+                for j in range(k):
+                    if j not in crashed:
+                        ns.run(*cmds[j])
     finally:
         ns.close()
     return res

@@ -399,6 +399,15 @@ t_tap() {
 	out=$(nst timeout 10 ping -c 2 -i 0.2 -W 2 $LAB_SERVER_IP 2>&1) ||
 		{ ko tap "ping server via tap: $(echo "$out" | tail -2)"; return; }
 	ctl stats | grep -qE '^eth2 +tap' || { ko tap "not in stats"; return; }
+	# Deleting the interface closes the tap: its kernel side goes away,
+	# and the daemon keeps forwarding on the others.
+	out=$(ctl ip link del eth2 2>&1) || { ko tap "ip link del: $out"; return; }
+	sleep 0.2
+	ip -n "$NS_T" link show nsvtap0 >/dev/null 2>&1 &&
+		{ ko tap "tap device still there after ip link del"; return; }
+	ctl stats | grep -qE '^eth2 ' && { ko tap "eth2 still in stats"; return; }
+	nsc timeout 10 ping -c 2 -i 0.2 -W 2 -q $LAB_SERVER_IP >/dev/null ||
+		{ ko tap "forwarding broken after ip link del"; return; }
 	ok tap
 }
 
