@@ -8,6 +8,7 @@
 #include "stack/internal.h"
 
 #include "io/io.h"
+#include "stack/sysctl.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,6 +51,7 @@ int stack_dev_create(struct net *net, const char *name,
 	dev->mac[5] = (uint8_t)idx;
 	dev->mtu = 1500;
 	dev->io = io;
+	stack_sysctl_dev_defaults(net, dev);
 	if (arg)
 		snprintf(dev->io_arg, sizeof(dev->io_arg), "%s", arg);
 	if (io && io->open) {

@@ -47,7 +47,7 @@ static void ip_error(struct net *net, struct pkt *pkt, int err,
 		net_drop(net, pkt, DROP_IP_INADDRERRORS);
 		return;
 	}
-	if (!net->sysctl.ip_forward) {
+	if (!pkt->in || !pkt->in->cnf_forwarding) {
 		net_drop(net, pkt, DROP_IP_FORWARDING_OFF);
 		return;
 	}

@@ -1057,6 +1057,50 @@ static void test_vlan_and_mtu(void **state)
 	assert_int_equal(ncap, 2);
 }
 
+/* net.ipv4.conf.IF.forwarding: the input interface decides. */
+static void test_forwarding_per_interface(void **state)
+{
+	struct net *net = *state;
+	char *out = NULL, *err = NULL;
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(ns_exec(net, "sysctl net.ipv4.conf.eth1.forwarding", &out, &err), 0);
+	assert_string_equal(out, "net.ipv4.conf.eth1.forwarding = 1\n");
+	free(out);
+	free(err);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.eth1.forwarding=0", NULL), 0);
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.0.1.2"), 53, 64, 1);
+	assert_int_equal(ncap, 1);
+	assert_string_equal(cap[0].ifname, "eth1");
+	{
+		struct frame f;
+		uint8_t l4[64];
+		uint32_t n = udp_build(l4, A("10.0.1.2"), A("10.0.0.2"), 1, 2, 1);
+
+		eth_put(&f, mac_of(net, "eth1"), PEER_MAC, NS_ETHTYPE_IP);
+		ip_put(&f, A("10.0.1.2"), A("10.0.0.2"), 17, 64, 0, l4, n);
+		inject(net, "eth1", &f);
+		assert_int_equal(ncap, 1);
+		assert_int_equal(drops(net, DROP_IP_FORWARDING_OFF), 1);
+	}
+	/* ip_forward rewrites every interface; new ones follow default. */
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=0", NULL), 0);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.default.forwarding=1", NULL), 0);
+	assert_int_equal(run(net, "ip link add eth2 type dummy", NULL), 0);
+	assert_int_equal(ns_exec(net, "sysctl -a", &out, &err), 0);
+	assert_non_null(strstr(out, "net.ipv4.conf.eth0.forwarding = 0\n"
+				    "net.ipv4.conf.eth0.send_redirects = 1\n"
+				    "net.ipv4.conf.eth1.forwarding = 0\n"));
+	assert_non_null(strstr(out, "net.ipv4.conf.eth2.forwarding = 1\n"));
+	assert_non_null(strstr(out, "net.ipv4.conf.default.forwarding = 1\n"));
+	free(out);
+	free(err);
+	assert_int_equal(ns_exec(net, "sysctl net.ipv4.conf.nope.forwarding", &out, &err), 1);
+	assert_string_equal(err, "sysctl: cannot stat /proc/sys/net/ipv4/conf/nope/forwarding: No such file or directory\n");
+	free(out);
+	free(err);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -1084,6 +1128,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reject_own_icmp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip_error_burst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vlan_and_mtu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forwarding_per_interface, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
