@@ -215,7 +215,20 @@ static int parse_args(struct replay *r, int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (r->trace_path && r->save_path && strcmp(r->trace_path, "-") &&
+	    !strcmp(r->trace_path, r->save_path)) {
+		fprintf(stderr, ME ": %s is both the trace and the counters file\n",
+			r->trace_path);
+		return 2;
+	}
 	for (i = 0; i < r->nouts; i++) {
+		if ((r->trace_path && !strcmp(r->outs[i].path, r->trace_path)) ||
+		    (r->save_path && !strcmp(r->outs[i].path, r->save_path))) {
+			fprintf(stderr,
+				ME ": %s is an --out file and a --trace or --save-counters file\n",
+				r->outs[i].path);
+			return 2;
+		}
 		for (j = 0; j < i; j++) {
 			if (!strcmp(r->outs[i].ifname, r->outs[j].ifname)) {
 				fprintf(stderr,

@@ -46,4 +46,11 @@ int ctl_ip_main(struct net *net, int argc, char **argv, struct sbuf *out,
 int ctl_sysctl_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		    struct sbuf *err);
 
+/*
+ * `netsieve stats` (src/ctl/stats.c): interface counters, stack counters and
+ * nonzero drop reasons. Control path.
+ */
+int ctl_stats_main(struct net *net, int argc, char **argv, struct sbuf *out,
+		   struct sbuf *err);
+
 #endif

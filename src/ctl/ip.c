@@ -213,13 +213,13 @@ static void link_head(struct ipctx *c, const struct netdev *d, bool mode)
 	if (c->stats) {
 		const struct netdev_stats *s = &d->stats;
 
-		sbuf_adds(c->out, "    RX:  bytes packets errors dropped  missed   mcast\n");
-		sbuf_addf(c->out, "    %10llu %7llu %6u %7llu %7u %7u\n",
+		sbuf_adds(c->out, "    RX:  bytes packets errors dropped  missed   mcast           \n");
+		sbuf_addf(c->out, "    %10llu %7llu %6u %7llu %7u %7u \n",
 			  (unsigned long long)s->rx_bytes,
 			  (unsigned long long)s->rx_packets, 0,
 			  (unsigned long long)s->rx_dropped, 0, 0);
-		sbuf_adds(c->out, "    TX:  bytes packets errors dropped carrier collsns\n");
-		sbuf_addf(c->out, "    %10llu %7llu %6u %7llu %7u %7u\n",
+		sbuf_adds(c->out, "    TX:  bytes packets errors dropped carrier collsns           \n");
+		sbuf_addf(c->out, "    %10llu %7llu %6u %7llu %7u %7u \n",
 			  (unsigned long long)s->tx_bytes,
 			  (unsigned long long)s->tx_packets, 0,
 			  (unsigned long long)s->tx_dropped, 0, 0);
@@ -572,8 +572,14 @@ static int addr_modify(struct ipctx *c, bool add, int argc, char **argv)
 	} else if (parse_prefix(local, &addr, &plen)) {
 		return bad_arg(c, "any valid prefix", local);
 	}
-	if (local && !strchr(local, '/') && strcmp(local, "default"))
+	if (local && !strchr(local, '/') && strcmp(local, "default")) {
 		plen = add ? 32 : -1;
+		if (!add)
+			sbuf_addf(c->err, "Warning: Executing wildcard deletion to stay compatible with old scripts.\n"
+				  "         Explicitly specify the prefix length (%s/32) to avoid this warning.\n"
+				  "         This special behaviour is likely to disappear in further releases,\n"
+				  "         fix your scripts!\n", local);
+	}
 	if (brd) {
 		if (!strcmp(brd, "+") || !strcmp(brd, "-")) {
 			uint32_t m = inet_mask(plen < 0 ? 32 : plen);
@@ -723,6 +729,8 @@ static void print_route(struct ipctx *c, const struct route *r)
 		sbuf_addf(c->out, "src %s ", fmt_addr(r->prefsrc, b));
 	if (r->metric)
 		sbuf_addf(c->out, "metric %u ", r->metric);
+	if (r->onlink)
+		sbuf_adds(c->out, "onlink ");
 	sbuf_adds(c->out, "\n");
 }
 
@@ -829,9 +837,46 @@ static int route_show(struct ipctx *c, int argc, char **argv)
 	const struct route_table *t = c->net->routes;
 	const char *table = "main";
 	struct netdev *dev = NULL;
-	int i;
+	bool have_pfx = false;
+	uint32_t pfx = 0, via = 0;
+	int i, plen = 0, proto = -1, scope = -1;
 
 	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "proto") || !strcmp(argv[i], "scope") ||
+		    !strcmp(argv[i], "via")) {
+			const char *k = argv[i];
+
+			if (++i >= argc)
+				return need_arg(c, k);
+			if (k[0] == 'v') {
+				if (parse_addr(argv[i], &via))
+					return bad_arg(c, "inet address", argv[i]);
+			} else if (k[0] == 's') {
+				scope = parse_scope(argv[i]);
+				if (scope < 0)
+					return bad_arg(c, "scope", argv[i]);
+			} else {
+				proto = !strcmp(argv[i], "kernel") ? RTPROT_KERNEL :
+					!strcmp(argv[i], "boot") ? RTPROT_BOOT :
+					!strcmp(argv[i], "static") ? RTPROT_STATIC :
+					!strcmp(argv[i], "dhcp") ? 16 :
+					atoi(argv[i]);
+			}
+			continue;
+		}
+		if (strcmp(argv[i], "table") && strcmp(argv[i], "dev")) {
+			const char *p = argv[i];
+
+			if (!strcmp(p, "exact") || !strcmp(p, "to")) {
+				if (++i >= argc)
+					return need_arg(c, p);
+				p = argv[i];
+			}
+			if (parse_prefix(p, &pfx, &plen))
+				return bad_arg(c, "any valid prefix", p);
+			have_pfx = true;
+			continue;
+		}
 		if (!strcmp(argv[i], "table") || !strcmp(argv[i], "dev")) {
 			if (i + 1 >= argc)
 				return need_arg(c, argv[i]);
@@ -857,9 +902,18 @@ static int route_show(struct ipctx *c, int argc, char **argv)
 		return 2;
 	}
 main_table:
-	for (i = 0; i < t->n; i++)
-		if (!dev || t->r[i].ifindex == dev->ifindex)
-			print_route(c, &t->r[i]);
+	for (i = 0; i < t->n; i++) {
+		if (dev && t->r[i].ifindex != dev->ifindex)
+			continue;
+		if (have_pfx && (t->r[i].dst != (pfx & inet_mask(plen)) ||
+				 t->r[i].plen != plen))
+			continue;
+		if ((proto >= 0 && t->r[i].proto != proto) ||
+		    (scope >= 0 && t->r[i].scope != scope) ||
+		    (via && t->r[i].gw != via))
+			continue;
+		print_route(c, &t->r[i]);
+	}
 	if (!strcmp(table, "all"))
 		show_local_table(c);
 	return 0;
@@ -1023,6 +1077,7 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 				return ext_err(c, "Nexthop has invalid gateway.");
 			}
 			r.ifindex = dev->ifindex;
+			r.onlink = onlink;
 			if (!has_scope)
 				r.scope = RT_SCOPE_UNIVERSE;
 		} else {
@@ -1052,7 +1107,7 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 
 err_not_up:
 	pthread_mutex_unlock(&c->net->stack_lock);
-	return ext_err(c, "Nexthop device is not up.");
+	return ext_err(c, "Device for nexthop is not up.");
 }
 
 static int route_flush_cmd(struct ipctx *c, int argc, char **argv)
@@ -1247,7 +1302,8 @@ static int neigh_modify(struct ipctx *c, const char *cmd, int argc,
 	if (!strcmp(cmd, "del")) {
 		err = neigh_del(c->net, dev, ip);
 	} else if ((state & NUD_VALID) && state != NUD_NOARP && !have_mac) {
-		err = -EINVAL;
+		pthread_mutex_unlock(&c->net->stack_lock);
+		return ext_err(c, "No link layer address given.");
 	} else {
 		bool excl = !strcmp(cmd, "add");
 

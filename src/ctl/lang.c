@@ -132,6 +132,8 @@ int ctl_exec_argv(struct net *net, int argc, char **argv, const char *input,
 		rc = ctl_ip_main(net, argc, argv, out, err);
 	else if (!strcmp(tool, "sysctl"))
 		rc = ctl_sysctl_main(net, argc, argv, out, err);
+	else if (!strcmp(tool, "stats"))
+		rc = ctl_stats_main(net, argc, argv, out, err);
 	else {
 		sbuf_addf(err, "netsieve: unknown command \"%s\"\n", tool);
 		rc = 127;

@@ -19,20 +19,52 @@ static bool ifa_match(const struct ifaddr *ifa, uint32_t a)
 	return ((a ^ ifa->addr) & m) == 0;
 }
 
-struct netdev *addr_local_dev(struct net *net, uint32_t addr)
+static unsigned int local_slot(uint32_t addr)
 {
-	int i, j;
+	return (addr * 0x9e3779b1u) >> 20; /* 12 bits: LOCAL_SLOTS */
+}
 
-	for (i = 1; i < NS_MAX_DEVS; i++) {
-		struct netdev *dev = net->devs[i];
+static const struct local_ent *local_find(const struct net *net,
+					  uint32_t addr)
+{
+	const struct local_ent *lt = net->routes->local;
+	unsigned int i = local_slot(addr), n;
 
-		if (!dev || !dev->up)
-			continue;
-		for (j = 0; j < dev->naddrs; j++)
-			if (dev->addrs[j].addr == addr)
-				return dev;
+	for (n = 0; n < LOCAL_SLOTS; n++, i = (i + 1) & (LOCAL_SLOTS - 1)) {
+		if (!lt[i].flags)
+			return NULL;
+		if (lt[i].addr == addr)
+			return &lt[i];
 	}
 	return NULL;
+}
+
+static void local_put(struct net *net, uint32_t addr, uint8_t flag,
+		      int ifindex)
+{
+	struct local_ent *lt = net->routes->local;
+	unsigned int i = local_slot(addr), n;
+
+	for (n = 0; n < LOCAL_SLOTS; n++, i = (i + 1) & (LOCAL_SLOTS - 1)) {
+		if (lt[i].flags && lt[i].addr != addr)
+			continue;
+		if (!lt[i].flags)
+			lt[i].addr = addr;
+		/* The first device with the address keeps it, as scanned. */
+		if ((flag & LOCAL_F_LOCAL) && !(lt[i].flags & LOCAL_F_LOCAL))
+			lt[i].ifindex = (int16_t)ifindex;
+		lt[i].flags |= flag;
+		return;
+	}
+}
+
+struct netdev *addr_local_dev(struct net *net, uint32_t addr)
+{
+	const struct local_ent *e = local_find(net, addr);
+
+	if (!e || !(e->flags & LOCAL_F_LOCAL))
+		return NULL;
+	return net->devs[e->ifindex];
 }
 
 /* The broadcast addresses fib_add_ifaddr() installs for one address. */
@@ -53,18 +85,44 @@ static bool ifa_is_bcast(const struct netdev *dev, int idx, uint32_t addr)
 
 bool addr_is_bcast(struct net *net, uint32_t addr, const struct netdev *only)
 {
+	const struct local_ent *e = local_find(net, addr);
+	int j;
+
+	if (!e || !(e->flags & LOCAL_F_BCAST))
+		return false;
+	if (!only)
+		return true;
+	if (!only->up)
+		return false;
+	for (j = 0; j < only->naddrs; j++)
+		if (ifa_is_bcast(only, j, addr))
+			return true;
+	return false;
+}
+
+void addr_rebuild(struct net *net)
+{
 	int i, j;
 
+	memset(net->routes->local, 0, sizeof(net->routes->local));
 	for (i = 1; i < NS_MAX_DEVS; i++) {
 		struct netdev *dev = net->devs[i];
 
-		if (!dev || !dev->up || (only && dev != only))
+		if (!dev || !dev->up)
 			continue;
-		for (j = 0; j < dev->naddrs; j++)
-			if (ifa_is_bcast(dev, j, addr))
-				return true;
+		for (j = 0; j < dev->naddrs; j++) {
+			const struct ifaddr *ifa = &dev->addrs[j];
+			uint32_t m = inet_mask(ifa->plen);
+
+			local_put(net, ifa->addr, LOCAL_F_LOCAL, i);
+			if (ifa->bcast && ifa->bcast != 0xffffffffu)
+				local_put(net, ifa->bcast, LOCAL_F_BCAST, i);
+			if (!addr_is_secondary(dev, j) && ifa->plen < 31 &&
+			    (ifa->addr & m) != 0)
+				local_put(net, (ifa->addr & m) | ~m,
+					  LOCAL_F_BCAST, i);
+		}
 	}
-	return false;
 }
 
 bool addr_is_secondary(const struct netdev *dev, int idx)
@@ -167,6 +225,7 @@ int addr_add(struct net *net, struct netdev *dev, uint32_t addr, int plen,
 	dev->naddrs++;
 	if (!secondary)
 		route_add_ifaddr(net, dev, ifa);
+	addr_rebuild(net);
 	return 0;
 }
 
@@ -211,6 +270,7 @@ int addr_del(struct net *net, struct netdev *dev, uint32_t addr, int plen)
 		if (plen >= 0 && dev->addrs[i].plen != plen)
 			continue;
 		addr_del_at(net, dev, i);
+		addr_rebuild(net);
 		return 0;
 	}
 	return -EADDRNOTAVAIL;
@@ -220,4 +280,5 @@ void addr_flush(struct net *net, struct netdev *dev)
 {
 	while (dev->naddrs)
 		addr_del_at(net, dev, dev->naddrs - 1);
+	addr_rebuild(net);
 }

@@ -102,6 +102,7 @@ int dev_set_up(struct net *net, struct netdev *dev, bool up)
 	dev->up = up;
 	if (!up) {
 		dev_forget(net, dev);
+		addr_rebuild(net);
 		return 0;
 	}
 	/* inetdev_event(NETDEV_UP): lo gets 127.0.0.1/8. */
@@ -111,6 +112,7 @@ int dev_set_up(struct net *net, struct netdev *dev, bool up)
 	for (i = 0; i < dev->naddrs; i++)
 		if (!addr_is_secondary(dev, i))
 			route_add_ifaddr(net, dev, &dev->addrs[i]);
+	addr_rebuild(net);
 	return 0;
 }
 
@@ -143,6 +145,7 @@ int dev_delete(struct net *net, struct netdev *dev)
 	if (dev->io && dev->io->close)
 		dev->io->close(dev);
 	net->devs[dev->ifindex] = NULL;
+	addr_rebuild(net);
 	if (dev->ifindex < net->next_ifindex)
 		net->next_ifindex = dev->ifindex;
 	free(dev);

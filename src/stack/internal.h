@@ -37,14 +37,35 @@ struct route {
 	int ifindex;       /* 0 for blackhole/unreachable/prohibit */
 	uint32_t metric;
 	uint32_t prefsrc;  /* NBO; 0: none */
+	bool onlink;       /* gateway taken as on-link without a check */
+};
+
+/*
+ * The local table, derived from the addresses of up devices and rebuilt
+ * on every change (addr_rebuild): open addressing on the address.
+ */
+#define LOCAL_SLOTS 4096
+#define LOCAL_F_LOCAL 1
+#define LOCAL_F_BCAST 2
+
+struct local_ent {
+	uint32_t addr;
+	uint8_t flags;          /* LOCAL_F_*; 0: empty slot */
+	int16_t ifindex;        /* the device of the local address */
 };
 
 /* Sorted as `ip route show` lists them: prefix, longer first, metric. */
 struct route_table {
+	struct local_ent local[LOCAL_SLOTS];
 	int n;
 	struct route r[ROUTE_MAX];
-	/* Lookup order: longest prefix first, then lowest metric. */
+	/* Lookup order: longest prefix first, then prefix, then metric. */
 	uint16_t by_len[ROUTE_MAX];
+	/* Prefix lengths in use, longest first. */
+	uint8_t plens[33];
+	int nplens;
+	/* (dst, plen) -> first by_len position of that prefix; -1 empty. */
+	int16_t slot[2 * ROUTE_MAX];
 };
 
 /* What a route lookup found (the kernel's fib_result + rtable). */
@@ -92,6 +113,8 @@ static inline uint32_t inet_mask(int plen)
 	return plen ? __builtin_bswap32(~0u << (32 - plen)) : 0;
 }
 
+/* Rebuild the local table after addresses or device states changed. */
+void addr_rebuild(struct net *net);
 /* The device that owns local address addr (up devices only), or NULL. */
 struct netdev *addr_local_dev(struct net *net, uint32_t addr);
 /* Is addr a broadcast address of some up device (dev: of that one)? */

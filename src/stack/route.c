@@ -37,7 +37,10 @@ static inline bool is_loopback(uint32_t a)
 int route_table_create(struct net *net)
 {
 	net->routes = calloc(1, sizeof(*net->routes));
-	return net->routes ? 0 : -ENOMEM;
+	if (!net->routes)
+		return -ENOMEM;
+	memset(net->routes->slot, 0xff, sizeof(net->routes->slot));
+	return 0;
 }
 
 void route_table_destroy(struct net *net)
@@ -69,9 +72,20 @@ static int len_cmp(const void *pa, const void *pb)
 
 	if (a->plen != b->plen)
 		return a->plen > b->plen ? -1 : 1;
+	if (a->dst != b->dst)
+		return ntohl(a->dst) < ntohl(b->dst) ? -1 : 1;
 	if (a->metric != b->metric)
 		return a->metric < b->metric ? -1 : 1;
 	return *(const uint16_t *)pa - *(const uint16_t *)pb;
+}
+
+#define SLOT_MASK (2 * ROUTE_MAX - 1)
+
+static unsigned int prefix_hash(uint32_t dst, int plen)
+{
+	uint32_t h = (dst ^ (uint32_t)plen * 0x85ebca6bu) * 0x9e3779b1u;
+
+	return (h >> 16) & SLOT_MASK;
 }
 
 /* Rebuild the lookup order after a change. Control path. */
@@ -83,6 +97,22 @@ static void reindex(struct route_table *t)
 		t->by_len[i] = (uint16_t)i;
 	sort_base = t->r;
 	qsort(t->by_len, (size_t)t->n, sizeof(t->by_len[0]), len_cmp);
+	memset(t->slot, 0xff, sizeof(t->slot));
+	t->nplens = 0;
+	for (i = 0; i < t->n; i++) {
+		const struct route *r = &t->r[t->by_len[i]];
+		const struct route *p = i ? &t->r[t->by_len[i - 1]] : NULL;
+		unsigned int h;
+
+		if (p && p->plen == r->plen && p->dst == r->dst)
+			continue;
+		if (!t->nplens || t->plens[t->nplens - 1] != r->plen)
+			t->plens[t->nplens++] = r->plen;
+		for (h = prefix_hash(r->dst, r->plen); t->slot[h] >= 0;
+		     h = (h + 1) & SLOT_MASK)
+			;
+		t->slot[h] = (int16_t)i;
+	}
 }
 
 static void fill_result(struct net *net, const struct route *r,
@@ -104,21 +134,37 @@ static void fill_result(struct net *net, const struct route *r,
 int route_lookup(struct net *net, uint32_t daddr, struct rt_result *res)
 {
 	const struct route_table *t = net->routes;
-	int i;
+	int l;
 
-	for (i = 0; i < t->n; i++) {
-		const struct route *r = &t->r[t->by_len[i]];
+	for (l = 0; l < t->nplens; l++) {
+		int plen = t->plens[l];
+		uint32_t key = daddr & inet_mask(plen);
+		unsigned int h = prefix_hash(key, plen);
 
-		if ((daddr & inet_mask(r->plen)) != r->dst)
-			continue;
-		if (r->type == RTN_UNICAST) {
-			struct netdev *dev = net_dev_by_index(net, r->ifindex);
+		for (; t->slot[h] >= 0; h = (h + 1) & SLOT_MASK) {
+			int i = t->slot[h];
 
-			if (!dev || !dev->up)
+			if (t->r[t->by_len[i]].dst != key ||
+			    t->r[t->by_len[i]].plen != plen)
 				continue;
+			/* Same prefix: by metric; skip unusable ones. */
+			for (; i < t->n; i++) {
+				const struct route *r = &t->r[t->by_len[i]];
+
+				if (r->dst != key || r->plen != plen)
+					break;
+				if (r->type == RTN_UNICAST) {
+					struct netdev *dev =
+						net_dev_by_index(net, r->ifindex);
+
+					if (!dev || !dev->up)
+						continue;
+				}
+				fill_result(net, r, daddr, res);
+				return 0;
+			}
+			break;
 		}
-		fill_result(net, r, daddr, res);
-		return 0;
 	}
 	memset(res, 0, sizeof(*res));
 	res->type = RTN_UNSPEC;
@@ -183,9 +229,13 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 	}
 	/*
 	 * __mkroute_input(): going back out where it came in, to a next hop
-	 * on the sender's own subnet: tell the sender (send_redirects=1).
+	 * on the sender's own subnet: tell the sender. The interface's own
+	 * send_redirects comes from conf.default; either it or conf.all on
+	 * enables redirects, as IN_DEV_TX_REDIRECTS.
 	 */
-	if (res->dev == in && addr_onlink(in, saddr, res->gw)) {
+	if (res->dev == in && (net->sysctl.send_redirects_all ||
+			       net->sysctl.send_redirects_default) &&
+	    addr_onlink(in, saddr, res->gw)) {
 		struct rt_result sr;
 
 		if (!route_lookup(net, saddr, &sr) && sr.type == RTN_UNICAST &&

@@ -18,6 +18,11 @@
 	{ n, offsetof(struct net_sysctl, f), lo, hi, d }
 
 static const struct stack_sysctl knobs[] = {
+	KNOB("net.ipv4.conf.all.forwarding", ip_forward, INT_MIN, INT_MAX, 0),
+	KNOB("net.ipv4.conf.all.send_redirects", send_redirects_all, INT_MIN,
+	     INT_MAX, 1),
+	KNOB("net.ipv4.conf.default.send_redirects", send_redirects_default,
+	     INT_MIN, INT_MAX, 1),
 	KNOB("net.ipv4.icmp_echo_ignore_all", icmp_echo_ignore_all, 0, 1, 0),
 	KNOB("net.ipv4.icmp_echo_ignore_broadcasts",
 	     icmp_echo_ignore_broadcasts, 0, 1, 1),

@@ -1512,8 +1512,8 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	/* Read-only commands look at the published generation. */
 	if (!env->draft && (p.command == CMD_LIST ||
 			    p.command == CMD_LIST_RULES)) {
+		/* Published: refs were counted at commit; never write it. */
 		t = env->xn->cur->t[tid];
-		xt_refs_compute(t);
 		rc = p.command == CMD_LIST ? list_entries(&p, env->xn->cur, t) :
 					     list_rules(&p, env->xn->cur, t);
 		goto out;
@@ -1539,7 +1539,6 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	}
 	t = draft->t[tid];
 	if (p.command & CMD_LIST) {
-		xt_refs_compute(env->xn->cur->t[tid]);
 		rc = list_entries(&p, env->xn->cur, env->xn->cur->t[tid]);
 	} else if (p.command & CMD_LIST_RULES) {
 		rc = list_rules(&p, env->xn->cur, env->xn->cur->t[tid]);

@@ -530,6 +530,8 @@ struct xt_cnt xt_policy_cnt(const struct xt_gen *g, const struct xt_chain *c)
 
 /* ---- commit-time checks (translate_table) ---------------------------- */
 
+/* Resolve jumps and count references. Drafts only: the data path reads
+ * jchain of a published generation. */
 void xt_refs_compute(struct xt_table *t)
 {
 	unsigned i, j;

@@ -110,7 +110,6 @@ int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
 			return 1;
 		}
 		xt_table_touch(xn, ti);
-		xt_refs_compute(xn->cur->t[ti]);
 		save_table(xn->cur, xn->cur->t[ti], counters, &buf);
 	} else {
 		unsigned seq;

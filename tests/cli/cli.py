@@ -22,11 +22,14 @@ named iptables, iptables-save and iptables-restore, so argv[0] is the same.
 
 Every mismatch must be listed in known-differences as
     CASE | COMMAND | reason
-(CASE is the case file's name without .cmds, or 'random'). In a random
+(CASE is the case file's name without .cmds, or 'random'; the n-th
+repetition of a command in a sequence is written 'COMMAND  #n'). In a random
 block, a mismatch after the block's first mismatch is reported as a
 consequence of it and needs no entry of its own (the states differ).
 
   cli.py NETSIEVE [--seed N] [--count N] [--only CASE] [-v] [--report FILE]
+                  [--matches ttl,tos,...: random rules use only these]
+                  [--prune: delete stale known-differences entries]
                   [--skeleton FILE: write the unexpected mismatches as
                    known-differences lines with '?' reasons]
   cli.py --ref    (internal: run a JSON command list in the current netns)
@@ -204,16 +207,24 @@ class Netsieve:
 
 
 def run_netsieve(binary, cmds):
+    """Run cmds in one shell. If the shell dies (a crash), the command is
+    reported as such, a new shell replays the commands before it (outputs
+    discarded) so the later comparisons start from the same state."""
     ns = Netsieve(binary)
     res = []
+    crashed = set()
     try:
-        for cmd, here in cmds:
+        for k, (cmd, here) in enumerate(cmds):
             try:
                 res.append(ns.run(cmd, here))
             except (EOFError, TimeoutError, BrokenPipeError) as exc:
                 res.append((-1, "", "HARNESS: %s\n" % exc))
+                crashed.add(k)
                 ns.close()
                 ns = Netsieve(binary)
+                for j in range(k):
+                    if j not in crashed:
+                        ns.run(*cmds[j])
     finally:
         ns.close()
     return res
@@ -278,6 +289,8 @@ def main():
     binary = args.pop(0)
     seed, count, only, verbose, report = 1, 600, None, False, None
     skelfile = None
+    gen_only = None
+    prune = False
     while args:
         a = args.pop(0)
         if a == "--seed":
@@ -290,6 +303,10 @@ def main():
             verbose = True
         elif a == "--report":
             report = args.pop(0)
+        elif a == "--matches":
+            gen_only = args.pop(0).split(",")
+        elif a == "--prune":
+            prune = True
         elif a == "--skeleton":
             skelfile = args.pop(0)
         else:
@@ -308,7 +325,7 @@ def main():
         seqs.append((name, opts, [(c, h, None) for c, h in cmds]))
     if count > 0:
         seqs.append(("random", {"missing": ["nat"]},
-                     gen.generate(seed, count)))
+                     gen.generate(seed, count, gen_only)))
     if only:
         seqs = [s for s in seqs if s[0] == only]
 
@@ -328,7 +345,12 @@ def main():
             got = run_netsieve(binary, [(c, h) for c, h, _ in cmds])
             bad_blocks = {}
             nbad = 0
+            seen = {}
             for k, (cmd, here, block) in enumerate(cmds):
+                ck = cmd_key(cmd, here)
+                seen[ck] = seen.get(ck, 0) + 1
+                if seen[ck] > 1:
+                    ck += "  #%d" % seen[ck]
                 total += 1
                 w, g = want[k], got[k]
                 if w[0] == g[0] and norm(w[1]) == norm(g[1]) and \
@@ -336,7 +358,7 @@ def main():
                     continue
                 nbad += 1
                 d = describe(w, g)
-                key = (name, cmd_key(cmd, here))
+                key = (name, ck)
                 if block is not None and block in bad_blocks:
                     derived += 1
                     rep.append("DERIVED %s: $ %s  (after: %s)\n%s" %
@@ -365,6 +387,17 @@ def main():
     for k in stale:
         print("cli: known difference no longer seen (remove it?): %s | %s"
               % k)
+    if prune and stale:
+        kpath = os.path.join(HERE, "known-differences")
+        with open(kpath, encoding="utf-8") as f:
+            lines = f.readlines()
+        gone = set(stale)
+        with open(kpath, "w", encoding="utf-8") as f:
+            f.writelines(l for l in lines if l.startswith("#") or
+                         tuple(x.strip() for x in
+                               l.split(" | ")[:2]) not in gone)
+        print("cli: removed %d stale entries from known-differences"
+              % len(stale))
     if skelfile:
         with open(skelfile, "w", encoding="utf-8") as f:
             f.write("".join(x + "\n" for x in skel))

@@ -400,6 +400,28 @@ def t_odd_frames(c):
     check('-> dropped: PKT_TOO_SMALL' in pkt_block(tr, 4), tr)
 
 
+def t_example(c):
+    # The shipped example (examples/gateway, examples/replay-demo.sh) keeps
+    # telling the story its comments tell.
+    root = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    p = subprocess.run([os.path.join(root, 'examples', 'replay-demo.sh'),
+                        os.path.dirname(c.bin)], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, universal_newlines=True,
+                       timeout=60)
+    check(p.returncode == 0, 'demo exit %d: %s' % (p.returncode, p.stderr))
+    tr = p.stdout
+    has_line(pkt_block(tr, 1), '-> sent out eth1')
+    has_line(pkt_block(tr, 2), '-> dropped by filter:FORWARD:rule:1')
+    has_line(pkt_block(tr, 3), '-> answered (echo reply out eth0)')
+    has_line(pkt_block(tr, 4), '-> sent out eth0')
+    has_line(pkt_block(tr, 5),
+             '-> dropped: IP_TTL_EXPIRED (TTL expired in transit)')
+    has_line(pkt_block(tr, 6), '-> dropped by filter:INPUT:rule:1')
+    check(re.search(r'^\[1:40\] -A FORWARD -i eth0 -o eth1 -j ACCEPT$', tr,
+                    re.M), 'counters in the demo output:\n' + tr)
+
+
 def t_trace_stdout(c):
     setup = c.router()
     inp = c.pcap('in0.pcap', [(T0, from_a(a_to_b()))])
@@ -492,7 +514,13 @@ def t_err_usage(c):
             (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out', 'eth1=a',
               '--out', 'eth1=b'], 'twice'),
             (['--setup', 'ok.ns', '--in', 'eth0=' + inp, 'extra'],
-             'unexpected')):
+             'unexpected'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out',
+              'eth0=' + inp], 'both an input and an output'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--out',
+              'eth0=x.pcap', '--trace', 'x.pcap'], 'an --out file'),
+            (['--setup', 'ok.ns', '--in', 'eth0=' + inp, '--trace', 'x',
+              '--save-counters', 'x'], 'both the trace and')):
         p = c.replay(args, rc=2)
         check(what in p.stderr, '%s: wanted "%s" in %r' % (args, what,
                                                            p.stderr))

@@ -124,7 +124,7 @@ static void test_route_table(void **state)
 	expect(net, "ip route add 10.6.0.0/16 dev d0", 1, "",
 	       "Cannot find device \"d0\"\n");
 	expect(net, "ip route add 10.6.0.0/16 dev v1", 2, "",
-	       "Error: Nexthop device is not up.\n");
+	       "Error: Device for nexthop is not up.\n");
 	expect(net, "ip route add default via 10.0.0.254", 0, "", "");
 	expect(net, "ip route add blackhole 10.5.0.0/16", 0, "", "");
 	expect(net, "ip route add unreachable 10.4.0.0/16", 0, "", "");
@@ -187,6 +187,20 @@ static void test_route_table(void **state)
 	       "RTNETLINK answers: Network is unreachable\n");
 	expect(net, "ip route flush", 0, "", "");
 	expect(net, "ip route", 0, "", "");
+	/* onlink: the gateway is not checked against connected routes. */
+	expect(net, "ip link set v0 up", 0, "", "");
+	expect(net, "ip route add 10.66.0.0/16 via 10.0.9.2 dev v0", 2, "",
+	       "Error: Nexthop has invalid gateway.\n");
+	expect(net, "ip route add 10.66.0.0/16 via 10.99.1.2 dev v0 onlink", 0, "", "");
+	expect(net, "ip route show 10.66.0.0/16", 0,
+	       "10.66.0.0/16 via 10.99.1.2 dev v0 onlink \n", "");
+	/* Wildcard address deletion, with iproute2's warning. */
+	expect(net, "ip addr add 10.0.5.1/24 dev v0", 0, "", "");
+	expect(net, "ip addr del 10.0.5.1 dev v0", 0, "",
+	       "Warning: Executing wildcard deletion to stay compatible with old scripts.\n"
+	       "         Explicitly specify the prefix length (10.0.5.1/32) to avoid this warning.\n"
+	       "         This special behaviour is likely to disappear in further releases,\n"
+	       "         fix your scripts!\n");
 }
 
 static void test_lpm_and_addr_type(void **state)
@@ -255,6 +269,13 @@ static void test_link_tool(void **state)
 	       "2: v0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 qdisc noqueue state UP mode DEFAULT group default qlen 1000\n"
 	       "    link/ether 02:00:00:00:aa:bb brd ff:ff:ff:ff:ff:ff\n", "");
 	expect(net, "ip link set nope up", 1, "", "Cannot find device \"nope\"\n");
+	expect(net, "ip -s link show v0", 0,
+	       "2: v0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 qdisc noqueue state UP mode DEFAULT group default qlen 1000\n"
+	       "    link/ether 02:00:00:00:aa:bb brd ff:ff:ff:ff:ff:ff\n"
+	       "    RX:  bytes packets errors dropped  missed   mcast           \n"
+	       "             0       0      0       0       0       0 \n"
+	       "    TX:  bytes packets errors dropped carrier collsns           \n"
+	       "             0       0      0       0       0       0 \n", "");
 	expect(net, "ip link set v0 mtu 70000", 2, "",
 	       "Error: mtu greater than device maximum.\n");
 	expect(net, "ip link set v0 mtu 60", 2, "",
@@ -291,6 +312,8 @@ static void test_neigh_tool(void **state)
 	expect(net, "ip neigh", 0,
 	       "10.0.0.7 dev v0 lladdr 02:00:00:00:00:17 PERMANENT \n"
 	       "10.0.0.8 dev v0 lladdr 02:00:00:00:00:08 REACHABLE \n", "");
+	expect(net, "ip neigh add 10.0.0.9 dev v0", 2, "",
+	       "Error: No link layer address given.\n");
 	expect(net, "ip neigh del 10.0.0.99 dev v0", 2, "",
 	       "RTNETLINK answers: No such file or directory\n");
 	/* flush keeps permanent entries */
@@ -305,6 +328,59 @@ static void test_neigh_tool(void **state)
 	expect(net, "ip neigh", 0, "", "");
 }
 
+/* The hashed lookup against a brute-force longest-prefix match. */
+static void test_lpm_random(void **state)
+{
+	struct net *net = *state;
+	struct route *rs = calloc(3000, sizeof(*rs));
+	uint32_t seed = 99;
+	int n = 0, i, k;
+
+	assert_non_null(rs);
+	expect(net, "ip link set v0 up", 0, "", "");
+	expect(net, "ip addr add 10.0.0.1/8 dev v0", 0, "", "");
+	pthread_mutex_lock(&net->stack_lock);
+	while (n < 3000) {
+		struct route r = { .type = RTN_UNICAST, .proto = RTPROT_BOOT,
+				   .ifindex = 2, .scope = RT_SCOPE_LINK };
+
+		seed = seed * 1103515245u + 12345u;
+		r.plen = (uint8_t)(8 + (seed >> 8) % 25);
+		seed = seed * 1103515245u + 12345u;
+		r.dst = htonl((seed & 0x00ffffffu) | 0x0a000000u) &
+			inet_mask(r.plen);
+		r.metric = (seed >> 28) & 3;
+		r.gw = htonl(0x0a000000u | (uint32_t)n);
+		if (route_add(net, &r, ROUTE_F_EXCL) == 0)
+			rs[n++] = r;
+	}
+	for (k = 0; k < 20000; k++) {
+		struct rt_result res;
+		const struct route *best = NULL;
+		uint32_t d;
+
+		seed = seed * 1103515245u + 12345u;
+		d = htonl((seed & 0x00ffffffu) | 0x0a000000u);
+		if (k & 1) /* an address inside a known prefix */
+			d = rs[(seed >> 4) % 3000].dst | htonl(seed & 0xff);
+		for (i = 0; i < n; i++) {
+			if ((d & inet_mask(rs[i].plen)) != rs[i].dst)
+				continue;
+			if (!best || rs[i].plen > best->plen ||
+			    (rs[i].plen == best->plen &&
+			     rs[i].metric < best->metric))
+				best = &rs[i];
+		}
+		assert_int_equal(route_lookup(net, d, &res), 0);
+		if (best)
+			assert_int_equal(res.gw, best->gw);
+		else
+			assert_int_equal(res.gw, 0); /* the connected /8 */
+	}
+	pthread_mutex_unlock(&net->stack_lock);
+	free(rs);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -313,6 +389,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lpm_and_addr_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_tool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_neigh_tool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lpm_random, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -705,6 +705,16 @@ static void test_redirect(void **state)
 	/* Back-off: the next one right away is not redirected. */
 	send_udp(net, "eth0", A("10.0.0.2"), A("10.8.0.1"), 2000, 64, 1);
 	assert_int_equal(ncap, 3);
+	/* conf.all alone does not turn them off (IN_DEV_TX_REDIRECTS ORs). */
+	net->now_ns += 60000000000ull;
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.all.send_redirects=0", NULL), 0);
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.8.0.1"), 2000, 64, 1);
+	assert_int_equal(ncap, 5);
+	net->now_ns += 60000000000ull;
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.default.send_redirects=0", NULL), 0);
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.8.0.1"), 2000, 64, 1);
+	assert_int_equal(ncap, 6);
+	assert_int_equal(cap_iph(5)->protocol, 17);
 }
 
 static void test_raw_ip_device(void **state)
@@ -872,6 +882,69 @@ static void test_trace_fates(void **state)
 	net->trace.event = NULL;
 }
 
+/*
+ * Mutated frames on ARP-capable interfaces with unresolved next hops:
+ * nothing crashes and, once every neighbour has failed, every packet
+ * buffer is back in the pool.
+ */
+static void test_random_frames_no_leak(void **state)
+{
+	struct net *net = *state;
+	static const uint32_t dsts[] = { 0x0100000a, 0x0101000a, 0x0701000a,
+					 0xff00000a, 0x08080808, 0x010000e0 };
+	uint32_t seed = 12345;
+	int i, j;
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.icmp_ratelimit=0", NULL), 0);
+	assert_int_equal(run(net, "ip route add default via 10.0.1.50", NULL), 0);
+	for (i = 0; i < 20000; i++) {
+		struct frame f;
+		uint8_t l4[256];
+		uint32_t n, d;
+		uint8_t proto;
+
+		seed = seed * 1103515245u + 12345u;
+		d = dsts[(seed >> 8) % 6];
+		proto = (uint8_t[]){ 1, 6, 17, 99 }[(seed >> 4) & 3];
+		if (proto == 1)
+			n = icmp_build(l4, (seed >> 12) & 15, 0, 0, 20);
+		else if (proto == 6)
+			n = tcp_build(l4, A("10.0.0.2"), d, 1, 2, 3, 4,
+				      (uint8_t)(seed >> 16), 8);
+		else
+			n = udp_build(l4, A("10.0.0.2"), d, 1, 2, 8);
+		eth_put(&f, (seed & 0x100000) ? (const uint8_t *)"\xff\xff\xff\xff\xff\xff" :
+			mac_of(net, "eth0"), PEER_MAC,
+			(seed & 0x7000000) ? NS_ETHTYPE_IP : NS_ETHTYPE_ARP);
+		ip_put(&f, A("10.0.0.2"), d, proto, (seed >> 20) & 3,
+		       (seed & 0x8000000) ? NS_IPH_MF : 0, l4, n);
+		/* Flip a few bytes anywhere. */
+		for (j = 0; j < (int)((seed >> 28) & 3); j++) {
+			seed = seed * 1103515245u + 12345u;
+			f.b[(seed >> 8) % f.len] ^= (uint8_t)(seed >> 20);
+		}
+		if ((seed & 0x30) == 0x30) {
+			/* Fix the IP checksum so the mutation gets further. */
+			struct ns_iphdr *iph = (struct ns_iphdr *)(f.b + 14);
+
+			if (iph_hlen(iph) >= 20 && iph_hlen(iph) <= f.len - 14) {
+				iph->check = 0;
+				iph->check = ip_fast_csum(iph, iph_hlen(iph) / 4);
+			}
+		}
+		net->now_ns += 1000000;
+		assert_int_equal(ns_inject(net, (seed & 0x40) ? "eth1" : "eth0",
+					   f.b, f.len, net->now_ns), 0);
+	}
+	net->now_ns += 10000000000ull;
+	stack_timers(net);
+	pthread_mutex_lock(&net->stack_lock);
+	neigh_flush(net, NULL, false);
+	pthread_mutex_unlock(&net->stack_lock);
+	assert_int_equal(net->pool.nfree, net->pool.size);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -895,6 +968,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sysctl_tool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_output_loopback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_fates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_frames_no_leak, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,9 @@
 
 #include <netsieve/netsieve.h>
 
+#include <pthread.h>
+
+#include "base/rcu.h"
 #include "core/hook.h"
 #include "core/net.h"
 #include "ctl/ctl.h"
@@ -488,6 +491,72 @@ static void test_kernel_checks(void **state)
 	assert_int_equal(live_states, 0);
 }
 
+/* hotdrop: "--ret 1" matches, "--ret 0" does not; both ask to drop. */
+struct hd_info {
+	int ret;
+};
+
+static int hd_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
+		    bool invert, void *data)
+{
+	(void)ctx;
+	(void)id;
+	(void)invert;
+	((struct hd_info *)data)->ret = atoi(arg);
+	return 0;
+}
+
+static void hd_save(const void *data, const struct xt_ip *ip,
+		    struct sbuf *sb)
+{
+	(void)ip;
+	sbuf_addf(sb, " --ret %d", ((const struct hd_info *)data)->ret);
+}
+
+static bool hd_match(const struct pkt *pkt, const void *data,
+		     struct xt_action *act)
+{
+	(void)pkt;
+	act->hotdrop = true;
+	return ((const struct hd_info *)data)->ret;
+}
+
+static const struct xt_option hd_opts[] = {
+	{ "ret", 0, XTO_ARG }, { NULL, 0, 0 },
+};
+
+static const struct xt_ext_ops hd_ops = {
+	.name = "xthotdrop",
+	.size = sizeof(struct hd_info),
+	.opts = hd_opts,
+	.parse = hd_parse,
+	.save = hd_save,
+	.match = hd_match,
+};
+
+static void test_hotdrop(void **state)
+{
+	struct env *e = *state;
+	struct spec udp = { .proto = 17 };
+
+	xt_ext_register(&hd_ops);
+	ok(e, "iptables -A INPUT -p tcp -m xthotdrop --ret 0");
+	ok(e, "iptables -A INPUT -j ACCEPT");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_ACCEPT);
+	ok(e, "iptables -I INPUT -m xthotdrop --ret 0 -j ACCEPT");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_string_equal(save_line(e, "INPUT", 1),
+			    "-A INPUT -m xthotdrop --ret 0 -c 0 0 -j ACCEPT");
+	/* Matched but hotdrop: counted, target run, then dropped. */
+	ok(e, "iptables -R INPUT 1 -m xthotdrop --ret 1 -j ACCEPT");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_string_equal(save_line(e, "INPUT", 1),
+			    "-A INPUT -m xthotdrop --ret 1 -c 1 28 -j ACCEPT");
+	ok(e, "iptables -R INPUT 1 -m xthotdrop --ret 1");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_string_equal(save_line(e, "INPUT", 3), "-A INPUT -c 1 28 -j ACCEPT");
+}
+
 struct trace_rec {
 	char lines[16][128];
 	int n;
@@ -630,6 +699,78 @@ static void test_parse_print(void **state)
 			    "--help' for more information.\n");
 }
 
+struct worker {
+	struct env *e;
+	struct pkt *pkt;
+	long bursts;
+	long sent;
+	volatile int stop;
+};
+
+/* A data-path thread: bursts of 32 through INPUT, quiescent in between. */
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct xt_net *xn = w->e->net->xt;
+	int i;
+
+	ns_rcu_register();
+	ns_worker_id = 1;
+	while (!w->stop || w->bursts < 200) {
+		const struct xt_gen *gen = ns_rcu_dereference(xn->cur);
+
+		for (i = 0; i < 32; i++) {
+			unsigned v = xt_do_table(w->e->net, gen,
+						 gen->t[XT_TABLE_FILTER],
+						 NS_INET_LOCAL_IN, w->pkt,
+						 &eth0, NULL);
+
+			assert_int_equal(v, NS_ACCEPT);
+			w->sent++;
+		}
+		w->bursts++;
+		ns_rcu_quiescent();
+	}
+	ns_rcu_unregister();
+	return NULL;
+}
+
+static void test_concurrent_commits(void **state)
+{
+	struct env *e = *state;
+	struct spec udp = { .proto = 17, .paylen = 12 };   /* 40 bytes */
+	struct worker w = { .e = e };
+	pthread_t th;
+	char want[128];
+	int i;
+
+	ok(e, "iptables -N uc");
+	ok(e, "iptables -A uc -s 3.3.3.3");
+	ok(e, "iptables -A INPUT -j uc");
+	ok(e, "iptables -A INPUT -p udp");
+	ok(e, "iptables -A INPUT -p udp -j ACCEPT");
+	w.pkt = mkpkt(e, &udp);
+	assert_int_equal(pthread_create(&th, NULL, worker_main, &w), 0);
+	for (i = 0; i < 100; i++) {
+		ok(e, "iptables -I INPUT 2 -s 1.1.1.1");
+		ok(e, "iptables -A INPUT -s 2.2.2.2");
+		ok(e, "iptables -L -n -v");
+		ok(e, "iptables-save -c");
+		ok(e, "iptables -D INPUT 2");
+		ok(e, "iptables -D INPUT -s 2.2.2.2");
+	}
+	w.stop = 1;
+	pthread_join(th, NULL);
+	pkt_free(w.pkt);
+	/* Every packet the worker counted is in the published counters. */
+	snprintf(want, sizeof(want), "-A INPUT -p udp -c %ld %ld", w.sent,
+		 w.sent * 40);
+	assert_string_equal(save_line(e, "INPUT", 2), want);
+	snprintf(want, sizeof(want), "-A INPUT -p udp -c %ld %ld -j ACCEPT",
+		 w.sent, w.sent * 40);
+	assert_string_equal(save_line(e, "INPUT", 3), want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -651,6 +792,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_parse_print, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_commits, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_hotdrop, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: MIT
+/*
+ * I/O backends against the real kernel: AF_PACKET bound to one end of a
+ * veth pair, TAP through /dev/net/tun. The test process first moves itself
+ * into a private network namespace (unshare), so it touches nothing on the
+ * host; without root (no namespace) every test is skipped.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <linux/virtio_net.h>
+#include <net/ethernet.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "io/io.h"
+#include "pkt/csum.h"
+#include "pkt/pkt.h"
+#include "stack/netdev.h"
+
+/* <net/if.h> clashes with netdev.h's struct ifaddr. */
+extern unsigned int if_nametoindex(const char *ifname);
+
+static int have_netns;
+
+static int sh(const char *cmd)
+{
+	int rc = system(cmd);
+
+	return rc == 0 ? 0 : -1;
+}
+
+static int setup_ns(void **state)
+{
+	(void)state;
+	if (getuid() != 0 || unshare(CLONE_NEWNET) != 0)
+		return 0;
+	if (sh("ip link set lo up && "
+	       "ip link add nsv-a0 type veth peer name nsv-a1 && "
+	       "ip link set nsv-a0 up && ip link set nsv-a1 up && "
+	       "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 "
+	       ">/dev/null 2>&1; true"))
+		return 0;
+	/*
+	 * Frames sent before link-watch attaches a real qdisc (noop until
+	 * then) are dropped: wait for both ends to be fully up.
+	 */
+	if (sh("for i in $(seq 50); do "
+	       "ip link show nsv-a0 | grep -q 'noop' || "
+	       "ip link show nsv-a1 | grep -q 'noop' || exit 0; "
+	       "sleep 0.1; done; exit 1"))
+		return 0;
+	have_netns = if_nametoindex("nsv-a0") != 0;
+	return 0;
+}
+
+/* A raw socket on ifname: the far end of the wire, for the tests. */
+static int raw_socket(const char *ifname, int vnet)
+{
+	struct sockaddr_ll sll;
+	int fd, one = 1;
+
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	if (vnet)
+		assert_int_equal(setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR,
+					    &one, sizeof(one)), 0);
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = (int)if_nametoindex(ifname);
+	assert_int_not_equal(sll.sll_ifindex, 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sll, sizeof(sll)), 0);
+	return fd;
+}
+
+/* An Ethernet + IPv4 + UDP frame with valid checksums. */
+static size_t make_udp(uint8_t *f, const uint8_t *dst, uint16_t sport,
+		       size_t payload)
+{
+	uint8_t *ip = f + 14, *udp = ip + 20;
+	uint16_t tot = (uint16_t)(20 + 8 + payload), ulen = (uint16_t)(8 + payload);
+	uint32_t saddr = htonl(0x0a000001), daddr = htonl(0x0a000002);
+	uint16_t c;
+	size_t i;
+
+	memcpy(f, dst, 6);
+	memcpy(f + 6, "\x02\x00\x00\x00\x00\x01", 6);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	ip[2] = tot >> 8;
+	ip[3] = tot & 0xff;
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, &saddr, 4);
+	memcpy(ip + 16, &daddr, 4);
+	c = ip_fast_csum(ip, 5);
+	memcpy(ip + 10, &c, 2);
+	udp[0] = sport >> 8;
+	udp[1] = sport & 0xff;
+	udp[2] = 0x13;
+	udp[3] = 0x88;
+	udp[4] = ulen >> 8;
+	udp[5] = ulen & 0xff;
+	udp[6] = udp[7] = 0;
+	for (i = 0; i < payload; i++)
+		udp[8 + i] = (uint8_t)i;
+	c = csum_fold(csum_partial(udp, ulen,
+				   csum_tcpudp_nofold(saddr, daddr, ulen, 17, 0)));
+	if (!c)
+		c = 0xffff;
+	memcpy(udp + 6, &c, 2);
+	return 14 + tot;
+}
+
+static int wait_readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms);
+}
+
+static void test_afpacket_open_errors(void **state)
+{
+	const struct io_ops *ops = io_lookup("afpacket");
+	struct netdev dev;
+
+	(void)state;
+	assert_non_null(ops);
+	if (!have_netns)
+		skip();
+	memset(&dev, 0, sizeof(dev));
+	assert_int_equal(ops->open(&dev, "dev nsv-nope"), -ENODEV);
+	assert_int_equal(ops->open(&dev, ""), -EINVAL);
+	assert_int_equal(ops->open(&dev, "dev a b"), -EINVAL);
+	assert_int_equal(ops->open(&dev, "dev 0123456789abcdefXYZ"), -EINVAL);
+	assert_int_equal(ops->open(&dev, NULL), -EINVAL);
+	assert_null(dev.io_priv);
+}
+
+static void test_afpacket_rx_tx(void **state)
+{
+	const struct io_ops *ops = io_lookup("afpacket");
+	static const uint8_t other[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct pkt_pool pool;
+	struct pkt *pkts[64];
+	struct netdev dev;
+	uint8_t f[1600], g[1600];
+	size_t len;
+	int raw, n, i, total;
+
+	(void)state;
+	if (!have_netns)
+		skip();
+	assert_int_equal(pkt_pool_create(&pool, 256), 0);
+	memset(&dev, 0, sizeof(dev));
+	assert_int_equal(ops->open(&dev, "dev nsv-a0"), 0);
+	assert_true(dev.mtu == 1500);
+	assert_true(dev.promisc);
+	assert_true(dev.mac[0] || dev.mac[1] || dev.mac[2] || dev.mac[5]);
+	assert_true(ops->fd(&dev) >= 0);
+	raw = raw_socket("nsv-a1", 0);
+
+	/* Nothing yet. */
+	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 0);
+	assert_int_equal(pool.nfree, 256);
+
+	/* A unicast frame to another MAC (promiscuous) and a broadcast. */
+	len = make_udp(f, other, 1000, 100);
+	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
+	len = make_udp(g, bcast, 1001, 1400);
+	assert_int_equal(send(raw, g, len, 0), (ssize_t)len);
+	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
+	n = ops->rx_burst(&dev, &pool, pkts, 32);
+	assert_int_equal(n, 2);
+	assert_int_equal(pkts[0]->len, 14 + 128);
+	assert_memory_equal(pkts[0]->data, f, 14 + 128);
+	assert_int_equal(pkts[1]->len, len);
+	assert_memory_equal(pkts[1]->data, g, len);
+	assert_int_equal(pkts[1]->pkt_type, PACKET_BROADCAST);
+	pkt_free(pkts[0]);
+	pkt_free(pkts[1]);
+	assert_int_equal(pool.nfree, 256);
+
+	/* Bursts: 100 frames come out as 32 + 32 + 32 + 4. */
+	for (i = 0; i < 100; i++) {
+		len = make_udp(f, other, (uint16_t)(2000 + i), 20);
+		assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
+	}
+	total = 0;
+	for (i = 0; i < 10 && total < 100; i++) {
+		int j;
+
+		n = ops->rx_burst(&dev, &pool, pkts, 32);
+		assert_true(n <= 32);
+		for (j = 0; j < n; j++) {
+			uint8_t *udp = pkts[j]->data + 34;
+
+			/* In order, none lost. */
+			assert_int_equal((udp[0] << 8 | udp[1]), 2000 + total + j);
+			pkt_free(pkts[j]);
+		}
+		total += n;
+	}
+	assert_int_equal(total, 100);
+
+	/* Transmit: the far end sees the exact frame; we do not see it. */
+	len = make_udp(f, other, 3000, 64);
+	{
+		struct pkt *p = pkt_alloc(&pool);
+
+		assert_non_null(p);
+		assert_int_equal(pkt_set_frame(p, f, (uint32_t)len), 0);
+		assert_int_equal(ops->tx(&dev, p), 0);
+		pkt_free(p);
+	}
+	assert_true(wait_readable(raw, 1000) > 0);
+	assert_int_equal(recv(raw, g, sizeof(g), 0), (ssize_t)len);
+	assert_memory_equal(g, f, len);
+	usleep(20000);
+	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 0);
+
+	/* Pool exhausted: frames stay queued, nothing breaks. */
+	{
+		struct pkt *held[257];
+		int h = 0;
+
+		while ((held[h] = pkt_alloc(&pool)))
+			h++;
+		len = make_udp(f, other, 4000, 10);
+		assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
+		assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
+		assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 0);
+		while (h)
+			pkt_free(held[--h]);
+		assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 1);
+		pkt_free(pkts[0]);
+	}
+
+	close(raw);
+	ops->close(&dev);
+	assert_null(dev.io_priv);
+	assert_int_equal(pool.nfree, 256);
+	pkt_pool_destroy(&pool);
+}
+
+/*
+ * A frame sent with a partial checksum (as a local TCP/UDP stack with
+ * checksum offload produces) arrives with the checksum completed.
+ */
+static void test_afpacket_partial_csum(void **state)
+{
+	const struct io_ops *ops = io_lookup("afpacket");
+	static const uint8_t other[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	struct virtio_net_hdr vh;
+	struct pkt_pool pool;
+	struct pkt *pkts[4];
+	struct netdev dev;
+	struct iovec iov[2];
+	struct msghdr msg;
+	uint8_t f[256], want[256];
+	uint32_t saddr = htonl(0x0a000001), daddr = htonl(0x0a000002);
+	uint16_t pseudo;
+	size_t len;
+	int raw;
+
+	(void)state;
+	if (!have_netns)
+		skip();
+	assert_int_equal(pkt_pool_create(&pool, 16), 0);
+	memset(&dev, 0, sizeof(dev));
+	assert_int_equal(ops->open(&dev, "nsv-a0"), 0);
+	raw = raw_socket("nsv-a1", 1);
+
+	len = make_udp(want, other, 5000, 50);
+	memcpy(f, want, len);
+	/* The UDP checksum field holds the folded pseudo-header sum only. */
+	pseudo = (uint16_t)~csum_fold(csum_tcpudp_nofold(saddr, daddr, 58, 17,
+							 0));
+	memcpy(f + 34 + 6, &pseudo, 2);
+	memset(&vh, 0, sizeof(vh));
+	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh.csum_start = 34;
+	vh.csum_offset = 6;
+	iov[0].iov_base = &vh;
+	iov[0].iov_len = sizeof(vh);
+	iov[1].iov_base = f;
+	iov[1].iov_len = len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 2;
+	assert_int_equal(sendmsg(raw, &msg, 0), (ssize_t)(sizeof(vh) + len));
+	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
+	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 1);
+	assert_int_equal(pkts[0]->len, len);
+	assert_memory_equal(pkts[0]->data, want, len);
+	pkt_free(pkts[0]);
+	close(raw);
+	ops->close(&dev);
+	pkt_pool_destroy(&pool);
+}
+
+/* A jumbo MTU is clipped to the buffer size; a jumbo frame is counted. */
+static void test_afpacket_jumbo(void **state)
+{
+	const struct io_ops *ops = io_lookup("afpacket");
+	static const uint8_t other[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	struct pkt_pool pool;
+	struct pkt *pkts[4];
+	struct netdev dev;
+	static uint8_t f[4000];
+	size_t len;
+	int raw;
+
+	(void)state;
+	if (!have_netns)
+		skip();
+	assert_int_equal(sh("ip link set nsv-a0 mtu 4000 && "
+			    "ip link set nsv-a1 mtu 4000"), 0);
+	assert_int_equal(pkt_pool_create(&pool, 16), 0);
+	memset(&dev, 0, sizeof(dev));
+	assert_int_equal(ops->open(&dev, "dev nsv-a0"), 0);
+	assert_int_equal(dev.mtu, PKT_MAX_FRAME - 14);
+	raw = raw_socket("nsv-a1", 0);
+	len = make_udp(f, other, 7000, 3000);
+	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
+	len = make_udp(f, other, 7001, 100);
+	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
+	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
+	usleep(20000);
+	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 1);
+	assert_int_equal(pkts[0]->len, len);
+	assert_int_equal(dev.stats.rx_dropped, 1);
+	pkt_free(pkts[0]);
+	assert_int_equal(pool.nfree, 16);
+	close(raw);
+	ops->close(&dev);
+	pkt_pool_destroy(&pool);
+	assert_int_equal(sh("ip link set nsv-a0 mtu 1500 && "
+			    "ip link set nsv-a1 mtu 1500"), 0);
+}
+
+static void test_tap(void **state)
+{
+	const struct io_ops *ops = io_lookup("tap");
+	static const uint8_t other[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	struct pkt_pool pool;
+	struct pkt *pkts[8];
+	struct netdev dev;
+	uint8_t f[256], g[256];
+	size_t len;
+	int raw;
+
+	(void)state;
+	assert_non_null(ops);
+	if (!have_netns || access("/dev/net/tun", R_OK | W_OK))
+		skip();
+	assert_int_equal(pkt_pool_create(&pool, 16), 0);
+	memset(&dev, 0, sizeof(dev));
+	assert_int_equal(ops->open(&dev, "name nsv-t0"), 0);
+	assert_int_not_equal(if_nametoindex("nsv-t0"), 0);
+	assert_int_equal(dev.mtu, 1500);
+	raw = raw_socket("nsv-t0", 0);
+
+	/* Host -> tap -> netsieve. */
+	len = make_udp(f, other, 6000, 30);
+	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
+	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
+	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 8), 1);
+	assert_int_equal(pkts[0]->len, len);
+	assert_memory_equal(pkts[0]->data, f, len);
+
+	/* netsieve -> tap -> host. */
+	make_udp(pkts[0]->data, other, 6001, 30);
+	memcpy(f, pkts[0]->data, len);
+	assert_int_equal(ops->tx(&dev, pkts[0]), 0);
+	pkt_free(pkts[0]);
+	assert_true(wait_readable(raw, 1000) > 0);
+	assert_int_equal(recv(raw, g, sizeof(g), 0), (ssize_t)len);
+	assert_memory_equal(g, f, len);
+	close(raw);
+
+	ops->close(&dev);
+	assert_int_equal(if_nametoindex("nsv-t0"), 0);  /* not persistent */
+	assert_int_equal(ops->open(&dev, "name has space"), -EINVAL);
+	/* Kernel-chosen name. */
+	assert_int_equal(ops->open(&dev, NULL), 0);
+	ops->close(&dev);
+	pkt_pool_destroy(&pool);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_afpacket_open_errors),
+		cmocka_unit_test(test_afpacket_rx_tx),
+		cmocka_unit_test(test_afpacket_partial_csum),
+		cmocka_unit_test(test_afpacket_jumbo),
+		cmocka_unit_test(test_tap),
+	};
+
+	return cmocka_run_group_tests_name("io", tests, setup_ns, NULL);
+}

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tool client: `netsieve iptables ...` (or a link named iptables,
+ * iptables-save, iptables-restore, ip, sysctl, and `netsieve stats`) sends
+ * its argv, plus the rules text for iptables-restore, to the daemon over
+ * the control socket and prints the reply's stdout and stderr, exiting
+ * with the reply's code. Contains no engine logic. The socket is
+ * --socket PATH (before the tool name), $NETSIEVE_SOCKET, or the default.
+ * An unreachable daemon is exit code 4, iptables' RESOURCE_PROBLEM.
+ */
+#include "tools/tools.h"
+
+#include "ctl/proto.h"
+#include "ctl/server.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define CLIENT_EXIT_UNREACHABLE 4   /* iptables' RESOURCE_PROBLEM */
+#define CLIENT_REPLY_TIMEOUT_MS (300 * 1000)
+
+static const char *base(const char *s)
+{
+	const char *b = strrchr(s, '/');
+
+	return b ? b + 1 : s;
+}
+
+/* Read all of f into a malloc'd NUL-terminated buffer (capped). */
+static int slurp(FILE *f, char **text, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		size_t r;
+
+		if (n == cap) {
+			char *nb;
+
+			if (cap >= CTL_PROTO_MAX_BODY) {
+				free(buf);
+				return -E2BIG;
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		return -EIO;
+	}
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n)) {
+		free(buf);
+		return -EINVAL;
+	}
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+static bool is_restore(const char *tool)
+{
+	return !strcmp(tool, "iptables-restore") ||
+	       !strcmp(tool, "iptables-legacy-restore");
+}
+
+/* iptables-restore options that take the next word as their value. */
+static bool restore_opt_takes_arg(const char *a)
+{
+	static const char *const with_arg[] = {
+		"-M", "--modprobe", "-T", "--table", "-W", "--wait-interval",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(with_arg) / sizeof(with_arg[0]); i++)
+		if (!strcmp(a, with_arg[i]))
+			return true;
+	return false;
+}
+
+/*
+ * For iptables-restore: find the rules file argument (the first word that
+ * is not an option), read it here - the daemon may not see the same files -
+ * and remove it from argv; with no file, read stdin. -h/-V read nothing.
+ * Returns 0 with *input set (or NULL), or an exit code after printing why.
+ */
+static int restore_input(int *argc, char **argv, char **input, size_t *ilen)
+{
+	const char *file = NULL;
+	int i, fidx = -1, e;
+	FILE *f;
+
+	*input = NULL;
+	*ilen = 0;
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help") ||
+		    !strcmp(a, "-V") || !strcmp(a, "--version"))
+			return 0;
+		if (!strcmp(a, "--")) {
+			if (i + 1 < *argc)
+				fidx = i + 1;
+			break;
+		}
+		if (a[0] == '-' && a[1]) {
+			if (restore_opt_takes_arg(a))
+				i++;
+			continue;
+		}
+		fidx = i;
+		break;
+	}
+	if (fidx >= 0) {
+		file = argv[fidx];
+		f = fopen(file, "re");
+		if (!f) {
+			fprintf(stderr, "%s: Can't open %s: %s\n",
+				base(argv[0]), file, strerror(errno));
+			return 1;
+		}
+	} else {
+		f = stdin;
+	}
+	e = slurp(f, input, ilen);
+	if (f != stdin)
+		fclose(f);
+	if (e) {
+		fprintf(stderr, "%s: cannot read %s: %s\n", base(argv[0]),
+			file ? file : "standard input",
+			e == -EINVAL ? "contains a NUL byte" : strerror(-e));
+		return 1;
+	}
+	if (fidx >= 0) {
+		/* Drop the file name (and a "--" before it). */
+		int drop = fidx > 1 && !strcmp(argv[fidx - 1], "--") ? 2 : 1;
+		int from = fidx - drop + 1;
+
+		memmove(&argv[from], &argv[fidx + 1],
+			(size_t)(*argc - fidx) * sizeof(char *));
+		*argc -= drop;
+	}
+	return 0;
+}
+
+static int unreachable(const char *path, const char *what)
+{
+	fprintf(stderr, "netsieve: cannot reach the daemon at %s: %s\n", path,
+		what);
+	return CLIENT_EXIT_UNREACHABLE;
+}
+
+/* Send one request and print the reply. Returns the exit code. */
+static int transact(const char *path, int argc, char **argv,
+		    const char *input, size_t ilen)
+{
+	struct sockaddr_un sun;
+	struct ctl_reply rep;
+	uint8_t *frame = NULL, *reply = NULL;
+	size_t flen, rlen;
+	const char *why = NULL;
+	int fd, e, rc;
+
+	e = ctl_proto_encode_request(argc, argv, input, ilen, &frame, &flen);
+	if (e) {
+		fprintf(stderr, "netsieve: cannot send this command: %s\n",
+			e == -E2BIG ? "too large for the control protocol"
+				    : "empty command name");
+		return 2;
+	}
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		free(frame);
+		return unreachable(path, "socket path too long");
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		rc = unreachable(path, strerror(errno));
+		goto out_close;
+	}
+	/* A daemon that rejects the request early still sends a reply. */
+	(void)ctl_proto_write_all(fd, frame, flen);
+	shutdown(fd, SHUT_WR);
+	e = ctl_proto_recv_frame(fd, CTL_PROTO_REP_MAGIC,
+				 CLIENT_REPLY_TIMEOUT_MS, &reply, &rlen, &why);
+	if (e) {
+		rc = unreachable(path, why ? why : strerror(-e));
+		goto out_close;
+	}
+	e = ctl_proto_decode_reply(reply, rlen, &rep, &why);
+	if (e) {
+		rc = unreachable(path, why);
+		goto out_close;
+	}
+	fwrite(rep.out, 1, rep.out_len, stdout);
+	fflush(stdout);
+	fwrite(rep.err, 1, rep.err_len, stderr);
+	rc = rep.code;
+	ctl_reply_free(&rep);
+out_close:
+	if (fd >= 0)
+		close(fd);
+	free(reply);
+	free(frame);
+	return rc;
+}
+
+int tool_client_main(int argc, char **argv)
+{
+	const char *path = NULL;
+	char *input = NULL;
+	size_t ilen = 0;
+	char **av;
+	int rc, i;
+
+	/* netsieve --socket PATH TOOL ... */
+	while (argc > 0 && !strncmp(argv[0], "--socket", 8)) {
+		if (argv[0][8] == '=') {
+			path = argv[0] + 9;
+			argc--, argv++;
+		} else if (!argv[0][8] && argc > 1) {
+			path = argv[1];
+			argc -= 2, argv += 2;
+		} else {
+			break;
+		}
+	}
+	if (argc < 1) {
+		fprintf(stderr, "usage: netsieve [--socket PATH] TOOL [ARGS]\n");
+		return 2;
+	}
+	if (!path)
+		path = getenv("NETSIEVE_SOCKET");
+	if (!path || !*path)
+		path = CTL_SOCKET_DEFAULT;
+	signal(SIGPIPE, SIG_IGN);
+
+	/* A private argv: the tool's base name first, the file maybe gone. */
+	av = calloc((size_t)argc + 1, sizeof(char *));
+	if (!av) {
+		fprintf(stderr, "netsieve: out of memory\n");
+		return 4;
+	}
+	for (i = 0; i < argc; i++)
+		av[i] = argv[i];
+	av[0] = (char *)base(argv[0]);
+	if (is_restore(av[0])) {
+		rc = restore_input(&argc, av, &input, &ilen);
+		if (rc)
+			goto out_free;
+	}
+	rc = transact(path, argc, av, input, ilen);
+out_free:
+	free(input);
+	free(av);
+	return rc;
+}
