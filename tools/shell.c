@@ -121,7 +121,8 @@ int tool_shell_main(int argc, char **argv)
 
 			sbuf_reset(&input);
 			sbuf_adds(&input, "");
-			while (w && read_line(in, &l2) && strcmp(sbuf_str(&l2), w)) {
+			while (w && read_line(in, &l2) &&
+			       strcmp(sbuf_str(&l2), w)) {
 				sbuf_adds(&input, sbuf_str(&l2));
 				sbuf_addc(&input, '\n');
 			}

@@ -175,7 +175,8 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		case XT_E_BADARG:
 			sbuf_addf(rs->err, "Bad argument `%s'\n",
 				  sbuf_str(&e.msg));
-			sbuf_addf(rs->err, "Error occurred at line: %u\n", line);
+			sbuf_addf(rs->err, "Error occurred at line: %u\n",
+				  line);
 			sbuf_adds(rs->err, "Try `" RPROG " -h' or '" RPROG
 				  " --help' for more information.\n");
 			rc = 2;

@@ -146,20 +146,45 @@ struct xt_err {
 	struct sbuf msg;
 };
 
+/*
+ * Errors. xt_err_set() fills e (a printf-style message, no program
+ * prefix); xt_err_kernel() a libiptc/kernel error: msg, or strerror(errnum)
+ * when msg is NULL. Both return -1. xt_err_report() prints e the way `prog`
+ * (iptables, iptables-restore) does and returns the exit code. e->msg is
+ * owned by the caller (sbuf_free). Control path.
+ */
 int xt_err_set(struct xt_err *e, enum xt_err_kind kind, const char *fmt, ...)
 	NS_PRINTF(3, 4);
 int xt_err_kernel(struct xt_err *e, int errnum, const char *msg);
-/* Print e the way `prog` (iptables / iptables-restore) does; exit code. */
 int xt_err_report(const struct xt_err *e, const char *prog,
 		  struct sbuf *err);
 
-/* Tables (gen.c). */
+/* Tables (gen.c). Names, and the id of an available table or -1. */
 const char *xt_table_name(enum xt_table_id id);
-int xt_table_lookup(const char *name);    /* id, or -1 if no such table */
+int xt_table_lookup(const char *name);
 extern const char *const xt_hook_names[NS_INET_NUMHOOKS];
 
+/*
+ * Drafts (gen.c), control path under ctl_lock. xt_gen_clone() deep-copies
+ * cur (NULL: empty tables) into a new mutable draft owned by the caller;
+ * its rules remember the counter slots they came from. xt_gen_free()
+ * frees a draft or an unpublished generation (not its extension state:
+ * drafts have none).
+ */
 struct xt_gen *xt_gen_clone(const struct xt_gen *cur);
 void xt_gen_free(struct xt_gen *g);
+
+/*
+ * Chains and rules of a draft. xt_chain_add() creates an empty user chain
+ * kept in sorted position (0 or -ENOMEM; *out may be NULL).
+ * xt_chain_remove() frees c and its rules. xt_chain_insert() takes
+ * ownership of r at pos (clamped to the end; 0 or -ENOMEM).
+ * xt_chain_delete() frees the rule at pos. xt_rule_dup() deep-copies a
+ * rule without its state (NULL on ENOMEM). xt_rule_equal() is libiptc's
+ * "same rule" test for -D/-C (counters ignored). xt_refs_compute()
+ * resolves jumps and counts references of a draft's table; it must never
+ * run on a published generation (the data path reads jchain).
+ */
 struct xt_chain *xt_chain_find(const struct xt_table *t, const char *name);
 int xt_chain_add(struct xt_table *t, const char *name,
 		 struct xt_chain **out);
@@ -171,28 +196,49 @@ void xt_rule_free(struct xt_rule *r);
 struct xt_rule *xt_rule_dup(const struct xt_rule *r);
 bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b);
 void xt_refs_compute(struct xt_table *t);
-/* Counter value of a rule/policy in g (published or draft). */
+
+/* Counter value of a rule or policy in g (published: base + workers;
+ * draft: its start value + the slot it came from). Control path. */
 struct xt_cnt xt_rule_cnt(const struct xt_gen *g, const struct xt_rule *r);
 struct xt_cnt xt_policy_cnt(const struct xt_gen *g, const struct xt_chain *c);
-/* Check, build and publish draft; on success it becomes current and the
- * old generation is freed. On failure the draft is untouched (caller frees
- * it) and e says why. */
+
+/*
+ * Check, build and publish a draft: the kernel's checks, counter slots,
+ * per-rule extension state, one RCU pointer store, a grace period, the
+ * old generation's final counts folded in, the old generation freed.
+ * On success xn owns the draft (0). On failure (-1, e says why) nothing
+ * changed and the caller still owns and frees the draft. Control path,
+ * under ctl_lock, never from a data-path thread (it waits for them).
+ */
 int xt_gen_commit(struct xt_net *xn, struct xt_gen *draft, struct xt_err *e);
+/* Mark a table as loaded for iptables-save (first use). Control path. */
 void xt_table_touch(struct xt_net *xn, enum xt_table_id id);
 
-/* The interpreter (classify.c): ipt_do_table. Data path. */
+/*
+ * The interpreter (classify.c): ipt_do_table() over table t of the
+ * published generation gen at hook. Returns NS_ACCEPT, NS_DROP or an
+ * extension target's verdict. Counts into the calling worker's slots and
+ * reports trace events. Data path: no allocation, no locks; the caller is
+ * RCU-online and gen stays valid until its next quiescent point.
+ */
 unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 		     const struct xt_table *t, int hook, struct pkt *pkt,
 		     const struct netdev *in, const struct netdev *out);
 
-/* Rule text (rule.c). */
+/*
+ * Rule text (rule.c), control path. xt_parse_proto(): -p by number, "all",
+ * /etc/protocols or iptables' built-in names (0 or -1). xt_proto_name():
+ * the name save and -L print, NULL if none. xt_parse_iface(): -i/-o
+ * ("eth+" sets *wild). xt_parse_addrs(): "a[/m][,b...]" with host names;
+ * fills malloc'd arrays (caller frees), addresses already masked.
+ */
 struct xt_rule *xt_rule_alloc(void);
 int xt_parse_proto(const char *s, uint16_t *proto);
-const char *xt_proto_name(uint16_t proto);   /* NULL if no name */
+const char *xt_proto_name(uint16_t proto);
 int xt_parse_iface(const char *s, char *name, bool *wild, struct xt_err *e);
-/* Parse "a[,b...]" with masks; fills arrays (malloc'd). */
 int xt_parse_addrs(const char *s, uint32_t **addrs, uint32_t **masks,
 		   unsigned *n, struct xt_err *e);
+/* print_rule4(): "[p:b] " when counters > 0, " -c p b" when < 0. */
 void xt_rule_save(const struct xt_rule *r, const char *chain, int counters,
 		  struct xt_cnt cnt, struct sbuf *sb);
 
@@ -206,9 +252,11 @@ void xt_rule_save(const struct xt_rule *r, const char *chain, int counters,
 #define XT_FMT_VIA         0x0040
 #define XT_FMT_NONEWLINE   0x0080
 #define XT_FMT_LINENUMBERS 0x0100
+/* xtables_print_num() and print_firewall() with XT_FMT_* flags. */
 void xt_print_num(uint64_t n, unsigned fmt, struct sbuf *sb);
 void xt_rule_print(const struct xt_rule *r, struct xt_cnt cnt, unsigned num,
 		   unsigned fmt, struct sbuf *sb);
+/* ACCEPT/DROP/RETURN, the chain, the extension's name, or "". */
 const char *xt_rule_target_name(const struct xt_rule *r);
 
 /* The iptables command against a draft (cmd.c); used by restore too. */
@@ -222,6 +270,13 @@ struct xt_cmd_env {
 	unsigned line;             /* restore: the input line */
 	struct sbuf *out;
 };
+/*
+ * Run one iptables command (argv as typed, argv[0] ignored). Without
+ * env->draft it lists the published generation or builds, checks and
+ * commits a new one; with env->draft (iptables-restore) it changes that
+ * draft only. Listing goes to env->out. Returns 0, or -1 with e filled.
+ * Control path, under ctl_lock.
+ */
 int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 		  struct xt_err *e);
 

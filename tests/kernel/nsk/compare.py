@@ -193,6 +193,7 @@ def compare(case, kres, nres, other_is_kernel=False):
                                 % (j + 1, ifc.name, kf[j][0], nf[j][0]))
                 problems += frame_diff_lines(kn[j][0], nn[j][0])
                 break
+    problems += compare_log(case, kres, nres)
     kc = [l for l in kres.counters.splitlines() if not l.startswith("#")]
     nc = [l for l in nres.counters.splitlines() if not l.startswith("#")]
     if kc != nc:
@@ -202,6 +203,34 @@ def compare(case, kres, nres, other_is_kernel=False):
                                          lineterm="", n=3):
             problems.append("    " + line)
     return problems
+
+
+def _norm_logline(line, case):
+    """A LOG/TRACE line with the kernel's nondeterminism removed: the IP ID
+    of packets the router generated (no IN=, an OUT=) and trailing
+    whitespace."""
+    import re
+    line = line.rstrip()
+    if re.search(r"(^|\s)IN= OUT=\S", line):
+        line = re.sub(r"( TTL=\d+ ID=)\d+", r"\g<1>*", line, count=1)
+    return line
+
+
+def compare_log(case, kres, nres):
+    """Compare the LOG/TRACE lines of both runs (only when the kernel side
+    collected them)."""
+    if kres.loglines is None or nres.loglines is None:
+        return []
+    kl = [_norm_logline(l, case) for _, l in kres.loglines]
+    nl = [_norm_logline(l, case) for _, l in nres.loglines]
+    if kl == nl:
+        return []
+    out = ["LOG/TRACE lines differ (kernel log vs replay's stderr; IP ID of "
+           "the router's own packets normalised):"]
+    for line in difflib.unified_diff(kl, nl, "kernel", "netsieve",
+                                     lineterm="", n=2):
+        out.append("    " + line)
+    return out
 
 
 def compare_text(what, ktext, ntext):

@@ -21,6 +21,8 @@ HOSTS1 = ["10.0.2.2", "10.0.2.3"]
 ROUTER = ["10.0.1.1", "10.0.2.1"]
 REMOTE = ["10.0.3.5", "10.0.3.9"]          # routed via 10.0.2.2
 UNROUTED = ["192.0.2.1"]
+PEER_MAC = {"10.0.1.2": "02:00:00:00:01:02", "10.0.1.3": "02:00:00:00:01:03",
+            "10.0.2.2": "02:00:00:00:02:02", "10.0.2.3": "02:00:00:00:02:03"}
 ADDRS = HOSTS0 + HOSTS1 + ROUTER + REMOTE
 PORTS = [22, 53, 80, 123, 1000, 1024, 5000]
 TCPFLAGS = ["S", "SA", "A", "PA", "FA", "R", "RA", ""]
@@ -320,7 +322,24 @@ class Gen:
             iface, src = "eth1", r.choice(HOSTS1)
             dsts = HOSTS0 + ROUTER
         dst = r.choice(dsts)
+        eth = ""
+        k = r.random()
+        if k < 0.05:
+            # Link-level broadcast to the subnet's broadcast address.
+            eth = 'Ether(src="%s", dst="ff:ff:ff:ff:ff:ff")/' % (
+                PEER_MAC[src])
+            dst = "10.0.%d.255" % (side + 1)
+        elif k < 0.08:
+            eth = 'Ether(src="%s", dst="01:00:5e:00:00:01")/' % (
+                PEER_MAC[src])
+            dst = "224.0.0.1"
         ip = 'IP(src="%s", dst="%s"' % (src, dst)
+        k = r.random()
+        if k < 0.03:
+            ip += ", chksum=0x1234"
+        elif k < 0.06:
+            ip += ", options=[IPOption_NOP(), IPOption_NOP(), " \
+                  "IPOption_NOP(), IPOption_EOL()]"
         ttl = r.choice(TTLS)
         if ttl != 64:
             ip += ", ttl=%d" % ttl
@@ -330,7 +349,7 @@ class Gen:
         if r.random() < 0.05:
             ip += ", frag=%d, proto=%d" % (r.choice([1, 20]),
                                            r.choice([6, 17]))
-            return "%s: %s)/Raw(b\"%s\")" % (iface, ip, "f" * 16)
+            return "%s: %s%s)/Raw(b\"%s\")" % (iface, eth, ip, "f" * 16)
         ip += ")"
         k = r.random()
         if k < 0.4:
@@ -354,7 +373,7 @@ class Gen:
                 l4 = ('ICMP(type=3, code=3)/IP(src="%s", dst="%s")/'
                       'UDP(sport=1, dport=2)' % (dst, src))
         pay = r.choice([0, 0, 1, 12, 60])
-        s = "%s: %s/%s" % (iface, ip, l4)
+        s = "%s: %s%s/%s" % (iface, eth, ip, l4)
         if pay:
             s += "/Raw(b\"%s\")" % ("p" * pay)
         return s

@@ -12,6 +12,7 @@ PREFIX-NNr / PREFIX-NNw and always deleted, also on errors.
 
 import ctypes
 import errno
+import re
 import os
 import select
 import socket
@@ -38,6 +39,7 @@ class Result:
         self.rules0 = None    # iptables-save -c text before the packets
         self.log = []         # free-form notes
         self.times = []       # per packet: seconds since the first send
+        self.loglines = None  # LOG/TRACE lines (None: not collected)
 
 
 def sh(args, input=None, check=True):
@@ -219,6 +221,61 @@ def _drain(socks, res, idx, settle):
             deadline = time.monotonic() + settle
 
 
+LOGLINE_RE = re.compile(r"(?:^|\s)IN=(\S*) OUT=(\S*) ")
+
+
+def log_available():
+    """LOG lines from a namespace reach the kernel log only with the
+    host-wide nf_log_all_netns = 1, which this harness never sets."""
+    try:
+        with open("/proc/sys/net/netfilter/nf_log_all_netns") as f:
+            return f.read().strip() == "1" and os.access("/dev/kmsg",
+                                                          os.R_OK)
+    except OSError:
+        return False
+
+
+class KmsgReader:
+    """New kernel log records since open, keeping only packet log lines
+    (LOG and TRACE) that name this case's interfaces and addresses, since
+    other namespaces on the machine may log at the same time."""
+
+    def __init__(self, case):
+        self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+        os.lseek(self.fd, 0, os.SEEK_END)
+        self.ifnames = {i.name for i in case.ifaces} | {""}
+        addrs = set()
+        for i in case.ifaces:
+            addrs |= {a for a, _ in i.addrs} | {ip for ip, _ in i.peers}
+        for p in case.packets:
+            for m in re.finditer(r"\d+\.\d+\.\d+\.\d+", p.text):
+                addrs.add(m.group(0))
+        self.addrs = addrs
+
+    def read(self):
+        out = []
+        while True:
+            try:
+                rec = os.read(self.fd, 8192)
+            except BlockingIOError:
+                return out
+            except BrokenPipeError:      # overwritten records: skip on
+                continue
+            text = rec.decode("utf-8", "replace").split(";", 1)[-1]
+            text = text.split("\n", 1)[0]
+            m = LOGLINE_RE.search(text)
+            if not m or m.group(1) not in self.ifnames or \
+                    m.group(2) not in self.ifnames:
+                continue
+            src = re.search(r" SRC=(\S+) DST=(\S+) ", text)
+            if not src or not {src.group(1), src.group(2)} & self.addrs:
+                continue
+            out.append(text)
+
+    def close(self):
+        os.close(self.fd)
+
+
 def run(case, prefix, idx, settle_ms=40):
     """Run case through the kernel; returns a Result."""
     res = Result()
@@ -228,10 +285,14 @@ def run(case, prefix, idx, settle_ms=40):
         res.rules0 = sh(["ip", "netns", "exec", ns.r,
                          "iptables-legacy-save", "-c"]).stdout
         socks = open_sockets(ns, wname)
+        kmsg = None
         try:
             for ifc in case.ifaces:
                 res.frames[ifc.name] = []
             _drain(socks, res, None, 0.02)
+            if case.opt("log", 0) and log_available():
+                kmsg = KmsgReader(case)
+                res.loglines = []
             t0 = None
             for i, p in enumerate(case.packets):
                 now = time.monotonic()
@@ -247,11 +308,17 @@ def run(case, prefix, idx, settle_ms=40):
                         res.log.append("packet %d dropped by the veth "
                                        "(ENOBUFS)" % i)
                         _drain(socks, res, i, settle)
+                        if kmsg:
+                            res.loglines += [(i, l) for l in kmsg.read()]
                         continue
                     raise KernelError("packet %d (line %d): send: %s"
                                       % (i, p.lineno, e))
                 _drain(socks, res, i, settle)
+                if kmsg:
+                    res.loglines += [(i, l) for l in kmsg.read()]
         finally:
+            if kmsg:
+                kmsg.close()
             for s in socks.values():
                 s.close()
         res.counters = sh(["ip", "netns", "exec", ns.r,

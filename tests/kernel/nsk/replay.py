@@ -17,7 +17,7 @@ import os
 import struct
 import subprocess
 
-from .kernel import Result, harness_sysctls
+from .kernel import LOGLINE_RE, Result, harness_sysctls
 
 SPACING_US = 100000
 T0 = 1000000000           # first packet at this UNIX second
@@ -145,6 +145,9 @@ def run(case, netsieve, workdir, times=None, timeout=60):
                     idx = i
             frames.append((idx, data))
         res.frames[ifc.name] = frames
+    # LOG and TRACE lines: netsieve replay writes them to stderr.
+    res.loglines = [(None, l) for l in p.stderr.splitlines()
+                    if LOGLINE_RE.search(l)]
     cpath = os.path.join(workdir, "counters.txt")
     if not os.path.exists(cpath):
         raise ReplayError("netsieve replay wrote no counters.txt")
