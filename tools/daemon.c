@@ -123,8 +123,8 @@ static int collect_fds(struct net *net, struct pollfd *pfd, int *ifx)
 
 /*
  * One round: a burst from every ready interface, each packet through the
- * stack, then the timers. Holds stack_lock for the round. Returns the
- * number of packets and sets *more when a burst came back full.
+ * stack, then the timers. The caller holds stack_lock. Returns the number
+ * of packets and sets *more when a burst came back full.
  */
 static int worker_round(struct net *net, const struct pollfd *pfd,
 			const int *ifx, int n, bool *more)
@@ -134,7 +134,6 @@ static int worker_round(struct net *net, const struct pollfd *pfd,
 	int i, j, total = 0;
 
 	*more = false;
-	pthread_mutex_lock(&net->stack_lock);
 	now = mono_ns();
 	if (now > net->now_ns)
 		net->now_ns = now;
@@ -161,7 +160,6 @@ static int worker_round(struct net *net, const struct pollfd *pfd,
 		total += got;
 	}
 	stack_timers(net);
-	pthread_mutex_unlock(&net->stack_lock);
 	return total;
 }
 
@@ -179,24 +177,34 @@ static void *worker_main(void *arg)
 	while (!atomic_load(&d->stop)) {
 		int n, pr, got;
 
+		/*
+		 * Offline (holding no RCU-protected pointer) while asleep in
+		 * poll() and while waiting for stack_lock: a control-path
+		 * grace period never waits for an idle worker, even one
+		 * blocked on a lock the control path holds.
+		 */
+		ns_rcu_offline();
 		n = collect_fds(net, pfd, ifx);
 		pfd[n].fd = d->wake_fd;
 		pfd[n].events = POLLIN;
 		pfd[n].revents = 0;
-
-		/* Holding no RCU-protected pointer while asleep. */
-		ns_rcu_offline();
 		pr = poll(pfd, (nfds_t)n + 1, more ? 0 : WORKER_IDLE_MS);
-		ns_rcu_online();
-		if (pr < 0 && errno != EINTR)
+		if (pr < 0 && errno != EINTR) {
+			ns_log(&net->log, NS_LOG_ERR,
+			       "netsieve: worker: poll: %s; data path stopped",
+			       strerror(errno));
 			break;
+		}
 		if (pr > 0 && pfd[n].revents) {
 			uint64_t v;
 
 			if (read(d->wake_fd, &v, sizeof(v)) < 0)
 				v = 0;
 		}
-		got = worker_round(net, pfd, ifx, n, &more);
+		pthread_mutex_lock(&net->stack_lock);
+		ns_rcu_online();
+		got = worker_round(net, pfd, ifx, pr > 0 ? n : 0, &more);
+		pthread_mutex_unlock(&net->stack_lock);
 		ns_rcu_quiescent();
 
 		/*
@@ -208,7 +216,6 @@ static void *worker_main(void *arg)
 			if (++spins >= WORKER_SPIN_MAX) {
 				ns_rcu_offline();
 				poll(NULL, 0, 10);
-				ns_rcu_online();
 				spins = 0;
 			}
 		} else {

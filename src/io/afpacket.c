@@ -97,8 +97,14 @@ static int take_link(struct afp *afp, struct netdev *dev)
 	err = if_ioctl(afp->fd, SIOCGIFMTU, &ifr);
 	if (err)
 		return err;
+	/*
+	 * A packet buffer holds PKT_MAX_FRAME bytes: a larger (jumbo) MTU
+	 * is clipped, and larger frames are counted as rx_dropped.
+	 */
 	if (ifr.ifr_mtu > 0)
 		dev->mtu = (uint32_t)ifr.ifr_mtu;
+	if (dev->mtu > PKT_MAX_FRAME - ETH_HLEN)
+		dev->mtu = PKT_MAX_FRAME - ETH_HLEN;
 
 	err = if_ioctl(afp->fd, SIOCGIFFLAGS, &ifr);
 	if (err)

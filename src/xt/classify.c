@@ -130,6 +130,9 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 
 	if (!c || pkt->family != NS_PF_INET)
 		return NS_ACCEPT;
+	/* The stack validated the header; refuse anything shorter anyway. */
+	if (unlikely(pkt_l3_len(pkt) < 20))
+		return NS_DROP;
 	iph = pkt_l3(pkt);
 	len = pkt_l3_len(pkt);
 	isfrag = pkt->frag_off != 0;
@@ -171,13 +174,11 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 		act.rulenum = i + 1;
 		for (k = 0; k < r->nm; k++) {
 			act.state = r->m[k].state;
-			act.hotdrop = false;
 			if (!r->m[k].ops->match(pkt, r->m[k].data, &act))
 				break;
-			if (act.hotdrop)
-				return NS_DROP;
 		}
 		if (k < r->nm) {
+			/* As ipt_do_table: a hotdrop ends the walk here. */
 			if (act.hotdrop)
 				return NS_DROP;
 			i++;
@@ -192,7 +193,7 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 			i++;
 			break;
 		case XT_VK_ACCEPT:
-			return NS_ACCEPT;
+			return act.hotdrop ? NS_DROP : NS_ACCEPT;
 		case XT_VK_DROP:
 			return NS_DROP;
 		case XT_VK_RETURN:
@@ -220,10 +221,9 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 			break;
 		case XT_VK_EXT:
 			act.state = r->t.state;
-			act.hotdrop = false;
 			v = r->t.ops->target(pkt, r->t.data, &act);
 			if (v != XT_CONTINUE)
-				return v;
+				return act.hotdrop ? NS_DROP : v;
 			/* A target may have changed the header. */
 			iph = pkt_l3(pkt);
 			len = pkt_l3_len(pkt);
@@ -231,5 +231,9 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 			i++;
 			break;
 		}
+		/* A match that set hotdrop but matched: the kernel's
+		 * do { } while (!acpar.hotdrop) ends after this entry. */
+		if (act.hotdrop)
+			return NS_DROP;
 	}
 }

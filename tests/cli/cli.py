@@ -22,7 +22,8 @@ named iptables, iptables-save and iptables-restore, so argv[0] is the same.
 
 Every mismatch must be listed in known-differences as
     CASE | COMMAND | reason
-(CASE is the case file's name without .cmds, or 'random'). In a random
+(CASE is the case file's name without .cmds, or 'random'; the n-th
+repetition of a command in a sequence is written 'COMMAND  #n'). In a random
 block, a mismatch after the block's first mismatch is reported as a
 consequence of it and needs no entry of its own (the states differ).
 
@@ -206,16 +207,24 @@ class Netsieve:
 
 
 def run_netsieve(binary, cmds):
+    """Run cmds in one shell. If the shell dies (a crash), the command is
+    reported as such, a new shell replays the commands before it (outputs
+    discarded) so the later comparisons start from the same state."""
     ns = Netsieve(binary)
     res = []
+    crashed = set()
     try:
-        for cmd, here in cmds:
+        for k, (cmd, here) in enumerate(cmds):
             try:
                 res.append(ns.run(cmd, here))
             except (EOFError, TimeoutError, BrokenPipeError) as exc:
                 res.append((-1, "", "HARNESS: %s\n" % exc))
+                crashed.add(k)
                 ns.close()
                 ns = Netsieve(binary)
+                for j in range(k):
+                    if j not in crashed:
+                        ns.run(*cmds[j])
     finally:
         ns.close()
     return res
@@ -336,7 +345,12 @@ def main():
             got = run_netsieve(binary, [(c, h) for c, h, _ in cmds])
             bad_blocks = {}
             nbad = 0
+            seen = {}
             for k, (cmd, here, block) in enumerate(cmds):
+                ck = cmd_key(cmd, here)
+                seen[ck] = seen.get(ck, 0) + 1
+                if seen[ck] > 1:
+                    ck += "  #%d" % seen[ck]
                 total += 1
                 w, g = want[k], got[k]
                 if w[0] == g[0] and norm(w[1]) == norm(g[1]) and \
@@ -344,7 +358,7 @@ def main():
                     continue
                 nbad += 1
                 d = describe(w, g)
-                key = (name, cmd_key(cmd, here))
+                key = (name, ck)
                 if block is not None and block in bad_blocks:
                     derived += 1
                     rep.append("DERIVED %s: $ %s  (after: %s)\n%s" %

@@ -367,6 +367,64 @@ def restore_block(r, block):
             ("iptables-restore <<EOF", reset, block)]
 
 
+def chain_block(r, block):
+    """Chain commands: -N/-E/-X/-P/-Z/-L/-S/-I/-R/-D with rule numbers and
+    names (valid and not), then a reset to the user chain u1 alone."""
+    t = pick(r, "", "-t mangle ", "-t raw ", "-t security ")
+    table = t.split()[1] if t else "filter"
+    names = [USER, "c2", "c3", "INPUT", "OUTPUT", "PREROUTING", "nosuch",
+             "ACCEPT", "x" * 28, "x" * 29, "-c", "'a b'", "''", "!n"]
+    cmds = []
+    made = []
+    for _ in range(r.randint(2, 7)):
+        k = r.randint(0, 11)
+        a = r.choice(names)
+        b = r.choice(names)
+        n = pick(r, "1", "2", "0", "-1", "9", "x", "")
+        if k == 0:
+            cmds.append("iptables %s-N %s" % (t, a))
+            made.append(a)
+        elif k == 1:
+            cmds.append("iptables %s-E %s %s" % (t, a, b))
+            made.append(b)
+        elif k == 2:
+            cmds.append("iptables %s-X %s" % (t, pick(r, a, "")))
+        elif k == 3:
+            cmds.append("iptables %s-P %s %s" % (
+                t, a, pick(r, "ACCEPT", "DROP", "RETURN", "QUEUE", a)))
+        elif k == 4:
+            cmds.append("iptables %s-Z %s %s %s" % (t, a, n, pick(
+                r, "", "", "-v", "-L", "-L -n -v")))
+        elif k == 5:
+            cmds.append("iptables %s-L %s %s %s" % (t, pick(r, a, ""), n, pick(
+                r, "-n", "-v -n", "--line-numbers -n", "-x -v -n")))
+        elif k == 6:
+            cmds.append("iptables %s-S %s %s %s" % (t, pick(r, a, ""), n,
+                                                   pick(r, "", "-v")))
+        elif k == 7:
+            cmds.append("iptables %s-I %s %s -j %s -c %d %d" % (
+                t, a, n, pick(r, "ACCEPT", b), r.randint(0, 9),
+                r.randint(0, 999)))
+        elif k == 8:
+            cmds.append("iptables %s-R %s %s -j %s" % (t, a, n,
+                                                      pick(r, "DROP", b)))
+        elif k == 9:
+            cmds.append("iptables %s-D %s %s" % (t, a, n))
+        elif k == 10:
+            cmds.append("iptables %s-A %s -j %s" % (t, a, pick(r, b, "RETURN")))
+        else:
+            cmds.append("iptables %s-F %s" % (t, pick(r, a, "")))
+    cmds.append("iptables-save -c -t %s" % table)
+    out = [(c, None, block) for c in cmds]
+    reset = ["*" + table] + [":%s ACCEPT [0:0]" % c for c in TABLES[table]]
+    if table in ("filter", "mangle"):
+        reset.append(":%s - [0:0]" % USER)
+    reset.append("COMMIT")
+    out.append(("iptables-restore <<EOF", "".join(l + "\n" for l in reset),
+                block))
+    return out
+
+
 def generate(seed, count, only=None):
     """only: names of the matches to draw from (default: all)."""
     r = random.Random(seed)
@@ -379,6 +437,9 @@ def generate(seed, count, only=None):
         block += 1
         if r.random() < 0.12:
             cmds += restore_block(r, block)
+            continue
+        if r.random() < 0.1:
+            cmds += chain_block(r, block)
             continue
         table = pick(r, "filter", "filter", "filter", "mangle", "mangle",
                      "raw", "security")

@@ -315,6 +315,46 @@ static void test_afpacket_partial_csum(void **state)
 	pkt_pool_destroy(&pool);
 }
 
+/* A jumbo MTU is clipped to the buffer size; a jumbo frame is counted. */
+static void test_afpacket_jumbo(void **state)
+{
+	const struct io_ops *ops = io_lookup("afpacket");
+	static const uint8_t other[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	struct pkt_pool pool;
+	struct pkt *pkts[4];
+	struct netdev dev;
+	static uint8_t f[4000];
+	size_t len;
+	int raw;
+
+	(void)state;
+	if (!have_netns)
+		skip();
+	assert_int_equal(sh("ip link set nsv-a0 mtu 4000 && "
+			    "ip link set nsv-a1 mtu 4000"), 0);
+	assert_int_equal(pkt_pool_create(&pool, 16), 0);
+	memset(&dev, 0, sizeof(dev));
+	assert_int_equal(ops->open(&dev, "dev nsv-a0"), 0);
+	assert_int_equal(dev.mtu, PKT_MAX_FRAME - 14);
+	raw = raw_socket("nsv-a1", 0);
+	len = make_udp(f, other, 7000, 3000);
+	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
+	len = make_udp(f, other, 7001, 100);
+	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
+	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
+	usleep(20000);
+	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 1);
+	assert_int_equal(pkts[0]->len, len);
+	assert_int_equal(dev.stats.rx_dropped, 1);
+	pkt_free(pkts[0]);
+	assert_int_equal(pool.nfree, 16);
+	close(raw);
+	ops->close(&dev);
+	pkt_pool_destroy(&pool);
+	assert_int_equal(sh("ip link set nsv-a0 mtu 1500 && "
+			    "ip link set nsv-a1 mtu 1500"), 0);
+}
+
 static void test_tap(void **state)
 {
 	const struct io_ops *ops = io_lookup("tap");
@@ -370,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_afpacket_open_errors),
 		cmocka_unit_test(test_afpacket_rx_tx),
 		cmocka_unit_test(test_afpacket_partial_csum),
+		cmocka_unit_test(test_afpacket_jumbo),
 		cmocka_unit_test(test_tap),
 	};
 

@@ -491,6 +491,72 @@ static void test_kernel_checks(void **state)
 	assert_int_equal(live_states, 0);
 }
 
+/* hotdrop: "--ret 1" matches, "--ret 0" does not; both ask to drop. */
+struct hd_info {
+	int ret;
+};
+
+static int hd_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
+		    bool invert, void *data)
+{
+	(void)ctx;
+	(void)id;
+	(void)invert;
+	((struct hd_info *)data)->ret = atoi(arg);
+	return 0;
+}
+
+static void hd_save(const void *data, const struct xt_ip *ip,
+		    struct sbuf *sb)
+{
+	(void)ip;
+	sbuf_addf(sb, " --ret %d", ((const struct hd_info *)data)->ret);
+}
+
+static bool hd_match(const struct pkt *pkt, const void *data,
+		     struct xt_action *act)
+{
+	(void)pkt;
+	act->hotdrop = true;
+	return ((const struct hd_info *)data)->ret;
+}
+
+static const struct xt_option hd_opts[] = {
+	{ "ret", 0, XTO_ARG }, { NULL, 0, 0 },
+};
+
+static const struct xt_ext_ops hd_ops = {
+	.name = "xthotdrop",
+	.size = sizeof(struct hd_info),
+	.opts = hd_opts,
+	.parse = hd_parse,
+	.save = hd_save,
+	.match = hd_match,
+};
+
+static void test_hotdrop(void **state)
+{
+	struct env *e = *state;
+	struct spec udp = { .proto = 17 };
+
+	xt_ext_register(&hd_ops);
+	ok(e, "iptables -A INPUT -p tcp -m xthotdrop --ret 0");
+	ok(e, "iptables -A INPUT -j ACCEPT");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_ACCEPT);
+	ok(e, "iptables -I INPUT -m xthotdrop --ret 0 -j ACCEPT");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_string_equal(save_line(e, "INPUT", 1),
+			    "-A INPUT -m xthotdrop --ret 0 -c 0 0 -j ACCEPT");
+	/* Matched but hotdrop: counted, target run, then dropped. */
+	ok(e, "iptables -R INPUT 1 -m xthotdrop --ret 1 -j ACCEPT");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_string_equal(save_line(e, "INPUT", 1),
+			    "-A INPUT -m xthotdrop --ret 1 -c 1 28 -j ACCEPT");
+	ok(e, "iptables -R INPUT 1 -m xthotdrop --ret 1");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_string_equal(save_line(e, "INPUT", 3), "-A INPUT -c 1 28 -j ACCEPT");
+}
+
 struct trace_rec {
 	char lines[16][128];
 	int n;
@@ -728,6 +794,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_commits, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_hotdrop, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
