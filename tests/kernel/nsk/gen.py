@@ -403,7 +403,8 @@ def generate(seed, count, npackets):
         text = HEADER % {"name": name, "seed": seed, "fwd": fwd,
                          "sysctls": sysctls}
         text += "[rules]\n" + g.ruleset()
-        text += "[packets]\n"
+        # LOG/TRACE lines are compared too (when the host logs namespaces).
+        text += "[options]\nlog = 1\n[packets]\n"
         for _ in range(npackets):
             text += g.packet() + "\n"
         case = casefile.parse_case(text, name)
