@@ -47,7 +47,7 @@ static void ip_error(struct net *net, struct pkt *pkt, int err,
 		net_drop(net, pkt, DROP_IP_INADDRERRORS);
 		return;
 	}
-	if (!net->sysctl.ip_forward) {
+	if (!pkt->in || !pkt->in->cnf_forwarding) {
 		net_drop(net, pkt, DROP_IP_FORWARDING_OFF);
 		return;
 	}
@@ -149,6 +149,16 @@ void stack_rcv(struct net *net, struct netdev *dev, struct pkt *pkt)
 	if (!dev->up) {
 		dev->stats.rx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
+		return;
+	}
+	/*
+	 * Larger than the interface's MTU (plus link header and one VLAN
+	 * tag, as veth's is_skb_forwardable): the device would not take it.
+	 */
+	if (!dev->loopback &&
+	    pkt->len > dev->mtu + (pkt->has_l2 ? NS_ETH_HLEN + 4 : 0)) {
+		dev->stats.rx_dropped++;
+		net_drop(net, pkt, DROP_PKT_TOO_BIG);
 		return;
 	}
 	if (!pkt->has_l2) {

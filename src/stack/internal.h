@@ -269,6 +269,9 @@ bool icmp_error_allow(struct net *net, uint32_t saddr);
 /* ip_rt_send_redirect(): a host redirect, rate limited per source. */
 void icmp_send_redirect(struct net *net, const struct pkt *pkt, uint32_t gw);
 
+/* Nonzero while an ICMP message of ours is being sent (icmp_xmit_lock). */
+extern __thread int icmp_xmit_busy;
+
 /* reset.c */
 /* tcp_v4_send_reset() for a segment to a closed port (rt_type local). */
 void tcp_v4_send_reset(struct net *net, const struct pkt *pkt);

@@ -28,10 +28,10 @@ struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
 	pkt->local_out = true;
 	pkt->ethertype = NS_ETHTYPE_IP;
 	pkt->family = NS_PF_INET;
+	/* A fresh packet: not traced (nf_trace) even if the cause was. */
 	if (cause) {
 		pkt->id = cause->id;
 		pkt->tstamp_ns = cause->tstamp_ns;
-		pkt->trace = cause->trace;
 	} else {
 		pkt->tstamp_ns = net->now_ns;
 	}
@@ -89,6 +89,7 @@ static void ip_fragment(struct net *net, struct pkt *pkt,
 			return;
 		}
 		f->local_out = pkt->local_out;
+		f->trace = pkt->trace; /* ip_copy_metadata() */
 		f->mark = pkt->mark;
 		f->in = pkt->in;
 		f->out = pkt->out;

@@ -130,6 +130,9 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 
 	if (!c || pkt->family != NS_PF_INET)
 		return NS_ACCEPT;
+	/* The stack validated the header; refuse anything shorter anyway. */
+	if (unlikely(pkt_l3_len(pkt) < 20))
+		return NS_DROP;
 	iph = pkt_l3(pkt);
 	len = pkt_l3_len(pkt);
 	isfrag = pkt->frag_off != 0;

@@ -519,10 +519,12 @@ static int opt_chain_and_num(struct parse *p, const char *arg, unsigned cmd,
 {
 	if (add_command(p, cmd, other))
 		return -1;
-	p->chain = arg;
-	if (!p->chain && has_arg(p))
+	/* As do_parse: a later -Z/-L without a chain keeps the earlier one. */
+	if (arg)
+		p->chain = arg;
+	else if (has_arg(p))
 		p->chain = p->argv[p->optind++];
-	if (want_num && p->chain && has_arg(p)) {
+	if (want_num && has_arg(p)) {
 		if (parse_rulenumber(p, p->argv[p->optind++], &p->rulenum))
 			return -1;
 		if (cmd == CMD_ZERO) {
