@@ -52,7 +52,8 @@ static void test_save_print(void **state)
 	tg_ok(F, "-j LOG --log-level 03", "-j LOG --log-level 3", NULL, NULL);
 	tg_ok(F, "-j LOG --log-level ' 3'", "-j LOG --log-level 3", NULL,
 	      NULL);
-	tg_ok(F, "-j LOG --log-prefix 'test: '", "-j LOG --log-prefix \"test: \"",
+	tg_ok(F, "-j LOG --log-prefix 'test: '",
+	      "-j LOG --log-prefix \"test: \"",
 	      " LOG level warn prefix \"test: \"",
 	      " LOG flags 0 level 4 prefix \"test: \"");
 	tg_ok(F, "-j LOG --log-prefix 'a\"b\\c'",
