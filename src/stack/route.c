@@ -24,9 +24,10 @@ static inline bool is_lbcast(uint32_t a)
 	return a == 0xffffffffu;
 }
 
+/* Since Linux 5.3 only 0.0.0.0 itself, not 0/8 ("allow 0.0.0.0/8"). */
 static inline bool is_zeronet(uint32_t a)
 {
-	return (ntohl(a) & 0xff000000u) == 0;
+	return a == 0;
 }
 
 static inline bool is_loopback(uint32_t a)
