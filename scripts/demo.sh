@@ -95,11 +95,9 @@ echo "    daemon pid $LAB_DAEMON_PID, control socket $LAB_SOCK"
 mkdir -p "$LAB_WORK/www"
 echo "Hello from the server namespace, through netsieve." >"$LAB_WORK/www/index.html"
 head -c 1000000 /dev/urandom >"$LAB_WORK/www/big.bin"
-lab_bg nss timeout 300 "$PY" -m http.server 8080 --bind $LAB_SERVER_IP \
-	--directory "$LAB_WORK/www" >/dev/null 2>&1
+lab_http_server "$NS_S" $LAB_SERVER_IP 8080 "$LAB_WORK/www"
 lab_bg nss timeout 300 nc -k -l -p 5000 >"$LAB_WORK/nc.out" 2>/dev/null
 lab_bg nss timeout 300 nc -k -l -p 6000 >/dev/null 2>&1
-lab_wait_listen "$NS_S" 8080
 lab_wait_listen "$NS_S" 5000
 lab_wait_listen "$NS_S" 6000
 

@@ -53,6 +53,7 @@ struct net_sysctl {
 	int tcp_rst_on_closed;        /* netsieve: answer closed ports (1) */
 	int send_redirects_all;       /* net.ipv4.conf.all.send_redirects = 1 */
 	int send_redirects_default;   /* net.ipv4.conf.default.send_redirects = 1 */
+	int default_forwarding;       /* net.ipv4.conf.default.forwarding = 0 */
 };
 
 /* Per-worker counters; summed by readers. */

@@ -17,20 +17,30 @@ struct sysctl_opts {
 	bool write, values_only, names_only, quiet, ignore;
 };
 
-static void show(struct net *net, const struct stack_sysctl *k,
+static void show(struct net *net, const struct stack_sysctl_ref *r,
 		 const struct sysctl_opts *o, struct sbuf *out)
 {
-	int v;
+	int v = stack_sysctl_get(net, r);
 
-	pthread_mutex_lock(&net->stack_lock);
-	v = stack_sysctl_get(net, k);
-	pthread_mutex_unlock(&net->stack_lock);
 	if (o->names_only)
-		sbuf_addf(out, "%s\n", k->name);
+		sbuf_addf(out, "%s\n", r->name);
 	else if (o->values_only)
 		sbuf_addf(out, "%d\n", v);
 	else
-		sbuf_addf(out, "%s = %d\n", k->name, v);
+		sbuf_addf(out, "%s = %d\n", r->name, v);
+}
+
+struct walk_ctx {
+	struct net *net;
+	const struct sysctl_opts *o;
+	struct sbuf *out;
+};
+
+static void walk_one(void *priv, const struct stack_sysctl_ref *r)
+{
+	struct walk_ctx *w = priv;
+
+	show(w->net, r, w->o, w->out);
 }
 
 /* "net/ipv4/ip_forward" and "net.ipv4.ip_forward" are the same key. */
@@ -54,9 +64,10 @@ static void trim(char *s)
 static int one(struct net *net, char *arg, const struct sysctl_opts *o,
 	       struct sbuf *out, struct sbuf *err)
 {
-	const struct stack_sysctl *k;
+	struct stack_sysctl_ref ref;
 	char *eq = strchr(arg, '=');
 	char *value = NULL, *p;
+	int rc;
 
 	if (eq) {
 		*eq = '\0';
@@ -70,8 +81,10 @@ static int one(struct net *net, char *arg, const struct sysctl_opts *o,
 		return 1;
 	}
 	normalise(arg);
-	k = stack_sysctl_find(arg);
-	if (!k) {
+	pthread_mutex_lock(&net->stack_lock);
+	rc = stack_sysctl_lookup(net, arg, &ref);
+	if (rc) {
+		pthread_mutex_unlock(&net->stack_lock);
 		if (o->ignore)
 			return 0;
 		sbuf_adds(err, "sysctl: cannot stat /proc/sys/");
@@ -81,20 +94,20 @@ static int one(struct net *net, char *arg, const struct sysctl_opts *o,
 		return 1;
 	}
 	if (value) {
-		int rc;
-
-		pthread_mutex_lock(&net->stack_lock);
-		rc = stack_sysctl_set(net, k, value);
-		pthread_mutex_unlock(&net->stack_lock);
+		rc = stack_sysctl_set(net, &ref, value);
 		if (rc) {
+			pthread_mutex_unlock(&net->stack_lock);
 			sbuf_addf(err, "sysctl: setting key \"%s\": Invalid argument\n",
-				  k->name);
+				  ref.name);
 			return 1;
 		}
-		if (o->quiet)
+		if (o->quiet) {
+			pthread_mutex_unlock(&net->stack_lock);
 			return 0;
+		}
 	}
-	show(net, k, o, out);
+	show(net, &ref, o, out);
+	pthread_mutex_unlock(&net->stack_lock);
 	return 0;
 }
 
@@ -161,12 +174,11 @@ int ctl_sysctl_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		}
 	}
 	if (all) {
-		const struct stack_sysctl *t;
-		unsigned int n, j;
+		struct walk_ctx w = { .net = net, .o = &o, .out = out };
 
-		t = stack_sysctl_table(&n);
-		for (j = 0; j < n; j++)
-			show(net, &t[j], &o, out);
+		pthread_mutex_lock(&net->stack_lock);
+		stack_sysctl_walk(net, walk_one, &w);
+		pthread_mutex_unlock(&net->stack_lock);
 		return 0;
 	}
 	if (!nargs) {

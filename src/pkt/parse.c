@@ -34,6 +34,21 @@ enum drop_reason pkt_parse_eth(struct pkt *pkt, const uint8_t *dev_mac)
 	} else {
 		pkt->pkt_type = PKT_HOST;
 	}
+	if (pkt->ethertype == NS_ETHTYPE_VLAN) {
+		const uint8_t *tag = pkt->data + NS_ETH_HLEN;
+
+		/*
+		 * No VLAN devices: a priority tag (VID 0) is stripped and the
+		 * frame handled as untagged; other VIDs are for nobody here
+		 * (__netif_receive_skb marks them PACKET_OTHERHOST).
+		 */
+		if (pkt->len < NS_ETH_HLEN + 4)
+			return DROP_PKT_TOO_SMALL;
+		if (((tag[0] << 8 | tag[1]) & 0x0fff) != 0)
+			pkt->pkt_type = PKT_OTHERHOST;
+		pkt->ethertype = (uint16_t)(tag[2] << 8 | tag[3]);
+		pkt->l3_off = NS_ETH_HLEN + 4;
+	}
 	return DROP_NOT_DROPPED;
 }
 

@@ -130,8 +130,10 @@ enum {
 /*
  * Classify the Ethernet header at pkt->data for a device whose MAC is
  * dev_mac: sets has_l2, ethertype, pkt_type (host, broadcast, multicast,
- * otherhost, as eth_type_trans) and l3_off = 14. Returns DROP_NOT_DROPPED
- * or DROP_PKT_TOO_SMALL. Does not judge the ethertype.
+ * otherhost, as eth_type_trans) and l3_off = 14. An 802.1Q tag is skipped
+ * (l3_off 18, the inner ethertype); a VLAN id other than 0 makes the frame
+ * OTHERHOST, as on Linux without VLAN devices. Returns DROP_NOT_DROPPED or
+ * DROP_PKT_TOO_SMALL. Does not judge the ethertype.
  */
 enum drop_reason pkt_parse_eth(struct pkt *pkt, const uint8_t *dev_mac);
 

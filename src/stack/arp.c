@@ -31,7 +31,6 @@ static void arp_send(struct net *net, struct netdev *dev, uint16_t op,
 	if (cause) {
 		pkt->id = cause->id;
 		pkt->tstamp_ns = cause->tstamp_ns;
-		pkt->trace = cause->trace;
 	} else {
 		pkt->tstamp_ns = net->now_ns;
 	}

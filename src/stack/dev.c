@@ -8,6 +8,7 @@
 #include "stack/internal.h"
 
 #include "io/io.h"
+#include "stack/sysctl.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,6 +51,7 @@ int stack_dev_create(struct net *net, const char *name,
 	dev->mac[5] = (uint8_t)idx;
 	dev->mtu = 1500;
 	dev->io = io;
+	stack_sysctl_dev_defaults(net, dev);
 	if (arg)
 		snprintf(dev->io_arg, sizeof(dev->io_arg), "%s", arg);
 	if (io && io->open) {
@@ -213,6 +215,8 @@ void dev_xmit(struct net *net, struct netdev *dev, struct pkt *pkt,
 
 void dev_loopback_xmit(struct net *net, struct netdev *lo, struct pkt *pkt)
 {
+	int busy;
+
 	if (!lo->up) {
 		lo->stats.tx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
@@ -229,7 +233,14 @@ void dev_loopback_xmit(struct net *net, struct netdev *lo, struct pkt *pkt)
 	lo->stats.tx_bytes += pkt->len;
 	lo->stats.rx_packets++;
 	lo->stats.rx_bytes += pkt->len;
+	/*
+	 * Linux queues looped packets to the backlog and handles them after
+	 * the sender let go of its locks; we run them now, so drop ours.
+	 */
+	busy = icmp_xmit_busy;
+	icmp_xmit_busy = 0;
 	stack_depth++;
 	ip_rcv_loopback(net, lo, pkt);
 	stack_depth--;
+	icmp_xmit_busy = busy;
 }

@@ -21,21 +21,27 @@
 
 #define NS_PER_MS 1000000ull
 #define NS_PER_SEC 1000000000ull
+/*
+ * The kernel counts these limits in jiffies; Debian's kernels (the
+ * reference) run at HZ=250, and the granularity matters: two packets in
+ * the same jiffy see no time pass.
+ */
+#define HZ 250
 #define PEER_SLOTS 1024
-#define PEER_MAXTTL_NS (600 * NS_PER_SEC)      /* inet_peer_maxttl */
+#define PEER_MAXTTL (600 * HZ)                  /* inet_peer_maxttl */
 #define XRLIM_BURST_FACTOR 6
-#define RT_ERROR_COST_NS NS_PER_SEC            /* ip_rt_error_cost */
-#define RT_ERROR_BURST_NS (5 * NS_PER_SEC)     /* ip_rt_error_burst */
+#define RT_ERROR_COST HZ                        /* ip_rt_error_cost */
+#define RT_ERROR_BURST (5 * HZ)                 /* ip_rt_error_burst */
 #define REDIRECT_NUMBER 9                       /* ip_rt_redirect_number */
-#define REDIRECT_LOAD_NS (20 * NS_PER_MS)       /* HZ / 50 */
-#define REDIRECT_SILENCE_NS (REDIRECT_LOAD_NS << 10)
+#define REDIRECT_LOAD (HZ / 50)                 /* ip_rt_redirect_load */
+#define REDIRECT_SILENCE (REDIRECT_LOAD << 10)  /* ip_rt_redirect_silence */
 
 /* What the kernel keeps per remote address in struct inet_peer. */
 struct icmp_peer {
 	uint32_t addr;
 	bool used;
-	uint64_t rate_tokens;   /* ns */
-	uint64_t rate_last;     /* ns */
+	uint64_t rate_tokens;   /* jiffies */
+	uint64_t rate_last;     /* jiffies (may wrap, as unsigned long) */
 	uint64_t last_use;
 	int n_redirects;
 };
@@ -43,9 +49,29 @@ struct icmp_peer {
 struct icmp_rl {
 	bool global_started;
 	int64_t credit;
-	uint64_t stamp;
+	uint64_t stamp;         /* jiffies */
 	struct icmp_peer peers[PEER_SLOTS];
 };
+
+static uint64_t jiffies(const struct net *net)
+{
+	return net->now_ns / (NS_PER_SEC / HZ);
+}
+
+static bool time_after(uint64_t a, uint64_t b)
+{
+	return (int64_t)(b - a) < 0;
+}
+
+/* proc_dointvec_ms_jiffies: the icmp_ratelimit knob in jiffies. */
+static uint64_t ratelimit_jiffies(const struct net *net)
+{
+	int ms = net->sysctl.icmp_ratelimit;
+
+	if (ms <= 0)
+		return 0;
+	return ((uint64_t)ms * HZ + 999) / 1000;
+}
 
 int icmp_init(struct net *net)
 {
@@ -65,32 +91,41 @@ static struct icmp_peer *getpeer(struct net *net, uint32_t addr)
 	struct icmp_rl *rl = net->icmp_rl;
 	uint32_t h = addr * 0x9e3779b1u;
 	struct icmp_peer *p = &rl->peers[(h >> 16) % PEER_SLOTS];
-	uint64_t now = net->now_ns;
+	uint64_t now = jiffies(net);
 
 	if (!p->used || p->addr != addr ||
-	    now > p->last_use + PEER_MAXTTL_NS) {
+	    time_after(now, p->last_use + PEER_MAXTTL)) {
 		memset(p, 0, sizeof(*p));
 		p->used = true;
 		p->addr = addr;
-		p->rate_last = now - 60 * NS_PER_SEC;
+		p->rate_last = now - 60 * HZ;
 	}
 	p->last_use = now;
 	return p;
 }
 
+/*
+ * inet_peer_xrlim_allow(): tokens accrue with time and are capped at six
+ * timeouts, but only when time moved: in the same jiffy the cap is not
+ * applied (ip_error's burst survives an icmp_ratelimit of 0).
+ */
 static bool xrlim_allow(struct icmp_peer *p, uint64_t now, uint64_t timeout)
 {
-	uint64_t token = p->rate_tokens + (now - p->rate_last);
+	uint64_t token = p->rate_tokens, delta = now - p->rate_last;
+	bool rc = false;
 
-	p->rate_last = now;
-	if (token > XRLIM_BURST_FACTOR * timeout)
-		token = XRLIM_BURST_FACTOR * timeout;
+	if (delta) {
+		p->rate_last = now;
+		token += delta;
+		if (token > XRLIM_BURST_FACTOR * timeout)
+			token = XRLIM_BURST_FACTOR * timeout;
+	}
 	if (token >= timeout) {
-		p->rate_tokens = token - timeout;
-		return true;
+		token -= timeout;
+		rc = true;
 	}
 	p->rate_tokens = token;
-	return false;
+	return rc;
 }
 
 /* icmpv4_mask_allow(): types outside icmp_ratemask are not limited. */
@@ -107,18 +142,17 @@ static bool mask_allow(struct net *net, int type, int code)
 static bool global_allow(struct net *net)
 {
 	struct icmp_rl *rl = net->icmp_rl;
-	uint64_t now = net->now_ns, delta;
+	uint64_t now = jiffies(net), delta;
 	int64_t incr;
 
 	if (rl->credit > 0)
 		return true;
-	delta = rl->global_started ? now - rl->stamp : NS_PER_SEC;
-	if (delta > NS_PER_SEC)
-		delta = NS_PER_SEC;
-	if (delta < NS_PER_SEC / 50)
+	delta = rl->global_started ? now - rl->stamp : HZ;
+	if (delta > HZ)
+		delta = HZ;
+	if (delta < HZ / 50)
 		return false;
-	incr = (int64_t)net->sysctl.icmp_msgs_per_sec * (int64_t)delta /
-	       (int64_t)NS_PER_SEC;
+	incr = (int64_t)net->sysctl.icmp_msgs_per_sec * (int64_t)delta / HZ;
 	if (!incr)
 		return false;
 	rl->global_started = true;
@@ -141,14 +175,14 @@ static void global_consume(struct net *net)
 bool icmp_error_allow(struct net *net, uint32_t saddr)
 {
 	struct icmp_peer *p = getpeer(net, saddr);
-	uint64_t now = net->now_ns;
+	uint64_t now = jiffies(net);
 
 	p->rate_tokens += now - p->rate_last;
-	if (p->rate_tokens > RT_ERROR_BURST_NS)
-		p->rate_tokens = RT_ERROR_BURST_NS;
+	if (p->rate_tokens > RT_ERROR_BURST)
+		p->rate_tokens = RT_ERROR_BURST;
 	p->rate_last = now;
-	if (p->rate_tokens >= RT_ERROR_COST_NS) {
-		p->rate_tokens -= RT_ERROR_COST_NS;
+	if (p->rate_tokens >= RT_ERROR_COST) {
+		p->rate_tokens -= RT_ERROR_COST;
 		return true;
 	}
 	return false;
@@ -161,18 +195,33 @@ static bool icmp_is_error(int type)
 	       type == NS_ICMP_PARAMETERPROB;
 }
 
-/* Finish an ICMP message at pkt->data + 20 (icmp_len bytes) and send. */
-static void icmp_push(struct net *net, struct pkt *reply, uint32_t saddr,
-		      uint32_t daddr, uint8_t tos, uint32_t icmp_len)
-{
-	struct ns_icmphdr *ih = (struct ns_icmphdr *)(reply->data + 20);
+/*
+ * Set while an ICMP message of ours is on its way out (icmp_xmit_lock
+ * held): a hook that wants an ICMP error about it (REJECT in OUTPUT or
+ * POSTROUTING) gets none, as the kernel's trylock fails there.
+ */
+__thread int icmp_xmit_busy;
 
+/*
+ * Finish an ICMP message at pkt->data + 20 + options (icmp_len bytes),
+ * with the options echoed from the packet answered, and send it.
+ */
+static void icmp_push(struct net *net, struct pkt *reply, uint32_t saddr,
+		      uint32_t daddr, uint8_t tos, uint32_t icmp_len,
+		      const uint8_t *opts, const struct ip_echo_opts *eo)
+{
+	struct ns_icmphdr *ih;
+
+	ih = (struct ns_icmphdr *)(reply->data + 20 + (eo ? eo->optlen : 0));
 	ih->checksum = 0;
 	ih->checksum = csum_fold(csum_partial(ih, icmp_len, 0));
-	ip_build_header(net, reply, saddr, daddr, 1, tos,
-			(uint8_t)net->sysctl.ip_default_ttl, false, icmp_len);
+	ip_build_header_opts(net, reply, saddr, daddr, 1, tos,
+			     (uint8_t)net->sysctl.ip_default_ttl, false, opts,
+			     eo, icmp_len);
 	net_stats(net)->generated++;
+	icmp_xmit_busy++;
 	stack_output(net, reply);
+	icmp_xmit_busy--;
 }
 
 void icmp_send(struct net *net, const struct pkt *pkt, int type, int code,
@@ -183,11 +232,14 @@ void icmp_send(struct net *net, const struct pkt *pkt, int type, int code,
 	struct pkt *reply;
 	struct ns_icmphdr *ih;
 	uint32_t saddr, room, dlen, l3len;
+	struct ip_echo_opts eo;
+	uint8_t opts[40];
 	int dtype;
 	uint8_t tos;
 
 	if (!pkt || pkt->l3_off > pkt->len ||
-	    pkt->len - pkt->l3_off < sizeof(struct ns_iphdr))
+	    pkt->len - pkt->l3_off < sizeof(struct ns_iphdr) ||
+	    icmp_xmit_busy)
 		return;
 	iph = pkt_iph(pkt);
 	/* No replies to link-level broadcast/multicast. */
@@ -232,17 +284,19 @@ void icmp_send(struct net *net, const struct pkt *pkt, int type, int code,
 	    !(pkt->in && pkt->in->loopback)) {
 		if (!(rt.dev && rt.dev->loopback)) {
 			struct icmp_peer *p = getpeer(net, iph->saddr);
-			uint64_t timeout = (uint64_t)net->sysctl.icmp_ratelimit *
-					   NS_PER_MS;
 
-			if (!xrlim_allow(p, net->now_ns, timeout))
+			if (!xrlim_allow(p, jiffies(net),
+					 ratelimit_jiffies(net)))
 				return;
 		}
 		global_consume(net);
 	}
+	/* ip_options_echo(): options of ours to answer with. */
+	if (ip_options_echo(net, pkt, opts, &eo) < 0)
+		return;
 	/* RFC 1812: as much as fits in 576 bytes. */
 	room = rt.dev && rt.dev->mtu < 576 ? rt.dev->mtu : 576;
-	room -= 20 + 8;
+	room -= 20 + (uint32_t)eo.optlen + 8;
 	l3len = pkt_l3_len(pkt);
 	dlen = l3len < room ? l3len : room;
 	reply = ip_alloc_reply(net, pkt);
@@ -250,21 +304,21 @@ void icmp_send(struct net *net, const struct pkt *pkt, int type, int code,
 		return;
 	tos = icmp_is_error(type) ? (uint8_t)((iph->tos & 0x1e) | 0xc0) :
 				    iph->tos;
-	ih = (struct ns_icmphdr *)(reply->data + 20);
+	ih = (struct ns_icmphdr *)(reply->data + 20 + eo.optlen);
 	ih->type = (uint8_t)type;
 	ih->code = (uint8_t)code;
 	ih->un = info;
-	memcpy(reply->data + 28, pkt_l3(pkt), dlen);
-	icmp_push(net, reply, saddr, iph->saddr, tos, 8 + dlen);
+	memcpy((uint8_t *)ih + 8, pkt_l3(pkt), dlen);
+	icmp_push(net, reply, saddr, iph->saddr, tos, 8 + dlen, opts, &eo);
 }
 
 void icmp_send_redirect(struct net *net, const struct pkt *pkt, uint32_t gw)
 {
 	struct icmp_peer *p = getpeer(net, pkt_iph(pkt)->saddr);
-	uint64_t now = net->now_ns;
+	uint64_t now = jiffies(net);
 
 	/* ip_rt_send_redirect(): exponential back-off, then silence. */
-	if (now > p->rate_last + REDIRECT_SILENCE_NS) {
+	if (time_after(now, p->rate_last + REDIRECT_SILENCE)) {
 		p->rate_tokens = 0;
 		p->n_redirects = 0;
 	}
@@ -273,7 +327,8 @@ void icmp_send_redirect(struct net *net, const struct pkt *pkt, uint32_t gw)
 		return;
 	}
 	if (p->n_redirects == 0 ||
-	    now > p->rate_last + (REDIRECT_LOAD_NS << p->n_redirects)) {
+	    time_after(now, p->rate_last +
+			    ((uint64_t)REDIRECT_LOAD << p->n_redirects))) {
 		icmp_send(net, pkt, NS_ICMP_REDIRECT, 1 /* host */, gw);
 		p->rate_last = now;
 		p->n_redirects++;
@@ -287,11 +342,13 @@ static void icmp_reply(struct net *net, const struct pkt *pkt, int rt_type,
 {
 	const struct ns_iphdr *iph = pkt_iph(pkt);
 	const struct ns_icmphdr *ih = hdr;
+	struct ip_echo_opts eo;
 	struct rt_result rt;
 	struct pkt *reply;
+	uint8_t opts[40];
 	uint32_t saddr;
 
-	if (20 + hlen + dlen > PKT_MAX_FRAME - NS_ETH_HLEN)
+	if (20 + hlen + dlen > PKT_MAX_FRAME - NS_ETH_HLEN || icmp_xmit_busy)
 		return;
 	if (!mask_allow(net, ih->type, ih->code) && !global_allow(net))
 		return;
@@ -307,20 +364,25 @@ static void icmp_reply(struct net *net, const struct pkt *pkt, int rt_type,
 		if (!(rt.dev && rt.dev->loopback)) {
 			struct icmp_peer *p = getpeer(net, iph->saddr);
 
-			if (!xrlim_allow(p, net->now_ns,
-					 (uint64_t)net->sysctl.icmp_ratelimit *
-					 NS_PER_MS))
+			if (!xrlim_allow(p, jiffies(net),
+					 ratelimit_jiffies(net)))
 				return;
 		}
 		global_consume(net);
 	}
+	if (ip_options_echo(net, pkt, opts, &eo) < 0)
+		return;
+	if (20 + (uint32_t)eo.optlen + hlen + dlen >
+	    PKT_MAX_FRAME - NS_ETH_HLEN)
+		return;
 	reply = ip_alloc_reply(net, pkt);
 	if (!reply)
 		return;
-	memcpy(reply->data + 20, hdr, hlen);
+	memcpy(reply->data + 20 + eo.optlen, hdr, hlen);
 	if (dlen)
-		memcpy(reply->data + 20 + hlen, data, dlen);
-	icmp_push(net, reply, saddr, iph->saddr, iph->tos, hlen + dlen);
+		memcpy(reply->data + 20 + eo.optlen + hlen, data, dlen);
+	icmp_push(net, reply, saddr, iph->saddr, iph->tos, hlen + dlen, opts,
+		  &eo);
 }
 
 /* Milliseconds since midnight UT (inet_current_timestamp), network order. */

@@ -42,6 +42,10 @@ struct netdev {
 	void *io_priv;
 	char io_arg[64];        /* "dev veth-a" as given, for ip link show */
 	struct netdev_stats stats;
+	/* net.ipv4.conf.NAME.* (src/stack/sysctl.c), under stack_lock. */
+	int cnf_forwarding;
+	int cnf_send_redirects;
+	unsigned int cnf_set;   /* knobs set explicitly (not from default) */
 };
 
 #endif

@@ -28,25 +28,27 @@ struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
 	pkt->local_out = true;
 	pkt->ethertype = NS_ETHTYPE_IP;
 	pkt->family = NS_PF_INET;
+	/* A fresh packet: not traced (nf_trace) even if the cause was. */
 	if (cause) {
 		pkt->id = cause->id;
 		pkt->tstamp_ns = cause->tstamp_ns;
-		pkt->trace = cause->trace;
 	} else {
 		pkt->tstamp_ns = net->now_ns;
 	}
 	return pkt;
 }
 
-void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
-		     uint32_t daddr, uint8_t proto, uint8_t tos, uint8_t ttl,
-		     bool df, uint32_t payload_len)
+void ip_build_header_opts(struct net *net, struct pkt *pkt, uint32_t saddr,
+			  uint32_t daddr, uint8_t proto, uint8_t tos,
+			  uint8_t ttl, bool df, const uint8_t *opts,
+			  const struct ip_echo_opts *eo, uint32_t payload_len)
 {
 	struct ns_iphdr *iph = (struct ns_iphdr *)pkt->data;
+	unsigned int optlen = eo ? (unsigned int)eo->optlen : 0;
 
-	iph->ver_ihl = 0x45;
+	iph->ver_ihl = (uint8_t)(0x40 | (5 + optlen / 4));
 	iph->tos = tos;
-	iph->tot_len = htons((uint16_t)(20 + payload_len));
+	iph->tot_len = htons((uint16_t)(20 + optlen + payload_len));
 	iph->id = df ? 0 : htons(net->ip_id++);
 	iph->frag_off = df ? htons(NS_IPH_DF) : 0;
 	iph->ttl = ttl;
@@ -54,10 +56,22 @@ void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
 	iph->check = 0;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
-	iph->check = ip_fast_csum(iph, 5);
-	pkt->len = 20 + payload_len;
+	if (optlen) {
+		memcpy(pkt->data + 20, opts, optlen);
+		ip_options_build(net, pkt->data, eo, saddr);
+	}
+	iph->check = ip_fast_csum(iph, 5 + optlen / 4);
+	pkt->len = 20 + optlen + payload_len;
 	pkt->l3_off = 0;
 	pkt_set_ipv4_offsets(pkt);
+}
+
+void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
+		     uint32_t daddr, uint8_t proto, uint8_t tos, uint8_t ttl,
+		     bool df, uint32_t payload_len)
+{
+	ip_build_header_opts(net, pkt, saddr, daddr, proto, tos, ttl, df,
+			     NULL, NULL, payload_len);
 }
 
 /*
@@ -89,6 +103,7 @@ static void ip_fragment(struct net *net, struct pkt *pkt,
 			return;
 		}
 		f->local_out = pkt->local_out;
+		f->trace = pkt->trace; /* ip_copy_metadata() */
 		f->mark = pkt->mark;
 		f->in = pkt->in;
 		f->out = pkt->out;

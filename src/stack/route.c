@@ -24,9 +24,10 @@ static inline bool is_lbcast(uint32_t a)
 	return a == 0xffffffffu;
 }
 
+/* Since Linux 5.3 only 0.0.0.0 itself, not 0/8 ("allow 0.0.0.0/8"). */
 static inline bool is_zeronet(uint32_t a)
 {
-	return (ntohl(a) & 0xff000000u) == 0;
+	return a == 0;
 }
 
 static inline bool is_loopback(uint32_t a)
@@ -219,22 +220,22 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 	if (err || res->type != RTN_UNICAST) {
 		if (!err)
 			err = route_type_err(res->type);
-		if (!net->sysctl.ip_forward)
+		if (!in->cnf_forwarding)
 			return -EHOSTUNREACH;
 		return err;
 	}
-	if (!net->sysctl.ip_forward) {
+	/* IN_DEV_FORWARD(): forwarding is the input interface's. */
+	if (!in->cnf_forwarding) {
 		res->type = RTN_UNSPEC;
 		return -EHOSTUNREACH;
 	}
 	/*
 	 * __mkroute_input(): going back out where it came in, to a next hop
-	 * on the sender's own subnet: tell the sender. The interface's own
-	 * send_redirects comes from conf.default; either it or conf.all on
-	 * enables redirects, as IN_DEV_TX_REDIRECTS.
+	 * on the sender's own subnet: tell the sender, if conf.all or the
+	 * interface's send_redirects is on (IN_DEV_TX_REDIRECTS).
 	 */
 	if (res->dev == in && (net->sysctl.send_redirects_all ||
-			       net->sysctl.send_redirects_default) &&
+			       in->cnf_send_redirects) &&
 	    addr_onlink(in, saddr, res->gw)) {
 		struct rt_result sr;
 

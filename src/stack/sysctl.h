@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The sysctl knob table of the stack (net.ipv4.*), shared by the stack
- * (defaults) and the sysctl tool. Control path.
+ * The sysctl knobs of a stack instance by their kernel names: the global
+ * ones (struct net_sysctl) and the per-interface net.ipv4.conf.NAME.*
+ * ones (struct netdev), with the kernel's defaults, value checks and the
+ * kernel's propagation rules (writing ip_forward sets every interface,
+ * conf.default reaches interfaces not set explicitly). Control path:
+ * callers hold stack_lock.
  */
 #ifndef NS_STACK_SYSCTL_H
 #define NS_STACK_SYSCTL_H
@@ -9,22 +13,30 @@
 #include <stddef.h>
 
 struct net;
+struct netdev;
 
-struct stack_sysctl {
-	const char *name;   /* "net.ipv4.ip_forward" */
-	size_t off;         /* int field in struct net_sysctl */
-	long min, max;      /* accepted values (proc_dointvec_minmax) */
-	int def;            /* the kernel's default */
+struct stack_sysctl;
+
+/* One knob of one net: a global knob, or a per-interface one and its dev. */
+struct stack_sysctl_ref {
+	const struct stack_sysctl *k;
+	struct netdev *dev;     /* per-interface knobs */
+	char name[96];          /* the canonical dotted name */
 };
 
-/* All knobs, sorted by name; *n gets the count. */
-const struct stack_sysctl *stack_sysctl_table(unsigned int *n);
-/* The knob called name, or NULL. */
-const struct stack_sysctl *stack_sysctl_find(const char *name);
-void stack_sysctl_defaults(struct net *net);
-int stack_sysctl_get(struct net *net, const struct stack_sysctl *k);
+/* Resolve name ("net.ipv4.ip_forward", "net/ipv4/conf/eth0/forwarding"). */
+int stack_sysctl_lookup(struct net *net, const char *name,
+			struct stack_sysctl_ref *ref);
+int stack_sysctl_get(struct net *net, const struct stack_sysctl_ref *ref);
 /* Parse and set; -EINVAL for a malformed or out-of-range value. */
-int stack_sysctl_set(struct net *net, const struct stack_sysctl *k,
+int stack_sysctl_set(struct net *net, const struct stack_sysctl_ref *ref,
 		     const char *value);
+/* Every knob, sorted by name. */
+void stack_sysctl_walk(struct net *net,
+		       void (*fn)(void *priv, const struct stack_sysctl_ref *),
+		       void *priv);
+/* Kernel defaults for a new net / a new interface. */
+void stack_sysctl_defaults(struct net *net);
+void stack_sysctl_dev_defaults(struct net *net, struct netdev *dev);
 
 #endif

@@ -218,3 +218,24 @@ lab_down() {
 	LAB_NSES=()
 	[ -n "${LAB_WORK:-}" ] && rm -rf "$LAB_WORK"
 }
+
+# A static HTTP server (Debian's python3): ns, address, port, directory.
+# Not `python3 -m http.server`: that resolves its own name at start-up,
+# sending DNS queries that netsieve (rightly) drops for lack of a route.
+lab_http_server() {
+	local ns=$1 ip=$2 port=$3 dir=$4
+	lab_bg ip netns exec "$ns" timeout 300 "$PY" -c '
+import functools, http.server, socketserver, sys
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    def server_bind(self):
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+handler = functools.partial(Quiet, directory=sys.argv[3])
+Server((sys.argv[1], int(sys.argv[2])), handler).serve_forever()
+' "$ip" "$port" "$dir" >/dev/null 2>&1
+	lab_wait_listen "$ns" "$port"
+}

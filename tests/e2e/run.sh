@@ -193,9 +193,7 @@ start_http() {
 	mkdir -p "$LAB_WORK/www"
 	echo "netsieve e2e page" >"$LAB_WORK/www/hello.txt"
 	head -c 2000000 /dev/urandom >"$LAB_WORK/www/blob.bin"
-	lab_bg nss timeout 300 "$PY" -m http.server 8080 --bind $LAB_SERVER_IP \
-		--directory "$LAB_WORK/www" >/dev/null 2>&1
-	lab_wait_listen "$NS_S" 8080
+	lab_http_server "$NS_S" $LAB_SERVER_IP 8080 "$LAB_WORK/www"
 }
 
 t_http() {
@@ -473,8 +471,18 @@ t_live_swap
 t_log
 t_tap
 t_second_daemon
+# Every drop of the whole run was a rule's: no checksum, truncation,
+# buffer or no-route drop (offloads and the lab's quiet namespaces).
+t_no_stray_drops() {
+	local stray
+	stray=$(ctl stats | sed -n '/^Drops:/,$p' | grep -vE '^Drops:|NETFILTER_DROP|\(none\)')
+	[ -z "$stray" ] || { ko no-stray-drops "$stray"; return; }
+	ok no-stray-drops
+}
+
 echo "--- netsieve stats"
 ctl stats
+t_no_stray_drops
 t_sigterm
 
 echo "$pass passed, $fail failed, $skip skipped"

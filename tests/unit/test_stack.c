@@ -945,6 +945,262 @@ static void test_random_frames_no_leak(void **state)
 	assert_int_equal(net->pool.nfree, net->pool.size);
 }
 
+static unsigned int reject_hook(void *priv, struct pkt *pkt,
+				const struct ns_hook_state *st)
+{
+	(void)priv;
+	if (pkt_iph(pkt)->protocol == 1 && pkt_iph(pkt)->daddr == A("10.0.0.1"))
+		return NS_ACCEPT; /* the error to ourselves */
+	icmp_send(st->net, pkt, NS_ICMP_DEST_UNREACH, NS_ICMP_PORT_UNREACH, 0);
+	return NS_DROP;
+}
+
+/*
+ * REJECT in OUTPUT of our own echo reply: the kernel's icmp_xmit_lock is
+ * held, so no error is generated; a RST (not ICMP) can be rejected.
+ */
+static void test_reject_own_icmp(void **state)
+{
+	struct net *net = *state;
+	struct ns_hook_ops out = {
+		.hook = reject_hook, .pf = NS_PF_INET,
+		.hooknum = NS_INET_LOCAL_OUT, .priority = 0,
+	};
+	struct frame f;
+	uint8_t l4[64];
+	uint32_t n = icmp_build(l4, NS_ICMP_ECHO, 0, 1, 4);
+	uint64_t lo_rx = net_dev_by_name(net, "lo")->stats.rx_packets;
+
+	assert_int_equal(ns_hook_register(net, &out), 0);
+	eth_put(&f, mac_of(net, "eth0"), PEER_MAC, NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 1, 64, 0, l4, n);
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 0);
+	assert_int_equal(net_dev_by_name(net, "lo")->stats.rx_packets, lo_rx);
+	assert_int_equal(drops(net, DROP_NETFILTER_DROP), 1);
+	/* A RST rejected in OUTPUT: the port unreachable goes to ourselves
+	 * (through lo, consumed by the stack). */
+	n = tcp_build(l4, A("10.0.0.2"), A("10.0.0.1"), 1000, 80, 1, 0,
+		      NS_TCPF_SYN, 0);
+	ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 6, 64, 0, l4, n);
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 0);
+	assert_true(net_dev_by_name(net, "lo")->stats.rx_packets > lo_rx);
+}
+
+/* icmp_ratelimit=0: ip_error's own limit (burst 5) still holds. */
+static void test_ip_error_burst(void **state)
+{
+	struct net *net = *state;
+	int i;
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.icmp_ratelimit=0", NULL), 0);
+	for (i = 0; i < 10; i++)
+		send_udp(net, "eth0", A("10.0.0.2"), A("192.0.2.1"), 53, 64, 1);
+	assert_int_equal(ncap, 5);
+	/* One more per second (ip_rt_error_cost). */
+	net->now_ns += 1000000000ull;
+	for (i = 0; i < 3; i++)
+		send_udp(net, "eth0", A("10.0.0.2"), A("192.0.2.1"), 53, 64, 1);
+	assert_int_equal(ncap, 6);
+	/* With the default 1000 ms: two per burst (both limits charge). */
+	cap_reset();
+	assert_int_equal(run(net, "ip neigh add 10.0.0.3 lladdr 02:00:00:00:00:03 dev eth0", NULL), 0);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.icmp_ratelimit=1000", NULL), 0);
+	for (i = 0; i < 10; i++)
+		send_udp(net, "eth0", A("10.0.0.3"), A("192.0.2.1"), 53, 64, 1);
+	assert_int_equal(ncap, 2);
+}
+
+/* 802.1Q priority tags are stripped; other VLANs and oversize frames drop. */
+static void test_vlan_and_mtu(void **state)
+{
+	struct net *net = *state;
+	struct frame f, g;
+	uint8_t l4[1600];
+	uint32_t n = udp_build(l4, A("10.0.0.2"), A("10.0.1.2"), 1, 2, 10);
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	eth_put(&f, mac_of(net, "eth0"), PEER_MAC, NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.1.2"), 17, 64, 0, l4, n);
+	/* Insert a tag with VID 0, priority 5. */
+	memcpy(g.b, f.b, 12);
+	g.b[12] = 0x81;
+	g.b[13] = 0x00;
+	g.b[14] = 0xa0;
+	g.b[15] = 0x00;
+	memcpy(g.b + 16, f.b + 12, f.len - 12);
+	g.len = f.len + 4;
+	inject(net, "eth0", &g);
+	assert_int_equal(ncap, 1);
+	assert_int_equal(cap[0].len, f.len);          /* untagged out */
+	assert_int_equal(cap[0].data[12], 0x08);
+	assert_int_equal(cap_iph(0)->ttl, 63);
+	/* VID 7: not ours. */
+	g.b[15] = 0x07;
+	inject(net, "eth0", &g);
+	assert_int_equal(ncap, 1);
+	assert_int_equal(drops(net, DROP_OTHERHOST), 1);
+	/* A frame larger than MTU + 18 is refused at the device. */
+	assert_int_equal(run(net, "ip link set eth0 mtu 1280", NULL), 0);
+	n = udp_build(l4, A("10.0.0.2"), A("10.0.1.2"), 1, 2, 1300);
+	ip_put(&f, A("10.0.0.2"), A("10.0.1.2"), 17, 64, 0, l4, n);
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 1);
+	assert_int_equal(drops(net, DROP_PKT_TOO_BIG), 1);
+	assert_int_equal(net_dev_by_name(net, "eth0")->stats.rx_dropped, 1);
+	/* Exactly MTU: fine. */
+	n = udp_build(l4, A("10.0.0.2"), A("10.0.1.2"), 1, 2, 1280 - 28);
+	ip_put(&f, A("10.0.0.2"), A("10.0.1.2"), 17, 64, 0, l4, n);
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 2);
+}
+
+/* net.ipv4.conf.IF.forwarding: the input interface decides. */
+static void test_forwarding_per_interface(void **state)
+{
+	struct net *net = *state;
+	char *out = NULL, *err = NULL;
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(ns_exec(net, "sysctl net.ipv4.conf.eth1.forwarding", &out, &err), 0);
+	assert_string_equal(out, "net.ipv4.conf.eth1.forwarding = 1\n");
+	free(out);
+	free(err);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.eth1.forwarding=0", NULL), 0);
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.0.1.2"), 53, 64, 1);
+	assert_int_equal(ncap, 1);
+	assert_string_equal(cap[0].ifname, "eth1");
+	{
+		struct frame f;
+		uint8_t l4[64];
+		uint32_t n = udp_build(l4, A("10.0.1.2"), A("10.0.0.2"), 1, 2, 1);
+
+		eth_put(&f, mac_of(net, "eth1"), PEER_MAC, NS_ETHTYPE_IP);
+		ip_put(&f, A("10.0.1.2"), A("10.0.0.2"), 17, 64, 0, l4, n);
+		inject(net, "eth1", &f);
+		assert_int_equal(ncap, 1);
+		assert_int_equal(drops(net, DROP_IP_FORWARDING_OFF), 1);
+	}
+	/* ip_forward rewrites every interface; new ones follow default. */
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=0", NULL), 0);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.default.forwarding=1", NULL), 0);
+	assert_int_equal(run(net, "ip link add eth2 type dummy", NULL), 0);
+	assert_int_equal(ns_exec(net, "sysctl -a", &out, &err), 0);
+	assert_non_null(strstr(out, "net.ipv4.conf.eth0.forwarding = 0\n"
+				    "net.ipv4.conf.eth0.send_redirects = 1\n"
+				    "net.ipv4.conf.eth1.forwarding = 0\n"));
+	assert_non_null(strstr(out, "net.ipv4.conf.eth2.forwarding = 1\n"));
+	assert_non_null(strstr(out, "net.ipv4.conf.default.forwarding = 1\n"));
+	free(out);
+	free(err);
+	assert_int_equal(ns_exec(net, "sysctl net.ipv4.conf.nope.forwarding", &out, &err), 1);
+	assert_string_equal(err, "sysctl: cannot stat /proc/sys/net/ipv4/conf/nope/forwarding: No such file or directory\n");
+	free(out);
+	free(err);
+}
+
+/* IPv4 options: record route, source routing, malformed, echoed. */
+static void test_ip_options(void **state)
+{
+	struct net *net = *state;
+	struct frame f;
+	uint8_t l4[64];
+	uint32_t n = udp_build(l4, A("10.0.0.2"), A("10.0.1.2"), 1, 2, 0);
+	struct ns_iphdr *iph = (struct ns_iphdr *)(f.b + 14);
+	const uint8_t *o;
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	/* Record route with two empty slots. */
+	eth_put(&f, mac_of(net, "eth0"), PEER_MAC, NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.1.2"), 17, 64, 0, l4, n);
+	memmove(f.b + 34 + 12, f.b + 34, n);
+	{
+		static const uint8_t rr[12] = { 7, 11, 4, 0, 0, 0, 0, 0, 0, 0,
+						0, 0 };
+
+		memcpy(f.b + 34, rr, 12);
+	}
+	iph->ver_ihl = 0x48;
+	iph->tot_len = htons(32 + n);
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, 8);
+	f.len = 14 + 32 + n;
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 1);
+	assert_string_equal(cap[0].ifname, "eth1");
+	o = cap[0].data + 14 + 20;
+	assert_int_equal(o[2], 8);                     /* pointer moved */
+	assert_int_equal(ns_get32(o + 3), A("10.0.1.1")); /* outgoing addr */
+	assert_int_equal(ip_fast_csum(cap_iph(0), 8), 0);
+	/* Loose source route: refused. */
+	f.b[34] = 131;
+	f.b[36] = 4;
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, 8);
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 1);
+	assert_int_equal(drops(net, DROP_IP_SRR), 1);
+	/* Malformed (RR of length 2): parameter problem at byte 21. */
+	f.b[34] = 7;
+	f.b[35] = 2;
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, 8);
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 2);
+	assert_int_equal(cap_l4(1)[0], NS_ICMP_PARAMETERPROB);
+	assert_int_equal(cap_l4(1)[4], 21);
+	assert_int_equal(drops(net, DROP_IP_INHDR), 1);
+	/* An echo request with record route: the reply carries it. */
+	{
+		uint32_t m = icmp_build(l4, NS_ICMP_ECHO, 0, 1, 4);
+
+		ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 1, 64, 0, l4, m);
+		memmove(f.b + 34 + 8, f.b + 34, m);
+		memcpy(f.b + 34, "\x07\x07\x04\0\0\0\0\0", 8);
+		iph->ver_ihl = 0x47;
+		iph->tot_len = htons(28 + m);
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, 7);
+		f.len = 14 + 28 + m;
+		inject(net, "eth0", &f);
+		assert_int_equal(ncap, 3);
+		assert_int_equal(cap_iph(2)->ver_ihl, 0x47);
+		o = cap[2].data + 14 + 20;
+		assert_int_equal(o[0], 7);
+		assert_int_equal(o[2], 8);
+		assert_int_equal(ns_get32(o + 3), A("10.0.0.1"));
+		assert_int_equal(o[7], 0);
+		assert_int_equal(cap_l4(2)[0], NS_ICMP_ECHOREPLY);
+		assert_int_equal(ip_fast_csum(cap_iph(2), 7), 0);
+	}
+	/* Port unreachable about a 2-slot record route (as Linux 6.18):
+	 * slot 1 filled on receive, slot 2 with the error's source. */
+	{
+		uint32_t m = udp_build(l4, A("10.0.0.2"), A("10.0.0.1"), 1000,
+				       81, 1);
+
+		ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 17, 64, 0, l4, m);
+		memmove(f.b + 34 + 12, f.b + 34, m);
+		memcpy(f.b + 34, "\x07\x0b\x04\0\0\0\0\0\0\0\0\0", 12);
+		iph->ver_ihl = 0x48;
+		iph->tot_len = htons(32 + m);
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, 8);
+		f.len = 14 + 32 + m;
+		inject(net, "eth0", &f);
+		assert_int_equal(ncap, 4);
+		o = cap[3].data + 14 + 20;
+		assert_memory_equal(o, "\x07\x0b\x0c\x0a\0\0\x01\x0a\0\0\x01\0", 12);
+		assert_int_equal(ntohs(cap_iph(3)->tot_len), 81);
+		assert_int_equal(cap_l4(3)[0], NS_ICMP_DEST_UNREACH);
+		/* The quote shows the header as receive left it. */
+		assert_memory_equal(cap_l4(3) + 8 + 20,
+				    "\x07\x0b\x08\x0a\0\0\x01\0\0\0\0\0", 12);
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -969,6 +1225,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_local_output_loopback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_fates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_frames_no_leak, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reject_own_icmp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ip_error_burst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vlan_and_mtu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forwarding_per_interface, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ip_options, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
