@@ -64,12 +64,11 @@ static int show_cmp(const struct route *a, const struct route *b)
 	return 0;
 }
 
-static const struct route *sort_base;
-
-static int len_cmp(const void *pa, const void *pb)
+static int len_cmp(const void *pa, const void *pb, void *base)
 {
-	const struct route *a = &sort_base[*(const uint16_t *)pa];
-	const struct route *b = &sort_base[*(const uint16_t *)pb];
+	const struct route *r = base;
+	const struct route *a = &r[*(const uint16_t *)pa];
+	const struct route *b = &r[*(const uint16_t *)pb];
 
 	if (a->plen != b->plen)
 		return a->plen > b->plen ? -1 : 1;
@@ -96,8 +95,7 @@ static void reindex(struct route_table *t)
 
 	for (i = 0; i < t->n; i++)
 		t->by_len[i] = (uint16_t)i;
-	sort_base = t->r;
-	qsort(t->by_len, (size_t)t->n, sizeof(t->by_len[0]), len_cmp);
+	qsort_r(t->by_len, (size_t)t->n, sizeof(t->by_len[0]), len_cmp, t->r);
 	memset(t->slot, 0xff, sizeof(t->slot));
 	t->nplens = 0;
 	for (i = 0; i < t->n; i++) {
