@@ -195,6 +195,8 @@ int neigh_del(struct net *net, struct netdev *dev, uint32_t ip);
 /* Flush entries of dev (NULL: all); keep_perm keeps PERMANENT ones. */
 int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm);
 const char *neigh_state_name(uint16_t state);
+/* Drop waiting packets that refer to dev (it is being deleted). */
+void neigh_forget_dev(struct net *net, const struct netdev *dev);
 
 /* arp.c */
 void arp_rcv(struct net *net, struct netdev *dev, struct pkt *pkt);

@@ -1201,6 +1201,28 @@ static void test_ip_options(void **state)
 	}
 }
 
+/* Deleting the input interface of packets waiting for ARP elsewhere. */
+static void test_delete_dev_with_queued(void **state)
+{
+	struct net *net = *state;
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(stack_dev_create(net, "eth2", &cap_ops, NULL, NULL), 0);
+	assert_int_equal(run(net, "ip link set eth2 up", NULL), 0);
+	assert_int_equal(run(net, "ip addr add 10.0.2.1/24 dev eth2", NULL), 0);
+	send_udp(net, "eth2", A("10.0.2.2"), A("10.0.1.9"), 53, 64, 1);
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.0.1.9"), 53, 64, 1);
+	assert_int_equal(run(net, "ip link del eth2", NULL), 0);
+	assert_int_equal(drops(net, DROP_DEV_DOWN), 1);
+	/* A clock jump runs the overdue timers as if on time. */
+	net->now_ns += 5000000000ull;
+	stack_timers(net);
+	/* The eth0 packet still gets its host unreachable. */
+	assert_int_equal(drops(net, DROP_NEIGH_FAILED), 1);
+	assert_int_equal(cap_l4(ncap - 1)[1], NS_ICMP_HOST_UNREACH);
+	assert_int_equal(net->pool.nfree, net->pool.size);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -1230,6 +1252,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vlan_and_mtu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forwarding_per_interface, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_dev_with_queued, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
