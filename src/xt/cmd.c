@@ -1412,6 +1412,9 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 		p.verbose = 1;
 		p.options |= OPT_VERBOSE;
 	}
+	/* Extensions see the table being built (restore: the block's). */
+	if (env->restore)
+		p.table = xt_table_name(env->restore_table);
 	p.r = xt_rule_alloc();
 	if (!p.r)
 		return xt_err_set(e, XT_E_OTHER, "can't alloc memory!");
