@@ -1196,6 +1196,7 @@ static void test_ip_options(void **state)
 		assert_int_equal(ntohs(cap_iph(3)->tot_len), 81);
 		assert_int_equal(cap_l4(3)[0], NS_ICMP_DEST_UNREACH);
 		/* The quote shows the header as receive left it. */
+		assert_int_equal(cap_l4(3)[8], 0x48);
 		assert_memory_equal(cap_l4(3) + 8 + 20,
 				    "\x07\x0b\x08\x0a\0\0\x01\0\0\0\0\0", 12);
 	}
@@ -1221,6 +1222,36 @@ static void test_delete_dev_with_queued(void **state)
 	assert_int_equal(drops(net, DROP_NEIGH_FAILED), 1);
 	assert_int_equal(cap_l4(ncap - 1)[1], NS_ICMP_HOST_UNREACH);
 	assert_int_equal(net->pool.nfree, net->pool.size);
+}
+
+/* Fragmenting a forwarded packet with record route (as Linux 6.18). */
+static void test_fragment_options(void **state)
+{
+	struct net *net = *state;
+	struct frame f;
+	static uint8_t l4[1600];
+	uint32_t n = udp_build(l4, A("10.0.0.2"), A("10.0.1.2"), 1, 2, 1172);
+	struct ns_iphdr *iph = (struct ns_iphdr *)(f.b + 14);
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(run(net, "ip link set eth1 mtu 1000", NULL), 0);
+	eth_put(&f, mac_of(net, "eth0"), PEER_MAC, NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.1.2"), 17, 64, 0, l4, n);
+	memmove(f.b + 34 + 8, f.b + 34, n);
+	memcpy(f.b + 34, "\x07\x07\x04\0\0\0\0\0", 8);
+	iph->ver_ihl = 0x47;
+	iph->tot_len = htons(28 + n);
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, 7);
+	f.len = 14 + 28 + n;
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 2);
+	assert_int_equal(ntohs(cap_iph(0)->tot_len), 996);
+	assert_memory_equal(cap[0].data + 34, "\x07\x07\x08\x0a\x00\x01\x01\x00", 8);
+	assert_int_equal(ntohs(cap_iph(1)->frag_off), 121);
+	assert_int_equal(ntohs(cap_iph(1)->tot_len), 0xf0);
+	assert_memory_equal(cap[1].data + 34, "\x01\x01\x01\x01\x01\x01\x01\x00", 8);
+	assert_int_equal(ip_fast_csum(cap_iph(1), 7), 0);
 }
 
 int main(void)
@@ -1253,6 +1284,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forwarding_per_interface, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_dev_with_queued, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fragment_options, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
