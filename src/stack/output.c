@@ -38,15 +38,17 @@ struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
 	return pkt;
 }
 
-void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
-		     uint32_t daddr, uint8_t proto, uint8_t tos, uint8_t ttl,
-		     bool df, uint32_t payload_len)
+void ip_build_header_opts(struct net *net, struct pkt *pkt, uint32_t saddr,
+			  uint32_t daddr, uint8_t proto, uint8_t tos,
+			  uint8_t ttl, bool df, const uint8_t *opts,
+			  const struct ip_echo_opts *eo, uint32_t payload_len)
 {
 	struct ns_iphdr *iph = (struct ns_iphdr *)pkt->data;
+	unsigned int optlen = eo ? (unsigned int)eo->optlen : 0;
 
-	iph->ver_ihl = 0x45;
+	iph->ver_ihl = (uint8_t)(0x40 | (5 + optlen / 4));
 	iph->tos = tos;
-	iph->tot_len = htons((uint16_t)(20 + payload_len));
+	iph->tot_len = htons((uint16_t)(20 + optlen + payload_len));
 	iph->id = df ? 0 : htons(net->ip_id++);
 	iph->frag_off = df ? htons(NS_IPH_DF) : 0;
 	iph->ttl = ttl;
@@ -54,10 +56,22 @@ void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
 	iph->check = 0;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
-	iph->check = ip_fast_csum(iph, 5);
-	pkt->len = 20 + payload_len;
+	if (optlen) {
+		memcpy(pkt->data + 20, opts, optlen);
+		ip_options_build(net, pkt->data, eo, saddr);
+	}
+	iph->check = ip_fast_csum(iph, 5 + optlen / 4);
+	pkt->len = 20 + optlen + payload_len;
 	pkt->l3_off = 0;
 	pkt_set_ipv4_offsets(pkt);
+}
+
+void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
+		     uint32_t daddr, uint8_t proto, uint8_t tos, uint8_t ttl,
+		     bool df, uint32_t payload_len)
+{
+	ip_build_header_opts(net, pkt, saddr, daddr, proto, tos, ttl, df,
+			     NULL, NULL, payload_len);
 }
 
 /*

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -63,6 +64,8 @@ def main():
                     help="regex: only run cases whose name matches")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print the kernel's behaviour for every case")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the work directory even when all pass")
     ap.add_argument("--dump", metavar="DIR",
                     help="write generated random cases as files to DIR")
     args = ap.parse_args()
@@ -88,14 +91,24 @@ def main():
         cases = [c for c in cases if re.search(args.filter, c.name)]
 
     netsieve = os.path.abspath(os.path.join(args.build, "netsieve"))
-    workroot = os.path.abspath(os.path.join(args.build, "tests-kernel"))
+    # One work directory per run (runs may overlap); kept when a case
+    # fails, removed otherwise.  BUILD/tests-kernel.last points at it.
+    workroot = None
     known = load_known_failures(os.path.join(HERE, "known-failures"))
     if args.self_check:
         known = {}
     elif not args.kernel_only:
         if not os.access(netsieve, os.X_OK):
             sys.exit("no netsieve binary at %s" % netsieve)
-        shutil.rmtree(workroot, ignore_errors=True)
+        workroot = tempfile.mkdtemp(prefix="tests-kernel.",
+                                    dir=os.path.abspath(args.build))
+        last = os.path.join(os.path.abspath(args.build), "tests-kernel.last")
+        try:
+            if os.path.islink(last):
+                os.unlink(last)
+            os.symlink(os.path.basename(workroot), last)
+        except OSError:
+            pass
 
     tally = {"PASS": [], "FAIL": [], "XFAIL": [], "XPASS": [], "ERROR": []}
     t0 = time.monotonic()
@@ -113,7 +126,7 @@ def main():
             for l in compare.describe(case, kres):
                 print(l)
             continue
-        wd = os.path.join(workroot, case.name)
+        wd = os.path.join(workroot or "", case.name)
         problems = []
         try:
             if args.self_check:
@@ -177,6 +190,8 @@ def main():
               % " ".join(unknown))
     if errors or tally["FAIL"] or tally["ERROR"]:
         return 1
+    if workroot and not args.keep:
+        shutil.rmtree(workroot, ignore_errors=True)
     return 0
 
 

@@ -12,6 +12,7 @@ PREFIX-NNr / PREFIX-NNw and always deleted, also on errors.
 
 import ctypes
 import errno
+import fcntl
 import re
 import os
 import select
@@ -22,6 +23,8 @@ import time
 CLONE_NEWNET = 0x40000000
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
+KMSG_LOCK = "/run/lock/netsieve-tests-kernel-kmsg.lock"
+FINAL_SETTLE = 0.15       # seconds of silence awaited after the last packet
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -286,11 +289,16 @@ def run(case, prefix, idx, settle_ms=40):
                          "iptables-legacy-save", "-c"]).stdout
         socks = open_sockets(ns, wname)
         kmsg = None
+        lockf = None
         try:
             for ifc in case.ifaces:
                 res.frames[ifc.name] = []
             _drain(socks, res, None, 0.02)
             if case.opt("log", 0) and log_available():
+                # Runs of this harness in parallel log the same addresses:
+                # one reader at a time on the machine.
+                lockf = open(KMSG_LOCK, "a")
+                fcntl.flock(lockf, fcntl.LOCK_EX)
                 kmsg = KmsgReader(case)
                 res.loglines = []
             t0 = None
@@ -316,9 +324,17 @@ def run(case, prefix, idx, settle_ms=40):
                 _drain(socks, res, i, settle)
                 if kmsg:
                     res.loglines += [(i, l) for l in kmsg.read()]
+            # Stragglers (a loaded machine): a longer wait after the last.
+            if case.packets:
+                _drain(socks, res, len(case.packets) - 1, FINAL_SETTLE)
+                if kmsg:
+                    res.loglines += [(len(case.packets) - 1, l)
+                                     for l in kmsg.read()]
         finally:
             if kmsg:
                 kmsg.close()
+            if lockf:
+                lockf.close()
             for s in socks.values():
                 s.close()
         res.counters = sh(["ip", "netns", "exec", ns.r,
