@@ -36,6 +36,7 @@ static const struct {
 	[DROP_NO_BUFFER] = { "NO_BUFFER", "packet pool exhausted" },
 	[DROP_TX_ERROR] = { "TX_ERROR", "transmit failed" },
 	[DROP_IP_NOPROTO] = { "IP_NOPROTO", "no handler for the IP protocol" },
+	[DROP_IP_SRR] = { "IP_SRR", "source-routed packet (accept_source_route=0)" },
 };
 
 const char *drop_reason_name(enum drop_reason r)

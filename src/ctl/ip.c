@@ -21,7 +21,7 @@
 struct ipctx {
 	struct net *net;
 	struct sbuf *out, *err;
-	bool details, stats;
+	bool details, stats, brief, oneline;
 };
 
 /* iproute2's matches(): arg is a non-empty prefix of word. */
@@ -226,6 +226,24 @@ static void link_head(struct ipctx *c, const struct netdev *d, bool mode)
 	}
 }
 
+static const char *oper_state(const struct netdev *d)
+{
+	if (!d->up)
+		return "DOWN";
+	return d->loopback || !d->io ? "UNKNOWN" : "UP";
+}
+
+/* `ip -br link`: name, state, address, flags. */
+static void link_brief(struct ipctx *c, const struct netdev *d)
+{
+	char mac[18];
+
+	fmt_mac(d->mac, mac);
+	sbuf_addf(c->out, "%-16s %-14s %s ", d->name, oper_state(d), mac);
+	link_flags(d, c->out);
+	sbuf_adds(c->out, " \n");
+}
+
 static int link_show(struct ipctx *c, int argc, char **argv)
 {
 	const char *name = NULL;
@@ -247,7 +265,11 @@ static int link_show(struct ipctx *c, int argc, char **argv)
 	for (i = 1; i < NS_MAX_DEVS; i++) {
 		struct netdev *d = c->net->devs[i];
 
-		if (d && (!name || !strcmp(name, d->name)))
+		if (!d || (name && strcmp(name, d->name)))
+			continue;
+		if (c->brief)
+			link_brief(c, d);
+		else
 			link_head(c, d, true);
 	}
 	return 0;
@@ -473,6 +495,34 @@ static void addr_show_dev(struct ipctx *c, const struct netdev *d)
 {
 	int i;
 
+	if (c->brief) {
+		char b[INET_ADDRSTRLEN];
+
+		sbuf_addf(c->out, "%-16s %-14s ", d->name, oper_state(d));
+		for (i = 0; i < d->naddrs; i++)
+			sbuf_addf(c->out, "%s/%u ",
+				  fmt_addr(d->addrs[i].addr, b),
+				  d->addrs[i].plen);
+		sbuf_adds(c->out, "\n");
+		return;
+	}
+	if (c->oneline) {
+		for (i = 0; i < d->naddrs; i++) {
+			const struct ifaddr *a = &d->addrs[i];
+			char b1[INET_ADDRSTRLEN], b2[INET_ADDRSTRLEN];
+
+			sbuf_addf(c->out, "%d: %-5s inet %s/%u ", d->ifindex,
+				  d->name, fmt_addr(a->addr, b1), a->plen);
+			if (a->bcast)
+				sbuf_addf(c->out, "brd %s ",
+					  fmt_addr(a->bcast, b2));
+			sbuf_addf(c->out, "scope %s %s%s\\       valid_lft forever preferred_lft forever\n",
+				  scope_name(a->scope),
+				  addr_is_secondary(d, i) ? "secondary " : "",
+				  d->name);
+		}
+		return;
+	}
 	link_head(c, d, false);
 	for (i = 0; i < d->naddrs; i++) {
 		const struct ifaddr *a = &d->addrs[i];
@@ -1419,6 +1469,10 @@ int ctl_ip_main(struct net *net, int argc, char **argv, struct sbuf *out,
 			o++;
 		if (matches(o, "details"))
 			c.details = true;
+		else if (matches(o, "brief") || !strcmp(o, "br"))
+			c.brief = true;
+		else if (matches(o, "oneline"))
+			c.oneline = true;
 		else if (matches(o, "statistics") || !strcmp(o, "s"))
 			c.stats = true;
 		else if (!strcmp(o, "4") || matches(o, "family"))

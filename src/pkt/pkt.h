@@ -75,6 +75,13 @@ struct pkt {
 	 */
 	const struct xt_gen *xt_gen;
 
+	/*
+	 * IPv4 options found on receive (ip_options_compile in
+	 * src/stack/options.c): offsets from the IP header, 0 for none, and
+	 * what still needs filling in (IPOPT_* flags there).
+	 */
+	uint8_t opt_rr, opt_ts, opt_srr, opt_flags;
+
 	struct pkt *next;       /* pool free list / burst lists */
 	struct pkt_pool *pool;  /* the pool it returns to */
 	uint8_t buf[PKT_BUFSIZE];

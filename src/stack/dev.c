@@ -143,6 +143,7 @@ int dev_delete(struct net *net, struct netdev *dev)
 	if (dev->loopback)
 		return -EOPNOTSUPP;
 	dev_forget(net, dev);
+	neigh_forget_dev(net, dev);
 	dev->naddrs = 0;
 	if (dev->io && dev->io->close)
 		dev->io->close(dev);

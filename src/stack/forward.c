@@ -48,5 +48,7 @@ void ip_forward(struct net *net, struct pkt *pkt, const struct rt_result *rt)
 	if (!nf_hook_ok(net, NS_INET_FORWARD, pkt, pkt->in, rt->dev))
 		return;
 	net_stats(net)->forwarded++;
+	if (pkt->opt_rr || pkt->opt_ts || (pkt->opt_flags & IPOPT_F_CHANGED))
+		ip_forward_options(net, pkt, rt);
 	ip_output(net, pkt, rt);
 }

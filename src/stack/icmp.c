@@ -202,16 +202,22 @@ static bool icmp_is_error(int type)
  */
 __thread int icmp_xmit_busy;
 
-/* Finish an ICMP message at pkt->data + 20 (icmp_len bytes) and send. */
+/*
+ * Finish an ICMP message at pkt->data + 20 + options (icmp_len bytes),
+ * with the options echoed from the packet answered, and send it.
+ */
 static void icmp_push(struct net *net, struct pkt *reply, uint32_t saddr,
-		      uint32_t daddr, uint8_t tos, uint32_t icmp_len)
+		      uint32_t daddr, uint8_t tos, uint32_t icmp_len,
+		      const uint8_t *opts, const struct ip_echo_opts *eo)
 {
-	struct ns_icmphdr *ih = (struct ns_icmphdr *)(reply->data + 20);
+	struct ns_icmphdr *ih;
 
+	ih = (struct ns_icmphdr *)(reply->data + 20 + (eo ? eo->optlen : 0));
 	ih->checksum = 0;
 	ih->checksum = csum_fold(csum_partial(ih, icmp_len, 0));
-	ip_build_header(net, reply, saddr, daddr, 1, tos,
-			(uint8_t)net->sysctl.ip_default_ttl, false, icmp_len);
+	ip_build_header_opts(net, reply, saddr, daddr, 1, tos,
+			     (uint8_t)net->sysctl.ip_default_ttl, false, opts,
+			     eo, icmp_len);
 	net_stats(net)->generated++;
 	icmp_xmit_busy++;
 	stack_output(net, reply);
@@ -226,6 +232,8 @@ void icmp_send(struct net *net, const struct pkt *pkt, int type, int code,
 	struct pkt *reply;
 	struct ns_icmphdr *ih;
 	uint32_t saddr, room, dlen, l3len;
+	struct ip_echo_opts eo;
+	uint8_t opts[40];
 	int dtype;
 	uint8_t tos;
 
@@ -283,9 +291,12 @@ void icmp_send(struct net *net, const struct pkt *pkt, int type, int code,
 		}
 		global_consume(net);
 	}
+	/* ip_options_echo(): options of ours to answer with. */
+	if (ip_options_echo(net, pkt, opts, &eo) < 0)
+		return;
 	/* RFC 1812: as much as fits in 576 bytes. */
 	room = rt.dev && rt.dev->mtu < 576 ? rt.dev->mtu : 576;
-	room -= 20 + 8;
+	room -= 20 + (uint32_t)eo.optlen + 8;
 	l3len = pkt_l3_len(pkt);
 	dlen = l3len < room ? l3len : room;
 	reply = ip_alloc_reply(net, pkt);
@@ -293,12 +304,12 @@ void icmp_send(struct net *net, const struct pkt *pkt, int type, int code,
 		return;
 	tos = icmp_is_error(type) ? (uint8_t)((iph->tos & 0x1e) | 0xc0) :
 				    iph->tos;
-	ih = (struct ns_icmphdr *)(reply->data + 20);
+	ih = (struct ns_icmphdr *)(reply->data + 20 + eo.optlen);
 	ih->type = (uint8_t)type;
 	ih->code = (uint8_t)code;
 	ih->un = info;
-	memcpy(reply->data + 28, pkt_l3(pkt), dlen);
-	icmp_push(net, reply, saddr, iph->saddr, tos, 8 + dlen);
+	memcpy((uint8_t *)ih + 8, pkt_l3(pkt), dlen);
+	icmp_push(net, reply, saddr, iph->saddr, tos, 8 + dlen, opts, &eo);
 }
 
 void icmp_send_redirect(struct net *net, const struct pkt *pkt, uint32_t gw)
@@ -331,8 +342,10 @@ static void icmp_reply(struct net *net, const struct pkt *pkt, int rt_type,
 {
 	const struct ns_iphdr *iph = pkt_iph(pkt);
 	const struct ns_icmphdr *ih = hdr;
+	struct ip_echo_opts eo;
 	struct rt_result rt;
 	struct pkt *reply;
+	uint8_t opts[40];
 	uint32_t saddr;
 
 	if (20 + hlen + dlen > PKT_MAX_FRAME - NS_ETH_HLEN || icmp_xmit_busy)
@@ -357,13 +370,19 @@ static void icmp_reply(struct net *net, const struct pkt *pkt, int rt_type,
 		}
 		global_consume(net);
 	}
+	if (ip_options_echo(net, pkt, opts, &eo) < 0)
+		return;
+	if (20 + (uint32_t)eo.optlen + hlen + dlen >
+	    PKT_MAX_FRAME - NS_ETH_HLEN)
+		return;
 	reply = ip_alloc_reply(net, pkt);
 	if (!reply)
 		return;
-	memcpy(reply->data + 20, hdr, hlen);
+	memcpy(reply->data + 20 + eo.optlen, hdr, hlen);
 	if (dlen)
-		memcpy(reply->data + 20 + hlen, data, dlen);
-	icmp_push(net, reply, saddr, iph->saddr, iph->tos, hlen + dlen);
+		memcpy(reply->data + 20 + eo.optlen + hlen, data, dlen);
+	icmp_push(net, reply, saddr, iph->saddr, iph->tos, hlen + dlen, opts,
+		  &eo);
 }
 
 /* Milliseconds since midnight UT (inet_current_timestamp), network order. */

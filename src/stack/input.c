@@ -72,6 +72,17 @@ static void ip_error(struct net *net, struct pkt *pkt, int err,
 	net_drop(net, pkt, DROP_IP_INNOROUTES);
 }
 
+/* ip_rcv_options(): false when the packet is gone (dropped, counted). */
+static bool rcv_options(struct net *net, struct pkt *pkt, int rt_type)
+{
+	int err = ip_options_rcv(net, pkt, rt_type);
+
+	if (!err)
+		return true;
+	net_drop(net, pkt, err == -EPERM ? DROP_IP_SRR : DROP_IP_INHDR);
+	return false;
+}
+
 static bool mc_ours(uint32_t daddr, uint8_t proto)
 {
 	/* We are members of all-hosts; IGMP is taken for any group. */
@@ -92,6 +103,8 @@ static void ip_rcv_finish(struct net *net, struct netdev *dev, struct pkt *pkt)
 			net_drop(net, pkt, DROP_IP_INADDRERRORS);
 			return;
 		}
+		if (iph_hlen(iph) > 20 && !rcv_options(net, pkt, RTN_MULTICAST))
+			return;
 		ip_local_deliver(net, pkt, RTN_MULTICAST);
 		return;
 	}
@@ -100,6 +113,8 @@ static void ip_rcv_finish(struct net *net, struct netdev *dev, struct pkt *pkt)
 		ip_error(net, pkt, err, &rt);
 		return;
 	}
+	if (iph_hlen(iph) > 20 && !rcv_options(net, pkt, rt.type))
+		return;
 	switch (rt.type) {
 	case RTN_LOCAL:
 	case RTN_BROADCAST:

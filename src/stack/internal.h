@@ -195,6 +195,8 @@ int neigh_del(struct net *net, struct netdev *dev, uint32_t ip);
 /* Flush entries of dev (NULL: all); keep_perm keeps PERMANENT ones. */
 int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm);
 const char *neigh_state_name(uint16_t state);
+/* Drop waiting packets that refer to dev (it is being deleted). */
+void neigh_forget_dev(struct net *net, const struct netdev *dev);
 
 /* arp.c */
 void arp_rcv(struct net *net, struct netdev *dev, struct pkt *pkt);
@@ -243,6 +245,14 @@ void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
 		     uint32_t daddr, uint8_t proto, uint8_t tos, uint8_t ttl,
 		     bool df, uint32_t payload_len);
 
+/* As ip_build_header, with options (eo from ip_options_echo) before a
+ * payload already at data + 20 + eo->optlen. */
+struct ip_echo_opts;
+void ip_build_header_opts(struct net *net, struct pkt *pkt, uint32_t saddr,
+			  uint32_t daddr, uint8_t proto, uint8_t tos,
+			  uint8_t ttl, bool df, const uint8_t *opts,
+			  const struct ip_echo_opts *eo, uint32_t payload_len);
+
 /* dev.c */
 /* Put an Ethernet header on pkt and hand it to dev's backend. Consumes. */
 void dev_xmit(struct net *net, struct netdev *dev, struct pkt *pkt,
@@ -271,6 +281,36 @@ void icmp_send_redirect(struct net *net, const struct pkt *pkt, uint32_t gw);
 
 /* Nonzero while an ICMP message of ours is being sent (icmp_xmit_lock). */
 extern __thread int icmp_xmit_busy;
+
+/* options.c: IPv4 options (pkt->opt_* hold what receive found). */
+#define IPOPT_F_RR_NEEDADDR 0x01
+#define IPOPT_F_TS_NEEDADDR 0x02
+#define IPOPT_F_TS_NEEDTIME 0x04
+#define IPOPT_F_CHANGED 0x08
+#define IPOPT_F_CIPSO 0x10
+
+/* Options to put in a reply, from ip_options_echo(). */
+struct ip_echo_opts {
+	int optlen;
+	uint8_t rr, ts;         /* offsets from the IP header */
+	bool rr_needaddr, ts_needaddr, ts_needtime;
+};
+
+/*
+ * ip_options_compile() + ip_rcv_options() for a received packet whose
+ * route type is known: 0, -EINVAL (malformed: parameter problem sent) or
+ * -EPERM (source routed). Updates the header as the kernel does.
+ */
+int ip_options_rcv(struct net *net, struct pkt *pkt, int rt_type);
+/* After FORWARD: our outgoing address into record route; checksum. */
+void ip_forward_options(struct net *net, struct pkt *pkt,
+			const struct rt_result *rt);
+/* Options for a reply to pkt into buf (40 bytes); returns the length. */
+int ip_options_echo(struct net *net, const struct pkt *pkt, uint8_t *buf,
+		    struct ip_echo_opts *d);
+/* ip_options_build(): fill what the echoed options still need. */
+void ip_options_build(struct net *net, uint8_t *iph,
+		      const struct ip_echo_opts *opt, uint32_t saddr);
 
 /* reset.c */
 /* tcp_v4_send_reset() for a segment to a closed port (rt_type local). */

@@ -163,25 +163,35 @@ static void set_timer(struct net *net, struct neigh *n, uint64_t at)
 		net->neigh->next_timer_ns = at;
 }
 
-static void set_state(struct net *net, struct neigh *n, uint16_t state)
+/*
+ * Enter state at time `at` (now, or when an overdue timer was due: a clock
+ * that jumped runs the timers as if they had fired on time).
+ */
+static void set_state_at(struct net *net, struct neigh *n, uint16_t state,
+			 uint64_t at)
 {
 	n->state = state;
-	n->updated_ns = net->now_ns;
+	n->updated_ns = at;
 	switch (state) {
 	case NUD_REACHABLE:
-		n->confirmed_ns = net->now_ns;
-		set_timer(net, n, net->now_ns + REACHABLE_NS);
+		n->confirmed_ns = at;
+		set_timer(net, n, at + REACHABLE_NS);
 		break;
 	case NUD_DELAY:
-		set_timer(net, n, net->now_ns + DELAY_NS);
+		set_timer(net, n, at + DELAY_NS);
 		break;
 	case NUD_INCOMPLETE:
 	case NUD_PROBE:
-		set_timer(net, n, net->now_ns + RETRANS_NS);
+		set_timer(net, n, at + RETRANS_NS);
 		break;
 	default:
 		n->timer_ns = 0;
 	}
+}
+
+static void set_state(struct net *net, struct neigh *n, uint16_t state)
+{
+	set_state_at(net, n, state, net->now_ns);
 }
 
 /* Send what waited for the address. */
@@ -308,9 +318,9 @@ void neigh_event(struct net *net, struct netdev *dev, uint32_t ip,
 	flush_queue(net, dev, n);
 }
 
-static void neigh_fail(struct net *net, struct neigh *n)
+static void neigh_fail(struct net *net, struct neigh *n, uint64_t at)
 {
-	set_state(net, n, NUD_FAILED);
+	set_state_at(net, n, NUD_FAILED, at);
 	/* arp_error_report(): each waiting packet -> host unreachable. */
 	while (n->q_head) {
 		struct pkt *p = n->q_head;
@@ -328,6 +338,7 @@ static void neigh_fail(struct net *net, struct neigh *n)
 static void neigh_timer(struct net *net, struct neigh *n)
 {
 	struct netdev *dev = net_dev_by_index(net, n->ifindex);
+	uint64_t at = n->timer_ns;
 
 	n->timer_ns = 0;
 	if (!dev)
@@ -335,39 +346,39 @@ static void neigh_timer(struct net *net, struct neigh *n)
 	switch (n->state) {
 	case NUD_INCOMPLETE:
 		if (n->probes >= MCAST_PROBES) {
-			neigh_fail(net, n);
+			neigh_fail(net, n, at);
 			return;
 		}
 		n->probes++;
-		set_timer(net, n, net->now_ns + RETRANS_NS);
+		set_timer(net, n, at + RETRANS_NS);
 		arp_solicit(net, dev, n->ip,
 			    n->q_tail ? pkt_saddr(n->q_tail) : 0, NULL,
 			    n->q_tail);
 		break;
 	case NUD_REACHABLE:
-		if (net->now_ns >= n->confirmed_ns + REACHABLE_NS) {
+		if (at >= n->confirmed_ns + REACHABLE_NS) {
 			n->state = NUD_STALE;
-			n->updated_ns = net->now_ns;
+			n->updated_ns = at;
 		} else {
 			set_timer(net, n, n->confirmed_ns + REACHABLE_NS);
 		}
 		break;
 	case NUD_DELAY:
-		if (net->now_ns < n->confirmed_ns + DELAY_NS) {
-			set_state(net, n, NUD_REACHABLE);
+		if (at < n->confirmed_ns + DELAY_NS) {
+			set_state_at(net, n, NUD_REACHABLE, at);
 			break;
 		}
-		set_state(net, n, NUD_PROBE);
+		set_state_at(net, n, NUD_PROBE, at);
 		n->probes = 1;
 		arp_solicit(net, dev, n->ip, 0, n->mac, NULL);
 		break;
 	case NUD_PROBE:
 		if (n->probes >= UCAST_PROBES) {
-			neigh_fail(net, n);
+			neigh_fail(net, n, at);
 			return;
 		}
 		n->probes++;
-		set_timer(net, n, net->now_ns + RETRANS_NS);
+		set_timer(net, n, at + RETRANS_NS);
 		arp_solicit(net, dev, n->ip, 0, n->mac, NULL);
 		break;
 	default:
@@ -450,6 +461,32 @@ int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm)
 		count++;
 	}
 	return count;
+}
+
+void neigh_forget_dev(struct net *net, const struct netdev *dev)
+{
+	struct neigh_table *t = net->neigh;
+	int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < NEIGH_MAX; i++) {
+		struct neigh *n = &t->e[i];
+		struct pkt **pp = &n->q_head, *p;
+
+		n->q_tail = NULL;
+		while ((p = *pp) != NULL) {
+			if (p->in == dev || p->out == dev) {
+				*pp = p->next;
+				p->next = NULL;
+				n->qlen--;
+				net_drop(net, p, DROP_DEV_DOWN);
+				continue;
+			}
+			n->q_tail = p;
+			pp = &p->next;
+		}
+	}
 }
 
 const char *neigh_state_name(uint16_t state)

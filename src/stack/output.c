@@ -38,15 +38,17 @@ struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
 	return pkt;
 }
 
-void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
-		     uint32_t daddr, uint8_t proto, uint8_t tos, uint8_t ttl,
-		     bool df, uint32_t payload_len)
+void ip_build_header_opts(struct net *net, struct pkt *pkt, uint32_t saddr,
+			  uint32_t daddr, uint8_t proto, uint8_t tos,
+			  uint8_t ttl, bool df, const uint8_t *opts,
+			  const struct ip_echo_opts *eo, uint32_t payload_len)
 {
 	struct ns_iphdr *iph = (struct ns_iphdr *)pkt->data;
+	unsigned int optlen = eo ? (unsigned int)eo->optlen : 0;
 
-	iph->ver_ihl = 0x45;
+	iph->ver_ihl = (uint8_t)(0x40 | (5 + optlen / 4));
 	iph->tos = tos;
-	iph->tot_len = htons((uint16_t)(20 + payload_len));
+	iph->tot_len = htons((uint16_t)(20 + optlen + payload_len));
 	iph->id = df ? 0 : htons(net->ip_id++);
 	iph->frag_off = df ? htons(NS_IPH_DF) : 0;
 	iph->ttl = ttl;
@@ -54,15 +56,54 @@ void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
 	iph->check = 0;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
-	iph->check = ip_fast_csum(iph, 5);
-	pkt->len = 20 + payload_len;
+	if (optlen) {
+		memcpy(pkt->data + 20, opts, optlen);
+		ip_options_build(net, pkt->data, eo, saddr);
+	}
+	iph->check = ip_fast_csum(iph, 5 + optlen / 4);
+	pkt->len = 20 + optlen + payload_len;
 	pkt->l3_off = 0;
 	pkt_set_ipv4_offsets(pkt);
 }
 
+void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
+		     uint32_t daddr, uint8_t proto, uint8_t tos, uint8_t ttl,
+		     bool df, uint32_t payload_len)
+{
+	ip_build_header_opts(net, pkt, saddr, daddr, proto, tos, ttl, df,
+			     NULL, NULL, payload_len);
+}
+
+/*
+ * ip_options_fragment(): after the first fragment, options without the
+ * "copied" flag become NOOPs (the header keeps its length).
+ */
+static void options_fragment(uint8_t *iph)
+{
+	uint8_t *optptr = iph + 20;
+	int l = (int)iph_hlen((const struct ns_iphdr *)iph) - 20, optlen;
+
+	while (l > 0) {
+		if (*optptr == 0)
+			return;
+		if (*optptr == 1) {
+			l--;
+			optptr++;
+			continue;
+		}
+		optlen = l > 1 ? optptr[1] : 0;
+		if (optlen < 2 || optlen > l)
+			return;
+		if (!(*optptr & 0x80))
+			memset(optptr, 1, (size_t)optlen);
+		l -= optlen;
+		optptr += optlen;
+	}
+}
+
 /*
  * ip_do_fragment() slow path: split pkt into fragments that fit mtu, each
- * through the neighbour. Options are copied into every fragment.
+ * through the neighbour; later fragments keep only the copied options.
  */
 static void ip_fragment(struct net *net, struct pkt *pkt,
 			const struct rt_result *rt, uint32_t mtu)
@@ -96,6 +137,8 @@ static void ip_fragment(struct net *net, struct pkt *pkt,
 		f->nexthop = pkt->nexthop;
 		f->xt_gen = pkt->xt_gen;
 		memcpy(f->data, iph, hlen);
+		if (off && hlen > 20)
+			options_fragment(f->data);
 		memcpy(f->data + hlen, payload + off, n);
 		fh = (struct ns_iphdr *)f->data;
 		nfo = (uint16_t)((fo & NS_IPH_OFFMASK) + off / 8);

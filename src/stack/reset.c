@@ -16,17 +16,22 @@
 /* Build and send the RST for th (the segment in pkt). */
 static void send_rst(struct net *net, const struct pkt *pkt,
 		     const struct ns_tcphdr *th, uint8_t tos, bool df,
-		     uint8_t ttl)
+		     uint8_t ttl, bool echo_opts)
 {
 	const struct ns_iphdr *oiph = pkt_iph(pkt);
+	struct ip_echo_opts eo = { 0 };
 	struct ns_tcphdr *nth;
 	struct pkt *nskb;
+	uint8_t opts[40];
 	uint32_t sum;
 
+	/* ip_send_unicast_reply() echoes the options; nf_send_reset not. */
+	if (echo_opts && ip_options_echo(net, pkt, opts, &eo) < 0)
+		return;
 	nskb = ip_alloc_reply(net, pkt);
 	if (!nskb)
 		return;
-	nth = (struct ns_tcphdr *)(nskb->data + 20);
+	nth = (struct ns_tcphdr *)(nskb->data + 20 + eo.optlen);
 	memset(nth, 0, sizeof(*nth));
 	nth->source = th->dest;
 	nth->dest = th->source;
@@ -41,8 +46,8 @@ static void send_rst(struct net *net, const struct pkt *pkt,
 		nth->ack_seq = htonl(ntohl(th->seq) + len);
 		nth->flags = NS_TCPF_RST | NS_TCPF_ACK;
 	}
-	ip_build_header(net, nskb, oiph->daddr, oiph->saddr, 6, tos, ttl, df,
-			sizeof(*nth));
+	ip_build_header_opts(net, nskb, oiph->daddr, oiph->saddr, 6, tos, ttl,
+			     df, opts, &eo, sizeof(*nth));
 	sum = csum_partial(nth, sizeof(*nth), 0);
 	sum = csum_tcpudp_nofold(oiph->daddr, oiph->saddr, sizeof(*nth), 6,
 				 sum);
@@ -58,7 +63,7 @@ void tcp_v4_send_reset(struct net *net, const struct pkt *pkt)
 	if (!th || pkt->l4_len < sizeof(*th) || (th->flags & NS_TCPF_RST))
 		return;
 	send_rst(net, pkt, th, pkt_iph(pkt)->tos & ~3,
-		 true, (uint8_t)net->sysctl.ip_default_ttl);
+		 true, (uint8_t)net->sysctl.ip_default_ttl, true);
 }
 
 void tcp_send_reset(struct net *net, const struct pkt *pkt, int hook)
@@ -89,5 +94,6 @@ void tcp_send_reset(struct net *net, const struct pkt *pkt, int hook)
 	if (dtype == RTN_BROADCAST || dtype == RTN_MULTICAST)
 		return;
 	/* nf_reject_iphdr_put(): TOS 0, ID 0, DF. */
-	send_rst(net, pkt, th, 0, true, (uint8_t)net->sysctl.ip_default_ttl);
+	send_rst(net, pkt, th, 0, true, (uint8_t)net->sysctl.ip_default_ttl,
+		 false);
 }

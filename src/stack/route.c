@@ -24,9 +24,10 @@ static inline bool is_lbcast(uint32_t a)
 	return a == 0xffffffffu;
 }
 
+/* Since Linux 5.3 only 0.0.0.0 itself, not 0/8 ("allow 0.0.0.0/8"). */
 static inline bool is_zeronet(uint32_t a)
 {
-	return (ntohl(a) & 0xff000000u) == 0;
+	return a == 0;
 }
 
 static inline bool is_loopback(uint32_t a)
@@ -63,12 +64,11 @@ static int show_cmp(const struct route *a, const struct route *b)
 	return 0;
 }
 
-static const struct route *sort_base;
-
-static int len_cmp(const void *pa, const void *pb)
+static int len_cmp(const void *pa, const void *pb, void *base)
 {
-	const struct route *a = &sort_base[*(const uint16_t *)pa];
-	const struct route *b = &sort_base[*(const uint16_t *)pb];
+	const struct route *r = base;
+	const struct route *a = &r[*(const uint16_t *)pa];
+	const struct route *b = &r[*(const uint16_t *)pb];
 
 	if (a->plen != b->plen)
 		return a->plen > b->plen ? -1 : 1;
@@ -95,8 +95,7 @@ static void reindex(struct route_table *t)
 
 	for (i = 0; i < t->n; i++)
 		t->by_len[i] = (uint16_t)i;
-	sort_base = t->r;
-	qsort(t->by_len, (size_t)t->n, sizeof(t->by_len[0]), len_cmp);
+	qsort_r(t->by_len, (size_t)t->n, sizeof(t->by_len[0]), len_cmp, t->r);
 	memset(t->slot, 0xff, sizeof(t->slot));
 	t->nplens = 0;
 	for (i = 0; i < t->n; i++) {

@@ -69,7 +69,12 @@ static bool ip_match(const struct xt_ip *ip, const uint8_t *iph,
 
 static void count(const struct xt_gen *gen, unsigned idx, uint32_t len)
 {
-	struct xt_cnt *c = &gen->w[ns_worker_id][idx];
+	unsigned w = (unsigned)ns_worker_id;
+	struct xt_cnt *c;
+
+	if (unlikely(w >= NS_MAX_WORKERS))
+		w = 0;   /* a misconfigured thread must not write out of bounds */
+	c = &gen->w[w][idx];
 
 	c->pcnt++;
 	c->bcnt += len;

@@ -1232,7 +1232,6 @@ static int apply(struct parse *p, struct xt_table *t)
 	struct xt_chain *c;
 	unsigned i;
 
-	xt_refs_compute(t);
 	switch (p->command) {
 	case CMD_APPEND:
 	case CMD_INSERT:
@@ -1297,6 +1296,9 @@ static int apply(struct parse *p, struct xt_table *t)
 					     " problem");
 		return 0;
 	case CMD_DELETE_CHAIN:
+		/* References only matter here (and for -L): count them now,
+		 * not for every command of a long iptables-restore. */
+		xt_refs_compute(t);
 		if (p->chain) {
 			c = xt_chain_find(t, p->chain);
 			if (!c)
@@ -1410,6 +1412,9 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 		p.verbose = 1;
 		p.options |= OPT_VERBOSE;
 	}
+	/* Extensions see the table being built (restore: the block's). */
+	if (env->restore)
+		p.table = xt_table_name(env->restore_table);
 	p.r = xt_rule_alloc();
 	if (!p.r)
 		return xt_err_set(e, XT_E_OTHER, "can't alloc memory!");
@@ -1522,7 +1527,8 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	}
 	if (env->draft) {
 		t = env->draft->t[tid];
-		xt_refs_compute(t);
+		if (p.command & CMD_LIST)
+			xt_refs_compute(t);
 		if (p.command & CMD_LIST)
 			rc = list_entries(&p, env->draft, t);
 		else if (p.command & CMD_LIST_RULES)

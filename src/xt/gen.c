@@ -257,13 +257,27 @@ static void chain_free(struct xt_chain *c)
 
 struct xt_chain *xt_chain_find(const struct xt_table *t, const char *name)
 {
-	unsigned i;
+	unsigned i, lo, hi;
 
 	if (!t)
 		return NULL;
-	for (i = 0; i < t->nchains; i++)
+	/* Built-ins first, then user chains sorted by name: search those. */
+	for (i = 0; i < t->nchains && t->chains[i]->hook >= 0; i++)
 		if (!strcmp(t->chains[i]->name, name))
 			return t->chains[i];
+	lo = i;
+	hi = t->nchains;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		int c = strcmp(t->chains[mid]->name, name);
+
+		if (!c)
+			return t->chains[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

@@ -397,9 +397,9 @@ static void dump_mac(struct lbuf *b, const struct pkt *pkt,
 		     const struct netdev *in, unsigned logflags)
 {
 	const uint8_t *m = pkt->data;
-	uint32_t i, hlen = 14;
-
+	const uint32_t hlen = 14;        /* dev->hard_header_len */
 	bool l2 = pkt->has_l2 && pkt->l3_off >= hlen && pkt->len >= hlen;
+	uint32_t i;
 
 	if (l2 && !in->loopback && (logflags & XT_LOG_MACDECODE)) {
 		add(b, "MACSRC=%02x:%02x:%02x:%02x:%02x:%02x ", m[6], m[7],

@@ -100,6 +100,14 @@ static void test_addr_and_connected_routes(void **state)
 	expect(net, "ip route", 0,
 	       "10.0.1.0/24 dev v0 proto kernel scope link src 10.0.1.1 \n",
 	       "");
+	expect(net, "ip -br addr", 0,
+	       "lo               UNKNOWN        127.0.0.1/8 \n"
+	       "v0               UP             10.0.1.1/24 \n"
+	       "v1               DOWN           \n", "");
+	expect(net, "ip -br link show v0", 0,
+	       "v0               UP             02:6e:73:00:00:02 <BROADCAST,MULTICAST,UP,LOWER_UP> \n", "");
+	expect(net, "ip -o -4 addr show dev lo", 0,
+	       "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n", "");
 	expect(net, "ip addr flush dev v0", 0, "", "");
 	expect(net, "ip route", 0, "", "");
 }

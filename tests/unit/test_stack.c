@@ -1101,6 +1101,159 @@ static void test_forwarding_per_interface(void **state)
 	free(err);
 }
 
+/* IPv4 options: record route, source routing, malformed, echoed. */
+static void test_ip_options(void **state)
+{
+	struct net *net = *state;
+	struct frame f;
+	uint8_t l4[64];
+	uint32_t n = udp_build(l4, A("10.0.0.2"), A("10.0.1.2"), 1, 2, 0);
+	struct ns_iphdr *iph = (struct ns_iphdr *)(f.b + 14);
+	const uint8_t *o;
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	/* Record route with two empty slots. */
+	eth_put(&f, mac_of(net, "eth0"), PEER_MAC, NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.1.2"), 17, 64, 0, l4, n);
+	memmove(f.b + 34 + 12, f.b + 34, n);
+	{
+		static const uint8_t rr[12] = { 7, 11, 4, 0, 0, 0, 0, 0, 0, 0,
+						0, 0 };
+
+		memcpy(f.b + 34, rr, 12);
+	}
+	iph->ver_ihl = 0x48;
+	iph->tot_len = htons(32 + n);
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, 8);
+	f.len = 14 + 32 + n;
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 1);
+	assert_string_equal(cap[0].ifname, "eth1");
+	o = cap[0].data + 14 + 20;
+	assert_int_equal(o[2], 8);                     /* pointer moved */
+	assert_int_equal(ns_get32(o + 3), A("10.0.1.1")); /* outgoing addr */
+	assert_int_equal(ip_fast_csum(cap_iph(0), 8), 0);
+	/* Loose source route: refused. */
+	f.b[34] = 131;
+	f.b[36] = 4;
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, 8);
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 1);
+	assert_int_equal(drops(net, DROP_IP_SRR), 1);
+	/* Malformed (RR of length 2): parameter problem at byte 21. */
+	f.b[34] = 7;
+	f.b[35] = 2;
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, 8);
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 2);
+	assert_int_equal(cap_l4(1)[0], NS_ICMP_PARAMETERPROB);
+	assert_int_equal(cap_l4(1)[4], 21);
+	assert_int_equal(drops(net, DROP_IP_INHDR), 1);
+	/* An echo request with record route: the reply carries it. */
+	{
+		uint32_t m = icmp_build(l4, NS_ICMP_ECHO, 0, 1, 4);
+
+		ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 1, 64, 0, l4, m);
+		memmove(f.b + 34 + 8, f.b + 34, m);
+		memcpy(f.b + 34, "\x07\x07\x04\0\0\0\0\0", 8);
+		iph->ver_ihl = 0x47;
+		iph->tot_len = htons(28 + m);
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, 7);
+		f.len = 14 + 28 + m;
+		inject(net, "eth0", &f);
+		assert_int_equal(ncap, 3);
+		assert_int_equal(cap_iph(2)->ver_ihl, 0x47);
+		o = cap[2].data + 14 + 20;
+		assert_int_equal(o[0], 7);
+		assert_int_equal(o[2], 8);
+		assert_int_equal(ns_get32(o + 3), A("10.0.0.1"));
+		assert_int_equal(o[7], 0);
+		assert_int_equal(cap_l4(2)[0], NS_ICMP_ECHOREPLY);
+		assert_int_equal(ip_fast_csum(cap_iph(2), 7), 0);
+	}
+	/* Port unreachable about a 2-slot record route (as Linux 6.18):
+	 * slot 1 filled on receive, slot 2 with the error's source. */
+	{
+		uint32_t m = udp_build(l4, A("10.0.0.2"), A("10.0.0.1"), 1000,
+				       81, 1);
+
+		ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 17, 64, 0, l4, m);
+		memmove(f.b + 34 + 12, f.b + 34, m);
+		memcpy(f.b + 34, "\x07\x0b\x04\0\0\0\0\0\0\0\0\0", 12);
+		iph->ver_ihl = 0x48;
+		iph->tot_len = htons(32 + m);
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, 8);
+		f.len = 14 + 32 + m;
+		inject(net, "eth0", &f);
+		assert_int_equal(ncap, 4);
+		o = cap[3].data + 14 + 20;
+		assert_memory_equal(o, "\x07\x0b\x0c\x0a\0\0\x01\x0a\0\0\x01\0", 12);
+		assert_int_equal(ntohs(cap_iph(3)->tot_len), 81);
+		assert_int_equal(cap_l4(3)[0], NS_ICMP_DEST_UNREACH);
+		/* The quote shows the header as receive left it. */
+		assert_int_equal(cap_l4(3)[8], 0x48);
+		assert_memory_equal(cap_l4(3) + 8 + 20,
+				    "\x07\x0b\x08\x0a\0\0\x01\0\0\0\0\0", 12);
+	}
+}
+
+/* Deleting the input interface of packets waiting for ARP elsewhere. */
+static void test_delete_dev_with_queued(void **state)
+{
+	struct net *net = *state;
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(stack_dev_create(net, "eth2", &cap_ops, NULL, NULL), 0);
+	assert_int_equal(run(net, "ip link set eth2 up", NULL), 0);
+	assert_int_equal(run(net, "ip addr add 10.0.2.1/24 dev eth2", NULL), 0);
+	send_udp(net, "eth2", A("10.0.2.2"), A("10.0.1.9"), 53, 64, 1);
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.0.1.9"), 53, 64, 1);
+	assert_int_equal(run(net, "ip link del eth2", NULL), 0);
+	assert_int_equal(drops(net, DROP_DEV_DOWN), 1);
+	/* A clock jump runs the overdue timers as if on time. */
+	net->now_ns += 5000000000ull;
+	stack_timers(net);
+	/* The eth0 packet still gets its host unreachable. */
+	assert_int_equal(drops(net, DROP_NEIGH_FAILED), 1);
+	assert_int_equal(cap_l4(ncap - 1)[1], NS_ICMP_HOST_UNREACH);
+	assert_int_equal(net->pool.nfree, net->pool.size);
+}
+
+/* Fragmenting a forwarded packet with record route (as Linux 6.18). */
+static void test_fragment_options(void **state)
+{
+	struct net *net = *state;
+	struct frame f;
+	static uint8_t l4[1600];
+	uint32_t n = udp_build(l4, A("10.0.0.2"), A("10.0.1.2"), 1, 2, 1172);
+	struct ns_iphdr *iph = (struct ns_iphdr *)(f.b + 14);
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(run(net, "ip link set eth1 mtu 1000", NULL), 0);
+	eth_put(&f, mac_of(net, "eth0"), PEER_MAC, NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.1.2"), 17, 64, 0, l4, n);
+	memmove(f.b + 34 + 8, f.b + 34, n);
+	memcpy(f.b + 34, "\x07\x07\x04\0\0\0\0\0", 8);
+	iph->ver_ihl = 0x47;
+	iph->tot_len = htons(28 + n);
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, 7);
+	f.len = 14 + 28 + n;
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 2);
+	assert_int_equal(ntohs(cap_iph(0)->tot_len), 996);
+	assert_memory_equal(cap[0].data + 34, "\x07\x07\x08\x0a\x00\x01\x01\x00", 8);
+	assert_int_equal(ntohs(cap_iph(1)->frag_off), 121);
+	assert_int_equal(ntohs(cap_iph(1)->tot_len), 0xf0);
+	assert_memory_equal(cap[1].data + 34, "\x01\x01\x01\x01\x01\x01\x01\x00", 8);
+	assert_int_equal(ip_fast_csum(cap_iph(1), 7), 0);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -1129,6 +1282,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ip_error_burst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vlan_and_mtu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forwarding_per_interface, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ip_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_dev_with_queued, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fragment_options, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

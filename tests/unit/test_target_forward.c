@@ -28,13 +28,15 @@ static const char *const setup[] = {
 	"ip neigh add 10.2.0.2 lladdr 02:00:00:00:02:02 dev rb nud permanent",
 	"ip neigh add 10.1.0.2 lladdr 02:00:00:00:01:02 dev ra nud permanent",
 	"sysctl -w net.ipv4.ip_forward=1",
-	"iptables -t mangle -A PREROUTING -p udp --dport 1001 -j TTL --ttl-set 10",
+	"iptables -t mangle -A PREROUTING -p udp --dport 1001 -j TTL "
+	"--ttl-set 10",
 	"iptables -t mangle -A FORWARD -p udp --dport 1002 -j TTL --ttl-inc 5",
 	"iptables -t mangle -A FORWARD -p udp --dport 1003 -j TOS --set-tos "
 	"Minimize-Delay",
 	"iptables -t mangle -A POSTROUTING -p udp --dport 1004 -j DSCP "
 	"--set-dscp-class EF",
-	"iptables -t mangle -A FORWARD -p udp --dport 1005 -j TTL --ttl-dec 100",
+	"iptables -t mangle -A FORWARD -p udp --dport 1005 -j TTL "
+	"--ttl-dec 100",
 	"iptables -t mangle -A PREROUTING -p udp --dport 1006 -j TOS --xor-tos "
 	"0xff",
 	"iptables -t mangle -A PREROUTING -p udp --dport 1007 -j MARK "
@@ -43,7 +45,8 @@ static const char *const setup[] = {
 	"icmp-net-prohibited",
 	"iptables -A FORWARD -p tcp --dport 1008 -j REJECT --reject-with "
 	"tcp-reset",
-	"iptables -t mangle -A PREROUTING -p udp --dport 1009 -j TTL --ttl-set 1",
+	"iptables -t mangle -A PREROUTING -p udp --dport 1009 -j TTL "
+	"--ttl-set 1",
 	"iptables -t raw -A PREROUTING -p udp --dport 1010 -j TRACE",
 };
 
@@ -294,9 +297,9 @@ static void test_forward(void **state)
 
 			memcpy(&sa, ipp + 12, 4);
 			memcpy(&da, ipp + 16, 4);
-			sum = csum_tcpudp_nofold(sa, da, (uint16_t)(len - 20), 6,
-						 csum_partial(ipp + 20, len - 20,
-							      0));
+			sum = csum_partial(ipp + 20, len - 20, 0);
+			sum = csum_tcpudp_nofold(sa, da, (uint16_t)(len - 20),
+						 6, sum);
 			assert_int_equal(csum_fold(sum), 0);
 			memcpy(got + 72, cases[i].back + 72, 4);
 		}

@@ -406,8 +406,8 @@ static void test_stack_tcp_reset(void **state)
 	assert_memory_equal(r + ihl + 4, "\0\0\0\0\0\0\x03\xe9", 8);
 	assert_true(l4_csum_ok(r, len));
 
-	r = e2e_send(&e, "4500002b00094000400626b00a0900020a09000104d20050000013"
-			 "880000030950180064bb3b0000616263", &len);
+	r = e2e_send(&e, "4500002b00094000400626b00a0900020a09000104d200500000"
+			 "13880000030950180064bb3b0000616263", &len);
 	assert_non_null(r);
 	ihl = (r[0] & 0x0f) * 4u;
 	assert_int_equal(r[ihl + 13], 0x04);

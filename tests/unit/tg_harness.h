@@ -296,8 +296,8 @@ static inline void tg_ok(const char *table, const char *chain, const char *rule,
 }
 
 /* Expect failure with exit code rc and, if err is set, that message. */
-static inline void tg_fail(const char *table, const char *chain, const char *rule,
-		    int rc, const char *err)
+static inline void tg_fail(const char *table, const char *chain,
+			   const char *rule, int rc, const char *err)
 {
 	struct tg_res r;
 
