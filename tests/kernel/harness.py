@@ -54,7 +54,7 @@ def mutation_check(case, kres, nres):
             if fl:
                 i, f = fl[0]
                 b = bytearray(f)
-                b[len(b) // 2] ^= 0x01
+                b[-1] ^= 0x01
                 fl[0] = (i, bytes(b))
                 return True
         return False
