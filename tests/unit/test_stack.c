@@ -13,6 +13,8 @@
 
 #include "stack_harness.h"
 
+#include <unistd.h>
+
 #include "core/hook.h"
 #include "stack/internal.h"
 
@@ -783,6 +785,30 @@ static void test_sysctl_tool(void **state)
 	assert_non_null(strstr(out, "net.ipv4.icmp_msgs_per_sec = 1000\n"));
 	free(out);
 	free(err);
+	/* sysctl -p FILE, as procps-ng 4.0.2 (messages recorded there). */
+	{
+		char path[] = "/tmp/ns-sysctl-XXXXXX";
+		int fd = mkstemp(path);
+		FILE *fp;
+		char line[128];
+
+		assert_true(fd >= 0);
+		fp = fdopen(fd, "w");
+		fputs("# c\nnet.ipv4.icmp_ratemask = 6160\n; x\n\n"
+		      "net.ipv4.nope=3\n  net.ipv4.ip_default_ttl=70  \n"
+		      "bad line\n", fp);
+		fclose(fp);
+		snprintf(line, sizeof(line), "sysctl -p %s", path);
+		assert_int_equal(ns_exec(net, line, &out, &err), 1);
+		assert_string_equal(out, "net.ipv4.icmp_ratemask = 6160\n"
+					 "net.ipv4.ip_default_ttl = 70\n");
+		assert_non_null(strstr(err, "(7): invalid syntax, continuing...\n"));
+		assert_non_null(strstr(err, "sysctl: cannot stat /proc/sys/net/ipv4/nope: No such file or directory\n"));
+		free(out);
+		free(err);
+		unlink(path);
+		assert_int_equal(run(net, "sysctl -w net.ipv4.ip_default_ttl=99", NULL), 0);
+	}
 	/* The TTL knob reaches generated packets. */
 	send_udp(net, "eth0", A("10.0.0.2"), A("10.0.0.1"), 2000, 64, 1);
 	assert_int_equal(ncap, 1);
