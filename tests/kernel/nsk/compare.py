@@ -4,10 +4,10 @@
 Frames are compared per interface, in order, byte for byte, with one
 exception: packets the router generated itself (ICMP errors, echo replies,
 TCP resets) get their IP ID set to 0 and their IP checksum recomputed on
-both sides (a checksum that was wrong stays wrong), since the kernel's ID is
-a hash of secrets, and - on the kernel
-side only - their L4 checksum recomputed, because the kernel leaves TCP
-checksums to the (virtual) NIC when it sends over veth.  netsieve's L4
+both sides (a checksum that was wrong stays wrong), since the kernel's ID
+is a hash of secrets, and - on the kernel side only - their L4 checksum
+recomputed, because the kernel leaves TCP checksums to the (virtual) NIC
+when it sends over veth.  netsieve's L4
 checksum of such a packet must therefore be correct as sent.
 
 A frame is "forwarded" (and compared raw) when its IPv4 source, destination,
