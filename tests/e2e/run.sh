@@ -300,6 +300,17 @@ t_links() {
 		{ ko tool-links "iptables-restore FILE failed"; return; }
 	s2=$(ctl iptables-save | grep -v '^#')
 	[ "$s1" = "$s2" ] || { ko tool-links "restore from a file differs"; return; }
+	# Options before the file (-T takes a value): the client still finds
+	# the file, and --noflush appends.
+	printf '*filter\n-A FORWARD -s 10.8.8.8/32 -j DROP\nCOMMIT\n' >"$LAB_WORK/nf.v4"
+	(cd "$LAB_WORK" && NETSIEVE_SOCKET=$LAB_SOCK timeout 10 "$BIN/iptables-restore" \
+		-T filter --noflush nf.v4) ||
+		{ ko tool-links "iptables-restore -T filter --noflush FILE failed"; return; }
+	s2=$(ctl iptables-save -t filter | grep -c -- '-A FORWARD')
+	[ "$s2" = 2 ] || { ko tool-links "--noflush did not append ($s2 FORWARD rules)"; return; }
+	NETSIEVE_SOCKET=$LAB_SOCK timeout 10 "$BIN/iptables-restore" "$LAB_WORK/no-such.v4" 2>"$LAB_WORK/err"
+	[ $? = 1 ] && grep -q "Can't open" "$LAB_WORK/err" ||
+		{ ko tool-links "missing restore file: $(cat "$LAB_WORK/err")"; return; }
 	# A bad rule: iptables' exit code 2 for bad usage, or 1.
 	NETSIEVE_SOCKET=$LAB_SOCK timeout 10 "$BIN/iptables" -A FORWARD --bogus-option 2>/dev/null
 	[ $? = 2 ] || { ko tool-links "bad option did not exit 2"; return; }
