@@ -462,6 +462,26 @@ t_detach() {
 	ok daemon-detach
 }
 
+# The kernel interface under an afpacket device vanishes: the worker must
+# not spin on the socket's error, and the daemon keeps serving.
+t_kdev_gone() {
+	local pid t0 t1
+	pid=$(ip netns pids "$NS_R" | while read -r p; do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = netsieve ] && echo $p; done | head -1)
+	[ -n "$pid" ] || { ko kdev-gone "no daemon in the router namespace"; return; }
+	ip -n "$NS_R" link del rs || { ko kdev-gone "cannot delete rs"; return; }
+	nsc timeout 5 ping -c 2 -i 0.2 -W 1 -q $LAB_SERVER_IP >/dev/null 2>&1
+	t0=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+	sleep 1
+	t1=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+	[ $((t1 - t0)) -lt 20 ] ||
+		{ ko kdev-gone "daemon used $((t1 - t0)) ticks of CPU in 1s while idle"; return; }
+	nsc timeout 5 ping -c 1 -W 2 -q $LAB_ROUTER_C >/dev/null ||
+		{ ko kdev-gone "eth0 stopped working"; return; }
+	ctl ip link del eth1 || { ko kdev-gone "ip link del eth1"; return; }
+	ok kdev-gone
+}
+
 t_sigterm() {
 	local rc
 	lab_daemon_stop
@@ -507,6 +527,7 @@ t_no_stray_drops() {
 echo "--- netsieve stats"
 ctl stats
 t_no_stray_drops
+t_kdev_gone
 t_sigterm
 
 echo "$pass passed, $fail failed, $skip skipped"
