@@ -632,29 +632,62 @@ static void test_trace(void **state)
 	e->net->log.write = NULL;
 }
 
+/* Hook functions of xt in (pf inet, hook), priorities in order. */
+static int xt_prios(struct env *e, int hook, int *prios, int max)
+{
+	const struct hook_entries *h = e->net->hooks[0][hook];
+	int n = 0;
+	unsigned i;
+
+	for (i = 0; h && i < h->num && n < max; i++)
+		if (h->ops[i].hook == e->net->xt->hooks[0].hook)
+			prios[n++] = h->ops[i].priority;
+	return n;
+}
+
 static void test_hooks_registered(void **state)
 {
 	struct env *e = *state;
-	const struct hook_entries *h;
-	int prios[8], n = 0;
-	unsigned i;
+	int prios[8], n;
 
-	h = e->net->hooks[0][NS_INET_LOCAL_IN];
-	assert_non_null(h);
-	for (i = 0; i < h->num && n < 8; i++)
-		if (h->ops[i].hook == e->net->xt->hooks[0].hook)
-			prios[n++] = h->ops[i].priority;
+	/* No table exists before its first use, as in a new namespace. */
+	assert_int_equal(e->net->xt->nhooks, 0);
+	assert_null(e->net->hooks[0][NS_INET_LOCAL_IN]);
+	/* iptables-save without -t loads nothing (it lists what is). */
+	ok(e, "iptables-save");
+	assert_string_equal(sbuf_str(&e->out), "");
+	assert_int_equal(e->net->xt->nhooks, 0);
+	/* A command that fails before iptc_init loads nothing either. */
+	assert_int_not_equal(run(e, "iptables -t security -A INPUT --bogus"),
+			     0);
+	assert_int_equal(e->net->xt->nhooks, 0);
+	ok(e, "iptables -t security -L");
+	assert_int_equal(xt_prios(e, NS_INET_LOCAL_IN, prios, 8), 1);
+	assert_int_equal(prios[0], 50);
+	ok(e, "iptables -A INPUT -j ACCEPT");
+	ok(e, "iptables-save -t mangle");
+	sbuf_reset(&e->err);
+	assert_int_equal(ctl_exec_line(e->net, "iptables-restore --noflush",
+				       "*raw\nCOMMIT\n", &e->out, &e->err),
+			 0);
+	n = xt_prios(e, NS_INET_LOCAL_IN, prios, 8);
 	assert_int_equal(n, 3);
 	assert_int_equal(prios[0], -150);
 	assert_int_equal(prios[1], 0);
 	assert_int_equal(prios[2], 50);
-	h = e->net->hooks[0][NS_INET_PRE_ROUTING];
-	for (i = 0, n = 0; i < h->num && n < 8; i++)
-		if (h->ops[i].hook == e->net->xt->hooks[0].hook)
-			prios[n++] = h->ops[i].priority;
+	n = xt_prios(e, NS_INET_PRE_ROUTING, prios, 8);
 	assert_int_equal(n, 2);
 	assert_int_equal(prios[0], -300);
 	assert_int_equal(prios[1], -150);
+	/* Loaded once: using a table again registers nothing more. */
+	ok(e, "iptables -t security -L");
+	ok(e, "iptables -F");
+	assert_int_equal(e->net->xt->nhooks, 2 + 5 + 3 + 3);
+	/* iptables-save lists the loaded tables, the latest first. */
+	ok(e, "iptables-save");
+	assert_non_null(strstr(sbuf_str(&e->out), "*raw\n"));
+	assert_true(strstr(sbuf_str(&e->out), "*raw\n") <
+		    strstr(sbuf_str(&e->out), "*security\n"));
 }
 
 static void test_parse_print(void **state)
