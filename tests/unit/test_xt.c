@@ -534,10 +534,44 @@ static const struct xt_ext_ops hd_ops = {
 	.match = hd_match,
 };
 
+struct trace_rec {
+	char lines[16][128];
+	uint32_t verdict[16];
+	bool hotdrop[16];
+	int n;
+	char log[4][1200];
+	int nlog;
+};
+
+static void trace_ev(void *priv, const struct pkt *pkt,
+		     const struct trace_event *ev)
+{
+	struct trace_rec *r = priv;
+	static const char *const k[] = { "rule", "return", "policy" };
+
+	(void)pkt;
+	if (ev->kind > TRACE_POLICY || r->n >= 16)
+		return;
+	r->verdict[r->n] = ev->verdict;
+	r->hotdrop[r->n] = ev->text && !strcmp(ev->text, "hotdrop");
+	snprintf(r->lines[r->n++], 128, "%s:%s:%s:%u", ev->table, ev->chain,
+		 k[ev->kind], ev->rulenum);
+}
+
+static void trace_log(void *priv, int level, const char *line)
+{
+	struct trace_rec *r = priv;
+
+	assert_int_equal(level, NS_LOG_WARNING);
+	if (r->nlog < 4)
+		snprintf(r->log[r->nlog++], 1200, "%s", line);
+}
+
 static void test_hotdrop(void **state)
 {
 	struct env *e = *state;
 	struct spec udp = { .proto = 17 };
+	struct trace_rec rec = { .n = 0 };
 
 	xt_ext_register(&hd_ops);
 	ok(e, "iptables -A INPUT -p tcp -m xthotdrop --ret 0");
@@ -555,35 +589,28 @@ static void test_hotdrop(void **state)
 	ok(e, "iptables -R INPUT 1 -m xthotdrop --ret 1");
 	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
 	assert_string_equal(save_line(e, "INPUT", 3), "-A INPUT -c 1 28 -j ACCEPT");
-}
-
-struct trace_rec {
-	char lines[16][128];
-	int n;
-	char log[4][1200];
-	int nlog;
-};
-
-static void trace_ev(void *priv, const struct pkt *pkt,
-		     const struct trace_event *ev)
-{
-	struct trace_rec *r = priv;
-	static const char *const k[] = { "rule", "return", "policy" };
-
-	(void)pkt;
-	if (ev->kind > TRACE_POLICY || r->n >= 16)
-		return;
-	snprintf(r->lines[r->n++], 128, "%s:%s:%s:%u", ev->table, ev->chain,
-		 k[ev->kind], ev->rulenum);
-}
-
-static void trace_log(void *priv, int level, const char *line)
-{
-	struct trace_rec *r = priv;
-
-	assert_int_equal(level, NS_LOG_WARNING);
-	if (r->nlog < 4)
-		snprintf(r->log[r->nlog++], 1200, "%s", line);
+	/* The trace sink: a hotdrop is a RULE step with verdict DROP. */
+	e->net->trace.event = trace_ev;
+	e->net->trace.priv = &rec;
+	e->net->trace.all = true;
+	ok(e, "iptables -R INPUT 1 -m xthotdrop --ret 0 -j ACCEPT");
+	ok(e, "iptables -I INPUT -j LOG");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_int_equal(rec.n, 2);
+	assert_string_equal(rec.lines[0], "filter:INPUT:rule:1");
+	assert_int_equal(rec.verdict[0], TRACE_NO_VERDICT);
+	assert_false(rec.hotdrop[0]);
+	assert_string_equal(rec.lines[1], "filter:INPUT:rule:2");
+	assert_int_equal(rec.verdict[1], NS_DROP);
+	assert_true(rec.hotdrop[1]);
+	/* Matched, then hotdrop: the verdict is DROP, not the ACCEPT. */
+	ok(e, "iptables -R INPUT 2 -m xthotdrop --ret 1 -j ACCEPT");
+	rec.n = 0;
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_int_equal(rec.n, 2);
+	assert_int_equal(rec.verdict[1], NS_DROP);
+	assert_false(rec.hotdrop[1]);
+	e->net->trace.event = NULL;
 }
 
 static void test_trace(void **state)
@@ -612,6 +639,24 @@ static void test_trace(void **state)
 	assert_string_equal(rec.lines[4], "filter:u:rule:2");
 	assert_string_equal(rec.lines[5], "filter:u:return:3");
 	assert_string_equal(rec.lines[6], "filter:INPUT:policy:4");
+	/* Verdicts: only terminal steps carry one. */
+	assert_int_equal(rec.verdict[0], TRACE_NO_VERDICT);
+	assert_int_equal(rec.verdict[1], TRACE_NO_VERDICT);
+	assert_int_equal(rec.verdict[2], TRACE_NO_VERDICT);
+	assert_int_equal(rec.verdict[6], NS_ACCEPT);
+	ok(e, "iptables -A u -p udp -j DROP");
+	rec.n = 0;
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_int_equal(rec.n, 3);
+	assert_string_equal(rec.lines[2], "filter:u:rule:3");
+	assert_int_equal(rec.verdict[1], TRACE_NO_VERDICT);
+	assert_int_equal(rec.verdict[2], NS_DROP);
+	assert_false(rec.hotdrop[2]);
+	ok(e, "iptables -R u 3 -p udp -j ACCEPT");
+	rec.n = 0;
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_ACCEPT);
+	assert_int_equal(rec.verdict[2], NS_ACCEPT);
+	ok(e, "iptables -D u 3");
 	/* pkt->trace (the TRACE target) also writes the kernel's lines. */
 	e->net->trace.all = false;
 	e->net->log.write = trace_log;
