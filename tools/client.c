@@ -248,7 +248,8 @@ int tool_client_main(int argc, char **argv)
 		}
 	}
 	if (argc < 1) {
-		fprintf(stderr, "usage: netsieve [--socket PATH] TOOL [ARGS]\n");
+		fprintf(stderr,
+			"usage: netsieve [--socket PATH] TOOL [ARGS]\n");
 		return 2;
 	}
 	if (!path)

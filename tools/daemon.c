@@ -236,7 +236,8 @@ static void usage(FILE *f)
 		"  --socket PATH   control socket (default $NETSIEVE_SOCKET or "
 		CTL_SOCKET_DEFAULT ")\n"
 		"  --log FILE      append LOG lines there (default stderr)\n"
-		"  --foreground    do not detach; stop with SIGTERM or SIGINT\n");
+		"  --foreground    do not detach; stop with SIGTERM or "
+		"SIGINT\n");
 }
 
 /*
@@ -374,7 +375,8 @@ int tool_daemon_main(int argc, char **argv)
 	}
 	e = ns_net_create(&d.net);
 	if (e) {
-		fprintf(stderr, "netsieve daemon: cannot create the stack: %s\n",
+		fprintf(stderr,
+			"netsieve daemon: cannot create the stack: %s\n",
 			strerror(-e));
 		goto out_close_log;
 	}
@@ -405,12 +407,19 @@ int tool_daemon_main(int argc, char **argv)
 	       "netsieve: daemon ready, %d interface(s), control socket %s",
 	       count_devs(d.net), sock);
 	if (notify_fd >= 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		/*
+		 * Detached: hold none of the caller's terminal or pipes
+		 * (a `$(netsieve daemon)` would otherwise wait for us).
+		 * Without --log, LOG lines are discarded from here on.
+		 */
+		int null = open("/dev/null", O_RDWR);
 
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);
-			close(null);
+			dup2(null, 2);
+			if (null > 2)
+				close(null);
 		}
 		notify_parent(&notify_fd, 0);
 	}

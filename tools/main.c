@@ -20,12 +20,18 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: netsieve COMMAND [ARGS]\n"
-		"  daemon [--config FILE] [--socket PATH]   run the gateway\n"
+		"  daemon [--config FILE] [--socket PATH] [--log FILE] "
+		"[--foreground]\n"
+		"                         run the gateway (doc/daemon.md)\n"
 		"  replay --setup FILE --in IF=IN.pcap ... --out IF=OUT.pcap ...\n"
 		"  shell [-x] [-f FILE]   run command lines in-process\n"
 		"  iptables | iptables-save | iptables-restore ARGS\n"
 		"  ip addr|route|neigh|link ARGS\n"
-		"  sysctl [-w] NAME[=VALUE]\n");
+		"  sysctl [-w] NAME[=VALUE]\n"
+		"  stats                  interface and drop counters\n"
+		"The tools and stats talk to the daemon at --socket PATH "
+		"(before the tool),\n$NETSIEVE_SOCKET or "
+		"/run/netsieve/netsieve.sock; exit 4 if it is unreachable.\n");
 }
 
 int main(int argc, char **argv)

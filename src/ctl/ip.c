@@ -449,6 +449,31 @@ static int link_set(struct ipctx *c, int argc, char **argv)
 				break;
 			}
 			err = dev_set_mac(c->net, dev, mac);
+		} else if (!strcmp(a, "name")) {
+			if (++i >= argc) {
+				rc = need_arg(c, a);
+				break;
+			}
+			if (strlen(argv[i]) >= NS_IFNAMSIZ || !*argv[i] ||
+			    strchr(argv[i], '/') || strchr(argv[i], ' ')) {
+				sbuf_addf(c->err, "Error: argument \"%s\" is wrong: \"name\" not a valid ifname\n",
+					  argv[i]);
+				rc = 1;
+				break;
+			}
+			if (strcmp(argv[i], dev->name) &&
+			    net_dev_by_name(c->net, argv[i])) {
+				rc = rtnl_err(c, -EEXIST);
+				break;
+			}
+			/* dev_change_name(): not while the link is up. */
+			if (dev->up && strcmp(argv[i], dev->name)) {
+				rc = rtnl_err(c, -EBUSY);
+				break;
+			}
+			/* Rules match interfaces by name, as in Linux. */
+			snprintf(dev->name, sizeof(dev->name), "%s", argv[i]);
+			name = dev->name;
 		} else if (!strcmp(a, "promisc")) {
 			if (++i >= argc) {
 				rc = need_arg(c, a);

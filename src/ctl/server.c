@@ -80,7 +80,8 @@ static int make_dir(const char *path, struct sbuf *err)
 	*slash = '\0';
 	if (stat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
-			sbuf_addf(err, "netsieve: %s is not a directory\n", dir);
+			sbuf_addf(err, "netsieve: %s is not a directory\n",
+				  dir);
 			return -ENOTDIR;
 		}
 		return 0;
@@ -114,7 +115,8 @@ static int clear_stale(const struct sockaddr_un *sun, struct sbuf *err)
 	r = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
 	close(fd);
 	if (r == 0) {
-		sbuf_addf(err, "netsieve: a daemon is already listening on %s\n",
+		sbuf_addf(err,
+			  "netsieve: a daemon is already listening on %s\n",
 			  sun->sun_path);
 		return -EADDRINUSE;
 	}
@@ -157,7 +159,8 @@ int ctl_server_create(struct net *net, const char *path,
 	e = clear_stale(&sun, err);
 	if (e)
 		goto err_free_srv;
-	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			 0);
 	if (srv->fd < 0) {
 		e = -errno;
 		goto err_report;
@@ -438,7 +441,8 @@ int ctl_server_run(struct ctl_server *srv, int stop_fd)
 			if (timeout < 0 || left < timeout)
 				timeout = (int)left;
 			pfd[n].fd = c->fd;
-			pfd[n].events = c->state == CONN_READ ? POLLIN : POLLOUT;
+			pfd[n].events =
+				c->state == CONN_READ ? POLLIN : POLLOUT;
 			idx[n++] = i;
 		}
 		/* When full, leave new clients in the listen backlog. */

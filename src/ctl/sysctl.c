@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * The `sysctl` tool (procps-ng 4 syntax and messages) over the stack's
- * knobs: NAME, -w NAME=VALUE (or NAME=VALUE), -a, -n, -q, -e, -N, names
- * with '/' or '.'. Control path: takes stack_lock around each change.
+ * knobs: NAME, -w NAME=VALUE (or NAME=VALUE), -p [FILE], -a, -n, -q, -e,
+ * -N, names with '/' or '.'. Control path: takes stack_lock around each change.
  */
 #include "ctl/ctl.h"
 
 #include "core/net.h"
 #include "stack/sysctl.h"
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,16 +113,107 @@ static int one(struct net *net, char *arg, const struct sysctl_opts *o,
 	return 0;
 }
 
+static char *strip(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+			 e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * sysctl -p FILE: "name = value" lines, '#' and ';' comments; the whole
+ * file is checked for syntax first, then applied in order. A leading '-'
+ * on a name keeps its failure from failing the command.
+ */
+static int load_file(struct net *net, const char *path,
+		     const struct sysctl_opts *o, struct sbuf *out,
+		     struct sbuf *err)
+{
+	struct sysctl_opts wo = *o;
+	char line[1024];
+	char **lines = NULL;
+	size_t n = 0, cap = 0, i;
+	unsigned lineno = 0;
+	int rc = 0;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		sbuf_addf(err, "sysctl: cannot open \"%s\": %s\n", path,
+			  strerror(errno));
+		return 1;
+	}
+	wo.write = true;
+	while (fgets(line, sizeof(line), f)) {
+		char *l = strip(line);
+
+		lineno++;
+		if (!*l || *l == '#' || *l == ';')
+			continue;
+		if (!strchr(l, '=')) {
+			sbuf_addf(err, "sysctl: %s(%u): invalid syntax, continuing...\n",
+				  path, lineno);
+			continue;
+		}
+		if (n == cap) {
+			char **nl = realloc(lines, (cap ? cap * 2 : 16) *
+					    sizeof(*lines));
+
+			if (!nl)
+				break;
+			lines = nl;
+			cap = cap ? cap * 2 : 16;
+		}
+		lines[n] = strdup(l);
+		if (!lines[n])
+			break;
+		n++;
+	}
+	fclose(f);
+	for (i = 0; i < n; i++) {
+		char *l = lines[i], *eq = strchr(l, '=');
+		bool soft = *l == '-';
+		char buf[1024];
+
+		*eq = '\0';
+		snprintf(buf, sizeof(buf), "%s=%s", strip(l + soft),
+			 strip(eq + 1));
+		if (one(net, buf, &wo, out, err) && !soft)
+			rc = 1;
+		free(l);
+	}
+	free(lines);
+	return rc;
+}
+
 int ctl_sysctl_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		    struct sbuf *err)
 {
 	struct sysctl_opts o = { 0 };
-	bool all = false;
+	const char *load = NULL;
+	bool all = false, do_load = false;
 	int i, rc = 0, nargs = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
+		if (!strcmp(a, "-p") || !strcmp(a, "-f") || !strcmp(a, "--load")) {
+			do_load = true;
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				load = argv[++i];
+			continue;
+		}
+		if (!strncmp(a, "--load=", 7) || (!strncmp(a, "-p", 2) && a[2])) {
+			do_load = true;
+			load = a[1] == '-' ? a + 7 : a + 2;
+			continue;
+		}
 		if (a[0] != '-' || !a[1]) {
 			nargs++;
 			continue;
@@ -173,6 +266,9 @@ int ctl_sysctl_main(struct net *net, int argc, char **argv, struct sbuf *out,
 			}
 		}
 	}
+	if (do_load)
+		return load_file(net, load ? load : "/etc/sysctl.conf", &o, out,
+				 err);
 	if (all) {
 		struct walk_ctx w = { .net = net, .o = &o, .out = out };
 

@@ -30,9 +30,14 @@ int stack_dev_create(struct net *net, const char *name,
 		err = -EEXIST;
 		goto err_unlock;
 	}
+	/* As dev_new_index(): after the last one given, wrapping around. */
 	for (idx = net->next_ifindex; idx < NS_MAX_DEVS; idx++)
 		if (!net->devs[idx])
 			break;
+	if (idx >= NS_MAX_DEVS)
+		for (idx = 1; idx < NS_MAX_DEVS; idx++)
+			if (!net->devs[idx])
+				break;
 	if (idx >= NS_MAX_DEVS) {
 		err = -ENOSPC;
 		goto err_unlock;
@@ -149,8 +154,6 @@ int dev_delete(struct net *net, struct netdev *dev)
 		dev->io->close(dev);
 	net->devs[dev->ifindex] = NULL;
 	addr_rebuild(net);
-	if (dev->ifindex < net->next_ifindex)
-		net->next_ifindex = dev->ifindex;
 	free(dev);
 	return 0;
 }

@@ -239,7 +239,10 @@ void ip_forward_options(struct net *net, struct pkt *pkt,
 	uint8_t *raw = (uint8_t *)iph;
 
 	(void)net;
-	if (pkt->opt_flags & IPOPT_F_RR_NEEDADDR) {
+	if ((pkt->opt_flags & IPOPT_F_RR_NEEDADDR) &&
+	    pkt->opt_rr + 2u < iph_hlen(iph) &&
+	    raw[pkt->opt_rr + 2] >= 8 &&
+	    pkt->opt_rr + raw[pkt->opt_rr + 2] - 1u <= iph_hlen(iph)) {
 		uint8_t *optptr = raw + pkt->opt_rr;
 
 		memcpy(&optptr[optptr[2] - 5], &rt->src, 4);
@@ -256,10 +259,20 @@ int ip_options_echo(struct net *net, const struct pkt *pkt, uint8_t *buf,
 		    struct ip_echo_opts *d)
 {
 	const uint8_t *sptr = pkt_l3(pkt);
+	unsigned int hlen = iph_hlen((const struct ns_iphdr *)sptr);
 	uint8_t *dptr = buf;
 	int optlen, soffset;
 
 	memset(d, 0, sizeof(*d));
+	/* The header may have been rewritten since receive: re-check. */
+	if ((pkt->opt_rr && (pkt->opt_rr + 2u >= hlen ||
+			     pkt->opt_rr + sptr[pkt->opt_rr + 1] > hlen ||
+			     sptr[pkt->opt_rr + 1] < 3)) ||
+	    (pkt->opt_ts && (pkt->opt_ts + 3u >= hlen ||
+			     pkt->opt_ts + sptr[pkt->opt_ts + 1] > hlen ||
+			     sptr[pkt->opt_ts + 1] < 4)) ||
+	    hlen > pkt_l3_len(pkt))
+		return -EINVAL;
 	if (pkt->opt_rr) {
 		optlen = sptr[pkt->opt_rr + 1];
 		soffset = sptr[pkt->opt_rr + 2];

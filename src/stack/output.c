@@ -75,8 +75,35 @@ void ip_build_header(struct net *net, struct pkt *pkt, uint32_t saddr,
 }
 
 /*
+ * ip_options_fragment(): after the first fragment, options without the
+ * "copied" flag become NOOPs (the header keeps its length).
+ */
+static void options_fragment(uint8_t *iph)
+{
+	uint8_t *optptr = iph + 20;
+	int l = (int)iph_hlen((const struct ns_iphdr *)iph) - 20, optlen;
+
+	while (l > 0) {
+		if (*optptr == 0)
+			return;
+		if (*optptr == 1) {
+			l--;
+			optptr++;
+			continue;
+		}
+		optlen = l > 1 ? optptr[1] : 0;
+		if (optlen < 2 || optlen > l)
+			return;
+		if (!(*optptr & 0x80))
+			memset(optptr, 1, (size_t)optlen);
+		l -= optlen;
+		optptr += optlen;
+	}
+}
+
+/*
  * ip_do_fragment() slow path: split pkt into fragments that fit mtu, each
- * through the neighbour. Options are copied into every fragment.
+ * through the neighbour; later fragments keep only the copied options.
  */
 static void ip_fragment(struct net *net, struct pkt *pkt,
 			const struct rt_result *rt, uint32_t mtu)
@@ -110,6 +137,8 @@ static void ip_fragment(struct net *net, struct pkt *pkt,
 		f->nexthop = pkt->nexthop;
 		f->xt_gen = pkt->xt_gen;
 		memcpy(f->data, iph, hlen);
+		if (off && hlen > 20)
+			options_fragment(f->data);
 		memcpy(f->data + hlen, payload + off, n);
 		fh = (struct ns_iphdr *)f->data;
 		nfo = (uint16_t)((fo & NS_IPH_OFFMASK) + off / 8);

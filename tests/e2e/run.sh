@@ -439,6 +439,29 @@ t_second_daemon() {
 	ok daemon-no-interfaces
 }
 
+# Without --foreground: the parent returns once the socket is ready (0),
+# or 1 when start-up fails. Run in a namespace of its own to find its pid.
+t_detach() {
+	local ns=$LAB-d s3=$LAB_WORK/detached.sock out rc pid i
+	lab_quiet_ns "$ns"
+	out=$(timeout 10 ip netns exec "$ns" "$NSV" daemon --socket "$s3" 2>&1)
+	rc=$?
+	[ $rc = 0 ] && [ -S "$s3" ] || { ko daemon-detach "rc=$rc: $out"; return; }
+	pid=$(ip netns pids "$ns")
+	[ -n "$pid" ] || { ko daemon-detach "no daemon process"; return; }
+	NETSIEVE_SOCKET=$s3 timeout 5 "$NSV" stats >/dev/null ||
+		{ ko daemon-detach "stats"; kill -TERM $pid; return; }
+	kill -TERM $pid
+	for i in $(seq 100); do [ -e "$s3" ] || break; sleep 0.05; done
+	[ ! -e "$s3" ] || { ko daemon-detach "socket left after SIGTERM"; return; }
+	out=$(timeout 10 ip netns exec "$ns" "$NSV" daemon --socket "$s3" \
+		--config "$LAB_WORK/bad.conf" 2>&1)
+	rc=$?
+	[ $rc = 1 ] && [ ! -e "$s3" ] ||
+		{ ko daemon-detach "bad config detached: rc=$rc $out"; return; }
+	ok daemon-detach
+}
+
 t_sigterm() {
 	local rc
 	lab_daemon_stop
@@ -471,6 +494,7 @@ t_live_swap
 t_log
 t_tap
 t_second_daemon
+t_detach
 # Every drop of the whole run was a rule's: no checksum, truncation,
 # buffer or no-route drop (offloads and the lab's quiet namespaces).
 t_no_stray_drops() {

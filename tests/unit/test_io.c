@@ -91,7 +91,8 @@ static size_t make_udp(uint8_t *f, const uint8_t *dst, uint16_t sport,
 		       size_t payload)
 {
 	uint8_t *ip = f + 14, *udp = ip + 20;
-	uint16_t tot = (uint16_t)(20 + 8 + payload), ulen = (uint16_t)(8 + payload);
+	uint16_t tot = (uint16_t)(20 + 8 + payload);
+	uint16_t ulen = (uint16_t)(8 + payload);
 	uint32_t saddr = htonl(0x0a000001), daddr = htonl(0x0a000002);
 	uint16_t c;
 	size_t i;
@@ -119,8 +120,8 @@ static size_t make_udp(uint8_t *f, const uint8_t *dst, uint16_t sport,
 	udp[6] = udp[7] = 0;
 	for (i = 0; i < payload; i++)
 		udp[8 + i] = (uint8_t)i;
-	c = csum_fold(csum_partial(udp, ulen,
-				   csum_tcpudp_nofold(saddr, daddr, ulen, 17, 0)));
+	c = csum_fold(csum_partial(
+		udp, ulen, csum_tcpudp_nofold(saddr, daddr, ulen, 17, 0)));
 	if (!c)
 		c = 0xffff;
 	memcpy(udp + 6, &c, 2);
@@ -212,7 +213,8 @@ static void test_afpacket_rx_tx(void **state)
 			uint8_t *udp = pkts[j]->data + 34;
 
 			/* In order, none lost. */
-			assert_int_equal((udp[0] << 8 | udp[1]), 2000 + total + j);
+			assert_int_equal((udp[0] << 8 | udp[1]),
+					 2000 + total + j);
 			pkt_free(pkts[j]);
 		}
 		total += n;

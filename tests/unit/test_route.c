@@ -297,6 +297,13 @@ static void test_link_tool(void **state)
 	expect(net, "ip link show dev d0", 0,
 	       "4: d0: <BROADCAST,NOARP,UP,LOWER_UP> mtu 1500 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n"
 	       "    link/ether 02:6e:73:00:00:04 brd ff:ff:ff:ff:ff:ff\n", "");
+	expect(net, "ip link set d0 name d1", 2, "",
+	       "RTNETLINK answers: Device or resource busy\n");
+	expect(net, "ip link set d0 down", 0, "", "");
+	expect(net, "ip link set d0 name v1", 2, "",
+	       "RTNETLINK answers: File exists\n");
+	expect(net, "ip link set d0 name d1", 0, "", "");
+	expect(net, "ip link set d1 name d0", 0, "", "");
 	expect(net, "ip link del d0", 0, "", "");
 	expect(net, "ip link show d0", 1, "", "Cannot find device \"d0\"\n");
 	expect(net, "ip foo", 255, "", "Object \"foo\" is unknown, try \"ip help\".\n");

@@ -13,6 +13,8 @@
 
 #include "stack_harness.h"
 
+#include <unistd.h>
+
 #include "core/hook.h"
 #include "stack/internal.h"
 
@@ -783,6 +785,30 @@ static void test_sysctl_tool(void **state)
 	assert_non_null(strstr(out, "net.ipv4.icmp_msgs_per_sec = 1000\n"));
 	free(out);
 	free(err);
+	/* sysctl -p FILE, as procps-ng 4.0.2 (messages recorded there). */
+	{
+		char path[] = "/tmp/ns-sysctl-XXXXXX";
+		int fd = mkstemp(path);
+		FILE *fp;
+		char line[128];
+
+		assert_true(fd >= 0);
+		fp = fdopen(fd, "w");
+		fputs("# c\nnet.ipv4.icmp_ratemask = 6160\n; x\n\n"
+		      "net.ipv4.nope=3\n  net.ipv4.ip_default_ttl=70  \n"
+		      "bad line\n", fp);
+		fclose(fp);
+		snprintf(line, sizeof(line), "sysctl -p %s", path);
+		assert_int_equal(ns_exec(net, line, &out, &err), 1);
+		assert_string_equal(out, "net.ipv4.icmp_ratemask = 6160\n"
+					 "net.ipv4.ip_default_ttl = 70\n");
+		assert_non_null(strstr(err, "(7): invalid syntax, continuing...\n"));
+		assert_non_null(strstr(err, "sysctl: cannot stat /proc/sys/net/ipv4/nope: No such file or directory\n"));
+		free(out);
+		free(err);
+		unlink(path);
+		assert_int_equal(run(net, "sysctl -w net.ipv4.ip_default_ttl=99", NULL), 0);
+	}
 	/* The TTL knob reaches generated packets. */
 	send_udp(net, "eth0", A("10.0.0.2"), A("10.0.0.1"), 2000, 64, 1);
 	assert_int_equal(ncap, 1);
@@ -1196,6 +1222,7 @@ static void test_ip_options(void **state)
 		assert_int_equal(ntohs(cap_iph(3)->tot_len), 81);
 		assert_int_equal(cap_l4(3)[0], NS_ICMP_DEST_UNREACH);
 		/* The quote shows the header as receive left it. */
+		assert_int_equal(cap_l4(3)[8], 0x48);
 		assert_memory_equal(cap_l4(3) + 8 + 20,
 				    "\x07\x0b\x08\x0a\0\0\x01\0\0\0\0\0", 12);
 	}
@@ -1221,6 +1248,36 @@ static void test_delete_dev_with_queued(void **state)
 	assert_int_equal(drops(net, DROP_NEIGH_FAILED), 1);
 	assert_int_equal(cap_l4(ncap - 1)[1], NS_ICMP_HOST_UNREACH);
 	assert_int_equal(net->pool.nfree, net->pool.size);
+}
+
+/* Fragmenting a forwarded packet with record route (as Linux 6.18). */
+static void test_fragment_options(void **state)
+{
+	struct net *net = *state;
+	struct frame f;
+	static uint8_t l4[1600];
+	uint32_t n = udp_build(l4, A("10.0.0.2"), A("10.0.1.2"), 1, 2, 1172);
+	struct ns_iphdr *iph = (struct ns_iphdr *)(f.b + 14);
+
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(run(net, "ip link set eth1 mtu 1000", NULL), 0);
+	eth_put(&f, mac_of(net, "eth0"), PEER_MAC, NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.1.2"), 17, 64, 0, l4, n);
+	memmove(f.b + 34 + 8, f.b + 34, n);
+	memcpy(f.b + 34, "\x07\x07\x04\0\0\0\0\0", 8);
+	iph->ver_ihl = 0x47;
+	iph->tot_len = htons(28 + n);
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, 7);
+	f.len = 14 + 28 + n;
+	inject(net, "eth0", &f);
+	assert_int_equal(ncap, 2);
+	assert_int_equal(ntohs(cap_iph(0)->tot_len), 996);
+	assert_memory_equal(cap[0].data + 34, "\x07\x07\x08\x0a\x00\x01\x01\x00", 8);
+	assert_int_equal(ntohs(cap_iph(1)->frag_off), 121);
+	assert_int_equal(ntohs(cap_iph(1)->tot_len), 0xf0);
+	assert_memory_equal(cap[1].data + 34, "\x01\x01\x01\x01\x01\x01\x01\x00", 8);
+	assert_int_equal(ip_fast_csum(cap_iph(1), 7), 0);
 }
 
 int main(void)
@@ -1253,6 +1310,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forwarding_per_interface, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_dev_with_queued, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fragment_options, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
