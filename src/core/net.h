@@ -54,6 +54,8 @@ struct net_sysctl {
 	int send_redirects_all;       /* net.ipv4.conf.all.send_redirects = 1 */
 	int send_redirects_default;   /* net.ipv4.conf.default.send_redirects = 1 */
 	int default_forwarding;       /* net.ipv4.conf.default.forwarding = 0 */
+	int rp_filter_all;            /* net.ipv4.conf.all.rp_filter = 0 */
+	int rp_filter_default;        /* net.ipv4.conf.default.rp_filter = 0 */
 };
 
 /* Per-worker counters; summed by readers. */

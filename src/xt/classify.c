@@ -105,6 +105,27 @@ static void trace_log(struct net *net, struct pkt *pkt, enum trace_kind kind,
 	net->log.write(net->log.priv, NS_LOG_WARNING, buf);
 }
 
+/*
+ * The kind of TRACE line for a matched rule: get_chainname_rulenum() takes
+ * an unconditional rule (no address, interface, protocol, flag or match)
+ * with a standard verdict (ACCEPT, DROP, RETURN) for a chain's tail and
+ * names it "policy" in a built-in chain, "return" in a user chain.
+ */
+static enum trace_kind rule_trace_kind(const struct xt_chain *c,
+				       const struct xt_rule *r)
+{
+	const struct xt_ip *ip = &r->ip;
+
+	if (r->vk != XT_VK_ACCEPT && r->vk != XT_VK_DROP &&
+	    r->vk != XT_VK_RETURN)
+		return TRACE_RULE;
+	if (r->nm || ip->src || ip->smsk || ip->dst || ip->dmsk ||
+	    ip->iniface[0] || ip->outiface[0] || ip->in_wild ||
+	    ip->out_wild || ip->proto || ip->flags || ip->invflags)
+		return TRACE_RULE;
+	return c->hook >= 0 ? TRACE_POLICY : TRACE_RETURN;
+}
+
 /* The trace sink's event; verdict TRACE_NO_VERDICT unless terminal. */
 static void trace_sink(struct net *net, struct pkt *pkt, enum trace_kind kind,
 		       const struct xt_table *t, const struct xt_chain *c,
@@ -223,7 +244,8 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 		count(gen, r->cidx, len);
 		/* The kernel traces a rule before running its target. */
 		if (tracing)
-			trace_log(net, pkt, TRACE_RULE, t, c, i + 1, in, out);
+			trace_log(net, pkt, rule_trace_kind(c, r), t, c, i + 1,
+				  in, out);
 		rc = c;
 		rn = i + 1;
 		verdict = TRACE_NO_VERDICT;

@@ -38,6 +38,53 @@ def load_known_failures(path):
     return known
 
 
+def mutation_check(case, kres, nres):
+    """Damage copies of nres in ways that must be noticed; return the names
+    of the damages compare() did not report."""
+    import copy
+    survivors = []
+
+    def check(name, mutate):
+        m = copy.deepcopy(nres)
+        if mutate(m) and not compare.compare(case, kres, m):
+            survivors.append(name)
+
+    def flip_byte(m):
+        for fl in m.frames.values():
+            if fl:
+                i, f = fl[0]
+                b = bytearray(f)
+                b[-1] ^= 0x01
+                fl[0] = (i, bytes(b))
+                return True
+        return False
+
+    def drop_frame(m):
+        for fl in m.frames.values():
+            if fl:
+                fl.pop()
+                return True
+        return False
+
+    def extra_frame(m):
+        name = case.ifaces[0].name
+        m.frames[name] = m.frames[name] + [(0, case.packets[0].frame)]
+        return True
+
+    def bump_counter(m):
+        import re
+        t, n = re.subn(r"\[(\d+):", lambda x: "[%d:" % (int(x.group(1)) + 1),
+                       m.counters, count=1)
+        m.counters = t
+        return n == 1
+
+    check("flipped byte", flip_byte)
+    check("dropped frame", drop_frame)
+    check("extra frame", extra_frame)
+    check("counter", bump_counter)
+    return survivors
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("build", nargs="?", default="build",
@@ -47,6 +94,11 @@ def main():
     ap.add_argument("--self-check", action="store_true",
                     help="run every case twice through the kernel and "
                     "compare the runs (checks the harness is deterministic)")
+    ap.add_argument("--no-mutation-check", dest="mutation_check",
+                    action="store_false",
+                    help="skip the harness self-check: normally, after each "
+                    "passing case, netsieve's result is damaged (a byte, a "
+                    "frame, a counter) and the comparison must notice")
     ap.add_argument("--rules-only", action="store_true",
                     help="only compare the ruleset text (restore + save in "
                     "`netsieve shell`), not the packets")
@@ -149,6 +201,11 @@ def main():
             problems = ["netsieve side: %s" % e]
         except kernel.KernelError as e:
             problems = ["second kernel run: %s" % e]
+        if not problems and args.mutation_check and not args.rules_only:
+            survivors = mutation_check(case, kres, nres)
+            if survivors:
+                problems = ["harness: mutants survived: %s"
+                            % ", ".join(survivors)]
         if problems:
             status = "XFAIL" if case.name in known else "FAIL"
         else:

@@ -673,6 +673,50 @@ static void test_trace(void **state)
 	assert_non_null(strstr(rec.log[0], "SRC=10.0.0.1 DST=10.0.0.2 "));
 	assert_int_equal(strncmp(rec.log[2], "TRACE: filter:u:return:3 ", 25),
 			 0);
+	/* An unconditional ACCEPT/DROP/RETURN is traced as the chain's tail
+	 * (get_chainname_rulenum): "return" in a user chain, "policy" in a
+	 * built-in one; the sink still sees a rule step with its verdict. */
+	ok(e, "iptables -I u -j RETURN");
+	rec.nlog = 0;
+	p = mkpkt(e, &udp);
+	p->trace = true;
+	xt_do_table(e->net, xn->cur, xn->cur->t[XT_TABLE_FILTER],
+		    NS_INET_LOCAL_IN, p, &eth0, NULL);
+	pkt_free(p);
+	assert_true(rec.nlog >= 2);
+	assert_int_equal(strncmp(rec.log[0], "TRACE: filter:INPUT:rule:2 ", 27),
+			 0);
+	assert_int_equal(strncmp(rec.log[1], "TRACE: filter:u:return:1 ", 25),
+			 0);
+	ok(e, "iptables -I INPUT -j DROP");
+	ok(e, "iptables -I INPUT -p udp -j DROP");
+	rec.nlog = 0;
+	rec.n = 0;
+	e->net->trace.all = true;
+	p = mkpkt(e, &udp);
+	p->trace = true;
+	assert_int_equal(xt_do_table(e->net, xn->cur,
+				     xn->cur->t[XT_TABLE_FILTER],
+				     NS_INET_LOCAL_IN, p, &eth0, NULL),
+			 NS_DROP);
+	pkt_free(p);
+	assert_int_equal(rec.nlog, 1);
+	assert_int_equal(strncmp(rec.log[0], "TRACE: filter:INPUT:rule:1 ", 27),
+			 0);
+	ok(e, "iptables -D INPUT 1");
+	rec.nlog = 0;
+	rec.n = 0;
+	p = mkpkt(e, &udp);
+	p->trace = true;
+	xt_do_table(e->net, xn->cur, xn->cur->t[XT_TABLE_FILTER],
+		    NS_INET_LOCAL_IN, p, &eth0, NULL);
+	pkt_free(p);
+	assert_int_equal(rec.nlog, 1);
+	assert_int_equal(strncmp(rec.log[0], "TRACE: filter:INPUT:policy:1 ",
+				 29), 0);
+	assert_int_equal(rec.n, 1);
+	assert_string_equal(rec.lines[0], "filter:INPUT:rule:1");
+	assert_int_equal(rec.verdict[0], NS_DROP);
 	e->net->trace.event = NULL;
 	e->net->log.write = NULL;
 }

@@ -4,9 +4,10 @@
 Frames are compared per interface, in order, byte for byte, with one
 exception: packets the router generated itself (ICMP errors, echo replies,
 TCP resets) get their IP ID set to 0 and their IP checksum recomputed on
-both sides, since the kernel's ID is a hash of secrets, and - on the kernel
-side only - their L4 checksum recomputed, because the kernel leaves TCP
-checksums to the (virtual) NIC when it sends over veth.  netsieve's L4
+both sides (a checksum that was wrong stays wrong), since the kernel's ID
+is a hash of secrets, and - on the kernel side only - their L4 checksum
+recomputed, because the kernel leaves TCP checksums to the (virtual) NIC
+when it sends over veth.  netsieve's L4
 checksum of such a packet must therefore be correct as sent.
 
 A frame is "forwarded" (and compared raw) when its IPv4 source, destination,
@@ -93,9 +94,14 @@ def normalise(frame, keys, fix_l4):
         return frame, False
     off, ihl, tot = p
     b = bytearray(frame)
+    valid = csum(bytes(b[off:off + ihl])) == 0
     b[off + 4:off + 6] = b"\0\0"
     b[off + 10:off + 12] = b"\0\0"
-    b[off + 10:off + 12] = struct.pack("!H", csum(bytes(b[off:off + ihl])))
+    c = csum(bytes(b[off:off + ihl]))
+    if not valid:
+        # A wrong header checksum must not be normalised away.
+        c ^= 0xffff
+    b[off + 10:off + 12] = struct.pack("!H", c)
     frag = struct.unpack("!H", b[off + 6:off + 8])[0]
     if fix_l4 and (frag & 0x1fff) == 0:
         proto = b[off + 9]

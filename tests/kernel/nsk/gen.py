@@ -43,7 +43,16 @@ eth1 10.0.2.3 02:00:00:00:02:03
 10.0.3.0/24 via 10.0.2.2 dev eth1
 [sysctl]
 net.ipv4.ip_forward = %(fwd)d
-"""
+%(sysctls)s"""
+
+# Sysctls a random case may set (each with some probability).
+SYSCTLS = [
+    ("net.ipv4.icmp_echo_ignore_broadcasts", ["0"]),
+    ("net.ipv4.icmp_echo_ignore_all", ["1"]),
+    ("net.ipv4.ip_default_ttl", ["32", "255"]),
+    ("net.ipv4.icmp_errors_use_inbound_ifaddr", ["1"]),
+    ("net.ipv4.conf.eth1.forwarding", ["0"]),
+]
 
 TABLES = {
     "raw": ["PREROUTING", "OUTPUT"],
@@ -269,7 +278,7 @@ class Gen:
                 if l4:
                     parts.append(l4)
         seen = set()
-        for _ in range(r.choice([0, 1, 1, 2])):
+        for _ in range(r.choice([0, 1, 1, 2, 3])):
             m = self.match(hook)
             # -s, -d, -i, -o and -f may appear once per rule.
             flags = {w for w in m.split() if w in ("-s", "-d", "-i", "-o",
@@ -303,7 +312,7 @@ class Gen:
                          for i in range(r.choice([0, 0, 1, 2, 3]))]
                 for u in users:
                     heads.append(":%s - [0:0]" % u)
-                for _ in range(r.choice([0, 1, 2, 3, 4, 6])):
+                for _ in range(r.choice([0, 1, 2, 3, 4, 6, 9])):
                     body.append(self.rule(table, hook, hook, users))
                 for i, u in enumerate(users):
                     for _ in range(r.choice([0, 1, 2, 3])):
@@ -386,10 +395,16 @@ def generate(seed, count, npackets):
         rnd = random.Random("%d/%d" % (seed, n))
         g = Gen(rnd)
         name = "random-%d-%03d" % (seed, n)
-        text = HEADER % {"name": name, "seed": seed,
-                         "fwd": 0 if rnd.random() < 0.1 else 1}
+        fwd = 0 if rnd.random() < 0.1 else 1
+        sysctls = ""
+        for key, vals in SYSCTLS:
+            if rnd.random() < 0.12:
+                sysctls += "%s = %s\n" % (key, rnd.choice(vals))
+        text = HEADER % {"name": name, "seed": seed, "fwd": fwd,
+                         "sysctls": sysctls}
         text += "[rules]\n" + g.ruleset()
-        text += "[packets]\n"
+        # LOG/TRACE lines are compared too (when the host logs namespaces).
+        text += "[options]\nlog = 1\n[packets]\n"
         for _ in range(npackets):
             text += g.packet() + "\n"
         case = casefile.parse_case(text, name)
