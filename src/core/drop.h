@@ -39,6 +39,7 @@ enum drop_reason {
 	DROP_TX_ERROR,           /* backend refused the frame */
 	DROP_IP_NOPROTO,         /* local delivery: unknown IP protocol */
 	DROP_IP_SRR,             /* source-routed, accept_source_route=0 */
+	DROP_IP_RPFILTER,        /* reverse path filter (rp_filter) */
 	DROP_REASON_MAX
 };
 

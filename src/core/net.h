@@ -54,6 +54,8 @@ struct net_sysctl {
 	int send_redirects_all;       /* net.ipv4.conf.all.send_redirects = 1 */
 	int send_redirects_default;   /* net.ipv4.conf.default.send_redirects = 1 */
 	int default_forwarding;       /* net.ipv4.conf.default.forwarding = 0 */
+	int rp_filter_all;            /* net.ipv4.conf.all.rp_filter = 0 */
+	int rp_filter_default;        /* net.ipv4.conf.default.rp_filter = 0 */
 };
 
 /* Per-worker counters; summed by readers. */
@@ -97,6 +99,14 @@ struct trace_event {
 	const char *text;      /* NOTE, or extra detail for FATE */
 	uint32_t verdict;      /* RULE: the verdict it led to, if terminal */
 };
+
+/*
+ * trace_event.verdict of a RULE step whose target let the packet go on
+ * (LOG, a jump, RETURN) and of RETURN steps. A RULE step of a terminal
+ * target has its verdict (NS_ACCEPT, NS_DROP for DROP/REJECT or a hotdrop,
+ * whose step carries text "hotdrop"); a POLICY step the policy.
+ */
+#define TRACE_NO_VERDICT 0xFFFFFFFFu
 
 struct ns_trace_sink {
 	void (*event)(void *priv, const struct pkt *pkt,

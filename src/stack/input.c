@@ -47,6 +47,10 @@ static void ip_error(struct net *net, struct pkt *pkt, int err,
 		net_drop(net, pkt, DROP_IP_INADDRERRORS);
 		return;
 	}
+	if (err == -EPERM) {
+		net_drop(net, pkt, DROP_IP_RPFILTER);
+		return;
+	}
 	if (!pkt->in || !pkt->in->cnf_forwarding) {
 		net_drop(net, pkt, DROP_IP_FORWARDING_OFF);
 		return;

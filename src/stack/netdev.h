@@ -45,6 +45,7 @@ struct netdev {
 	/* net.ipv4.conf.NAME.* (src/stack/sysctl.c), under stack_lock. */
 	int cnf_forwarding;
 	int cnf_send_redirects;
+	int cnf_rp_filter;
 	unsigned int cnf_set;   /* knobs set explicitly (not from default) */
 };
 

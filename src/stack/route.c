@@ -185,6 +185,32 @@ static int route_type_err(int type)
 	}
 }
 
+/*
+ * fib_validate_source() with rp_filter on (the larger of conf.all and the
+ * interface's value): the route back to the source must leave through
+ * the input interface (1, strict) or merely exist (2, loose).
+ * Returns 0, -EPERM (rp_filter: IP_RPFILTER) or -EXDEV (martian).
+ */
+static int validate_source(struct net *net, uint32_t saddr,
+			   const struct netdev *in)
+{
+	int rpf = net->sysctl.rp_filter_all > in->cnf_rp_filter ?
+		  net->sysctl.rp_filter_all : in->cnf_rp_filter;
+	struct rt_result r;
+
+	if (!rpf || in->loopback)
+		return 0;
+	if (route_lookup(net, saddr, &r))
+		return -EPERM;                  /* last_resort */
+	if (r.type != RTN_UNICAST)
+		return -EXDEV;                  /* e_inval */
+	if (r.dev == in)
+		return 0;
+	if (!in->naddrs || rpf == 1)
+		return -EPERM;
+	return 0;
+}
+
 int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 		const struct netdev *in, struct rt_result *res)
 {
@@ -207,6 +233,9 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 		return -EXDEV;
 	ldev = addr_local_dev(net, daddr);
 	if (ldev) {
+		err = validate_source(net, saddr, in);
+		if (err)
+			return err;
 		res->type = RTN_LOCAL;
 		res->dev = dev_loopback(net);
 		res->src = daddr;
@@ -227,6 +256,11 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 		res->type = RTN_UNSPEC;
 		return -EHOSTUNREACH;
 	}
+	err = validate_source(net, saddr, in);
+	if (err) {
+		res->type = RTN_UNSPEC;
+		return err;
+	}
 	/*
 	 * __mkroute_input(): going back out where it came in, to a next hop
 	 * on the sender's own subnet: tell the sender, if conf.all or the
@@ -244,6 +278,14 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 	return 0;
 
 brd_input:
+	if (saddr) {
+		/* fib_validate_source(): our own address is a martian. */
+		if (!in->loopback && addr_local_dev(net, saddr))
+			return -EXDEV;
+		err = validate_source(net, saddr, in);
+		if (err)
+			return err;
+	}
 	res->type = RTN_BROADCAST;
 	res->dev = dev_loopback(net);
 	res->src = addr_select(net, in, 0, RT_SCOPE_LINK);

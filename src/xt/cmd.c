@@ -1479,7 +1479,12 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 				   "need to insmod?)", p.table);
 			goto out;
 		}
-		xt_table_touch(env->xn, tid);
+		if (xt_table_touch(env->xn, tid)) {
+			xt_err_set(e, XT_E_TABLE, "can't initialize iptables "
+				   "table `%s': Memory allocation problem",
+				   p.table);
+			goto out;
+		}
 	}
 	view = env->draft ? env->draft : env->xn->cur;
 	/* The target: a standard verdict, a chain, or an extension. */

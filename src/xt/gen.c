@@ -861,11 +861,6 @@ int xt_gen_commit(struct xt_net *xn, struct xt_gen *g, struct xt_err *e)
 	return 0;
 }
 
-void xt_table_touch(struct xt_net *xn, enum xt_table_id id)
-{
-	if (!xn->load_seq[id])
-		xn->load_seq[id] = ++xn->next_seq;
-}
 
 /* ---- the tables' hooks ------------------------------------------------ */
 
@@ -885,12 +880,71 @@ static unsigned int xt_hookfn(void *priv, struct pkt *pkt,
 			   st->in, st->out);
 }
 
+/*
+ * Instantiate table id: register its hook functions. The kernel creates a
+ * table in a namespace on first use (xt_find_table_lock -> table_init) and
+ * keeps it until the namespace goes; nothing unregisters it before
+ * xt_net_fini().
+ */
+static int table_instantiate(struct xt_net *xn, enum xt_table_id id)
+{
+	int h, err, first = xn->nhooks;
+
+	for (h = 0; h < NS_INET_NUMHOOKS; h++) {
+		struct ns_hook_ops *ops;
+
+		if (!(tabdef[id].hooks & (1u << h)))
+			continue;
+		if (xn->nhooks >= (int)(sizeof(xn->hooks) /
+					sizeof(xn->hooks[0]))) {
+			err = -ENOSPC;
+			goto err_unregister;
+		}
+		ops = &xn->hooks[xn->nhooks];
+		ops->hook = xt_hookfn;
+		ops->priv = &xn->priv[id];
+		ops->pf = NS_PF_INET;
+		ops->hooknum = h;
+		ops->priority = tabdef[id].prio;
+		err = ns_hook_register(xn->net, ops);
+		if (err)
+			goto err_unregister;
+		xn->nhooks++;
+	}
+	return 0;
+
+err_unregister:
+	while (xn->nhooks > first)
+		ns_hook_unregister(xn->net, &xn->hooks[--xn->nhooks]);
+	return err;
+}
+
+int xt_table_touch(struct xt_net *xn, enum xt_table_id id)
+{
+	int err;
+
+	if (xn->load_seq[id])
+		return 0;
+	if (!tabdef[id].available)
+		return -ENOENT;
+	err = table_instantiate(xn, id);
+	if (err)
+		return err;
+	xn->load_seq[id] = ++xn->next_seq;
+	return 0;
+}
+
+bool xt_table_loaded(const struct xt_net *xn, enum xt_table_id id)
+{
+	return xn->load_seq[id] != 0;
+}
+
 int xt_net_init(struct net *net)
 {
 	struct xt_net *xn;
 	struct xt_gen *g;
 	struct xt_err e = { 0 };
-	int ti, h, err;
+	int ti;
 
 	xn = calloc(1, sizeof(*xn));
 	if (!xn)
@@ -908,33 +962,12 @@ int xt_net_init(struct net *net)
 		return -ENOMEM;
 	}
 	net->xt = xn;
+	/* Hooks are registered per table on first use (xt_table_touch). */
 	for (ti = 0; ti < XT_TABLE_MAX; ti++) {
-		if (!tabdef[ti].available)
-			continue;
 		xn->priv[ti].xn = xn;
 		xn->priv[ti].id = ti;
-		for (h = 0; h < NS_INET_NUMHOOKS; h++) {
-			struct ns_hook_ops *ops;
-
-			if (!(tabdef[ti].hooks & (1u << h)))
-				continue;
-			ops = &xn->hooks[xn->nhooks];
-			ops->hook = xt_hookfn;
-			ops->priv = &xn->priv[ti];
-			ops->pf = NS_PF_INET;
-			ops->hooknum = h;
-			ops->priority = tabdef[ti].prio;
-			err = ns_hook_register(net, ops);
-			if (err)
-				goto err_unregister;
-			xn->nhooks++;
-		}
 	}
 	return 0;
-
-err_unregister:
-	xt_net_fini(net);
-	return err;
 }
 
 void xt_net_fini(struct net *net)

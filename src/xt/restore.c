@@ -353,7 +353,13 @@ static int restore_text(struct restore *rs, const char *text)
 				free(buf);
 				break;
 			}
-			xt_table_touch(rs->xn, tid);
+			if (xt_table_touch(rs->xn, tid)) {
+				rc = param_error(rs->err, line, RPROG ": unable"
+						 " to initialize table '%s'",
+						 table);
+				free(buf);
+				break;
+			}
 			draft = xt_gen_clone(rs->xn->cur);
 			if (!draft) {
 				rc = line_failed(rs->err, line);

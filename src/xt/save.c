@@ -109,7 +109,12 @@ int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
 				  "(do you need to insmod?)\n");
 			return 1;
 		}
-		xt_table_touch(xn, ti);
+		if (xt_table_touch(xn, ti)) {
+			sbuf_adds(err, "iptables-save " XT_VERSION " (legacy): "
+				  "Cannot initialize: Memory allocation "
+				  "problem\n");
+			return 1;
+		}
 		save_table(xn->cur, xn->cur->t[ti], counters, &buf);
 	} else {
 		unsigned seq;

@@ -211,8 +211,16 @@ struct xt_cnt xt_policy_cnt(const struct xt_gen *g, const struct xt_chain *c);
  * under ctl_lock, never from a data-path thread (it waits for them).
  */
 int xt_gen_commit(struct xt_net *xn, struct xt_gen *draft, struct xt_err *e);
-/* Mark a table as loaded for iptables-save (first use). Control path. */
-void xt_table_touch(struct xt_net *xn, enum xt_table_id id);
+/*
+ * First use of a table (iptc_init in iptables-legacy): instantiate it -
+ * register its hook functions - unless it already is, and mark it loaded
+ * for iptables-save. A table stays loaded until xt_net_fini(). Returns 0,
+ * -ENOENT (table not available) or a negative errno from hook
+ * registration. Control path, under ctl_lock.
+ */
+int xt_table_touch(struct xt_net *xn, enum xt_table_id id);
+/* Whether table id has been instantiated. Control path. */
+bool xt_table_loaded(const struct xt_net *xn, enum xt_table_id id);
 
 /*
  * The interpreter (classify.c): ipt_do_table() over table t of the

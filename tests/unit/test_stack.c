@@ -1115,6 +1115,7 @@ static void test_forwarding_per_interface(void **state)
 	assert_int_equal(run(net, "ip link add eth2 type dummy", NULL), 0);
 	assert_int_equal(ns_exec(net, "sysctl -a", &out, &err), 0);
 	assert_non_null(strstr(out, "net.ipv4.conf.eth0.forwarding = 0\n"
+				    "net.ipv4.conf.eth0.rp_filter = 0\n"
 				    "net.ipv4.conf.eth0.send_redirects = 1\n"
 				    "net.ipv4.conf.eth1.forwarding = 0\n"));
 	assert_non_null(strstr(out, "net.ipv4.conf.eth2.forwarding = 1\n"));
@@ -1280,6 +1281,33 @@ static void test_fragment_options(void **state)
 	assert_int_equal(ip_fast_csum(cap_iph(1), 7), 0);
 }
 
+/* rp_filter: strict (1) and loose (2), the larger of all and the iface. */
+static void test_rp_filter(void **state)
+{
+	struct net *net = *state;
+
+	/* A source from eth1's subnet arriving on eth0. */
+	send_udp(net, "eth0", A("10.0.1.7"), A("10.0.0.1"), 9, 64, 1);
+	assert_int_equal(drops(net, DROP_NO_SOCKET), 1);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.eth0.rp_filter=1", NULL), 0);
+	send_udp(net, "eth0", A("10.0.1.7"), A("10.0.0.1"), 9, 64, 1);
+	assert_int_equal(drops(net, DROP_IP_RPFILTER), 1);
+	/* The right interface passes. */
+	send_udp(net, "eth0", A("10.0.0.2"), A("10.0.0.1"), 9, 64, 1);
+	assert_int_equal(drops(net, DROP_NO_SOCKET), 2);
+	/* Loose: any route back will do; none at all still fails. */
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.all.rp_filter=2", NULL), 0);
+	send_udp(net, "eth0", A("10.0.1.7"), A("10.0.0.1"), 9, 64, 1);
+	assert_int_equal(drops(net, DROP_IP_RPFILTER), 1);
+	send_udp(net, "eth0", A("192.0.2.7"), A("10.0.0.1"), 9, 64, 1);
+	assert_int_equal(drops(net, DROP_IP_RPFILTER), 2);
+	/* Forwarded packets too. */
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.all.rp_filter=1", NULL), 0);
+	send_udp(net, "eth0", A("10.0.1.7"), A("10.0.1.2"), 9, 64, 1);
+	assert_int_equal(drops(net, DROP_IP_RPFILTER), 3);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -1311,6 +1339,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ip_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_dev_with_queued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragment_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rp_filter, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
