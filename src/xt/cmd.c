@@ -151,6 +151,8 @@ struct parse {
 	char protocol[32];
 	bool proto_used;
 	const char *shost, *dhost;
+	uint32_t *sa, *sm, *da, *dm;  /* parsed -s/-d (post_parse) */
+	unsigned ns, nd;
 	struct xt_cnt counters;
 	bool extra_args;          /* words after "--" */
 };
@@ -535,6 +537,14 @@ static int opt_chain_and_num(struct parse *p, const char *arg, unsigned cmd,
 	return 0;
 }
 
+static bool has_space(const char *s)
+{
+	for (; *s; s++)
+		if (isspace((unsigned char)*s))
+			return true;
+	return false;
+}
+
 static int do_option(struct parse *p, int c, const char *arg)
 {
 	struct xt_rule *r = p->r;
@@ -591,14 +601,21 @@ static int do_option(struct parse *p, int c, const char *arg)
 		return opt_chain_and_num(p, arg, CMD_ZERO,
 					 CMD_LIST | CMD_LIST_RULES, true);
 	case 'N':
-		if (arg[0] == '-')
+		/* parse_chain() */
+		if (strlen(arg) >= XT_CHAIN_MAXLEN)
+			return perr(p, "chain name `%s' too long (must be "
+				    "under %u chars)", arg, XT_CHAIN_MAXLEN);
+		if (arg[0] == '-' || arg[0] == '!')
 			return perr(p, "chain name not allowed to start with "
-				    "`%c'", '-');
-		if (xt_target_find(arg) || !strcmp(arg, "ACCEPT") ||
-		    !strcmp(arg, "DROP") || !strcmp(arg, "RETURN") ||
-		    !strcmp(arg, "QUEUE"))
+				    "`%c'", arg[0]);
+		/* xtables_find_target() takes "" for the standard target. */
+		if (xt_target_find(arg) || !arg[0] ||
+		    !strcmp(arg, "ACCEPT") || !strcmp(arg, "DROP") ||
+		    !strcmp(arg, "RETURN") || !strcmp(arg, "QUEUE"))
 			return perr(p, "chain name may not clash with target "
 				    "name");
+		if (has_space(arg))
+			return perr(p, "Invalid chain name `%s'", arg);
 		if (add_command(p, CMD_NEW_CHAIN, 0))
 			return -1;
 		p->chain = arg;
@@ -655,11 +672,14 @@ static int do_option(struct parse *p, int c, const char *arg)
 	case 'g':
 		if (set_option(p, OPT_JUMP))
 			return -1;
+		/* xt_parse_target() */
 		if (!arg[0])
 			return perr(p, "Invalid target name (too short)");
-		if (strlen(arg) >= XT_FUNCTION_MAXNAMELEN)
+		if (strlen(arg) >= XT_CHAIN_MAXLEN)
 			return perr(p, "Invalid target name `%s' (%u chars "
-				    "max)", arg, XT_FUNCTION_MAXNAMELEN - 1);
+				    "max)", arg, XT_CHAIN_MAXLEN - 1);
+		if (has_space(arg))
+			return perr(p, "Invalid target name `%s'", arg);
 		p->jumpto = arg;
 		if (c == 'g') {
 			r->ip.flags |= XT_F_GOTO;
@@ -992,13 +1012,14 @@ static int zero_entries(struct parse *p, struct xt_table *t)
 	unsigned i;
 
 	if (p->chain) {
+		/* zero_entries4(): the message comes before the lookup. */
+		if (p->verbose)
+			sbuf_addf(p->env->out, "Zeroing chain `%s'\n",
+				  p->chain);
 		c = xt_chain_find(t, p->chain);
 		if (!c)
 			return xt_err_kernel(p->e, ENOENT, "No chain/target/"
 					     "match by that name");
-		if (p->verbose)
-			sbuf_addf(p->env->out, "Zeroing chain `%s'\n",
-				  c->name);
 		zero_chain(c);
 		return 0;
 	}
@@ -1011,80 +1032,80 @@ static int zero_entries(struct parse *p, struct xt_table *t)
 	return 0;
 }
 
+/*
+ * ipv4_post_parse(): after the option loop, parse -s/-d (0.0.0.0/0 for a
+ * rule command without them) before iptables looks at anything else of
+ * the rule (targets, -i/-o against the chain, the table).
+ */
+static int post_parse(struct parse *p)
+{
+	const char *sh = p->shost, *dh = p->dhost;
+
+	if (p->command & (CMD_REPLACE | CMD_INSERT | CMD_DELETE | CMD_APPEND |
+			  CMD_CHECK)) {
+		if (!sh)
+			sh = "0.0.0.0/0";
+		if (!dh)
+			dh = "0.0.0.0/0";
+	}
+	if (sh && xt_parse_addrs(sh, &p->sa, &p->sm, &p->ns, p->e))
+		return -1;
+	if (dh && xt_parse_addrs(dh, &p->da, &p->dm, &p->nd, p->e))
+		return -1;
+	if ((p->ns > 1 || p->nd > 1) &&
+	    (p->r->ip.invflags & (XT_INV_SRCIP | XT_INV_DSTIP)))
+		return perr(p, "! not allowed with multiple source or "
+			    "destination IP addresses");
+	if (p->command == CMD_REPLACE && (p->ns != 1 || p->nd != 1))
+		return perr(p, "Replacement rule does not specify a unique "
+			    "address");
+	return 0;
+}
+
 /* Build the rules for every -s x -d combination (template p->r). */
 static int expand_rules(struct parse *p, struct xt_rule ***out, unsigned *n)
 {
-	uint32_t *sa = NULL, *sm = NULL, *da = NULL, *dm = NULL;
-	unsigned ns = 0, nd = 0, i, j, k = 0;
-	struct xt_rule **rules = NULL;
-	int rc = -1;
+	unsigned ns = p->ns, nd = p->nd, i, j, k = 0;
+	struct xt_rule **rules;
 
-	if (xt_parse_addrs(p->shost ? p->shost : "0.0.0.0/0", &sa, &sm, &ns,
-			   p->e))
-		goto out;
-	if (xt_parse_addrs(p->dhost ? p->dhost : "0.0.0.0/0", &da, &dm, &nd,
-			   p->e))
-		goto out;
-	if ((ns > 1 || nd > 1) &&
-	    (p->r->ip.invflags & (XT_INV_SRCIP | XT_INV_DSTIP))) {
-		perr(p, "! not allowed with multiple source or destination "
-		     "IP addresses");
-		goto out;
-	}
-	if ((p->command & CMD_REPLACE) && (ns != 1 || nd != 1)) {
-		perr(p, "Replacement rule does not specify a unique address");
-		goto out;
-	}
 	rules = calloc((size_t)ns * nd, sizeof(*rules));
-	if (!rules) {
-		xt_err_set(p->e, XT_E_OTHER, "can't alloc memory!");
-		goto out;
-	}
+	if (!rules)
+		return xt_err_set(p->e, XT_E_OTHER, "can't alloc memory!");
 	for (i = 0; i < ns; i++)
 		for (j = 0; j < nd; j++) {
 			struct xt_rule *r = xt_rule_dup(p->r);
 
 			if (!r) {
-				xt_err_set(p->e, XT_E_OTHER,
-					   "can't alloc memory!");
-				goto out;
+				for (i = 0; i < k; i++)
+					xt_rule_free(rules[i]);
+				free(rules);
+				return xt_err_set(p->e, XT_E_OTHER,
+						  "can't alloc memory!");
 			}
-			r->ip.src = sa[i];
-			r->ip.smsk = sm[i];
-			r->ip.dst = da[j];
-			r->ip.dmsk = dm[j];
+			r->ip.src = p->sa[i];
+			r->ip.smsk = p->sm[i];
+			r->ip.dst = p->da[j];
+			r->ip.dmsk = p->dm[j];
 			r->from = -1;
 			r->init = p->counters;
 			rules[k++] = r;
 		}
 	*out = rules;
 	*n = k;
-	rules = NULL;
-	rc = 0;
-out:
-	if (rules) {
-		for (i = 0; i < k; i++)
-			xt_rule_free(rules[i]);
-		free(rules);
-	}
-	free(sa);
-	free(sm);
-	free(da);
-	free(dm);
-	return rc;
+	return 0;
 }
 
 static int delete_chain(struct parse *p, struct xt_table *t,
 			struct xt_chain *c)
 {
+	if (p->verbose)
+		sbuf_addf(p->env->out, "Deleting chain `%s'\n", c->name);
 	if (c->hook >= 0)
 		return xt_err_kernel(p->e, EINVAL, NULL);
 	if (c->refs)
 		return xt_err_kernel(p->e, EMLINK, NULL);
 	if (c->nrules)
 		return xt_err_kernel(p->e, ENOTEMPTY, NULL);
-	if (p->verbose)
-		sbuf_addf(p->env->out, "Deleting chain `%s'\n", c->name);
 	xt_chain_remove(t, c);
 	return 0;
 }
@@ -1095,15 +1116,24 @@ static int rename_chain(struct parse *p, struct xt_table *t)
 	const char *nn = p->newname;
 	unsigned i, j;
 
-	if (!c || c->hook >= 0)
-		return xt_err_kernel(p->e, ENOENT, "No chain/target/match by "
-				     "that name");
+	char stored[XT_FUNCTION_MAXNAMELEN];
+
+	/* iptc_rename_chain(): the new name first, then the old one, then
+	 * the length of an IPT_CHAINLABEL (32 with its NUL). */
 	if (xt_chain_find(t, nn) || !strcmp(nn, "ACCEPT") ||
 	    !strcmp(nn, "DROP") || !strcmp(nn, "QUEUE") ||
 	    !strcmp(nn, "RETURN"))
 		return xt_err_kernel(p->e, EEXIST, NULL);
-	if (c->hook >= 0 || strlen(nn) >= XT_CHAIN_MAXLEN)
+	if (!c || c->hook >= 0)
+		return xt_err_kernel(p->e, ENOENT, "No chain/target/match by "
+				     "that name");
+	if (strlen(nn) + 1 > 32)
 		return xt_err_kernel(p->e, EINVAL, NULL);
+	/* The kernel keeps a user chain's name in its ERROR target's
+	 * XT_FUNCTION_MAXNAMELEN bytes: 30- and 31-char names come back
+	 * cut to 29. */
+	snprintf(stored, sizeof(stored), "%s", nn);
+	nn = stored;
 	/* Re-insert under the new name to keep the order sorted. */
 	if (xt_chain_add(t, nn, &nc))
 		return xt_err_kernel(p->e, ENOMEM, "Memory allocation "
@@ -1251,14 +1281,15 @@ static int apply(struct parse *p, struct xt_table *t)
 		return 0;
 	case CMD_FLUSH:
 		if (p->chain) {
+			/* flush_entries4(): message, then lookup. */
+			if (p->verbose)
+				sbuf_addf(p->env->out, "Flushing chain `%s'\n",
+					  p->chain);
 			c = xt_chain_find(t, p->chain);
 			if (!c)
 				return xt_err_kernel(p->e, ENOENT, "No chain/"
 						     "target/match by that "
 						     "name");
-			if (p->verbose)
-				sbuf_addf(p->env->out, "Flushing chain `%s'\n",
-					  c->name);
 			xt_chain_flush(c);
 			return 0;
 		}
@@ -1301,10 +1332,15 @@ static int apply(struct parse *p, struct xt_table *t)
 		xt_refs_compute(t);
 		if (p->chain) {
 			c = xt_chain_find(t, p->chain);
-			if (!c)
+			if (!c) {
+				/* delete_chain4(): message, then lookup. */
+				if (p->verbose)
+					sbuf_addf(p->env->out, "Deleting chain"
+						  " `%s'\n", p->chain);
 				return xt_err_kernel(p->e, ENOENT, "No chain/"
 						     "target/match by that "
 						     "name");
+			}
 			return delete_chain(p, t, c);
 		}
 		for (i = 0; i < t->nchains;) {
@@ -1446,6 +1482,8 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 		perr(&p, "nothing appropriate following !");
 		goto out;
 	}
+	if (post_parse(&p))
+		goto out;
 	if (generic_opt_check(&p))
 		goto out;
 	if (p.chain && strlen(p.chain) >= XT_CHAIN_MAXLEN) {
@@ -1568,6 +1606,10 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 out:
 	xt_gen_free(draft);
 	xt_rule_free(p.r);
+	free(p.sa);
+	free(p.sm);
+	free(p.da);
+	free(p.dm);
 	return rc ? -1 : 0;
 }
 
