@@ -155,6 +155,8 @@ struct parse {
 	unsigned ns, nd;
 	struct xt_cnt counters;
 	bool extra_args;          /* words after "--" */
+	int wait;                 /* -w seconds, -1 forever, 0 none */
+	bool wait_interval;       /* -W given */
 };
 
 static int perr(struct parse *p, const char *fmt, ...) NS_PRINTF(2, 3);
@@ -537,6 +539,31 @@ static int opt_chain_and_num(struct parse *p, const char *arg, unsigned cmd,
 	return 0;
 }
 
+static void warn(struct parse *p, const char *fmt, ...) NS_PRINTF(2, 3);
+static void warn(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p->env->warn)
+		return;
+	va_start(ap, fmt);
+	sbuf_vaddf(p->env->warn, fmt, ap);
+	va_end(ap);
+}
+
+/* xtables_parse_interface(): a name without '+' that the kernel refuses
+ * (it still loads; the interface just never matches). */
+static void iface_warn(struct parse *p, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || name[n - 1] == '+')
+		return;
+	if (strchr(name, '/') || strchr(name, ' '))
+		warn(p, "Warning: weird character in interface `%s' ('/' and "
+		     "' ' are not allowed by the kernel).\n", name);
+}
+
 static bool has_space(const char *s)
 {
 	for (; *s; s++)
@@ -699,13 +726,18 @@ static int do_option(struct parse *p, int c, const char *arg)
 	case 'i':
 		if (set_option(p, OPT_VIANAMEIN))
 			return -1;
-		return xt_parse_iface(arg, r->ip.iniface, &r->ip.in_wild,
-				      p->e);
+		if (xt_parse_iface(arg, r->ip.iniface, &r->ip.in_wild, p->e))
+			return -1;
+		iface_warn(p, arg);
+		return 0;
 	case 'o':
 		if (set_option(p, OPT_VIANAMEOUT))
 			return -1;
-		return xt_parse_iface(arg, r->ip.outiface, &r->ip.out_wild,
-				      p->e);
+		if (xt_parse_iface(arg, r->ip.outiface, &r->ip.out_wild,
+				   p->e))
+			return -1;
+		iface_warn(p, arg);
+		return 0;
 	case 'f':
 		if (set_option(p, OPT_FRAGMENT))
 			return -1;
@@ -738,13 +770,33 @@ static int do_option(struct parse *p, int c, const char *arg)
 		return set_option(p, OPT_EXPANDED);
 	case 'V':
 		return 'V';
-	case 'w':
-	case 'W':
+	case 'w': {
+		int secs = -1;   /* -w alone: wait forever */
+
 		if (!arg && has_arg(p))
 			arg = p->argv[p->optind++];
-		if (arg && xt_parse_uint(arg, 0, 0xffffffff, &v))
+		if (arg && sscanf(arg, "%i", &secs) != 1)
 			return perr(p, "wait seconds not numeric");
+		p->wait = secs;
 		return 0;
+	}
+	case 'W': {
+		unsigned usec;
+
+		/* parse_wait_interval() */
+		if (!arg && has_arg(p))
+			arg = p->argv[p->optind++];
+		if (!arg)
+			return perr(p, "wait interval value required");
+		if (sscanf(arg, "%u", &usec) != 1)
+			return perr(p, "wait interval not numeric");
+		if (usec > 999999)
+			return perr(p, "too long usec wait %u > 999999 usec",
+				    usec);
+		warn(p, "Ignoring deprecated --wait-interval option.\n");
+		p->wait_interval = true;
+		return 0;
+	}
 	case '0':
 		return set_option(p, OPT_LINENUMBERS);
 	case 'M':
@@ -1468,6 +1520,10 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	if (rc)
 		goto out;
 	rc = -1;
+	if (p.wait_interval && !p.wait) {
+		perr(&p, "--wait-interval only makes sense with --wait\n");
+		goto out;
+	}
 	if (final_checks(&p))
 		goto out;
 	if (p.extra_args) {
@@ -1534,8 +1590,9 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 		if (!j) {
 			r->vk = XT_VK_NONE;
 		} else if (r->ip.flags & XT_F_GOTO) {
-			if (!xt_chain_find(view->t[tid], j) ||
-			    xt_chain_find(view->t[tid], j)->hook >= 0) {
+			/* iptc_is_chain() is true for a built-in chain too:
+			 * the kernel refuses that jump at commit (EINVAL). */
+			if (!xt_chain_find(view->t[tid], j)) {
 				perr(&p, "goto '%s' is not a chain", j);
 				goto out;
 			}
@@ -1616,7 +1673,7 @@ out:
 int xt_iptables_main(struct net *net, int argc, char **argv,
 		     struct sbuf *out, struct sbuf *err)
 {
-	struct xt_cmd_env env = { .xn = net->xt, .out = out };
+	struct xt_cmd_env env = { .xn = net->xt, .out = out, .warn = err };
 	struct xt_err e = { 0 };
 	int rc = 0;
 

@@ -648,10 +648,15 @@ static int table_check(struct xt_table *t, struct xt_err *e)
 			struct xt_rule *r = c->rules[j];
 
 			if ((r->vk == XT_VK_JUMP || r->vk == XT_VK_GOTO) &&
-			    (!r->jchain || r->jchain->hook >= 0))
+			    !r->jchain)
 				return xt_err_kernel(e, ENOENT, "No chain/"
 						     "target/match by that "
 						     "name");
+			/* A jump to a built-in chain: translate_table()
+			 * refuses it (mark_source_chains: EINVAL). */
+			if ((r->vk == XT_VK_JUMP || r->vk == XT_VK_GOTO) &&
+			    r->jchain->hook >= 0)
+				return xt_err_kernel(e, EINVAL, NULL);
 		}
 	}
 	for (h = 0; h < NS_INET_NUMHOOKS; h++) {

@@ -128,6 +128,7 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		.xn = rs->xn, .draft = draft, .restore_table = tid,
 		.restore = true, .restore_counters = rs->counters,
 		.verbose = rs->verbose, .line = line, .out = rs->out,
+		.warn = rs->err,
 	};
 	struct xt_err e = { 0 };
 	char *start = buf, **words = NULL, **argv = NULL;
@@ -159,13 +160,15 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		return line_failed(rs->err, line);
 	}
 	argv[argc++] = (char *)RPROG;
-	for (i = 0; i < n; i++)
-		argv[argc++] = words[i];
+	/* As iptables-restore: "--set-counters P B" before the rule's words,
+	 * so a trailing option without its argument stays one. */
 	if (rs->counters && pc[0]) {
 		argv[argc++] = (char *)"--set-counters";
 		argv[argc++] = pc;
 		argv[argc++] = bc;
 	}
+	for (i = 0; i < n; i++)
+		argv[argc++] = words[i];
 	argv[argc] = NULL;
 	if (xt_do_command(&env, argc, argv, &e)) {
 		switch (e.kind) {

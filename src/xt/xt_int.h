@@ -277,6 +277,7 @@ struct xt_cmd_env {
 	bool verbose;              /* restore -v: as if -v were given */
 	unsigned line;             /* restore: the input line */
 	struct sbuf *out;
+	struct sbuf *warn;         /* warnings (stderr), or NULL */
 };
 /*
  * Run one iptables command (argv as typed, argv[0] ignored). Without
