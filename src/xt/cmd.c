@@ -148,6 +148,7 @@ struct parse {
 	struct xt_rule *r;        /* the rule being parsed */
 	const char *jumpto;
 	bool have_target_ext;
+	unsigned target_nm;       /* matches loaded before the target */
 	char protocol[32];
 	bool proto_used;
 	const char *shost, *dhost;
@@ -304,13 +305,18 @@ static int call_parse(struct parse *p, struct xt_mi *mi,
 		      const struct xt_option *o, const char *arg)
 {
 	struct xt_parse_ctx c = pctx(p);
+	const struct xt_option *first;
 
+	/* xtables_option_lookup(): messages name the first entry of the
+	 * table with the option's id (--destination-port for --dport). */
+	for (first = mi->ops->opts; first->id != o->id; first++)
+		;
 	if ((o->flags & XTO_ONCE) && (mi->seen & (1u << o->id)))
 		return perr(p, "%s: option \"--%s\" can only be used once.\n",
-			    mi->ops->name, o->name);
+			    mi->ops->name, first->name);
 	if (p->invert && !(o->flags & XTO_INVERT))
 		return perr(p, "%s: option \"--%s\" cannot be inverted.\n",
-			    mi->ops->name, o->name);
+			    mi->ops->name, first->name);
 	mi->seen |= 1u << o->id;
 	sbuf_reset(&p->e->msg);
 	if (mi->ops->parse &&
@@ -326,18 +332,28 @@ static struct xt_mi *ext_owner(struct parse *p, const char *name, size_t len,
 	unsigned i;
 	int exact;
 
+	/*
+	 * libxtables merges a newly loaded extension's options in front of
+	 * the older ones: the most recently loaded owner wins. The target
+	 * was loaded after the first target_nm matches.
+	 */
 	for (exact = 1; exact >= 0; exact--) {
-		if (p->have_target_ext) {
-			*op = opt_find(p->r->t.ops, name, len, exact);
-			if (*op)
-				return &p->r->t;
-		}
-		for (i = 0; i < p->r->nm; i++) {
+		for (i = p->r->nm; i-- > 0;) {
+			if (p->have_target_ext && i + 1 == p->target_nm) {
+				*op = opt_find(p->r->t.ops, name, len, exact);
+				if (*op)
+					return &p->r->t;
+			}
 			if (p->r->m[i].completed)
 				continue;
 			*op = opt_find(p->r->m[i].ops, name, len, exact);
 			if (*op)
 				return &p->r->m[i];
+		}
+		if (p->have_target_ext && p->target_nm == 0) {
+			*op = opt_find(p->r->t.ops, name, len, exact);
+			if (*op)
+				return &p->r->t;
 		}
 	}
 	return NULL;
@@ -721,6 +737,7 @@ static int do_option(struct parse *p, int c, const char *arg)
 				return xt_err_set(p->e, XT_E_OTHER,
 						  "can't alloc memory!");
 			p->have_target_ext = true;
+			p->target_nm = r->nm;
 		}
 		return 0;
 	case 'i':
