@@ -446,9 +446,19 @@ int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 			sbuf_adds(out, RPROG " " XT_VERSION " (legacy)\n");
 			return 0;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			sbuf_adds(out, "Usage: " RPROG " [-c] [-v] [-V] [-t] "
+			/* print_usage(): on stderr, exit 0. */
+			sbuf_adds(err, "Usage: " RPROG " [-c] [-v] [-V] [-t] "
 				  "[-h] [-n] [-w secs] [-W usecs] [-T table] "
-				  "[-M command] [file]\n");
+				  "[-M command] [file]\n"
+				  "\t   [ --counters ]\n"
+				  "\t   [ --verbose ]\n"
+				  "\t   [ --version]\n"
+				  "\t   [ --test ]\n"
+				  "\t   [ --help ]\n"
+				  "\t   [ --noflush ]\n"
+				  "\t   [ --wait=<seconds>\n"
+				  "\t   [ --table=<TABLE> ]\n"
+				  "\t   [ --modprobe=<command> ]\n");
 			return 0;
 		} else if (a[0] == '-' && a[1]) {
 			goto bad_opt;
