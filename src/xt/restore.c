@@ -122,8 +122,9 @@ err_free:
 
 /* A rule line: "[p:b] -A CHAIN ..." against the table's draft. */
 static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
-		     char *buf, unsigned line)
+		     char *buf, unsigned line, bool had_nl)
 {
+	char *nlbuf = NULL;
 	struct xt_cmd_env env = {
 		.xn = rs->xn, .draft = draft, .restore_table = tid,
 		.restore = true, .restore_counters = rs->counters,
@@ -151,7 +152,20 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 			 colon + 1);
 		start = close + 1;
 	}
+	/* fgets() keeps the newline: an unterminated "..." takes it into
+	 * its word (add_param_to_argv), else it separates words. */
+	if (had_nl) {
+		size_t l = strlen(start);
+
+		nlbuf = malloc(l + 2);
+		if (!nlbuf)
+			return line_failed(rs->err, line);
+		memcpy(nlbuf, start, l);
+		memcpy(nlbuf + l, "\n", 2);
+		start = nlbuf;
+	}
 	n = restore_split(start, &words);
+	free(nlbuf);
 	if (n < 0)
 		return param_error(rs->err, line, "Parameter too long!");
 	argv = calloc((size_t)n + 5, sizeof(*argv));
@@ -293,6 +307,7 @@ static int restore_text(struct restore *rs, const char *text)
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char *buf = strndup(p, len);
+		bool had_nl = nl != NULL;
 
 		p = nl ? nl + 1 : NULL;
 		line++;
@@ -376,7 +391,7 @@ static int restore_text(struct restore *rs, const char *text)
 		} else if (buf[0] == ':' && in_table) {
 			rc = chain_line(rs, draft->t[tid], buf, line);
 		} else if (in_table) {
-			rc = rule_line(rs, draft, tid, buf, line);
+			rc = rule_line(rs, draft, tid, buf, line, had_nl);
 		} else {
 			rc = line_failed(rs->err, line);
 		}
