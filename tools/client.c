@@ -135,8 +135,9 @@ static int restore_input(int *argc, char **argv, char **input, size_t *ilen)
 		file = argv[fidx];
 		f = fopen(file, "re");
 		if (!f) {
-			fprintf(stderr, "%s: Can't open %s: %s\n",
-				base(argv[0]), file, strerror(errno));
+			/* iptables-restore 1.8.9's words, without a prefix. */
+			fprintf(stderr, "Can't open %s: %s\n", file,
+				strerror(errno));
 			return 1;
 		}
 	} else {

@@ -279,6 +279,9 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 
 brd_input:
 	if (saddr) {
+		/* fib_validate_source(): our own address is a martian. */
+		if (!in->loopback && addr_local_dev(net, saddr))
+			return -EXDEV;
 		err = validate_source(net, saddr, in);
 		if (err)
 			return err;

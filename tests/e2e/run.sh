@@ -300,6 +300,17 @@ t_links() {
 		{ ko tool-links "iptables-restore FILE failed"; return; }
 	s2=$(ctl iptables-save | grep -v '^#')
 	[ "$s1" = "$s2" ] || { ko tool-links "restore from a file differs"; return; }
+	# Options before the file (-T takes a value): the client still finds
+	# the file, and --noflush appends.
+	printf '*filter\n-A FORWARD -s 10.8.8.8/32 -j DROP\nCOMMIT\n' >"$LAB_WORK/nf.v4"
+	(cd "$LAB_WORK" && NETSIEVE_SOCKET=$LAB_SOCK timeout 10 "$BIN/iptables-restore" \
+		-T filter --noflush nf.v4) ||
+		{ ko tool-links "iptables-restore -T filter --noflush FILE failed"; return; }
+	s2=$(ctl iptables-save -t filter | grep -c -- '-A FORWARD')
+	[ "$s2" = 2 ] || { ko tool-links "--noflush did not append ($s2 FORWARD rules)"; return; }
+	NETSIEVE_SOCKET=$LAB_SOCK timeout 10 "$BIN/iptables-restore" "$LAB_WORK/no-such.v4" 2>"$LAB_WORK/err"
+	[ $? = 1 ] && grep -q "Can't open" "$LAB_WORK/err" ||
+		{ ko tool-links "missing restore file: $(cat "$LAB_WORK/err")"; return; }
 	# A bad rule: iptables' exit code 2 for bad usage, or 1.
 	NETSIEVE_SOCKET=$LAB_SOCK timeout 10 "$BIN/iptables" -A FORWARD --bogus-option 2>/dev/null
 	[ $? = 2 ] || { ko tool-links "bad option did not exit 2"; return; }
@@ -462,6 +473,26 @@ t_detach() {
 	ok daemon-detach
 }
 
+# The kernel interface under an afpacket device vanishes: the worker must
+# not spin on the socket's error, and the daemon keeps serving.
+t_kdev_gone() {
+	local pid t0 t1
+	pid=$(ip netns pids "$NS_R" | while read -r p; do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = netsieve ] && echo $p; done | head -1)
+	[ -n "$pid" ] || { ko kdev-gone "no daemon in the router namespace"; return; }
+	ip -n "$NS_R" link del rs || { ko kdev-gone "cannot delete rs"; return; }
+	nsc timeout 5 ping -c 2 -i 0.2 -W 1 -q $LAB_SERVER_IP >/dev/null 2>&1
+	t0=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+	sleep 1
+	t1=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+	[ $((t1 - t0)) -lt 20 ] ||
+		{ ko kdev-gone "daemon used $((t1 - t0)) ticks of CPU in 1s while idle"; return; }
+	nsc timeout 5 ping -c 1 -W 2 -q $LAB_ROUTER_C >/dev/null ||
+		{ ko kdev-gone "eth0 stopped working"; return; }
+	ctl ip link del eth1 || { ko kdev-gone "ip link del eth1"; return; }
+	ok kdev-gone
+}
+
 t_sigterm() {
 	local rc
 	lab_daemon_stop
@@ -507,6 +538,7 @@ t_no_stray_drops() {
 echo "--- netsieve stats"
 ctl stats
 t_no_stray_drops
+t_kdev_gone
 t_sigterm
 
 echo "$pass passed, $fail failed, $skip skipped"

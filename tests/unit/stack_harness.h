@@ -19,6 +19,9 @@
 #include "pkt/parse.h"
 #include "stack/stack.h"
 
+/* Helpers: not every test file uses every one. */
+#define HARNESS static inline __attribute__((unused))
+
 #define CAP_MAX 256
 
 struct cap_frame {
@@ -31,14 +34,14 @@ struct cap_frame {
 static struct cap_frame cap[CAP_MAX];
 static int ncap;
 
-static int cap_open(struct netdev *dev, const char *arg)
+HARNESS int cap_open(struct netdev *dev, const char *arg)
 {
 	(void)dev;
 	(void)arg;
 	return 0;
 }
 
-static int cap_tx(struct netdev *dev, const struct pkt *pkt)
+HARNESS int cap_tx(struct netdev *dev, const struct pkt *pkt)
 {
 	if (ncap < CAP_MAX) {
 		snprintf(cap[ncap].ifname, sizeof(cap[ncap].ifname), "%s",
@@ -51,13 +54,13 @@ static int cap_tx(struct netdev *dev, const struct pkt *pkt)
 	return 0;
 }
 
-static const struct io_ops cap_ops = {
+static const struct io_ops cap_ops __attribute__((unused)) = {
 	.kind = "cap",
 	.open = cap_open,
 	.tx = cap_tx,
 };
 
-static void cap_reset(void)
+HARNESS void cap_reset(void)
 {
 	ncap = 0;
 }
@@ -65,7 +68,7 @@ static void cap_reset(void)
 static const uint8_t PEER_MAC[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 static const uint8_t PEER2_MAC[6] = { 0x02, 0, 0, 0, 0, 0x98 };
 
-static uint32_t A(const char *s)
+HARNESS uint32_t A(const char *s)
 {
 	struct in_addr in;
 
@@ -74,7 +77,7 @@ static uint32_t A(const char *s)
 }
 
 /* Run a command; fail the test with its error text if rc != want. */
-static int run(struct net *net, const char *line, char **outp)
+HARNESS int run(struct net *net, const char *line, char **outp)
 {
 	char *out = NULL, *err = NULL;
 	int rc = ns_exec(net, line, &out, &err);
@@ -94,7 +97,7 @@ struct frame {
 	uint32_t len;
 };
 
-static void eth_put(struct frame *f, const uint8_t *dst, const uint8_t *src,
+HARNESS void eth_put(struct frame *f, const uint8_t *dst, const uint8_t *src,
 		    uint16_t type)
 {
 	memcpy(f->b, dst, 6);
@@ -105,7 +108,7 @@ static void eth_put(struct frame *f, const uint8_t *dst, const uint8_t *src,
 }
 
 /* An IPv4 packet after an Ethernet header, payload copied in. */
-static void ip_put(struct frame *f, uint32_t saddr, uint32_t daddr,
+HARNESS void ip_put(struct frame *f, uint32_t saddr, uint32_t daddr,
 		   uint8_t proto, uint8_t ttl, uint16_t frag,
 		   const void *payload, uint32_t plen)
 {
@@ -125,7 +128,7 @@ static void ip_put(struct frame *f, uint32_t saddr, uint32_t daddr,
 	f->len = 34 + plen;
 }
 
-static uint32_t icmp_build(uint8_t *buf, uint8_t type, uint8_t code,
+HARNESS uint32_t icmp_build(uint8_t *buf, uint8_t type, uint8_t code,
 			   uint32_t un, uint32_t datalen)
 {
 	struct ns_icmphdr *ih = (struct ns_icmphdr *)buf;
@@ -141,7 +144,7 @@ static uint32_t icmp_build(uint8_t *buf, uint8_t type, uint8_t code,
 	return 8 + datalen;
 }
 
-static uint32_t l4_csum(uint32_t s, uint32_t d, uint8_t proto,
+HARNESS uint32_t l4_csum(uint32_t s, uint32_t d, uint8_t proto,
 			const void *p, uint32_t len)
 {
 	uint32_t sum = csum_partial(p, len, 0);
@@ -149,7 +152,7 @@ static uint32_t l4_csum(uint32_t s, uint32_t d, uint8_t proto,
 	return csum_fold(csum_tcpudp_nofold(s, d, (uint16_t)len, proto, sum));
 }
 
-static uint32_t tcp_build(uint8_t *buf, uint32_t s, uint32_t d,
+HARNESS uint32_t tcp_build(uint8_t *buf, uint32_t s, uint32_t d,
 			  uint16_t sport, uint16_t dport, uint32_t seq,
 			  uint32_t ack, uint8_t flags, uint32_t datalen)
 {
@@ -167,7 +170,7 @@ static uint32_t tcp_build(uint8_t *buf, uint32_t s, uint32_t d,
 	return 20 + datalen;
 }
 
-static uint32_t udp_build(uint8_t *buf, uint32_t s, uint32_t d,
+HARNESS uint32_t udp_build(uint8_t *buf, uint32_t s, uint32_t d,
 			  uint16_t sport, uint16_t dport, uint32_t datalen)
 {
 	struct ns_udphdr *uh = (struct ns_udphdr *)buf;
@@ -182,7 +185,7 @@ static uint32_t udp_build(uint8_t *buf, uint32_t s, uint32_t d,
 	return 8 + datalen;
 }
 
-static void arp_put(struct frame *f, const uint8_t *eth_dst,
+HARNESS void arp_put(struct frame *f, const uint8_t *eth_dst,
 		    const uint8_t *sha, uint16_t op, uint32_t sip,
 		    const uint8_t *tha, uint32_t tip)
 {
@@ -201,7 +204,7 @@ static void arp_put(struct frame *f, const uint8_t *eth_dst,
 	f->len = 14 + 28;
 }
 
-static uint64_t drops(struct net *net, enum drop_reason r)
+HARNESS uint64_t drops(struct net *net, enum drop_reason r)
 {
 	uint64_t n = 0;
 	int i;
@@ -211,12 +214,12 @@ static uint64_t drops(struct net *net, enum drop_reason r)
 	return n;
 }
 
-static const struct ns_iphdr *cap_iph(int i)
+HARNESS const struct ns_iphdr *cap_iph(int i)
 {
 	return (const struct ns_iphdr *)(cap[i].data + 14);
 }
 
-static const uint8_t *cap_l4(int i)
+HARNESS const uint8_t *cap_l4(int i)
 {
 	return cap[i].data + 14 + iph_hlen(cap_iph(i));
 }
