@@ -6,8 +6,10 @@
  * object per input packet. Events for packets the stack generated in answer
  * (echo replies, ICMP errors, RSTs: pkt->local_out, carrying the causing
  * packet's id) are grouped as "replies" under that packet. A drop with
- * reason NETFILTER_DROP is attributed to the last rule or policy step the
- * packet took. Tool code on the replay thread; it allocates.
+ * reason NETFILTER_DROP is attributed to the rule or policy step just
+ * before it if that step's verdict was NS_DROP (a rule's DROP/REJECT, a
+ * DROP policy, or a match's hotdrop). Tool code on the replay thread; it
+ * allocates.
  */
 #include "tools/replay_trace.h"
 
@@ -30,6 +32,7 @@ struct rt_step {
 	uint8_t fate;               /* enum pkt_fate */
 	uint16_t reason;            /* enum drop_reason */
 	unsigned rulenum;
+	uint32_t verdict;           /* RULE/POLICY; TRACE_NO_VERDICT */
 	char table[16];
 	char chain[32];
 	char ifname[NS_IFNAMSIZ];
@@ -475,6 +478,8 @@ static void rt_event(void *priv, const struct pkt *pkt,
 	if (ev->chain)
 		snprintf(st->chain, sizeof(st->chain), "%s", ev->chain);
 	st->rulenum = ev->rulenum;
+	st->verdict = ev->kind == TRACE_RULE || ev->kind == TRACE_POLICY ?
+			      ev->verdict : TRACE_NO_VERDICT;
 	st->fate = ev->fate;
 	st->reason = ev->reason;
 	if (ev->ifname)
@@ -509,11 +514,20 @@ static const struct rt_step *final_fate(const struct rt_sub *s)
 	return NULL;
 }
 
+/* A RULE step for a match's hotdrop (the rule did not match). */
+static bool step_hotdrop(const struct rt_step *st)
+{
+	return st->kind == TRACE_RULE && st->text &&
+	       !strcmp(st->text, "hotdrop");
+}
+
 /*
  * The rule that dropped a packet: a NETFILTER_DROP fate right after a rule
- * or policy step of the same packet is that step's doing (the xt core
- * reports the step, then the stack the drop). Fills buf with
- * "filter:FORWARD:rule:2" and returns true, or returns false.
+ * or policy step of the same packet whose verdict was NS_DROP is that
+ * step's doing (the xt core reports the step with its verdict, then the
+ * stack the drop; a hotdrop is reported as a RULE step with verdict
+ * NS_DROP). A step that let the packet go on (LOG) dropped nothing. Fills
+ * buf with "filter:FORWARD:rule:2" and returns true, or returns false.
  */
 static bool drop_by(const struct rt_sub *s, size_t i, char *buf, size_t size)
 {
@@ -524,6 +538,8 @@ static bool drop_by(const struct rt_sub *s, size_t i, char *buf, size_t size)
 		return false;
 	prev = &s->steps[i - 1];
 	if (prev->kind != TRACE_RULE && prev->kind != TRACE_POLICY)
+		return false;
+	if (prev->verdict != NS_DROP)
 		return false;
 	snprintf(buf, size, "%s:%s:%s:%u", prev->table, prev->chain,
 		 step_type(prev->kind), prev->rulenum);
@@ -561,7 +577,9 @@ static void fate_text(const struct rt_rec *r, const struct rt_sub *s,
 	}
 	case FATE_DROPPED:
 		if (drop_by(s, i, by, sizeof(by)))
-			addf(buf, size, "dropped by %s", by);
+			addf(buf, size, "dropped by %s%s", by,
+			     step_hotdrop(&s->steps[i - 1]) ? " (hotdrop)" :
+							      "");
 		else
 			addf(buf, size, "dropped: %s (%s)",
 			     drop_reason_name(st->reason),
@@ -592,8 +610,9 @@ static void write_steps_text(const struct rt_rec *r, const struct rt_sub *s,
 		case TRACE_RULE:
 		case TRACE_RETURN:
 		case TRACE_POLICY:
-			fprintf(f, "%s%s:%s:%s:%u\n", ind, st->table,
-				st->chain, step_type(st->kind), st->rulenum);
+			fprintf(f, "%s%s:%s:%s:%u%s\n", ind, st->table,
+				st->chain, step_type(st->kind), st->rulenum,
+				step_hotdrop(st) ? " (hotdrop)" : "");
 			break;
 		case TRACE_NOTE:
 			fprintf(f, "%snote: %s\n", ind,
@@ -694,8 +713,9 @@ static void write_sub_json(const struct rt_sub *s, FILE *f)
 		json_str(f, st->table);
 		fputs(",\"chain\":", f);
 		json_str(f, st->chain);
-		fprintf(f, ",\"type\":\"%s\",\"rulenum\":%u}",
-			step_type(st->kind), st->rulenum);
+		fprintf(f, ",\"type\":\"%s\",\"rulenum\":%u%s}",
+			step_type(st->kind), st->rulenum,
+			step_hotdrop(st) ? ",\"hotdrop\":true" : "");
 	}
 	fputs("],\"fates\":[", f);
 	sep = "";

@@ -29,25 +29,26 @@ static void usage(FILE *f)
 		"  -f FILE  read commands from FILE instead of stdin\n");
 }
 
-/* Read one line (any length) into sb without its newline; 0 at EOF. */
+/*
+ * Read one line (any length) into sb without its newline; 0 at EOF. Uses
+ * getline() so a NUL byte inside a line cannot hide its newline (the text
+ * after a NUL is still cut off by the C-string command interface).
+ */
 static int read_line(FILE *f, struct sbuf *sb)
 {
-	char buf[4096];
-	int got = 0;
+	static char *buf;
+	static size_t cap;
+	ssize_t n;
 
 	sbuf_reset(sb);
 	sbuf_adds(sb, "");
-	while (fgets(buf, sizeof(buf), f)) {
-		size_t n = strlen(buf);
-
-		got = 1;
-		if (n && buf[n - 1] == '\n') {
-			sbuf_addn(sb, buf, n - 1);
-			return 1;
-		}
-		sbuf_addn(sb, buf, n);
-	}
-	return got;
+	n = getline(&buf, &cap, f);
+	if (n <= 0)
+		return 0;
+	if (buf[n - 1] == '\n')
+		n--;
+	sbuf_addn(sb, buf, strnlen(buf, (size_t)n));
+	return 1;
 }
 
 /* "cmd ... <<WORD": split off the here-document marker. */

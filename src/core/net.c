@@ -125,8 +125,13 @@ void net_drop(struct net *net, struct pkt *pkt, enum drop_reason reason)
 	pkt_free(pkt);
 }
 
-int ns_inject(struct net *net, const char *ifname, const void *frame,
-	      size_t len, uint64_t ts_ns)
+/*
+ * Hand one received frame (has_l2) or IP packet (!has_l2) to the stack as
+ * if it arrived on ifname at ts_ns: the one receive entry for replay,
+ * embedders and the benchmark. Data path; takes stack_lock.
+ */
+static int inject(struct net *net, const char *ifname, const void *data,
+		  size_t len, uint64_t ts_ns, bool has_l2)
 {
 	struct netdev *dev;
 	struct pkt *pkt;
@@ -146,18 +151,24 @@ int ns_inject(struct net *net, const char *ifname, const void *frame,
 		pthread_mutex_unlock(&net->stack_lock);
 		return -ENOBUFS;
 	}
-	if (pkt_set_frame(pkt, frame, (uint32_t)len)) {
-		pkt->id = ++net->pkt_seq;
+	pkt->id = ++net->pkt_seq;
+	if (pkt_set_frame(pkt, data, (uint32_t)len)) {
 		net_drop(net, pkt, DROP_PKT_TOO_BIG);
 		pthread_mutex_unlock(&net->stack_lock);
 		return 0;
 	}
-	pkt->has_l2 = true;
+	pkt->has_l2 = has_l2;
+	pkt->l3_off = 0;
 	pkt->tstamp_ns = net->now_ns;
-	pkt->id = ++net->pkt_seq;
 	stack_rcv(net, dev, pkt);
 	pthread_mutex_unlock(&net->stack_lock);
 	return 0;
+}
+
+int ns_inject(struct net *net, const char *ifname, const void *frame,
+	      size_t len, uint64_t ts_ns)
+{
+	return inject(net, ifname, frame, len, ts_ns, true);
 }
 
 /*
@@ -167,36 +178,7 @@ int ns_inject(struct net *net, const char *ifname, const void *frame,
 int ns_inject_ip(struct net *net, const char *ifname, const void *packet,
 		 size_t len, uint64_t ts_ns)
 {
-	struct netdev *dev;
-	struct pkt *pkt;
-
-	pthread_mutex_lock(&net->stack_lock);
-	dev = net_dev_by_name(net, ifname);
-	if (!dev) {
-		pthread_mutex_unlock(&net->stack_lock);
-		return -ENODEV;
-	}
-	if (ts_ns > net->now_ns)
-		net->now_ns = ts_ns;
-	stack_timers(net);
-	pkt = pkt_alloc(&net->pool);
-	if (!pkt) {
-		net_stats(net)->drops[DROP_NO_BUFFER]++;
-		pthread_mutex_unlock(&net->stack_lock);
-		return -ENOBUFS;
-	}
-	pkt->id = ++net->pkt_seq;
-	if (pkt_set_frame(pkt, packet, (uint32_t)len)) {
-		net_drop(net, pkt, DROP_PKT_TOO_BIG);
-		pthread_mutex_unlock(&net->stack_lock);
-		return 0;
-	}
-	pkt->has_l2 = false;
-	pkt->l3_off = 0;
-	pkt->tstamp_ns = net->now_ns;
-	stack_rcv(net, dev, pkt);
-	pthread_mutex_unlock(&net->stack_lock);
-	return 0;
+	return inject(net, ifname, packet, len, ts_ns, false);
 }
 
 int ns_exec(struct net *net, const char *line, char **out_text,

@@ -100,6 +100,14 @@ struct trace_event {
 	uint32_t verdict;      /* RULE: the verdict it led to, if terminal */
 };
 
+/*
+ * trace_event.verdict of a RULE step whose target let the packet go on
+ * (LOG, a jump, RETURN) and of RETURN steps. A RULE step of a terminal
+ * target has its verdict (NS_ACCEPT, NS_DROP for DROP/REJECT or a hotdrop,
+ * whose step carries text "hotdrop"); a POLICY step the policy.
+ */
+#define TRACE_NO_VERDICT 0xFFFFFFFFu
+
 struct ns_trace_sink {
 	void (*event)(void *priv, const struct pkt *pkt,
 		      const struct trace_event *ev);

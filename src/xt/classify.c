@@ -80,35 +80,68 @@ static void count(const struct xt_gen *gen, unsigned idx, uint32_t len)
 	c->bcnt += len;
 }
 
-static void trace(struct net *net, struct pkt *pkt, enum trace_kind kind,
-		  const struct xt_table *t, const struct xt_chain *c,
-		  unsigned rulenum, int hook, const struct netdev *in,
-		  const struct netdev *out)
+/* The kernel's TRACE line (nf_log_trace), for packets with pkt->trace. */
+static void trace_log(struct net *net, struct pkt *pkt, enum trace_kind kind,
+		      const struct xt_table *t, const struct xt_chain *c,
+		      unsigned rulenum, const struct netdev *in,
+		      const struct netdev *out)
 {
 	static const char *const comments[] = {
 		[TRACE_RULE] = "rule", [TRACE_RETURN] = "return",
 		[TRACE_POLICY] = "policy",
 	};
+	char buf[1100];
+	int n;
+
+	if (!pkt->trace || !net->log.write)
+		return;
+	/* nf_log_trace(): "TRACE: table:chain:type:num " + packet */
+	n = snprintf(buf, sizeof(buf), "TRACE: %s:%s:%s:%u ", t->name,
+		     c->name, comments[kind], rulenum);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return;
+	xt_log_format_buf(buf + n, sizeof(buf) - (size_t)n, (size_t)n, pkt,
+			  in, out, XT_LOG_DEFAULT_MASK);
+	net->log.write(net->log.priv, NS_LOG_WARNING, buf);
+}
+
+/*
+ * The kind of TRACE line for a matched rule: get_chainname_rulenum() takes
+ * an unconditional rule (no address, interface, protocol, flag or match)
+ * with a standard verdict (ACCEPT, DROP, RETURN) for a chain's tail and
+ * names it "policy" in a built-in chain, "return" in a user chain.
+ */
+static enum trace_kind rule_trace_kind(const struct xt_chain *c,
+				       const struct xt_rule *r)
+{
+	if (!xt_rule_is_tail(r))
+		return TRACE_RULE;
+	return c->hook >= 0 ? TRACE_POLICY : TRACE_RETURN;
+}
+
+/* The trace sink's event; verdict TRACE_NO_VERDICT unless terminal. */
+static void trace_sink(struct net *net, struct pkt *pkt, enum trace_kind kind,
+		       const struct xt_table *t, const struct xt_chain *c,
+		       unsigned rulenum, int hook, uint32_t verdict,
+		       const char *text)
+{
 	struct trace_event ev = {
 		.kind = kind, .table = t->name, .chain = c->name,
-		.rulenum = rulenum, .hook = hook,
+		.rulenum = rulenum, .hook = hook, .verdict = verdict,
+		.text = text,
 	};
 
 	if (net_tracing(net, pkt))
 		net->trace.event(net->trace.priv, pkt, &ev);
-	if (pkt->trace && net->log.write) {
-		char buf[1100];
-		int n;
+}
 
-		/* nf_log_trace(): "TRACE: table:chain:type:num " + packet */
-		n = snprintf(buf, sizeof(buf), "TRACE: %s:%s:%s:%u ", t->name,
-			     c->name, comments[kind], rulenum);
-		if (n < 0 || (size_t)n >= sizeof(buf))
-			return;
-		xt_log_format_buf(buf + n, sizeof(buf) - (size_t)n, (size_t)n,
-				  pkt, in, out, XT_LOG_DEFAULT_MASK);
-		net->log.write(net->log.priv, NS_LOG_WARNING, buf);
-	}
+static void trace(struct net *net, struct pkt *pkt, enum trace_kind kind,
+		  const struct xt_table *t, const struct xt_chain *c,
+		  unsigned rulenum, int hook, uint32_t verdict,
+		  const struct netdev *in, const struct netdev *out)
+{
+	trace_sink(net, pkt, kind, t, c, rulenum, hook, verdict, NULL);
+	trace_log(net, pkt, kind, t, c, rulenum, in, out);
 }
 
 struct jump_frame {
@@ -128,7 +161,9 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 		.table = t->name,
 	};
 	const uint8_t *iph;
-	unsigned sp = 0, i = 0, k, v;
+	const struct xt_chain *rc;
+	unsigned sp = 0, i = 0, k, v, rn;
+	uint32_t verdict;
 	uint32_t len;
 	bool isfrag;
 	bool tracing = pkt->trace || net_tracing(net, pkt);
@@ -153,18 +188,21 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 					if (tracing)
 						trace(net, pkt, TRACE_RETURN,
 						      t, c, c->nrules + 1,
-						      hook, in, out);
+						      hook, TRACE_NO_VERDICT,
+						      in, out);
 					c = base;
 				}
 				count(gen, c->cidx, len);
 				if (tracing)
 					trace(net, pkt, TRACE_POLICY, t, c,
-					      c->nrules + 1, hook, in, out);
+					      c->nrules + 1, hook, c->policy,
+					      in, out);
 				return c->policy;
 			}
 			if (tracing)
 				trace(net, pkt, TRACE_RETURN, t, c,
-				      c->nrules + 1, hook, in, out);
+				      c->nrules + 1, hook, TRACE_NO_VERDICT,
+				      in, out);
 			sp--;
 			c = stack[sp].chain;
 			i = stack[sp].next;
@@ -183,24 +221,37 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 				break;
 		}
 		if (k < r->nm) {
-			/* As ipt_do_table: a hotdrop ends the walk here. */
-			if (act.hotdrop)
+			/* As ipt_do_table: a hotdrop ends the walk here. The
+			 * kernel prints no TRACE line for it (the rule did
+			 * not match); the sink learns which rule dropped. */
+			if (act.hotdrop) {
+				if (tracing)
+					trace_sink(net, pkt, TRACE_RULE, t, c,
+						   i + 1, hook, NS_DROP,
+						   "hotdrop");
 				return NS_DROP;
+			}
 			i++;
 			continue;
 		}
 		count(gen, r->cidx, len);
+		/* The kernel traces a rule before running its target. */
 		if (tracing)
-			trace(net, pkt, TRACE_RULE, t, c, i + 1, hook, in,
-			      out);
+			trace_log(net, pkt, rule_trace_kind(c, r), t, c, i + 1,
+				  in, out);
+		rc = c;
+		rn = i + 1;
+		verdict = TRACE_NO_VERDICT;
 		switch (r->vk) {
 		case XT_VK_NONE:
 			i++;
 			break;
 		case XT_VK_ACCEPT:
-			return act.hotdrop ? NS_DROP : NS_ACCEPT;
+			verdict = NS_ACCEPT;
+			break;
 		case XT_VK_DROP:
-			return NS_DROP;
+			verdict = NS_DROP;
+			break;
 		case XT_VK_RETURN:
 			if (sp == 0) {
 				c = base;
@@ -212,8 +263,10 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 			i = stack[sp].next;
 			break;
 		case XT_VK_JUMP:
-			if (sp >= XT_MAX_JUMPS)
-				return NS_DROP;
+			if (sp >= XT_MAX_JUMPS) {
+				verdict = NS_DROP;
+				break;
+			}
 			stack[sp].chain = c;
 			stack[sp].next = i + 1;
 			sp++;
@@ -227,18 +280,26 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 		case XT_VK_EXT:
 			act.state = r->t.state;
 			v = r->t.ops->target(pkt, r->t.data, &act);
-			if (v != XT_CONTINUE)
-				return act.hotdrop ? NS_DROP : v;
+			if (v != XT_CONTINUE) {
+				verdict = v;
+				break;
+			}
 			/* A target may have changed the header. */
 			iph = pkt_l3(pkt);
 			len = pkt_l3_len(pkt);
-			tracing = pkt->trace || net_tracing(net, pkt);
 			i++;
 			break;
 		}
-		/* A match that set hotdrop but matched: the kernel's
+		/* A match or target that set hotdrop: the kernel's
 		 * do { } while (!acpar.hotdrop) ends after this entry. */
 		if (act.hotdrop)
-			return NS_DROP;
+			verdict = NS_DROP;
+		if (tracing)
+			trace_sink(net, pkt, TRACE_RULE, t, rc, rn, hook,
+				   verdict, NULL);
+		if (verdict != TRACE_NO_VERDICT)
+			return verdict;
+		/* A target (TRACE) may have started tracing. */
+		tracing = pkt->trace || net_tracing(net, pkt);
 	}
 }

@@ -240,4 +240,8 @@ int xt_parse_mark_mask(struct xt_parse_ctx *ctx, const char *ext,
 		       const char *opt, const char *arg, uint32_t *val,
 		       uint32_t *mask);
 
+/* DSCP class name (CS0..CS7, BE, AF11..AF43, EF) to value, as iptables
+ * matches it; -1 if none (src/xt/ext/util.c). */
+int xt_dscp_class(const char *name);
+
 #endif

@@ -196,6 +196,13 @@ void xt_rule_free(struct xt_rule *r);
 struct xt_rule *xt_rule_dup(const struct xt_rule *r);
 bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b);
 void xt_refs_compute(struct xt_table *t);
+/*
+ * Whether r is what the kernel takes for a chain's tail: an unconditional
+ * rule (no address, interface, protocol, flag or match) with a standard
+ * verdict (ACCEPT, DROP, RETURN). TRACE names it policy/return, and
+ * mark_source_chains() stops walking a chain there.
+ */
+bool xt_rule_is_tail(const struct xt_rule *r);
 
 /* Counter value of a rule or policy in g (published: base + workers;
  * draft: its start value + the slot it came from). Control path. */
@@ -211,8 +218,16 @@ struct xt_cnt xt_policy_cnt(const struct xt_gen *g, const struct xt_chain *c);
  * under ctl_lock, never from a data-path thread (it waits for them).
  */
 int xt_gen_commit(struct xt_net *xn, struct xt_gen *draft, struct xt_err *e);
-/* Mark a table as loaded for iptables-save (first use). Control path. */
-void xt_table_touch(struct xt_net *xn, enum xt_table_id id);
+/*
+ * First use of a table (iptc_init in iptables-legacy): instantiate it -
+ * register its hook functions - unless it already is, and mark it loaded
+ * for iptables-save. A table stays loaded until xt_net_fini(). Returns 0,
+ * -ENOENT (table not available) or a negative errno from hook
+ * registration. Control path, under ctl_lock.
+ */
+int xt_table_touch(struct xt_net *xn, enum xt_table_id id);
+/* Whether table id has been instantiated. Control path. */
+bool xt_table_loaded(const struct xt_net *xn, enum xt_table_id id);
 
 /*
  * The interpreter (classify.c): ipt_do_table() over table t of the
@@ -269,6 +284,7 @@ struct xt_cmd_env {
 	bool verbose;              /* restore -v: as if -v were given */
 	unsigned line;             /* restore: the input line */
 	struct sbuf *out;
+	struct sbuf *warn;         /* warnings (stderr), or NULL */
 };
 /*
  * Run one iptables command (argv as typed, argv[0] ignored). Without

@@ -185,6 +185,42 @@ def t_drop_rule(c):
                     cnt, re.M), 'ACCEPT rule untouched:\n' + cnt)
 
 
+def t_hotdrop_after_log(c):
+    """A match's hotdrop is the drop's cause, not the LOG rule before it."""
+    rules = RULES.replace('-A FORWARD -p udp',
+                          '-A FORWARD -j LOG --log-prefix "seen "\n'
+                          '-A FORWARD -p udp')
+    # UDP with a 4-byte header: the udp match cannot read the ports.
+    short = from_a(P.ipv4(A, B, 17, b'\x13\x88\x00'))
+    c.write('setup.ns', SETUP)
+    c.write('rules.v4', rules)
+    c.pcap('in0.pcap', [(T0, short), (T0 + 1, short)])
+    c.replay(['--setup', 'setup.ns', '--in', 'eth0=in0.pcap',
+              '--out', 'eth1=out1.pcap', '--trace', 'trace.txt',
+              '--save-counters', 'counters.txt'])
+    check(c.out('out1.pcap') == [], 'hotdropped: nothing out')
+    b = pkt_block(c.trace(), 1)
+    has_line(b, 'filter:FORWARD:rule:1')
+    has_line(b, 'filter:FORWARD:rule:2 (hotdrop)')
+    has_line(b, '-> dropped by filter:FORWARD:rule:2 (hotdrop)')
+    check('dropped by filter:FORWARD:rule:1' not in b,
+          'the LOG rule dropped nothing:\n' + b)
+    check('filter:FORWARD:rule:3' not in b, 'no step after it:\n' + b)
+    cnt = open(c.path('counters.txt')).read()
+    check(re.search(r'^\[2:\d+\] -A FORWARD -j LOG', cnt, re.M)
+          and re.search(r'^\[0:0\] -A FORWARD -p udp', cnt, re.M),
+          'the LOG rule counts, the hotdropping rule does not:\n' + cnt)
+    c.replay(['--setup', 'setup.ns', '--in', 'eth0=in0.pcap',
+              '--out', 'eth1=out1.pcap', '--trace', 'trace.json',
+              '--trace-format', 'json'])
+    o = json.loads(c.trace('trace.json').splitlines()[0])
+    check({'table': 'filter', 'chain': 'FORWARD', 'type': 'rule',
+           'rulenum': 2, 'hotdrop': True} in o['steps'],
+          'hotdrop step %s' % o['steps'])
+    check(o['fates'][-1]['by'] == 'filter:FORWARD:rule:2',
+          'drop fate %s' % o['fates'])
+
+
 def t_policy_drop(c):
     rules = RULES.replace(':FORWARD ACCEPT', ':FORWARD DROP')
     c.write('setup.ns', SETUP)

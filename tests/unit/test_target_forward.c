@@ -48,14 +48,15 @@ static const char *const setup[] = {
 	"iptables -t mangle -A PREROUTING -p udp --dport 1009 -j TTL "
 	"--ttl-set 1",
 	"iptables -t raw -A PREROUTING -p udp --dport 1010 -j TRACE",
+	"iptables -t security -L",
 };
 
 /*
  * The kernel's TRACE lines for udp1010 (the xt core writes them with
  * xt_log_format): note the MAC of the received frame on every line, also
  * after routing. Recorded with the security table instantiated in the
- * namespace (`iptables -t security -L`): the kernel creates a table in a
- * namespace on first use, netsieve has all four from the start.
+ * namespace (`iptables -t security -L`, also run by setup[]): the kernel,
+ * like netsieve, creates a table in a namespace on first use.
  */
 #define TRACE_TAIL " MAC=02:00:00:00:01:01:02:00:00:00:01:02:08:00 " \
 	"SRC=10.1.0.2 DST=10.2.0.2 LEN=32 TOS=0x00 PREC=0x00 TTL=%d " \

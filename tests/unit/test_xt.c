@@ -534,10 +534,44 @@ static const struct xt_ext_ops hd_ops = {
 	.match = hd_match,
 };
 
+struct trace_rec {
+	char lines[16][128];
+	uint32_t verdict[16];
+	bool hotdrop[16];
+	int n;
+	char log[4][1200];
+	int nlog;
+};
+
+static void trace_ev(void *priv, const struct pkt *pkt,
+		     const struct trace_event *ev)
+{
+	struct trace_rec *r = priv;
+	static const char *const k[] = { "rule", "return", "policy" };
+
+	(void)pkt;
+	if (ev->kind > TRACE_POLICY || r->n >= 16)
+		return;
+	r->verdict[r->n] = ev->verdict;
+	r->hotdrop[r->n] = ev->text && !strcmp(ev->text, "hotdrop");
+	snprintf(r->lines[r->n++], 128, "%s:%s:%s:%u", ev->table, ev->chain,
+		 k[ev->kind], ev->rulenum);
+}
+
+static void trace_log(void *priv, int level, const char *line)
+{
+	struct trace_rec *r = priv;
+
+	assert_int_equal(level, NS_LOG_WARNING);
+	if (r->nlog < 4)
+		snprintf(r->log[r->nlog++], 1200, "%s", line);
+}
+
 static void test_hotdrop(void **state)
 {
 	struct env *e = *state;
 	struct spec udp = { .proto = 17 };
+	struct trace_rec rec = { .n = 0 };
 
 	xt_ext_register(&hd_ops);
 	ok(e, "iptables -A INPUT -p tcp -m xthotdrop --ret 0");
@@ -555,35 +589,28 @@ static void test_hotdrop(void **state)
 	ok(e, "iptables -R INPUT 1 -m xthotdrop --ret 1");
 	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
 	assert_string_equal(save_line(e, "INPUT", 3), "-A INPUT -c 1 28 -j ACCEPT");
-}
-
-struct trace_rec {
-	char lines[16][128];
-	int n;
-	char log[4][1200];
-	int nlog;
-};
-
-static void trace_ev(void *priv, const struct pkt *pkt,
-		     const struct trace_event *ev)
-{
-	struct trace_rec *r = priv;
-	static const char *const k[] = { "rule", "return", "policy" };
-
-	(void)pkt;
-	if (ev->kind > TRACE_POLICY || r->n >= 16)
-		return;
-	snprintf(r->lines[r->n++], 128, "%s:%s:%s:%u", ev->table, ev->chain,
-		 k[ev->kind], ev->rulenum);
-}
-
-static void trace_log(void *priv, int level, const char *line)
-{
-	struct trace_rec *r = priv;
-
-	assert_int_equal(level, NS_LOG_WARNING);
-	if (r->nlog < 4)
-		snprintf(r->log[r->nlog++], 1200, "%s", line);
+	/* The trace sink: a hotdrop is a RULE step with verdict DROP. */
+	e->net->trace.event = trace_ev;
+	e->net->trace.priv = &rec;
+	e->net->trace.all = true;
+	ok(e, "iptables -R INPUT 1 -m xthotdrop --ret 0 -j ACCEPT");
+	ok(e, "iptables -I INPUT -j LOG");
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_int_equal(rec.n, 2);
+	assert_string_equal(rec.lines[0], "filter:INPUT:rule:1");
+	assert_int_equal(rec.verdict[0], TRACE_NO_VERDICT);
+	assert_false(rec.hotdrop[0]);
+	assert_string_equal(rec.lines[1], "filter:INPUT:rule:2");
+	assert_int_equal(rec.verdict[1], NS_DROP);
+	assert_true(rec.hotdrop[1]);
+	/* Matched, then hotdrop: the verdict is DROP, not the ACCEPT. */
+	ok(e, "iptables -R INPUT 2 -m xthotdrop --ret 1 -j ACCEPT");
+	rec.n = 0;
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_int_equal(rec.n, 2);
+	assert_int_equal(rec.verdict[1], NS_DROP);
+	assert_false(rec.hotdrop[1]);
+	e->net->trace.event = NULL;
 }
 
 static void test_trace(void **state)
@@ -612,6 +639,24 @@ static void test_trace(void **state)
 	assert_string_equal(rec.lines[4], "filter:u:rule:2");
 	assert_string_equal(rec.lines[5], "filter:u:return:3");
 	assert_string_equal(rec.lines[6], "filter:INPUT:policy:4");
+	/* Verdicts: only terminal steps carry one. */
+	assert_int_equal(rec.verdict[0], TRACE_NO_VERDICT);
+	assert_int_equal(rec.verdict[1], TRACE_NO_VERDICT);
+	assert_int_equal(rec.verdict[2], TRACE_NO_VERDICT);
+	assert_int_equal(rec.verdict[6], NS_ACCEPT);
+	ok(e, "iptables -A u -p udp -j DROP");
+	rec.n = 0;
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_DROP);
+	assert_int_equal(rec.n, 3);
+	assert_string_equal(rec.lines[2], "filter:u:rule:3");
+	assert_int_equal(rec.verdict[1], TRACE_NO_VERDICT);
+	assert_int_equal(rec.verdict[2], NS_DROP);
+	assert_false(rec.hotdrop[2]);
+	ok(e, "iptables -R u 3 -p udp -j ACCEPT");
+	rec.n = 0;
+	assert_int_equal(in_filter(e, &udp, &eth0), NS_ACCEPT);
+	assert_int_equal(rec.verdict[2], NS_ACCEPT);
+	ok(e, "iptables -D u 3");
 	/* pkt->trace (the TRACE target) also writes the kernel's lines. */
 	e->net->trace.all = false;
 	e->net->log.write = trace_log;
@@ -628,33 +673,110 @@ static void test_trace(void **state)
 	assert_non_null(strstr(rec.log[0], "SRC=10.0.0.1 DST=10.0.0.2 "));
 	assert_int_equal(strncmp(rec.log[2], "TRACE: filter:u:return:3 ", 25),
 			 0);
+	/* An unconditional ACCEPT/DROP/RETURN is traced as the chain's tail
+	 * (get_chainname_rulenum): "return" in a user chain, "policy" in a
+	 * built-in one; the sink still sees a rule step with its verdict. */
+	ok(e, "iptables -I u -j RETURN");
+	rec.nlog = 0;
+	p = mkpkt(e, &udp);
+	p->trace = true;
+	xt_do_table(e->net, xn->cur, xn->cur->t[XT_TABLE_FILTER],
+		    NS_INET_LOCAL_IN, p, &eth0, NULL);
+	pkt_free(p);
+	assert_true(rec.nlog >= 2);
+	assert_int_equal(strncmp(rec.log[0], "TRACE: filter:INPUT:rule:2 ", 27),
+			 0);
+	assert_int_equal(strncmp(rec.log[1], "TRACE: filter:u:return:1 ", 25),
+			 0);
+	ok(e, "iptables -I INPUT -j DROP");
+	ok(e, "iptables -I INPUT -p udp -j DROP");
+	rec.nlog = 0;
+	rec.n = 0;
+	e->net->trace.all = true;
+	p = mkpkt(e, &udp);
+	p->trace = true;
+	assert_int_equal(xt_do_table(e->net, xn->cur,
+				     xn->cur->t[XT_TABLE_FILTER],
+				     NS_INET_LOCAL_IN, p, &eth0, NULL),
+			 NS_DROP);
+	pkt_free(p);
+	assert_int_equal(rec.nlog, 1);
+	assert_int_equal(strncmp(rec.log[0], "TRACE: filter:INPUT:rule:1 ", 27),
+			 0);
+	ok(e, "iptables -D INPUT 1");
+	rec.nlog = 0;
+	rec.n = 0;
+	p = mkpkt(e, &udp);
+	p->trace = true;
+	xt_do_table(e->net, xn->cur, xn->cur->t[XT_TABLE_FILTER],
+		    NS_INET_LOCAL_IN, p, &eth0, NULL);
+	pkt_free(p);
+	assert_int_equal(rec.nlog, 1);
+	assert_int_equal(strncmp(rec.log[0], "TRACE: filter:INPUT:policy:1 ",
+				 29), 0);
+	assert_int_equal(rec.n, 1);
+	assert_string_equal(rec.lines[0], "filter:INPUT:rule:1");
+	assert_int_equal(rec.verdict[0], NS_DROP);
 	e->net->trace.event = NULL;
 	e->net->log.write = NULL;
+}
+
+/* Hook functions of xt in (pf inet, hook), priorities in order. */
+static int xt_prios(struct env *e, int hook, int *prios, int max)
+{
+	const struct hook_entries *h = e->net->hooks[0][hook];
+	int n = 0;
+	unsigned i;
+
+	for (i = 0; h && i < h->num && n < max; i++)
+		if (h->ops[i].hook == e->net->xt->hooks[0].hook)
+			prios[n++] = h->ops[i].priority;
+	return n;
 }
 
 static void test_hooks_registered(void **state)
 {
 	struct env *e = *state;
-	const struct hook_entries *h;
-	int prios[8], n = 0;
-	unsigned i;
+	int prios[8], n;
 
-	h = e->net->hooks[0][NS_INET_LOCAL_IN];
-	assert_non_null(h);
-	for (i = 0; i < h->num && n < 8; i++)
-		if (h->ops[i].hook == e->net->xt->hooks[0].hook)
-			prios[n++] = h->ops[i].priority;
+	/* No table exists before its first use, as in a new namespace. */
+	assert_int_equal(e->net->xt->nhooks, 0);
+	assert_null(e->net->hooks[0][NS_INET_LOCAL_IN]);
+	/* iptables-save without -t loads nothing (it lists what is). */
+	ok(e, "iptables-save");
+	assert_string_equal(sbuf_str(&e->out), "");
+	assert_int_equal(e->net->xt->nhooks, 0);
+	/* A command that fails before iptc_init loads nothing either. */
+	assert_int_not_equal(run(e, "iptables -t security -A INPUT --bogus"),
+			     0);
+	assert_int_equal(e->net->xt->nhooks, 0);
+	ok(e, "iptables -t security -L");
+	assert_int_equal(xt_prios(e, NS_INET_LOCAL_IN, prios, 8), 1);
+	assert_int_equal(prios[0], 50);
+	ok(e, "iptables -A INPUT -j ACCEPT");
+	ok(e, "iptables-save -t mangle");
+	sbuf_reset(&e->err);
+	assert_int_equal(ctl_exec_line(e->net, "iptables-restore --noflush",
+				       "*raw\nCOMMIT\n", &e->out, &e->err),
+			 0);
+	n = xt_prios(e, NS_INET_LOCAL_IN, prios, 8);
 	assert_int_equal(n, 3);
 	assert_int_equal(prios[0], -150);
 	assert_int_equal(prios[1], 0);
 	assert_int_equal(prios[2], 50);
-	h = e->net->hooks[0][NS_INET_PRE_ROUTING];
-	for (i = 0, n = 0; i < h->num && n < 8; i++)
-		if (h->ops[i].hook == e->net->xt->hooks[0].hook)
-			prios[n++] = h->ops[i].priority;
+	n = xt_prios(e, NS_INET_PRE_ROUTING, prios, 8);
 	assert_int_equal(n, 2);
 	assert_int_equal(prios[0], -300);
 	assert_int_equal(prios[1], -150);
+	/* Loaded once: using a table again registers nothing more. */
+	ok(e, "iptables -t security -L");
+	ok(e, "iptables -F");
+	assert_int_equal(e->net->xt->nhooks, 2 + 5 + 3 + 3);
+	/* iptables-save lists the loaded tables, the latest first. */
+	ok(e, "iptables-save");
+	assert_non_null(strstr(sbuf_str(&e->out), "*raw\n"));
+	assert_true(strstr(sbuf_str(&e->out), "*raw\n") <
+		    strstr(sbuf_str(&e->out), "*security\n"));
 }
 
 static void test_parse_print(void **state)

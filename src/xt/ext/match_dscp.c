@@ -37,36 +37,6 @@ static const struct xt_fcheck dscp_fcheck[] = {
 	{ NULL }
 };
 
-/* dscp_helper.c's ds_classes, in its order (the lookup is first match). */
-static const struct {
-	const char *name;
-	uint8_t dscp;
-} ds_classes[] = {
-	{ "CS0", 0x00 }, { "CS1", 0x08 }, { "CS2", 0x10 }, { "CS3", 0x18 },
-	{ "CS4", 0x20 }, { "CS5", 0x28 }, { "CS6", 0x30 }, { "CS7", 0x38 },
-	{ "BE", 0x00 },
-	{ "AF11", 0x0a }, { "AF12", 0x0c }, { "AF13", 0x0e },
-	{ "AF21", 0x12 }, { "AF22", 0x14 }, { "AF23", 0x16 },
-	{ "AF31", 0x1a }, { "AF32", 0x1c }, { "AF33", 0x1e },
-	{ "AF41", 0x22 }, { "AF42", 0x24 }, { "AF43", 0x26 },
-	{ "EF", 0x2e },
-};
-
-/*
- * class_to_dscp() compares only as many characters as the class name has,
- * case-insensitively, so "EFxyz" is EF and "af111" is AF11.
- */
-static int class_to_dscp(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(ds_classes); i++)
-		if (!strncasecmp(name, ds_classes[i].name,
-				 strlen(ds_classes[i].name)))
-			return ds_classes[i].dscp;
-	return -1;
-}
-
 static int dscp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 		      bool invert, void *data)
 {
@@ -80,7 +50,7 @@ static int dscp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 			return -1;
 		info->dscp = (uint8_t)v;
 	} else {
-		d = class_to_dscp(arg);
+		d = xt_dscp_class(arg);
 		if (d < 0)
 			return xt_perr(ctx, "Invalid DSCP value `%s'", arg);
 		info->dscp = (uint8_t)d;

@@ -41,27 +41,12 @@ static const struct xt_fcheck dscp_fcheck[] = {
 	{ NULL },
 };
 
-/* libxtables' dscp_helper.c table, in its order. */
-static const struct {
-	const char *name;
-	uint8_t dscp;
-} ds_classes[] = {
-	{ "CS0", 0x00 }, { "CS1", 0x08 }, { "CS2", 0x10 }, { "CS3", 0x18 },
-	{ "CS4", 0x20 }, { "CS5", 0x28 }, { "CS6", 0x30 }, { "CS7", 0x38 },
-	{ "BE", 0x00 },
-	{ "AF11", 0x0a }, { "AF12", 0x0c }, { "AF13", 0x0e },
-	{ "AF21", 0x12 }, { "AF22", 0x14 }, { "AF23", 0x16 },
-	{ "AF31", 0x1a }, { "AF32", 0x1c }, { "AF33", 0x1e },
-	{ "AF41", 0x22 }, { "AF42", 0x24 }, { "AF43", 0x26 },
-	{ "EF", 0x2e },
-};
-
 static int dscp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 		      bool invert, void *data)
 {
 	struct dscp_info *info = data;
 	uint64_t v = 0;
-	size_t i;
+	int d;
 
 	if (id == O_SET_DSCP) {
 		if (xt_parse_uint_opt(ctx, "DSCP", "set-dscp", arg, 0, DSCP_MAX,
@@ -70,14 +55,10 @@ static int dscp_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 		info->dscp = (uint8_t)v;
 		return 0;
 	}
-	/* class_to_dscp() compares only the length of the class name, so
-	 * "EFX" is EF: kept as iptables does it. */
-	for (i = 0; i < ARRAY_SIZE(ds_classes); i++) {
-		if (!strncasecmp(arg, ds_classes[i].name,
-				 strlen(ds_classes[i].name))) {
-			info->dscp = ds_classes[i].dscp;
-			return 0;
-		}
+	d = xt_dscp_class(arg);
+	if (d >= 0) {
+		info->dscp = (uint8_t)d;
+		return 0;
 	}
 	return xt_perr(ctx, "Invalid DSCP value `%s'", arg);
 }

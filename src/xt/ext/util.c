@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <arpa/inet.h>
 
 int xt_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -289,4 +290,35 @@ void xt_print_port_range(struct sbuf *sb, const char *name,
 		sbuf_addc(sb, ':');
 		xt_print_port(sb, p[1], numeric, proto);
 	}
+}
+
+/* libxtables' dscp_helper.c table, in its order (the lookup is first match). */
+static const struct {
+	const char *name;
+	uint8_t dscp;
+} ds_classes[] = {
+	{ "CS0", 0x00 }, { "CS1", 0x08 }, { "CS2", 0x10 }, { "CS3", 0x18 },
+	{ "CS4", 0x20 }, { "CS5", 0x28 }, { "CS6", 0x30 }, { "CS7", 0x38 },
+	{ "BE", 0x00 },
+	{ "AF11", 0x0a }, { "AF12", 0x0c }, { "AF13", 0x0e },
+	{ "AF21", 0x12 }, { "AF22", 0x14 }, { "AF23", 0x16 },
+	{ "AF31", 0x1a }, { "AF32", 0x1c }, { "AF33", 0x1e },
+	{ "AF41", 0x22 }, { "AF42", 0x24 }, { "AF43", 0x26 },
+	{ "EF", 0x2e },
+};
+
+/*
+ * class_to_dscp() as iptables has it: compares only as many characters as
+ * the class name has, case-insensitively, so "EFxyz" is EF and "af111" is
+ * AF11. Returns the DSCP value or -1.
+ */
+int xt_dscp_class(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ds_classes) / sizeof(ds_classes[0]); i++)
+		if (!strncasecmp(name, ds_classes[i].name,
+				 strlen(ds_classes[i].name)))
+			return ds_classes[i].dscp;
+	return -1;
 }
