@@ -114,14 +114,7 @@ static void trace_log(struct net *net, struct pkt *pkt, enum trace_kind kind,
 static enum trace_kind rule_trace_kind(const struct xt_chain *c,
 				       const struct xt_rule *r)
 {
-	const struct xt_ip *ip = &r->ip;
-
-	if (r->vk != XT_VK_ACCEPT && r->vk != XT_VK_DROP &&
-	    r->vk != XT_VK_RETURN)
-		return TRACE_RULE;
-	if (r->nm || ip->src || ip->smsk || ip->dst || ip->dmsk ||
-	    ip->iniface[0] || ip->outiface[0] || ip->in_wild ||
-	    ip->out_wild || ip->proto || ip->flags || ip->invflags)
+	if (!xt_rule_is_tail(r))
 		return TRACE_RULE;
 	return c->hook >= 0 ? TRACE_POLICY : TRACE_RETURN;
 }

@@ -148,11 +148,16 @@ struct parse {
 	struct xt_rule *r;        /* the rule being parsed */
 	const char *jumpto;
 	bool have_target_ext;
+	unsigned target_nm;       /* matches loaded before the target */
 	char protocol[32];
 	bool proto_used;
 	const char *shost, *dhost;
+	uint32_t *sa, *sm, *da, *dm;  /* parsed -s/-d (post_parse) */
+	unsigned ns, nd;
 	struct xt_cnt counters;
 	bool extra_args;          /* words after "--" */
+	int wait;                 /* -w seconds, -1 forever, 0 none */
+	bool wait_interval;       /* -W given */
 };
 
 static int perr(struct parse *p, const char *fmt, ...) NS_PRINTF(2, 3);
@@ -300,13 +305,18 @@ static int call_parse(struct parse *p, struct xt_mi *mi,
 		      const struct xt_option *o, const char *arg)
 {
 	struct xt_parse_ctx c = pctx(p);
+	const struct xt_option *first;
 
+	/* xtables_option_lookup(): messages name the first entry of the
+	 * table with the option's id (--destination-port for --dport). */
+	for (first = mi->ops->opts; first->id != o->id; first++)
+		;
 	if ((o->flags & XTO_ONCE) && (mi->seen & (1u << o->id)))
 		return perr(p, "%s: option \"--%s\" can only be used once.\n",
-			    mi->ops->name, o->name);
+			    mi->ops->name, first->name);
 	if (p->invert && !(o->flags & XTO_INVERT))
 		return perr(p, "%s: option \"--%s\" cannot be inverted.\n",
-			    mi->ops->name, o->name);
+			    mi->ops->name, first->name);
 	mi->seen |= 1u << o->id;
 	sbuf_reset(&p->e->msg);
 	if (mi->ops->parse &&
@@ -322,18 +332,28 @@ static struct xt_mi *ext_owner(struct parse *p, const char *name, size_t len,
 	unsigned i;
 	int exact;
 
+	/*
+	 * libxtables merges a newly loaded extension's options in front of
+	 * the older ones: the most recently loaded owner wins. The target
+	 * was loaded after the first target_nm matches.
+	 */
 	for (exact = 1; exact >= 0; exact--) {
-		if (p->have_target_ext) {
-			*op = opt_find(p->r->t.ops, name, len, exact);
-			if (*op)
-				return &p->r->t;
-		}
-		for (i = 0; i < p->r->nm; i++) {
+		for (i = p->r->nm; i-- > 0;) {
+			if (p->have_target_ext && i + 1 == p->target_nm) {
+				*op = opt_find(p->r->t.ops, name, len, exact);
+				if (*op)
+					return &p->r->t;
+			}
 			if (p->r->m[i].completed)
 				continue;
 			*op = opt_find(p->r->m[i].ops, name, len, exact);
 			if (*op)
 				return &p->r->m[i];
+		}
+		if (p->have_target_ext && p->target_nm == 0) {
+			*op = opt_find(p->r->t.ops, name, len, exact);
+			if (*op)
+				return &p->r->t;
 		}
 	}
 	return NULL;
@@ -535,6 +555,39 @@ static int opt_chain_and_num(struct parse *p, const char *arg, unsigned cmd,
 	return 0;
 }
 
+static void warn(struct parse *p, const char *fmt, ...) NS_PRINTF(2, 3);
+static void warn(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p->env->warn)
+		return;
+	va_start(ap, fmt);
+	sbuf_vaddf(p->env->warn, fmt, ap);
+	va_end(ap);
+}
+
+/* xtables_parse_interface(): a name without '+' that the kernel refuses
+ * (it still loads; the interface just never matches). */
+static void iface_warn(struct parse *p, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || name[n - 1] == '+')
+		return;
+	if (strchr(name, '/') || strchr(name, ' '))
+		warn(p, "Warning: weird character in interface `%s' ('/' and "
+		     "' ' are not allowed by the kernel).\n", name);
+}
+
+static bool has_space(const char *s)
+{
+	for (; *s; s++)
+		if (isspace((unsigned char)*s))
+			return true;
+	return false;
+}
+
 static int do_option(struct parse *p, int c, const char *arg)
 {
 	struct xt_rule *r = p->r;
@@ -591,14 +644,21 @@ static int do_option(struct parse *p, int c, const char *arg)
 		return opt_chain_and_num(p, arg, CMD_ZERO,
 					 CMD_LIST | CMD_LIST_RULES, true);
 	case 'N':
-		if (arg[0] == '-')
+		/* parse_chain() */
+		if (strlen(arg) >= XT_CHAIN_MAXLEN)
+			return perr(p, "chain name `%s' too long (must be "
+				    "under %u chars)", arg, XT_CHAIN_MAXLEN);
+		if (arg[0] == '-' || arg[0] == '!')
 			return perr(p, "chain name not allowed to start with "
-				    "`%c'", '-');
-		if (xt_target_find(arg) || !strcmp(arg, "ACCEPT") ||
-		    !strcmp(arg, "DROP") || !strcmp(arg, "RETURN") ||
-		    !strcmp(arg, "QUEUE"))
+				    "`%c'", arg[0]);
+		/* xtables_find_target() takes "" for the standard target. */
+		if (xt_target_find(arg) || !arg[0] ||
+		    !strcmp(arg, "ACCEPT") || !strcmp(arg, "DROP") ||
+		    !strcmp(arg, "RETURN") || !strcmp(arg, "QUEUE"))
 			return perr(p, "chain name may not clash with target "
 				    "name");
+		if (has_space(arg))
+			return perr(p, "Invalid chain name `%s'", arg);
 		if (add_command(p, CMD_NEW_CHAIN, 0))
 			return -1;
 		p->chain = arg;
@@ -655,11 +715,14 @@ static int do_option(struct parse *p, int c, const char *arg)
 	case 'g':
 		if (set_option(p, OPT_JUMP))
 			return -1;
+		/* xt_parse_target() */
 		if (!arg[0])
 			return perr(p, "Invalid target name (too short)");
-		if (strlen(arg) >= XT_FUNCTION_MAXNAMELEN)
+		if (strlen(arg) >= XT_CHAIN_MAXLEN)
 			return perr(p, "Invalid target name `%s' (%u chars "
-				    "max)", arg, XT_FUNCTION_MAXNAMELEN - 1);
+				    "max)", arg, XT_CHAIN_MAXLEN - 1);
+		if (has_space(arg))
+			return perr(p, "Invalid target name `%s'", arg);
 		p->jumpto = arg;
 		if (c == 'g') {
 			r->ip.flags |= XT_F_GOTO;
@@ -674,18 +737,24 @@ static int do_option(struct parse *p, int c, const char *arg)
 				return xt_err_set(p->e, XT_E_OTHER,
 						  "can't alloc memory!");
 			p->have_target_ext = true;
+			p->target_nm = r->nm;
 		}
 		return 0;
 	case 'i':
 		if (set_option(p, OPT_VIANAMEIN))
 			return -1;
-		return xt_parse_iface(arg, r->ip.iniface, &r->ip.in_wild,
-				      p->e);
+		if (xt_parse_iface(arg, r->ip.iniface, &r->ip.in_wild, p->e))
+			return -1;
+		iface_warn(p, arg);
+		return 0;
 	case 'o':
 		if (set_option(p, OPT_VIANAMEOUT))
 			return -1;
-		return xt_parse_iface(arg, r->ip.outiface, &r->ip.out_wild,
-				      p->e);
+		if (xt_parse_iface(arg, r->ip.outiface, &r->ip.out_wild,
+				   p->e))
+			return -1;
+		iface_warn(p, arg);
+		return 0;
 	case 'f':
 		if (set_option(p, OPT_FRAGMENT))
 			return -1;
@@ -718,13 +787,33 @@ static int do_option(struct parse *p, int c, const char *arg)
 		return set_option(p, OPT_EXPANDED);
 	case 'V':
 		return 'V';
-	case 'w':
-	case 'W':
+	case 'w': {
+		int secs = -1;   /* -w alone: wait forever */
+
 		if (!arg && has_arg(p))
 			arg = p->argv[p->optind++];
-		if (arg && xt_parse_uint(arg, 0, 0xffffffff, &v))
+		if (arg && sscanf(arg, "%i", &secs) != 1)
 			return perr(p, "wait seconds not numeric");
+		p->wait = secs;
 		return 0;
+	}
+	case 'W': {
+		unsigned usec;
+
+		/* parse_wait_interval() */
+		if (!arg && has_arg(p))
+			arg = p->argv[p->optind++];
+		if (!arg)
+			return perr(p, "wait interval value required");
+		if (sscanf(arg, "%u", &usec) != 1)
+			return perr(p, "wait interval not numeric");
+		if (usec > 999999)
+			return perr(p, "too long usec wait %u > 999999 usec",
+				    usec);
+		warn(p, "Ignoring deprecated --wait-interval option.\n");
+		p->wait_interval = true;
+		return 0;
+	}
 	case '0':
 		return set_option(p, OPT_LINENUMBERS);
 	case 'M':
@@ -992,13 +1081,14 @@ static int zero_entries(struct parse *p, struct xt_table *t)
 	unsigned i;
 
 	if (p->chain) {
+		/* zero_entries4(): the message comes before the lookup. */
+		if (p->verbose)
+			sbuf_addf(p->env->out, "Zeroing chain `%s'\n",
+				  p->chain);
 		c = xt_chain_find(t, p->chain);
 		if (!c)
 			return xt_err_kernel(p->e, ENOENT, "No chain/target/"
 					     "match by that name");
-		if (p->verbose)
-			sbuf_addf(p->env->out, "Zeroing chain `%s'\n",
-				  c->name);
 		zero_chain(c);
 		return 0;
 	}
@@ -1011,80 +1101,80 @@ static int zero_entries(struct parse *p, struct xt_table *t)
 	return 0;
 }
 
+/*
+ * ipv4_post_parse(): after the option loop, parse -s/-d (0.0.0.0/0 for a
+ * rule command without them) before iptables looks at anything else of
+ * the rule (targets, -i/-o against the chain, the table).
+ */
+static int post_parse(struct parse *p)
+{
+	const char *sh = p->shost, *dh = p->dhost;
+
+	if (p->command & (CMD_REPLACE | CMD_INSERT | CMD_DELETE | CMD_APPEND |
+			  CMD_CHECK)) {
+		if (!sh)
+			sh = "0.0.0.0/0";
+		if (!dh)
+			dh = "0.0.0.0/0";
+	}
+	if (sh && xt_parse_addrs(sh, &p->sa, &p->sm, &p->ns, p->e))
+		return -1;
+	if (dh && xt_parse_addrs(dh, &p->da, &p->dm, &p->nd, p->e))
+		return -1;
+	if ((p->ns > 1 || p->nd > 1) &&
+	    (p->r->ip.invflags & (XT_INV_SRCIP | XT_INV_DSTIP)))
+		return perr(p, "! not allowed with multiple source or "
+			    "destination IP addresses");
+	if (p->command == CMD_REPLACE && (p->ns != 1 || p->nd != 1))
+		return perr(p, "Replacement rule does not specify a unique "
+			    "address");
+	return 0;
+}
+
 /* Build the rules for every -s x -d combination (template p->r). */
 static int expand_rules(struct parse *p, struct xt_rule ***out, unsigned *n)
 {
-	uint32_t *sa = NULL, *sm = NULL, *da = NULL, *dm = NULL;
-	unsigned ns = 0, nd = 0, i, j, k = 0;
-	struct xt_rule **rules = NULL;
-	int rc = -1;
+	unsigned ns = p->ns, nd = p->nd, i, j, k = 0;
+	struct xt_rule **rules;
 
-	if (xt_parse_addrs(p->shost ? p->shost : "0.0.0.0/0", &sa, &sm, &ns,
-			   p->e))
-		goto out;
-	if (xt_parse_addrs(p->dhost ? p->dhost : "0.0.0.0/0", &da, &dm, &nd,
-			   p->e))
-		goto out;
-	if ((ns > 1 || nd > 1) &&
-	    (p->r->ip.invflags & (XT_INV_SRCIP | XT_INV_DSTIP))) {
-		perr(p, "! not allowed with multiple source or destination "
-		     "IP addresses");
-		goto out;
-	}
-	if ((p->command & CMD_REPLACE) && (ns != 1 || nd != 1)) {
-		perr(p, "Replacement rule does not specify a unique address");
-		goto out;
-	}
 	rules = calloc((size_t)ns * nd, sizeof(*rules));
-	if (!rules) {
-		xt_err_set(p->e, XT_E_OTHER, "can't alloc memory!");
-		goto out;
-	}
+	if (!rules)
+		return xt_err_set(p->e, XT_E_OTHER, "can't alloc memory!");
 	for (i = 0; i < ns; i++)
 		for (j = 0; j < nd; j++) {
 			struct xt_rule *r = xt_rule_dup(p->r);
 
 			if (!r) {
-				xt_err_set(p->e, XT_E_OTHER,
-					   "can't alloc memory!");
-				goto out;
+				for (i = 0; i < k; i++)
+					xt_rule_free(rules[i]);
+				free(rules);
+				return xt_err_set(p->e, XT_E_OTHER,
+						  "can't alloc memory!");
 			}
-			r->ip.src = sa[i];
-			r->ip.smsk = sm[i];
-			r->ip.dst = da[j];
-			r->ip.dmsk = dm[j];
+			r->ip.src = p->sa[i];
+			r->ip.smsk = p->sm[i];
+			r->ip.dst = p->da[j];
+			r->ip.dmsk = p->dm[j];
 			r->from = -1;
 			r->init = p->counters;
 			rules[k++] = r;
 		}
 	*out = rules;
 	*n = k;
-	rules = NULL;
-	rc = 0;
-out:
-	if (rules) {
-		for (i = 0; i < k; i++)
-			xt_rule_free(rules[i]);
-		free(rules);
-	}
-	free(sa);
-	free(sm);
-	free(da);
-	free(dm);
-	return rc;
+	return 0;
 }
 
 static int delete_chain(struct parse *p, struct xt_table *t,
 			struct xt_chain *c)
 {
+	if (p->verbose)
+		sbuf_addf(p->env->out, "Deleting chain `%s'\n", c->name);
 	if (c->hook >= 0)
 		return xt_err_kernel(p->e, EINVAL, NULL);
 	if (c->refs)
 		return xt_err_kernel(p->e, EMLINK, NULL);
 	if (c->nrules)
 		return xt_err_kernel(p->e, ENOTEMPTY, NULL);
-	if (p->verbose)
-		sbuf_addf(p->env->out, "Deleting chain `%s'\n", c->name);
 	xt_chain_remove(t, c);
 	return 0;
 }
@@ -1095,15 +1185,24 @@ static int rename_chain(struct parse *p, struct xt_table *t)
 	const char *nn = p->newname;
 	unsigned i, j;
 
-	if (!c || c->hook >= 0)
-		return xt_err_kernel(p->e, ENOENT, "No chain/target/match by "
-				     "that name");
+	char stored[XT_FUNCTION_MAXNAMELEN];
+
+	/* iptc_rename_chain(): the new name first, then the old one, then
+	 * the length of an IPT_CHAINLABEL (32 with its NUL). */
 	if (xt_chain_find(t, nn) || !strcmp(nn, "ACCEPT") ||
 	    !strcmp(nn, "DROP") || !strcmp(nn, "QUEUE") ||
 	    !strcmp(nn, "RETURN"))
 		return xt_err_kernel(p->e, EEXIST, NULL);
-	if (c->hook >= 0 || strlen(nn) >= XT_CHAIN_MAXLEN)
+	if (!c || c->hook >= 0)
+		return xt_err_kernel(p->e, ENOENT, "No chain/target/match by "
+				     "that name");
+	if (strlen(nn) + 1 > 32)
 		return xt_err_kernel(p->e, EINVAL, NULL);
+	/* The kernel keeps a user chain's name in its ERROR target's
+	 * XT_FUNCTION_MAXNAMELEN bytes: 30- and 31-char names come back
+	 * cut to 29. */
+	snprintf(stored, sizeof(stored), "%s", nn);
+	nn = stored;
 	/* Re-insert under the new name to keep the order sorted. */
 	if (xt_chain_add(t, nn, &nc))
 		return xt_err_kernel(p->e, ENOMEM, "Memory allocation "
@@ -1251,14 +1350,15 @@ static int apply(struct parse *p, struct xt_table *t)
 		return 0;
 	case CMD_FLUSH:
 		if (p->chain) {
+			/* flush_entries4(): message, then lookup. */
+			if (p->verbose)
+				sbuf_addf(p->env->out, "Flushing chain `%s'\n",
+					  p->chain);
 			c = xt_chain_find(t, p->chain);
 			if (!c)
 				return xt_err_kernel(p->e, ENOENT, "No chain/"
 						     "target/match by that "
 						     "name");
-			if (p->verbose)
-				sbuf_addf(p->env->out, "Flushing chain `%s'\n",
-					  c->name);
 			xt_chain_flush(c);
 			return 0;
 		}
@@ -1301,10 +1401,15 @@ static int apply(struct parse *p, struct xt_table *t)
 		xt_refs_compute(t);
 		if (p->chain) {
 			c = xt_chain_find(t, p->chain);
-			if (!c)
+			if (!c) {
+				/* delete_chain4(): message, then lookup. */
+				if (p->verbose)
+					sbuf_addf(p->env->out, "Deleting chain"
+						  " `%s'\n", p->chain);
 				return xt_err_kernel(p->e, ENOENT, "No chain/"
 						     "target/match by that "
 						     "name");
+			}
 			return delete_chain(p, t, c);
 		}
 		for (i = 0; i < t->nchains;) {
@@ -1432,6 +1537,10 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	if (rc)
 		goto out;
 	rc = -1;
+	if (p.wait_interval && !p.wait) {
+		perr(&p, "--wait-interval only makes sense with --wait\n");
+		goto out;
+	}
 	if (final_checks(&p))
 		goto out;
 	if (p.extra_args) {
@@ -1446,6 +1555,8 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 		perr(&p, "nothing appropriate following !");
 		goto out;
 	}
+	if (post_parse(&p))
+		goto out;
 	if (generic_opt_check(&p))
 		goto out;
 	if (p.chain && strlen(p.chain) >= XT_CHAIN_MAXLEN) {
@@ -1496,8 +1607,9 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 		if (!j) {
 			r->vk = XT_VK_NONE;
 		} else if (r->ip.flags & XT_F_GOTO) {
-			if (!xt_chain_find(view->t[tid], j) ||
-			    xt_chain_find(view->t[tid], j)->hook >= 0) {
+			/* iptc_is_chain() is true for a built-in chain too:
+			 * the kernel refuses that jump at commit (EINVAL). */
+			if (!xt_chain_find(view->t[tid], j)) {
 				perr(&p, "goto '%s' is not a chain", j);
 				goto out;
 			}
@@ -1568,13 +1680,17 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 out:
 	xt_gen_free(draft);
 	xt_rule_free(p.r);
+	free(p.sa);
+	free(p.sm);
+	free(p.da);
+	free(p.dm);
 	return rc ? -1 : 0;
 }
 
 int xt_iptables_main(struct net *net, int argc, char **argv,
 		     struct sbuf *out, struct sbuf *err)
 {
-	struct xt_cmd_env env = { .xn = net->xt, .out = out };
+	struct xt_cmd_env env = { .xn = net->xt, .out = out, .warn = err };
 	struct xt_err e = { 0 };
 	int rc = 0;
 

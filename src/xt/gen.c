@@ -568,7 +568,34 @@ void xt_refs_compute(struct xt_table *t)
 	}
 }
 
-/* DFS over jumps/gotos: refuse cycles (ELOOP), collect hook masks. */
+bool xt_rule_is_tail(const struct xt_rule *r)
+{
+	const struct xt_ip *ip = &r->ip;
+
+	if (r->vk != XT_VK_ACCEPT && r->vk != XT_VK_DROP &&
+	    r->vk != XT_VK_RETURN)
+		return false;
+	return !(r->nm || ip->src || ip->smsk || ip->dst || ip->dmsk ||
+		 ip->iniface[0] || ip->outiface[0] || ip->in_wild ||
+		 ip->out_wild || ip->proto || ip->flags || ip->invflags);
+}
+
+/* Rules of c the kernel's walk reaches: up to the first tail-like rule. */
+static unsigned chain_reach(const struct xt_chain *c)
+{
+	unsigned j;
+
+	for (j = 0; j < c->nrules; j++)
+		if (xt_rule_is_tail(c->rules[j]))
+			return j + 1;
+	return c->nrules;
+}
+
+/*
+ * DFS over jumps/gotos: refuse cycles (ELOOP), collect hook masks. As
+ * mark_source_chains(), the walk of a chain ends at its first
+ * unconditional ACCEPT/DROP/RETURN: jumps after it are never followed.
+ */
 static int chain_walk(struct xt_chain *c, unsigned mask, unsigned depth,
 		      unsigned jumps)
 {
@@ -590,7 +617,7 @@ static int chain_walk(struct xt_chain *c, unsigned mask, unsigned depth,
 	if (jumps > c->jdepth)
 		c->jdepth = jumps;
 	c->mark = 1;
-	for (j = 0; j < c->nrules; j++) {
+	for (j = 0; j < chain_reach(c); j++) {
 		struct xt_rule *r = c->rules[j];
 
 		if (!r->jchain)
@@ -612,13 +639,13 @@ static int check_one(const struct xt_table *t, const struct xt_chain *c,
 	struct sbuf msg = SBUF_INIT;
 	struct xt_check_ctx ctx = {
 		.table = t->name, .chain = c->name,
-		.hook_mask = c->hook_mask, .ip = &r->ip, .msg = &msg,
+		.hook_mask = r->hook_mask, .ip = &r->ip, .msg = &msg,
 	};
 	int rc;
 
 	if (ops->table && strcmp(ops->table, t->name))
 		return xt_err_kernel(e, EINVAL, NULL);
-	if (ops->hooks && (c->hook_mask & ~ops->hooks))
+	if (ops->hooks && (r->hook_mask & ~ops->hooks))
 		return xt_err_kernel(e, EINVAL, NULL);
 	if (ops->proto && (ops->proto != r->ip.proto ||
 			   (r->ip.invflags & XT_INV_PROTO)))
@@ -648,10 +675,15 @@ static int table_check(struct xt_table *t, struct xt_err *e)
 			struct xt_rule *r = c->rules[j];
 
 			if ((r->vk == XT_VK_JUMP || r->vk == XT_VK_GOTO) &&
-			    (!r->jchain || r->jchain->hook >= 0))
+			    !r->jchain)
 				return xt_err_kernel(e, ENOENT, "No chain/"
 						     "target/match by that "
 						     "name");
+			/* A jump to a built-in chain: translate_table()
+			 * refuses it (mark_source_chains: EINVAL). */
+			if ((r->vk == XT_VK_JUMP || r->vk == XT_VK_GOTO) &&
+			    r->jchain->hook >= 0)
+				return xt_err_kernel(e, EINVAL, NULL);
 		}
 	}
 	for (h = 0; h < NS_INET_NUMHOOKS; h++) {
@@ -669,10 +701,14 @@ static int table_check(struct xt_table *t, struct xt_err *e)
 	for (i = 0; i < t->nchains; i++) {
 		struct xt_chain *c = t->chains[i];
 
+		unsigned reach = chain_reach(c);
+
 		for (j = 0; j < c->nrules; j++) {
 			struct xt_rule *r = c->rules[j];
 
-			r->hook_mask = c->hook_mask;
+			/* The kernel's comefrom: 0 for rules no walk
+			 * reaches (after a chain's first tail-like rule). */
+			r->hook_mask = j < reach ? c->hook_mask : 0;
 			for (k = 0; k < r->nm; k++)
 				if (check_one(t, c, r, &r->m[k], e))
 					return -1;

@@ -122,12 +122,14 @@ err_free:
 
 /* A rule line: "[p:b] -A CHAIN ..." against the table's draft. */
 static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
-		     char *buf, unsigned line)
+		     char *buf, unsigned line, bool had_nl)
 {
+	char *nlbuf = NULL;
 	struct xt_cmd_env env = {
 		.xn = rs->xn, .draft = draft, .restore_table = tid,
 		.restore = true, .restore_counters = rs->counters,
 		.verbose = rs->verbose, .line = line, .out = rs->out,
+		.warn = rs->err,
 	};
 	struct xt_err e = { 0 };
 	char *start = buf, **words = NULL, **argv = NULL;
@@ -150,7 +152,20 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 			 colon + 1);
 		start = close + 1;
 	}
+	/* fgets() keeps the newline: an unterminated "..." takes it into
+	 * its word (add_param_to_argv), else it separates words. */
+	if (had_nl) {
+		size_t l = strlen(start);
+
+		nlbuf = malloc(l + 2);
+		if (!nlbuf)
+			return line_failed(rs->err, line);
+		memcpy(nlbuf, start, l);
+		memcpy(nlbuf + l, "\n", 2);
+		start = nlbuf;
+	}
 	n = restore_split(start, &words);
+	free(nlbuf);
 	if (n < 0)
 		return param_error(rs->err, line, "Parameter too long!");
 	argv = calloc((size_t)n + 5, sizeof(*argv));
@@ -159,13 +174,15 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		return line_failed(rs->err, line);
 	}
 	argv[argc++] = (char *)RPROG;
-	for (i = 0; i < n; i++)
-		argv[argc++] = words[i];
+	/* As iptables-restore: "--set-counters P B" before the rule's words,
+	 * so a trailing option without its argument stays one. */
 	if (rs->counters && pc[0]) {
 		argv[argc++] = (char *)"--set-counters";
 		argv[argc++] = pc;
 		argv[argc++] = bc;
 	}
+	for (i = 0; i < n; i++)
+		argv[argc++] = words[i];
 	argv[argc] = NULL;
 	if (xt_do_command(&env, argc, argv, &e)) {
 		switch (e.kind) {
@@ -290,6 +307,7 @@ static int restore_text(struct restore *rs, const char *text)
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char *buf = strndup(p, len);
+		bool had_nl = nl != NULL;
 
 		p = nl ? nl + 1 : NULL;
 		line++;
@@ -373,7 +391,7 @@ static int restore_text(struct restore *rs, const char *text)
 		} else if (buf[0] == ':' && in_table) {
 			rc = chain_line(rs, draft->t[tid], buf, line);
 		} else if (in_table) {
-			rc = rule_line(rs, draft, tid, buf, line);
+			rc = rule_line(rs, draft, tid, buf, line, had_nl);
 		} else {
 			rc = line_failed(rs->err, line);
 		}
@@ -443,9 +461,19 @@ int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 			sbuf_adds(out, RPROG " " XT_VERSION " (legacy)\n");
 			return 0;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			sbuf_adds(out, "Usage: " RPROG " [-c] [-v] [-V] [-t] "
+			/* print_usage(): on stderr, exit 0. */
+			sbuf_adds(err, "Usage: " RPROG " [-c] [-v] [-V] [-t] "
 				  "[-h] [-n] [-w secs] [-W usecs] [-T table] "
-				  "[-M command] [file]\n");
+				  "[-M command] [file]\n"
+				  "\t   [ --counters ]\n"
+				  "\t   [ --verbose ]\n"
+				  "\t   [ --version]\n"
+				  "\t   [ --test ]\n"
+				  "\t   [ --help ]\n"
+				  "\t   [ --noflush ]\n"
+				  "\t   [ --wait=<seconds>\n"
+				  "\t   [ --table=<TABLE> ]\n"
+				  "\t   [ --modprobe=<command> ]\n");
 			return 0;
 		} else if (a[0] == '-' && a[1]) {
 			goto bad_opt;

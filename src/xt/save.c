@@ -58,46 +58,179 @@ static void save_table(const struct xt_gen *g, struct xt_table *t,
 	stamp(out, "Completed");
 }
 
+/* iptables-save's long options (getopt_long, "bcdt:M:f:V"). */
+static const struct {
+	const char *name;
+	int val;
+	bool arg;
+} save_opts[] = {
+	{ "counters", 'c', false }, { "dump", 'd', false },
+	{ "table", 't', true }, { "modprobe", 'M', true },
+	{ "file", 'f', true }, { "version", 'V', false },
+};
+
+/* getopt's complaint, then iptables-save's pointer to its manual. */
+static int save_usage(struct sbuf *err, const char *prog, const char *fmt,
+		      const char *what)
+{
+	if (fmt) {
+		sbuf_addf(err, "%s: ", prog);
+		sbuf_addf(err, fmt, what);
+		sbuf_addc(err, '\n');
+	}
+	sbuf_adds(err, "Look at manual page `iptables-save.8' for more "
+		  "information.\n");
+	return 1;
+}
+
+/*
+ * Long option word (after "--"): exact name or unique prefix. Returns the
+ * option's val, or 0 after printing getopt's message.
+ */
+static int save_long(const char *word, const char **arg, int argc,
+		     char **argv, int *i, const char *prog, struct sbuf *err)
+{
+	const char *name = word + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name), k;
+	int found = -1;
+	char buf[64];
+
+	for (k = 0; k < ARRAY_SIZE(save_opts); k++) {
+		if (strncmp(save_opts[k].name, name, len))
+			continue;
+		if (!save_opts[k].name[len]) {
+			found = (int)k;
+			break;
+		}
+		if (found >= 0) {
+			snprintf(buf, sizeof(buf), "%.*s", (int)len, name);
+			save_usage(err, prog, "option '--%s' is ambiguous",
+				   buf);
+			return 0;
+		}
+		found = (int)k;
+	}
+	if (found < 0) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, name);
+		save_usage(err, prog, eq ? "unrecognized option '--%s'" :
+			   "unrecognized option '--%s'", eq ? word + 2 : buf);
+		return 0;
+	}
+	*arg = NULL;
+	if (!save_opts[found].arg) {
+		if (eq) {
+			save_usage(err, prog, "option '--%s' doesn't allow an "
+				   "argument", save_opts[found].name);
+			return 0;
+		}
+	} else if (eq) {
+		*arg = eq + 1;
+	} else if (*i + 1 < argc) {
+		*arg = argv[++*i];
+	} else {
+		save_usage(err, prog, "option '--%s' requires an argument",
+			   save_opts[found].name);
+		return 0;
+	}
+	return save_opts[found].val;
+}
+
 int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		 struct sbuf *err)
 {
 	struct xt_net *xn = net->xt;
 	const char *table = NULL, *file = NULL;
+	const char *prog = argc > 0 ? argv[0] : "iptables-save";
 	struct sbuf buf = SBUF_INIT;
-	bool counters = false;
-	int i, ti, rc = 0;
+	bool counters = false, dump = false;
+	int i, ti, rc = 0, extra = 0;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	/* getopt_long with argument permutation: options anywhere, other
+	 * words only counted (and refused once every option is read). */
+	for (i = 1; i < argc && !dump; i++) {
+		const char *a = argv[i], *arg = NULL;
+		int c;
 
-		if (!strcmp(a, "-c") || !strcmp(a, "--counters")) {
+		if (!strcmp(a, "--")) {
+			extra += argc - i - 1;
+			break;
+		}
+		if (a[0] != '-' || !a[1]) {
+			extra++;
+			continue;
+		}
+		if (a[1] == '-') {
+			c = save_long(a, &arg, argc, argv, &i, prog, err);
+			if (!c)
+				return 1;
+		} else {
+			const char *w = a + 1;
+
+			/* A cluster: -ct filter, -tfilter. */
+			for (; *w; w++) {
+				char opt[2] = { *w, 0 };
+
+				c = *w;
+				if (!strchr("bcdtMfV", c))
+					return save_usage(err, prog, "invalid "
+							  "option -- '%s'",
+							  opt);
+				if (c != 't' && c != 'M' && c != 'f') {
+					if (w[1])
+						goto short_flag;
+					break;
+				}
+				if (w[1]) {
+					arg = w + 1;
+				} else if (i + 1 < argc) {
+					arg = argv[++i];
+				} else {
+					return save_usage(err, prog, "option "
+							  "requires an "
+							  "argument -- '%s'",
+							  opt);
+				}
+				break;
+short_flag:
+				if (c == 'c')
+					counters = true;
+				else if (c == 'b')
+					sbuf_adds(err, "-b/--binary option is "
+						  "not implemented\n");
+				else if (c == 'd' || c == 'V')
+					break;
+			}
+		}
+		switch (c) {
+		case 'b':
+			sbuf_adds(err, "-b/--binary option is not "
+				  "implemented\n");
+			break;
+		case 'c':
 			counters = true;
-		} else if (!strcmp(a, "-t") || !strcmp(a, "--table")) {
-			if (++i >= argc)
-				goto usage;
-			table = argv[i];
-		} else if (!strncmp(a, "--table=", 8)) {
-			table = a + 8;
-		} else if (!strncmp(a, "-t", 2)) {
-			table = a + 2;
-		} else if (!strcmp(a, "-M") || !strcmp(a, "--modprobe")) {
-			if (++i >= argc)
-				goto usage;
-		} else if (!strcmp(a, "-f") || !strcmp(a, "--file")) {
-			if (++i >= argc)
-				goto usage;
-			file = argv[i];
-		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			break;
+		case 't':
+			table = arg;
+			break;
+		case 'M':
+			break;
+		case 'f':
+			file = arg;
+			break;
+		case 'd':
+			/* do_output() at once, with what was read so far. */
+			dump = true;
+			extra = 0;
+			break;
+		case 'V':
 			sbuf_adds(out, "iptables-save " XT_VERSION
 				  " (legacy)\n");
 			return 0;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			sbuf_adds(out, "Usage: iptables-save [-c] [-t table] "
-				  "[-f file] [-M modprobe]\n");
-			return 0;
-		} else {
-			goto usage;
 		}
+	}
+	if (extra) {
+		sbuf_addf(err, "Unknown arguments found on commandline\n");
+		return 1;
 	}
 	if (!xn)
 		return 1;
@@ -142,8 +275,4 @@ int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
 	}
 	sbuf_free(&buf);
 	return rc;
-
-usage:
-	sbuf_addf(err, "Unknown arguments found on commandline\n");
-	return 1;
 }

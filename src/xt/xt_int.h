@@ -196,6 +196,13 @@ void xt_rule_free(struct xt_rule *r);
 struct xt_rule *xt_rule_dup(const struct xt_rule *r);
 bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b);
 void xt_refs_compute(struct xt_table *t);
+/*
+ * Whether r is what the kernel takes for a chain's tail: an unconditional
+ * rule (no address, interface, protocol, flag or match) with a standard
+ * verdict (ACCEPT, DROP, RETURN). TRACE names it policy/return, and
+ * mark_source_chains() stops walking a chain there.
+ */
+bool xt_rule_is_tail(const struct xt_rule *r);
 
 /* Counter value of a rule or policy in g (published: base + workers;
  * draft: its start value + the slot it came from). Control path. */
@@ -277,6 +284,7 @@ struct xt_cmd_env {
 	bool verbose;              /* restore -v: as if -v were given */
 	unsigned line;             /* restore: the input line */
 	struct sbuf *out;
+	struct sbuf *warn;         /* warnings (stderr), or NULL */
 };
 /*
  * Run one iptables command (argv as typed, argv[0] ignored). Without

@@ -247,7 +247,7 @@ class KmsgReader:
     def __init__(self, case):
         self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
         os.lseek(self.fd, 0, os.SEEK_END)
-        self.ifnames = {i.name for i in case.ifaces} | {""}
+        self.ifnames = {i.name for i in case.ifaces} | {"", "lo"}
         addrs = set()
         for i in case.ifaces:
             addrs |= {a for a, _ in i.addrs} | {ip for ip, _ in i.peers}
