@@ -22,11 +22,13 @@ sk() { skip=$((skip + 1)); echo "SKIP $1: $2"; }
 
 lab_init
 if ! why=$(lab_possible); then
+	rm -rf "$LAB_WORK"
 	echo "e2e: skipped: $why"
 	echo "0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
 if [ ! -x "$NSV" ]; then
+	rm -rf "$LAB_WORK"
 	echo "e2e: $NSV not built" >&2
 	exit 1
 fi
