@@ -23,7 +23,8 @@ import time
 CLONE_NEWNET = 0x40000000
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
-KMSG_LOCK = "/run/lock/netsieve-tests-kernel-kmsg.lock"
+KMSG_LOCK = ("/run/lock" if os.path.isdir("/run/lock") else "/tmp") + \
+    "/netsieve-tests-kernel-kmsg.lock"
 FINAL_SETTLE = 0.15       # seconds of silence awaited after the last packet
 
 _libc = ctypes.CDLL(None, use_errno=True)
