@@ -152,6 +152,16 @@ def main():
     elif not args.kernel_only:
         if not os.access(netsieve, os.X_OK):
             sys.exit("no netsieve binary at %s" % netsieve)
+        # Work directories of earlier runs (kept because a case failed)
+        # go after an hour; a run in progress is younger than that.
+        for old in glob.glob(os.path.join(os.path.abspath(args.build),
+                                          "tests-kernel.*")):
+            try:
+                if (os.path.isdir(old) and not os.path.islink(old) and
+                        time.time() - os.path.getmtime(old) > 3600):
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                pass
         workroot = tempfile.mkdtemp(prefix="tests-kernel.",
                                     dir=os.path.abspath(args.build))
         last = os.path.join(os.path.abspath(args.build), "tests-kernel.last")
