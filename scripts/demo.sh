@@ -34,6 +34,7 @@ run() { printf '%s$ %s%s\n' "$Y" "$*" "$N"; }
 indent() { sed 's/^/    /'; }
 
 offline() {
+	rm -rf "$LAB_WORK"
 	echo "demo: the live demo needs $1; running the offline replay demo instead."
 	if [ -x "$root/examples/replay-demo.sh" ]; then
 		exec "$root/examples/replay-demo.sh" "$build"

@@ -10,6 +10,7 @@
  */
 #include "ctl/server.h"
 
+#include "core/net.h"
 #include "ctl/ctl.h"
 #include "ctl/proto.h"
 
@@ -246,6 +247,10 @@ static void conn_bad(struct ctl_server *srv, struct conn *c, const char *why)
 	srv->stats.bad_requests++;
 	snprintf(msg, sizeof(msg), "netsieve: bad control message: %s\n",
 		 why ? why : "malformed");
+	/* The operator's trace of who sends garbage to the socket. */
+	ns_log(&srv->net->log, NS_LOG_WARNING,
+	       "netsieve: control socket: rejected a bad message: %s",
+	       why ? why : "malformed");
 	conn_reply(c, 2, NULL, msg);
 }
 
@@ -409,6 +414,9 @@ static void accept_one(struct ctl_server *srv)
 	c->deadline_ms = now_ms() + CONN_IDLE_MS;
 	if (!peer_allowed(fd)) {
 		srv->stats.refused++;
+		ns_log(&srv->net->log, NS_LOG_WARNING,
+		       "netsieve: control socket: refused a peer that is "
+		       "neither root nor our user");
 		conn_reply(c, 4, NULL, "netsieve: permission denied\n");
 	}
 }

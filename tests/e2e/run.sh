@@ -22,11 +22,13 @@ sk() { skip=$((skip + 1)); echo "SKIP $1: $2"; }
 
 lab_init
 if ! why=$(lab_possible); then
+	rm -rf "$LAB_WORK"
 	echo "e2e: skipped: $why"
 	echo "0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
 if [ ! -x "$NSV" ]; then
+	rm -rf "$LAB_WORK"
 	echo "e2e: $NSV not built" >&2
 	exit 1
 fi
@@ -151,6 +153,8 @@ t_hostile() {
 	echo "$reply" | grep -q 'bad control message: too many arguments' ||
 		{ ko control-garbage "huge argc: $reply"; return; }
 	head -c 100000 /dev/urandom | sock_raw >/dev/null 2>&1
+	grep -q 'control socket: rejected a bad message: bad magic' "$LAB_LOG" ||
+		{ ko control-garbage "not in the daemon's log"; return; }
 	after=$(ctl iptables-save 2>&1 | grep -v '^#')
 	[ "$before" = "$after" ] || { ko control-garbage "ruleset changed"; return; }
 	kill -0 "$LAB_DAEMON_PID" 2>/dev/null || { ko control-garbage "daemon died"; return; }

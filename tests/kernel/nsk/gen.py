@@ -21,6 +21,10 @@ HOSTS1 = ["10.0.2.2", "10.0.2.3"]
 ROUTER = ["10.0.1.1", "10.0.2.1"]
 REMOTE = ["10.0.3.5", "10.0.3.9"]          # routed via 10.0.2.2
 UNROUTED = ["192.0.2.1"]
+# Special routes a random case may add, with an address each covers.
+SPECIAL_ROUTES = [("blackhole 198.51.100.0/24", "198.51.100.7"),
+                  ("unreachable 198.51.101.0/24", "198.51.101.7"),
+                  ("prohibit 198.51.102.0/24", "198.51.102.7")]
 PEER_MAC = {"10.0.1.2": "02:00:00:00:01:02", "10.0.1.3": "02:00:00:00:01:03",
             "10.0.2.2": "02:00:00:00:02:02", "10.0.2.3": "02:00:00:00:02:03"}
 ADDRS = HOSTS0 + HOSTS1 + ROUTER + REMOTE
@@ -41,7 +45,7 @@ eth1 10.0.2.2 02:00:00:00:02:02
 eth1 10.0.2.3 02:00:00:00:02:03
 [routes]
 10.0.3.0/24 via 10.0.2.2 dev eth1
-[sysctl]
+%(routes)s[sysctl]
 net.ipv4.ip_forward = %(fwd)d
 %(sysctls)s"""
 
@@ -68,6 +72,7 @@ OUT_HOOKS = ("FORWARD", "OUTPUT", "POSTROUTING")
 class Gen:
     def __init__(self, rnd):
         self.r = rnd
+        self.special = []         # destinations behind special routes
 
     def neg(self, p=0.25):
         return "! " if self.r.random() < p else ""
@@ -326,7 +331,7 @@ class Gen:
         side = r.choice([0, 0, 1])
         if side == 0:
             iface, src = "eth0", r.choice(HOSTS0)
-            dsts = HOSTS1 + REMOTE + ROUTER + UNROUTED
+            dsts = HOSTS1 + REMOTE + ROUTER + UNROUTED + self.special
         else:
             iface, src = "eth1", r.choice(HOSTS1)
             dsts = HOSTS0 + ROUTER
@@ -400,8 +405,13 @@ def generate(seed, count, npackets):
         for key, vals in SYSCTLS:
             if rnd.random() < 0.12:
                 sysctls += "%s = %s\n" % (key, rnd.choice(vals))
+        routes = ""
+        for route, addr in SPECIAL_ROUTES:
+            if rnd.random() < 0.15:
+                routes += route + "\n"
+                g.special.append(addr)
         text = HEADER % {"name": name, "seed": seed, "fwd": fwd,
-                         "sysctls": sysctls}
+                         "sysctls": sysctls, "routes": routes}
         text += "[rules]\n" + g.ruleset()
         # LOG/TRACE lines are compared too (when the host logs namespaces).
         text += "[options]\nlog = 1\n[packets]\n"
