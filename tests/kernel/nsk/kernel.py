@@ -228,6 +228,20 @@ LOGGING_RE = re.compile(r"-j\s+(LOG|TRACE)\b")
 LOGLINE_RE = re.compile(r"(?:^|\s)IN=(\S*) OUT=(\S*) ")
 
 
+CLOCK_MONOTONIC_COARSE = 6
+
+
+def tick_clock():
+    """The monotonic clock as of the last timer tick (CLOCK_MONOTONIC_COARSE):
+    differences are whole jiffies, as the kernel's rate limits (limit,
+    ip_error, ICMP) see them, so replay's clock advances in the same steps.
+    Falls back to the fine clock."""
+    try:
+        return time.clock_gettime(CLOCK_MONOTONIC_COARSE)
+    except OSError:
+        return time.monotonic()
+
+
 def log_available():
     """LOG lines from a namespace reach the kernel log only with the
     host-wide nf_log_all_netns = 1, which this harness never sets."""
@@ -314,10 +328,14 @@ def _run(case, prefix, idx, settle, res):
                 res.loglines = []
             t0 = None
             for i, p in enumerate(case.packets):
-                now = time.monotonic()
+                now = tick_clock()
                 if t0 is None:
                     t0 = now
-                res.times.append(now - t0)
+                t = now - t0
+                if res.times and t <= res.times[-1]:
+                    # Same tick: keep the case's order for replay.
+                    t = res.times[-1] + 1e-6
+                res.times.append(t)
                 try:
                     socks[p.iface].send(p.frame)
                 except OSError as e:
