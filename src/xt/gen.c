@@ -599,7 +599,7 @@ static unsigned chain_reach(const struct xt_chain *c)
 static int chain_walk(struct xt_chain *c, unsigned mask, unsigned depth,
 		      unsigned jumps)
 {
-	unsigned j;
+	unsigned j, reach;
 	int err;
 
 	if (c->mark == 1)
@@ -617,7 +617,8 @@ static int chain_walk(struct xt_chain *c, unsigned mask, unsigned depth,
 	if (jumps > c->jdepth)
 		c->jdepth = jumps;
 	c->mark = 1;
-	for (j = 0; j < chain_reach(c); j++) {
+	reach = chain_reach(c);
+	for (j = 0; j < reach; j++) {
 		struct xt_rule *r = c->rules[j];
 
 		if (!r->jchain)
