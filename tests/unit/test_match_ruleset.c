@@ -14,46 +14,7 @@
 
 #define JIFFY_NS 4000000ull
 
-struct env {
-	struct net *net;
-	struct sbuf out, err;
-};
-
-static int run(struct env *e, const char *line)
-{
-	sbuf_reset(&e->out);
-	sbuf_reset(&e->err);
-	return ctl_exec_line(e->net, line, NULL, &e->out, &e->err);
-}
-
-static void ok(struct env *e, const char *line)
-{
-	if (run(e, line))
-		fail_msg("%s: %s", line, sbuf_str(&e->err));
-}
-
-static int setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-
-	assert_non_null(e);
-	assert_int_equal(ns_net_create(&e->net), 0);
-	sbuf_init(&e->out);
-	sbuf_init(&e->err);
-	*state = e;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-
-	sbuf_free(&e->out);
-	sbuf_free(&e->err);
-	ns_net_destroy(e->net);
-	free(e);
-	return 0;
-}
+#include "cmd_env.h"
 
 /* One packet through the filter table at hook; returns the verdict. */
 static unsigned verdict(struct env *e, int hook, const struct h_pktopt *o,
