@@ -133,6 +133,40 @@ static int need_arg(struct ipctx *c, const char *kw)
 	return 255;
 }
 
+/*
+ * Take stack_lock and find the device called name. On success the lock is
+ * held and *dev set (returns 0); otherwise the lock is released and the
+ * tool's exit code returned with iproute2's message.
+ */
+static int lock_dev(struct ipctx *c, const char *name, struct netdev **dev)
+{
+	pthread_mutex_lock(&c->net->stack_lock);
+	*dev = net_dev_by_name(c->net, name);
+	if (!*dev) {
+		pthread_mutex_unlock(&c->net->stack_lock);
+		return no_device(c, name);
+	}
+	return 0;
+}
+
+/*
+ * "[dev] NAME" where every word names the device and the last one wins, as
+ * `ip link del` and `ip addr flush` read it. Sets *name (NULL when absent);
+ * returns 0 or the exit code for a "dev" without its argument.
+ */
+static int dev_word(struct ipctx *c, int argc, char **argv, const char **name)
+{
+	int i;
+
+	*name = NULL;
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "dev") && ++i >= argc)
+			return need_arg(c, "dev");
+		*name = argv[i];
+	}
+	return 0;
+}
+
 static const char *scope_name(int scope)
 {
 	switch (scope) {
@@ -352,25 +386,18 @@ static int link_del(struct ipctx *c, int argc, char **argv)
 {
 	const char *name = NULL;
 	struct netdev *dev;
-	int err, i;
+	int err, rc;
 
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "dev")) {
-			if (++i >= argc)
-				return need_arg(c, "dev");
-		}
-		name = argv[i];
-	}
+	rc = dev_word(c, argc, argv, &name);
+	if (rc)
+		return rc;
 	if (!name) {
 		sbuf_adds(c->err, "Not enough information: \"dev\" argument is required.\n");
 		return 255;
 	}
-	pthread_mutex_lock(&c->net->stack_lock);
-	dev = net_dev_by_name(c->net, name);
-	if (!dev) {
-		pthread_mutex_unlock(&c->net->stack_lock);
-		return no_device(c, name);
-	}
+	rc = lock_dev(c, name, &dev);
+	if (rc)
+		return rc;
 	err = dev_delete(c->net, dev);
 	pthread_mutex_unlock(&c->net->stack_lock);
 	if (err)
@@ -401,12 +428,9 @@ static int link_set(struct ipctx *c, int argc, char **argv)
 		sbuf_adds(c->err, "Not enough information: \"dev\" argument is required.\n");
 		return 255;
 	}
-	pthread_mutex_lock(&c->net->stack_lock);
-	dev = net_dev_by_name(c->net, name);
-	if (!dev) {
-		pthread_mutex_unlock(&c->net->stack_lock);
-		return no_device(c, name);
-	}
+	rc = lock_dev(c, name, &dev);
+	if (rc)
+		return rc;
 	for (i = 0; i < argc && !rc; i++) {
 		const char *a = argv[i];
 
@@ -598,7 +622,7 @@ static int addr_modify(struct ipctx *c, bool add, int argc, char **argv)
 {
 	const char *local = NULL, *name = NULL, *brd = NULL;
 	uint32_t addr, bcast = 0;
-	int plen, scope = RT_SCOPE_UNIVERSE, i, err;
+	int plen, scope = RT_SCOPE_UNIVERSE, i, err, rc;
 	struct netdev *dev;
 
 	for (i = 0; i < argc; i++) {
@@ -666,12 +690,9 @@ static int addr_modify(struct ipctx *c, bool add, int argc, char **argv)
 			return bad_arg(c, "inet address", brd);
 		}
 	}
-	pthread_mutex_lock(&c->net->stack_lock);
-	dev = net_dev_by_name(c->net, name);
-	if (!dev) {
-		pthread_mutex_unlock(&c->net->stack_lock);
-		return no_device(c, name);
-	}
+	rc = lock_dev(c, name, &dev);
+	if (rc)
+		return rc;
 	if (!add && !local) {
 		addr_flush(c->net, dev);
 		pthread_mutex_unlock(&c->net->stack_lock);
@@ -695,25 +716,18 @@ static int addr_flush_cmd(struct ipctx *c, int argc, char **argv)
 {
 	const char *name = NULL;
 	struct netdev *dev;
-	int i;
+	int rc;
 
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "dev")) {
-			if (++i >= argc)
-				return need_arg(c, "dev");
-		}
-		name = argv[i];
-	}
+	rc = dev_word(c, argc, argv, &name);
+	if (rc)
+		return rc;
 	if (!name) {
 		sbuf_adds(c->err, "Flush requires arguments.\n");
 		return 255;
 	}
-	pthread_mutex_lock(&c->net->stack_lock);
-	dev = net_dev_by_name(c->net, name);
-	if (!dev) {
-		pthread_mutex_unlock(&c->net->stack_lock);
-		return no_device(c, name);
-	}
+	rc = lock_dev(c, name, &dev);
+	if (rc)
+		return rc;
 	addr_flush(c->net, dev);
 	pthread_mutex_unlock(&c->net->stack_lock);
 	return 0;
