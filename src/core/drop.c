@@ -38,6 +38,7 @@ static const struct {
 	[DROP_IP_NOPROTO] = { "IP_NOPROTO", "no handler for the IP protocol" },
 	[DROP_IP_SRR] = { "IP_SRR", "source-routed packet (accept_source_route=0)" },
 	[DROP_IP_RPFILTER] = { "IP_RPFILTER", "reverse path filter" },
+	[DROP_GSO_BAD] = { "GSO_BAD", "GSO metadata does not match the headers" },
 };
 
 const char *drop_reason_name(enum drop_reason r)

@@ -40,6 +40,7 @@ enum drop_reason {
 	DROP_IP_NOPROTO,         /* local delivery: unknown IP protocol */
 	DROP_IP_SRR,             /* source-routed, accept_source_route=0 */
 	DROP_IP_RPFILTER,        /* reverse path filter (rp_filter) */
+	DROP_GSO_BAD,            /* GSO metadata does not match the headers */
 	DROP_REASON_MAX
 };
 

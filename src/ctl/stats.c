@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * `netsieve stats`: per-interface rx/tx counters, the stack's packet
- * counters and every nonzero drop reason, summed over the per-worker
+ * counters, the GSO super-frames each interface received, sent whole and
+ * cut in software, and every nonzero drop reason, summed over the per-worker
  * counters. Control path: reads the counters under net->stack_lock (the
  * data path updates them under the same lock, once per burst).
  */
@@ -18,6 +19,7 @@ int ctl_stats_main(struct net *net, int argc, char **argv, struct sbuf *out,
 {
 	struct net_stats sum;
 	unsigned long long pool_free, pool_size, pool_fail;
+	unsigned long long big_free, big_size, big_fail;
 	int i, r, ndrops = 0;
 
 	if (argc > 1) {
@@ -47,6 +49,19 @@ int ctl_stats_main(struct net *net, int argc, char **argv, struct sbuf *out,
 			  dev->stats.tx_packets, dev->stats.tx_bytes,
 			  dev->stats.rx_dropped, dev->stats.tx_dropped);
 	}
+	sbuf_addf(out, "\n%-10s %12s %12s %12s %14s\n", "GSO",
+		  "RX-super", "TX-super", "TX-split", "TX-segments");
+	for (i = 1; i < NS_MAX_DEVS; i++) {
+		const struct netdev *dev = net->devs[i];
+
+		if (!dev)
+			continue;
+		sbuf_addf(out,
+			  "%-10s %12" PRIu64 " %12" PRIu64 " %12" PRIu64
+			  " %14" PRIu64 "\n", dev->name, dev->stats.rx_gso,
+			  dev->stats.tx_gso, dev->stats.tx_gso_split,
+			  dev->stats.tx_gso_segments);
+	}
 	for (i = 0; i < NS_MAX_WORKERS; i++) {
 		const struct net_stats *st = &net->stats[i];
 
@@ -61,6 +76,9 @@ int ctl_stats_main(struct net *net, int argc, char **argv, struct sbuf *out,
 	pool_free = net->pool.nfree;
 	pool_size = net->pool.size;
 	pool_fail = net->pool.alloc_fail;
+	big_free = net->pool.big_nfree;
+	big_size = net->pool.big_size;
+	big_fail = net->pool.big_alloc_fail;
 	pthread_mutex_unlock(&net->stack_lock);
 
 	sbuf_addf(out,
@@ -70,6 +88,8 @@ int ctl_stats_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		  sum.generated);
 	sbuf_addf(out, "Buffers: %llu free of %llu, %llu allocation failures\n",
 		  pool_free, pool_size, pool_fail);
+	sbuf_addf(out, "Large buffers: %llu free of %llu, %llu allocation "
+		  "failures\n", big_free, big_size, big_fail);
 	sbuf_adds(out, "\nDrops:\n");
 	for (r = 1; r < DROP_REASON_MAX; r++) {
 		if (!sum.drops[r])

@@ -7,17 +7,23 @@
  * takes the interface's MAC and MTU. Receive is burst-wise with recvmmsg()
  * straight into pool packets; transmit is one send per frame.
  *
- * Checksum offload: frames a local TCP stack sends over a veth may carry a
- * partial checksum (CHECKSUM_PARTIAL) and, with GSO, be larger than the
- * MTU. With PACKET_VNET_HDR the kernel says so in a virtio_net_hdr in front
- * of each frame; we complete partial checksums in software and drop (and
- * count) super-frames. Offloads off on the peer (ethtool -K) avoids both.
+ * Offloads: frames a local TCP stack sends over a veth left with its
+ * default offloads carry a partial checksum (CHECKSUM_PARTIAL) and, with
+ * GSO, may be super-frames of up to 64 KiB. With PACKET_VNET_HDR the
+ * kernel says so in a virtio_net_hdr in front of each frame (src/io/
+ * vnet.c). Each receive slot is a pool packet followed by a large buffer
+ * for the rest of the frame: a frame that does not fit the small packet
+ * moves to the large one (one copy of its first PKT_MAX_FRAME bytes);
+ * the others leave the large buffer unused. Super-frames keep their GSO
+ * metadata; on transmit, a super-frame goes out whole with its
+ * virtio_net_hdr (the kernel takes GSO from a packet socket), so the
+ * device says gso_ok.
  *
  * open/close: control path. rx_burst/tx: the one data-path thread.
  */
 #include "io/io.h"
 
-#include "pkt/csum.h"
+#include "io/vnet.h"
 #include "pkt/pkt.h"
 #include "stack/netdev.h"
 
@@ -40,6 +46,7 @@
 
 #define AFP_BURST_MAX 64
 #define AFP_RCVBUF (4 << 20)
+#define AFP_SNDBUF (4 << 20)
 
 struct afp {
 	int fd;
@@ -47,7 +54,6 @@ struct afp {
 	bool vnet;              /* frames carry a struct virtio_net_hdr */
 	char ifname[IFNAMSIZ];
 	uint64_t rx_gso_dropped; /* super-frames we cannot take */
-	uint64_t rx_csum_fixed;  /* partial checksums completed */
 };
 
 /* "dev veth0" or "veth0" -> "veth0". Returns 0 or -EINVAL. */
@@ -124,7 +130,7 @@ static int afp_open(struct netdev *dev, const char *arg)
 	struct sockaddr_ll sll;
 	struct ifreq ifr;
 	struct afp *afp;
-	int one = 1, rcvbuf = AFP_RCVBUF;
+	int one = 1, rcvbuf = AFP_RCVBUF, sndbuf = AFP_SNDBUF;
 	int err;
 
 	afp = calloc(1, sizeof(*afp));
@@ -154,6 +160,11 @@ static int afp_open(struct netdev *dev, const char *arg)
 		       sizeof(rcvbuf)))
 		(void)setsockopt(afp->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 				 sizeof(rcvbuf));
+	/* Room for a few 64 KiB super-frames in flight. */
+	if (setsockopt(afp->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf,
+		       sizeof(sndbuf)))
+		(void)setsockopt(afp->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+				 sizeof(sndbuf));
 
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
@@ -175,6 +186,7 @@ static int afp_open(struct netdev *dev, const char *arg)
 	if (err)
 		goto err_close_fd;
 	dev->promisc = true;
+	dev->gso_ok = afp->vnet;
 	dev->io_priv = afp;
 	return 0;
 
@@ -204,24 +216,25 @@ static int afp_fd(const struct netdev *dev)
 }
 
 /*
- * Finish a CHECKSUM_PARTIAL frame as the kernel's skb_checksum_help():
- * the field at start + off holds the pseudo-header sum; sum from start to
- * the end and store the folded complement. Returns false when the offsets
- * do not fit the frame.
+ * Where a received frame ended up: in the small packet, or (longer than
+ * PKT_MAX_FRAME) in the large one whose tail it filled, after copying its
+ * head there. Returns the packet that holds the frame, the other one
+ * freed or left for the caller; NULL when the frame was truncated.
  */
-static bool complete_csum(uint8_t *frame, uint32_t len,
-			  const struct virtio_net_hdr *vh)
+static struct pkt *afp_settle(struct pkt *small, struct pkt **big,
+			      uint32_t len)
 {
-	uint32_t start = vh->csum_start, off = vh->csum_offset;
-	uint16_t sum;
+	struct pkt *pkt;
 
-	if (start >= len || off + 2 > len - start)
-		return false;
-	sum = csum_fold(csum_partial(frame + start, len - start, 0));
-	if (off == 6 && sum == 0)   /* UDP sends 0 as all ones */
-		sum = 0xffff;
-	memcpy(frame + start + off, &sum, 2);
-	return true;
+	if (len <= PKT_MAX_FRAME)
+		return small;
+	if (!*big)
+		return NULL;
+	pkt = *big;
+	*big = NULL;
+	memcpy(pkt->data, small->data, PKT_MAX_FRAME);
+	pkt_free(small);
+	return pkt;
 }
 
 static int afp_rx_burst(struct netdev *dev, struct pkt_pool *pool,
@@ -229,10 +242,10 @@ static int afp_rx_burst(struct netdev *dev, struct pkt_pool *pool,
 {
 	struct afp *afp = dev->io_priv;
 	struct mmsghdr msgs[AFP_BURST_MAX];
-	struct iovec iov[AFP_BURST_MAX][2];
+	struct iovec iov[AFP_BURST_MAX][3];
 	struct virtio_net_hdr vh[AFP_BURST_MAX];
 	struct sockaddr_ll sll[AFP_BURST_MAX];
-	struct pkt *bufs[AFP_BURST_MAX];
+	struct pkt *bufs[AFP_BURST_MAX], *bigs[AFP_BURST_MAX];
 	int m, r, i, got = 0;
 
 	if (n > AFP_BURST_MAX)
@@ -241,15 +254,22 @@ static int afp_rx_burst(struct netdev *dev, struct pkt_pool *pool,
 		bufs[m] = pkt_alloc(pool);
 		if (!bufs[m])
 			break;
+		/* Only vnet frames can be super-frames; none left is fine. */
+		bigs[m] = afp->vnet && pool->big_free ? pkt_alloc_big(pool)
+						       : NULL;
 		iov[m][0].iov_base = &vh[m];
 		iov[m][0].iov_len = sizeof(vh[m]);
 		iov[m][1].iov_base = bufs[m]->data;
 		iov[m][1].iov_len = PKT_MAX_FRAME;
+		if (bigs[m]) {
+			iov[m][2].iov_base = bigs[m]->data + PKT_MAX_FRAME;
+			iov[m][2].iov_len = PKT_BIG_MAX_FRAME - PKT_MAX_FRAME;
+		}
 		memset(&msgs[m], 0, sizeof(msgs[m]));
 		msgs[m].msg_hdr.msg_name = &sll[m];
 		msgs[m].msg_hdr.msg_namelen = sizeof(sll[m]);
 		msgs[m].msg_hdr.msg_iov = afp->vnet ? iov[m] : &iov[m][1];
-		msgs[m].msg_hdr.msg_iovlen = afp->vnet ? 2 : 1;
+		msgs[m].msg_hdr.msg_iovlen = afp->vnet ? (bigs[m] ? 3 : 2) : 1;
 	}
 	if (m == 0)
 		return 0;       /* pool empty: counted by the pool */
@@ -264,23 +284,30 @@ static int afp_rx_burst(struct netdev *dev, struct pkt_pool *pool,
 			if (len < sizeof(vh[i]))
 				goto drop;
 			len -= sizeof(vh[i]);
-			if (vh[i].gso_type != VIRTIO_NET_HDR_GSO_NONE) {
-				afp->rx_gso_dropped++;
-				goto drop;
-			}
 		}
 		if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
 			goto drop;
+		pkt = afp_settle(pkt, &bigs[i], len);
+		if (!pkt) {
+			pkt = bufs[i];
+			goto drop;
+		}
 		if (sll[i].sll_pkttype == PACKET_OUTGOING) {
 			pkt_free(pkt);
 			continue;
 		}
-		if (afp->vnet && (vh[i].flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)) {
-			if (!complete_csum(pkt->data, len, &vh[i]))
-				goto drop;
-			afp->rx_csum_fixed++;
-		}
 		pkt->len = len;
+		if (afp->vnet) {
+			int err = io_vnet_to_pkt(&vh[i], pkt);
+
+			if (err == -EOPNOTSUPP)
+				afp->rx_gso_dropped++;
+			if (err)
+				goto drop;
+		}
+		/* Only super-frames may exceed a packet buffer (jumbo MTU). */
+		if (pkt->big && !pkt_is_gso(pkt))
+			goto drop;
 		pkt->pkt_type = sll[i].sll_pkttype;
 		pkts[got++] = pkt;
 		continue;
@@ -290,6 +317,8 @@ drop:
 	}
 	for (i = r; i < m; i++)
 		pkt_free(bufs[i]);
+	for (i = 0; i < m; i++)
+		pkt_free(bigs[i]);
 	return got;
 }
 
@@ -301,7 +330,7 @@ static int afp_tx(struct netdev *dev, const struct pkt *pkt)
 	struct msghdr msg;
 	ssize_t r;
 
-	memset(&vh, 0, sizeof(vh));
+	io_vnet_from_pkt(pkt, &vh);
 	iov[0].iov_base = &vh;
 	iov[0].iov_len = sizeof(vh);
 	iov[1].iov_base = pkt->data;

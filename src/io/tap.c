@@ -7,10 +7,20 @@
  * on it. It is brought up at open; it disappears when netsieve closes it
  * unless it was made persistent beforehand (ip tuntap add mode tap).
  * netsieve keeps its own MAC (the stack's default): the kernel side has
- * its own. open/close: control path. rx_burst/tx: the data-path thread.
+ * its own.
+ *
+ * Offloads: the tap is opened with IFF_VNET_HDR and tells the kernel
+ * (TUNSETOFFLOAD) that we take partial checksums and IPv4 TSO, so the
+ * kernel side keeps its default offloads and hands us TCP super-frames
+ * with a virtio_net_hdr (src/io/vnet.c), received as the AF_PACKET
+ * backend does (a small packet followed by a large buffer). Writes carry
+ * the header too, so super-frames go to the kernel whole (gso_ok).
+ *
+ * open/close: control path. rx_burst/tx: the data-path thread.
  */
 #include "io/io.h"
 
+#include "io/vnet.h"
 #include "pkt/pkt.h"
 #include "stack/netdev.h"
 
@@ -22,7 +32,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+/* The offloads we take from the kernel side (IPv4 only). */
+#define TAP_OFFLOADS (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN)
 
 struct tap {
 	int fd;
@@ -83,6 +97,7 @@ out_close:
 
 static int tap_open(struct netdev *dev, const char *arg)
 {
+	int hdrsz = (int)sizeof(struct virtio_net_hdr);
 	struct ifreq ifr;
 	struct tap *tap;
 	int err;
@@ -99,7 +114,7 @@ static int tap_open(struct netdev *dev, const char *arg)
 		goto err_free_tap;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	memcpy(ifr.ifr_name, tap->ifname, sizeof(ifr.ifr_name));
 	if (ioctl(tap->fd, TUNSETIFF, &ifr) < 0) {
 		err = -errno;
@@ -107,9 +122,15 @@ static int tap_open(struct netdev *dev, const char *arg)
 	}
 	memcpy(tap->ifname, ifr.ifr_name, sizeof(tap->ifname));
 	tap->ifname[IFNAMSIZ - 1] = '\0';
+	if (ioctl(tap->fd, TUNSETVNETHDRSZ, &hdrsz) < 0 ||
+	    ioctl(tap->fd, TUNSETOFFLOAD, (unsigned long)TAP_OFFLOADS) < 0) {
+		err = -errno;
+		goto err_close_fd;
+	}
 	err = tap_link_up(tap, dev);
 	if (err)
 		goto err_close_fd;
+	dev->gso_ok = true;
 	dev->io_priv = tap;
 	return 0;
 
@@ -142,38 +163,81 @@ static int tap_rx_burst(struct netdev *dev, struct pkt_pool *pool,
 			struct pkt **pkts, int n)
 {
 	struct tap *tap = dev->io_priv;
+	struct pkt *big = NULL;
 	int got = 0;
 
 	while (got < n) {
 		struct pkt *pkt = pkt_alloc(pool);
+		struct virtio_net_hdr vh;
+		struct iovec iov[3];
 		ssize_t r;
+		uint32_t len;
 
 		if (!pkt)
 			break;  /* counted by the pool */
-		r = read(tap->fd, pkt->data, PKT_MAX_FRAME);
+		if (!big && pool->big_free)
+			big = pkt_alloc_big(pool);
+		iov[0].iov_base = &vh;
+		iov[0].iov_len = sizeof(vh);
+		iov[1].iov_base = pkt->data;
+		iov[1].iov_len = PKT_MAX_FRAME;
+		if (big) {
+			iov[2].iov_base = big->data + PKT_MAX_FRAME;
+			iov[2].iov_len = PKT_BIG_MAX_FRAME - PKT_MAX_FRAME;
+		}
+		r = readv(tap->fd, iov, big ? 3 : 2);
 		if (r <= 0) {
 			pkt_free(pkt);
 			if (r < 0 && errno == EINTR)
 				continue;
 			break;  /* EAGAIN: drained */
 		}
-		pkt->len = (uint32_t)r;
+		if ((size_t)r < sizeof(vh))
+			goto drop;
+		len = (uint32_t)r - sizeof(vh);
+		if (len > PKT_MAX_FRAME) {
+			/* Filled the large buffer's tail: move the head. */
+			if (!big || len > PKT_BIG_MAX_FRAME)
+				goto drop;
+			memcpy(big->data, pkt->data, PKT_MAX_FRAME);
+			pkt_free(pkt);
+			pkt = big;
+			big = NULL;
+		}
+		pkt->len = len;
+		if (io_vnet_to_pkt(&vh, pkt))
+			goto drop;
+		/* Only super-frames may exceed a packet buffer (jumbo MTU). */
+		if (pkt->big && !pkt_is_gso(pkt))
+			goto drop;
 		pkts[got++] = pkt;
+		continue;
+drop:
+		dev->stats.rx_dropped++;
+		pkt_free(pkt);
 	}
+	pkt_free(big);
 	return got;
 }
 
 static int tap_tx(struct netdev *dev, const struct pkt *pkt)
 {
 	struct tap *tap = dev->io_priv;
+	struct virtio_net_hdr vh;
+	struct iovec iov[2];
 	ssize_t r;
 
+	io_vnet_from_pkt(pkt, &vh);
+	iov[0].iov_base = &vh;
+	iov[0].iov_len = sizeof(vh);
+	iov[1].iov_base = pkt->data;
+	iov[1].iov_len = pkt->len;
 	do {
-		r = write(tap->fd, pkt->data, pkt->len);
+		r = writev(tap->fd, iov, 2);
 	} while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -errno;
-	return (size_t)r == pkt->len ? 0 : -EIO;
+	return (size_t)r == sizeof(vh) + pkt->len ? 0 : -EIO;
 }
 
 static const struct io_ops tap_ops = {

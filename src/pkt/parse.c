@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 
 #include "pkt/csum.h"
+#include "pkt/gso.h"
 
 enum drop_reason pkt_parse_eth(struct pkt *pkt, const uint8_t *dev_mac)
 {
@@ -90,6 +91,11 @@ enum drop_reason pkt_parse_ipv4(struct pkt *pkt)
 		return DROP_IP_INHDR;
 	if (ip_fast_csum(iph, hlen / 4) != 0)
 		return DROP_IP_CSUM;
+	/*
+	 * A GSO super-frame's tot_len is its full length, as the kernel's
+	 * TCP stack writes it (at most 64 KiB: no BIG TCP here, as 6.1's
+	 * ip_rcv_core()), so the checks below hold for it too.
+	 */
 	tot = ntohs(iph->tot_len);
 	if (avail < tot)
 		return DROP_IP_TRUNCATED;
@@ -98,5 +104,7 @@ enum drop_reason pkt_parse_ipv4(struct pkt *pkt)
 	/* pskb_trim_rcsum(): drop the link layer's padding. */
 	pkt->len = pkt->l3_off + tot;
 	pkt_set_ipv4_offsets(pkt);
+	if (pkt_is_gso(pkt) && pkt_gso_check(pkt))
+		return DROP_GSO_BAD;
 	return DROP_NOT_DROPPED;
 }

@@ -19,6 +19,13 @@
 #define PKT_HEADROOM 128
 #define PKT_BUFSIZE 2048 /* headroom + largest frame we accept (MTU 1500+) */
 #define PKT_MAX_FRAME (PKT_BUFSIZE - PKT_HEADROOM)
+/*
+ * A large buffer for a GSO super-frame: an IP datagram of up to 64 KiB
+ * with its link header (and a VLAN tag), as the kernel hands over with
+ * a virtio_net_hdr. A few per pool, used only when a frame needs one.
+ */
+#define PKT_BIG_MAX_FRAME (65536 + 128)
+#define PKT_BIG_BUFSIZE (PKT_HEADROOM + PKT_BIG_MAX_FRAME)
 
 /* sk_buff pkt_type values (linux/if_packet.h). */
 enum pkt_type {
@@ -28,6 +35,19 @@ enum pkt_type {
 	PKT_OTHERHOST = 3,
 	PKT_OUTGOING = 4,
 	PKT_LOOPBACK = 5,
+};
+
+/*
+ * GSO kinds, the kernel's SKB_GSO_* that netsieve takes (IPv4 only).
+ * A GSO packet is one super-frame for the stack and netfilter (one packet,
+ * its full length), cut into wire-sized packets only at transmit, when
+ * the egress cannot take it whole (src/pkt/gso.c).
+ */
+enum pkt_gso_type {
+	PKT_GSO_NONE = 0,
+	PKT_GSO_TCPV4,  /* TSO: TCP segments of gso_size payload bytes */
+	PKT_GSO_UDP,    /* UFO: IP fragments of gso_size IP payload bytes */
+	PKT_GSO_UDP_L4, /* USO: UDP datagrams of gso_size payload bytes */
 };
 
 /* An address with its family; room for IPv6 so ip6tables can follow. */
@@ -58,6 +78,20 @@ struct pkt {
 	uint16_t frag_off;      /* IP fragment offset in 8-byte units */
 	bool is_frag;           /* MF set or offset != 0 */
 
+	/*
+	 * Offload metadata (the sk_buff's gso_* and CHECKSUM_PARTIAL), as a
+	 * virtio_net_hdr delivered it. gso_size 0: not a super-frame. With
+	 * csum_partial the field at csum_start + csum_offset (from data)
+	 * holds the pseudo-header sum and the rest is not summed yet; the
+	 * kernel and netsieve treat such a checksum as good on receive.
+	 */
+	uint8_t gso_type;       /* enum pkt_gso_type */
+	bool gso_ecn;           /* TCP: CWR only on the first segment */
+	uint16_t gso_size;
+	bool csum_partial;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+
 	const struct netdev *in;  /* receiving interface, NULL if local */
 	const struct netdev *out; /* chosen output interface, once routed */
 	uint32_t nexthop;         /* IPv4 next hop chosen by routing (NBO) */
@@ -84,12 +118,16 @@ struct pkt {
 
 	struct pkt *next;       /* pool free list / burst lists */
 	struct pkt_pool *pool;  /* the pool it returns to */
+	/* A large packet's buffer (PKT_BIG_BUFSIZE bytes) used instead of buf. */
+	uint8_t *big;
 	uint8_t buf[PKT_BUFSIZE];
 };
 
 /*
  * Fixed-size packet pool. Created on the control path with a hard cap;
  * pkt_alloc()/pkt_free() run on one data-path thread (not thread safe).
+ * Besides npkts packets of PKT_BUFSIZE it holds a few large ones
+ * (PKT_POOL_BIG(npkts), PKT_BIG_BUFSIZE each) for GSO super-frames.
  */
 struct pkt_pool {
 	struct pkt *free;
@@ -97,12 +135,27 @@ struct pkt_pool {
 	uint32_t size;
 	uint64_t alloc_fail;    /* counted: "no buffer" */
 	struct pkt *mem;
+
+	struct pkt *big_free;
+	uint32_t big_nfree;
+	uint32_t big_size;
+	uint64_t big_alloc_fail;
+	struct pkt *big_mem;
+	uint8_t *big_data;
 };
+
+/* Large packets in a pool of npkts: 1 in 32, at least 2, at most 256. */
+#define PKT_POOL_BIG(n) ((n) / 32 < 2 ? 2 : (n) / 32 > 256 ? 256 : (n) / 32)
 
 int pkt_pool_create(struct pkt_pool *pool, uint32_t npkts);
 void pkt_pool_destroy(struct pkt_pool *pool);
 /* Returns an empty packet with data at the headroom, or NULL (counted). */
 struct pkt *pkt_alloc(struct pkt_pool *pool);
+/*
+ * As pkt_alloc(), a packet with a large buffer (pkt_max_frame() is
+ * PKT_BIG_MAX_FRAME), or NULL (counted in big_alloc_fail).
+ */
+struct pkt *pkt_alloc_big(struct pkt_pool *pool);
 /* Return pkt to the pool it came from. NULL is ignored. */
 void pkt_free(struct pkt *pkt);
 
@@ -113,7 +166,10 @@ void pkt_free(struct pkt *pkt);
  */
 void pkt_reset(struct pkt *pkt);
 
-/* Copy a frame into an allocated packet. Returns -EMSGSIZE if too big. */
+/*
+ * Copy a frame into an allocated packet. Returns -EMSGSIZE if it does not
+ * fit the packet's buffer (pkt_max_frame()).
+ */
 int pkt_set_frame(struct pkt *pkt, const void *frame, uint32_t len);
 
 /* Header access, valid after parsing. */
@@ -133,10 +189,28 @@ static inline uint32_t pkt_l3_len(const struct pkt *pkt)
 	return pkt->len - pkt->l3_off;
 }
 
+/* The start of the packet's buffer (headroom included). */
+static inline uint8_t *pkt_head(const struct pkt *pkt)
+{
+	return pkt->big ? pkt->big : (uint8_t *)pkt->buf;
+}
+
+/* Bytes the packet's buffer holds after the headroom. */
+static inline uint32_t pkt_max_frame(const struct pkt *pkt)
+{
+	return pkt->big ? PKT_BIG_MAX_FRAME : PKT_MAX_FRAME;
+}
+
 /* Headroom left before data. */
 static inline uint32_t pkt_headroom(const struct pkt *pkt)
 {
-	return (uint32_t)(pkt->data - pkt->buf);
+	return (uint32_t)(pkt->data - pkt_head(pkt));
+}
+
+/* Is this a GSO super-frame? */
+static inline bool pkt_is_gso(const struct pkt *pkt)
+{
+	return pkt->gso_size != 0;
 }
 
 /* Grow the packet at the front by n bytes (e.g. to add an Ethernet header). */
@@ -147,6 +221,8 @@ static inline uint8_t *pkt_push(struct pkt *pkt, uint32_t n)
 	pkt->l3_off += n;
 	if (pkt->l4_off)
 		pkt->l4_off += n;
+	if (pkt->csum_partial)
+		pkt->csum_start += n;
 	return pkt->data;
 }
 
@@ -158,6 +234,8 @@ static inline void pkt_pull(struct pkt *pkt, uint32_t n)
 	pkt->l3_off -= n;
 	if (pkt->l4_off)
 		pkt->l4_off -= n;
+	if (pkt->csum_partial)
+		pkt->csum_start -= n;
 }
 
 #endif

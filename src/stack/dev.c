@@ -8,6 +8,7 @@
 #include "stack/internal.h"
 
 #include "io/io.h"
+#include "pkt/gso.h"
 #include "stack/sysctl.h"
 
 #include <arpa/inet.h>
@@ -158,6 +159,37 @@ int dev_delete(struct net *net, struct netdev *dev)
 	return 0;
 }
 
+static void dev_tx_frame(struct net *net, struct netdev *dev,
+			 struct pkt *pkt);
+
+/*
+ * validate_xmit_skb() for a device that cannot take a super-frame (or one
+ * without a partial checksum to hand on): cut it in software and send
+ * the segments. Consumes pkt.
+ */
+static void dev_tx_segments(struct net *net, struct netdev *dev,
+			    struct pkt *pkt)
+{
+	struct pkt *segs, *seg;
+	int err;
+
+	err = pkt_gso_segment(pkt, &segs);
+	if (err) {
+		dev->stats.tx_dropped++;
+		net_drop(net, pkt, err == -ENOBUFS ? DROP_NO_BUFFER :
+			 DROP_GSO_BAD);
+		return;
+	}
+	dev->stats.tx_gso_split++;
+	pkt_free(pkt);          /* sent as its segments */
+	while ((seg = segs)) {
+		segs = seg->next;
+		seg->next = NULL;
+		dev->stats.tx_gso_segments++;
+		dev_tx_frame(net, dev, seg);
+	}
+}
+
 /* Transmit the frame at pkt->data as it is. Consumes pkt. */
 static void dev_tx_frame(struct net *net, struct netdev *dev, struct pkt *pkt)
 {
@@ -166,6 +198,16 @@ static void dev_tx_frame(struct net *net, struct netdev *dev, struct pkt *pkt)
 	if (!dev->up) {
 		dev->stats.tx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
+		return;
+	}
+	/* The one place that decides: whole, or cut here (gso_ok). */
+	if (pkt_is_gso(pkt) && !(dev->gso_ok && pkt->csum_partial)) {
+		dev_tx_segments(net, dev, pkt);
+		return;
+	}
+	if (pkt->csum_partial && !dev->gso_ok && pkt_csum_help(pkt)) {
+		dev->stats.tx_dropped++;
+		net_drop(net, pkt, DROP_TX_ERROR);
 		return;
 	}
 	if (dev->io && dev->io->tx)
@@ -177,6 +219,8 @@ static void dev_tx_frame(struct net *net, struct netdev *dev, struct pkt *pkt)
 	}
 	dev->stats.tx_packets++;
 	dev->stats.tx_bytes += pkt->len;
+	if (pkt_is_gso(pkt))
+		dev->stats.tx_gso++;
 	net_stats(net)->tx_packets++;
 	stack_fate(net, pkt, FATE_SENT, dev->name);
 	pkt_free(pkt);

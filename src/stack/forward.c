@@ -10,7 +10,24 @@
  */
 #include "stack/internal.h"
 
+#include "pkt/gso.h"
+
 #include <arpa/inet.h>
+
+/*
+ * ip_exceeds_mtu(): only a DF packet too big for the link is refused; a
+ * super-frame whose segments fit (skb_gso_validate_network_len) is not.
+ */
+static bool ip_exceeds_mtu(const struct pkt *pkt, uint32_t mtu)
+{
+	if (pkt_l3_len(pkt) <= mtu)
+		return false;
+	if (!(ntohs(pkt_iph(pkt)->frag_off) & NS_IPH_DF))
+		return false;
+	if (pkt_is_gso(pkt) && pkt_gso_network_seglen(pkt) <= mtu)
+		return false;
+	return true;
+}
 
 /* ip_decrease_ttl(): the kernel's exact checksum arithmetic. */
 static void ip_decrease_ttl(struct ns_iphdr *iph)
@@ -35,8 +52,7 @@ void ip_forward(struct net *net, struct pkt *pkt, const struct rt_result *rt)
 		net_drop(net, pkt, DROP_IP_TTL_EXPIRED);
 		return;
 	}
-	if (pkt_l3_len(pkt) > rt->dev->mtu &&
-	    (ntohs(iph->frag_off) & NS_IPH_DF)) {
+	if (ip_exceeds_mtu(pkt, rt->dev->mtu)) {
 		icmp_send(net, pkt, NS_ICMP_DEST_UNREACH, NS_ICMP_FRAG_NEEDED,
 			  htonl(rt->dev->mtu));
 		net_drop(net, pkt, DROP_IP_FRAG_NEEDED);

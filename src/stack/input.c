@@ -165,6 +165,8 @@ void stack_rcv(struct net *net, struct netdev *dev, struct pkt *pkt)
 	net_stats(net)->rx_packets++;
 	dev->stats.rx_packets++;
 	dev->stats.rx_bytes += pkt->len;
+	if (pkt_is_gso(pkt))
+		dev->stats.rx_gso++;
 	if (!dev->up) {
 		dev->stats.rx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
@@ -173,8 +175,9 @@ void stack_rcv(struct net *net, struct netdev *dev, struct pkt *pkt)
 	/*
 	 * Larger than the interface's MTU (plus link header and one VLAN
 	 * tag, as veth's is_skb_forwardable): the device would not take it.
+	 * A GSO super-frame is checked by its segments, later.
 	 */
-	if (!dev->loopback &&
+	if (!dev->loopback && !pkt_is_gso(pkt) &&
 	    pkt->len > dev->mtu + (pkt->has_l2 ? NS_ETH_HLEN + 4 : 0)) {
 		dev->stats.rx_dropped++;
 		net_drop(net, pkt, DROP_PKT_TOO_BIG);

@@ -26,6 +26,11 @@ struct ifaddr {
 struct netdev_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t rx_dropped, tx_dropped;
+	/*
+	 * GSO super-frames received, sent whole, and cut in software into
+	 * gso_segments packets because the device could not take them.
+	 */
+	uint64_t rx_gso, tx_gso, tx_gso_split, tx_gso_segments;
 };
 
 struct netdev {
@@ -36,6 +41,13 @@ struct netdev {
 	bool up;
 	bool loopback;
 	bool promisc;
+	/*
+	 * The backend accepts GSO super-frames with their metadata (set at
+	 * open): otherwise they are segmented before its tx, as the
+	 * kernel's validate_xmit_skb() does for a device without the
+	 * feature.
+	 */
+	bool gso_ok;
 	struct ifaddr addrs[NS_MAX_ADDRS];
 	int naddrs;
 	const struct io_ops *io;

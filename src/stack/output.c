@@ -11,8 +11,10 @@
 #include "stack/internal.h"
 
 #include "pkt/csum.h"
+#include "pkt/gso.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <string.h>
 
 struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
@@ -157,16 +159,12 @@ static void ip_fragment(struct net *net, struct pkt *pkt,
 	pkt_free(pkt);
 }
 
-static void ip_finish_output(struct net *net, struct pkt *pkt,
-			     const struct rt_result *rt)
+/* One packet (not GSO) to the neighbour, fragmented to the MTU if needed. */
+static void ip_finish_output_mtu(struct net *net, struct pkt *pkt,
+				 const struct rt_result *rt, uint32_t mtu)
 {
 	const struct ns_iphdr *iph = pkt_iph(pkt);
-	uint32_t mtu = rt->dev->mtu;
 
-	if (rt->dev->loopback) {
-		dev_loopback_xmit(net, rt->dev, pkt);
-		return;
-	}
 	if (pkt_l3_len(pkt) > mtu) {
 		if (ntohs(iph->frag_off) & NS_IPH_DF) {
 			icmp_send(net, pkt, NS_ICMP_DEST_UNREACH,
@@ -178,6 +176,52 @@ static void ip_finish_output(struct net *net, struct pkt *pkt,
 		return;
 	}
 	neigh_output(net, rt->dev, rt->nexthop, pkt);
+}
+
+/*
+ * ip_finish_output_gso(): a super-frame whose segments fit the MTU goes
+ * on whole (the device or dev_xmit cuts it); otherwise (a forwarded
+ * frame without DF, ip_forward having answered DF ones) it is segmented
+ * here and each segment fragmented.
+ */
+static void ip_finish_output_gso(struct net *net, struct pkt *pkt,
+				 const struct rt_result *rt, uint32_t mtu)
+{
+	struct pkt *segs, *seg;
+	int err;
+
+	if (pkt_gso_network_seglen(pkt) <= mtu) {
+		neigh_output(net, rt->dev, rt->nexthop, pkt);
+		return;
+	}
+	err = pkt_gso_segment(pkt, &segs);
+	if (err) {
+		net_drop(net, pkt, err == -ENOBUFS ? DROP_NO_BUFFER :
+			 DROP_GSO_BAD);
+		return;
+	}
+	pkt_free(pkt);          /* sent as its segments */
+	while ((seg = segs)) {
+		segs = seg->next;
+		seg->next = NULL;
+		ip_finish_output_mtu(net, seg, rt, mtu);
+	}
+}
+
+static void ip_finish_output(struct net *net, struct pkt *pkt,
+			     const struct rt_result *rt)
+{
+	uint32_t mtu = rt->dev->mtu;
+
+	if (rt->dev->loopback) {
+		dev_loopback_xmit(net, rt->dev, pkt);
+		return;
+	}
+	if (pkt_is_gso(pkt)) {
+		ip_finish_output_gso(net, pkt, rt, mtu);
+		return;
+	}
+	ip_finish_output_mtu(net, pkt, rt, mtu);
 }
 
 void ip_output(struct net *net, struct pkt *pkt, const struct rt_result *rt)

@@ -82,7 +82,7 @@ void tcp_send_reset(struct net *net, const struct pkt *pkt, int hook)
 	th = (const struct ns_tcphdr *)pkt_l4(pkt);
 	if (!th || pkt->l4_len < sizeof(*th) || (th->flags & NS_TCPF_RST))
 		return;
-	if (!pkt->local_out) {
+	if (!pkt->local_out && !pkt->csum_partial) {
 		uint32_t sum = csum_partial(th, pkt->l4_len, 0);
 
 		sum = csum_tcpudp_nofold(iph->saddr, iph->daddr, pkt->l4_len,

@@ -232,7 +232,9 @@ static void reject_send_unreach(struct net *net, const struct pkt *pkt,
 	if (len < ihl)
 		return;
 	proto = iph[9];
-	if (reject_needs_csum(iph + ihl, len - ihl, proto) &&
+	/* CHECKSUM_PARTIAL (an offloaded sender) counts as good. */
+	if (!pkt->csum_partial &&
+	    reject_needs_csum(iph + ihl, len - ihl, proto) &&
 	    !reject_csum_ok(iph, iph + ihl, len - ihl, proto))
 		return;
 	icmp_send(net, pkt, ICMP_DEST_UNREACH, code, 0);
