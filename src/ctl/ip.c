@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct ipctx {
 	struct net *net;
@@ -374,6 +375,21 @@ static int link_add(struct ipctx *c, int argc, char **argv)
 	err = stack_dev_create(c->net, name, io, arg, &dev);
 	if (err == -EEXIST || err == -ENOSPC)
 		return rtnl_err(c, err);
+	if (err == -EADDRINUSE && arg) {
+		/* One netsieve per kernel interface (io/ifbind.c). */
+		int pid = io_ifbind_holder(arg);
+
+		if (pid == (int)getpid())
+			sbuf_addf(c->err, "Error: netsieve: interface %s is already bound by this netsieve.\n",
+				  arg);
+		else if (pid > 0)
+			sbuf_addf(c->err, "Error: netsieve: interface %s is already bound by another netsieve (pid %d).\n",
+				  arg, pid);
+		else
+			sbuf_addf(c->err, "Error: netsieve: interface %s is already bound by another netsieve.\n",
+				  arg);
+		return 2;
+	}
 	if (err) {
 		sbuf_addf(c->err, "Error: netsieve: cannot open %s backend on \"%s\": %s\n",
 			  kind, arg ? arg : name, strerror(-err));

@@ -50,6 +50,7 @@
 
 struct afp {
 	int fd;
+	int bind_fd;            /* io_ifbind_take(): ours alone */
 	int ifindex;
 	bool vnet;              /* frames carry a struct virtio_net_hdr */
 	char ifname[IFNAMSIZ];
@@ -151,6 +152,12 @@ static int afp_open(struct netdev *dev, const char *arg)
 	if (err)
 		goto err_close_fd;
 	afp->ifindex = ifr.ifr_ifindex;
+	/* Before touching the link: another netsieve may own it. */
+	afp->bind_fd = io_ifbind_take(afp->ifindex);
+	if (afp->bind_fd < 0) {
+		err = afp->bind_fd;
+		goto err_close_fd;
+	}
 	afp->vnet = !setsockopt(afp->fd, SOL_PACKET, PACKET_VNET_HDR, &one,
 				sizeof(one));
 	/* Older kernels lack it: rx_burst also filters PACKET_OUTGOING. */
@@ -172,7 +179,7 @@ static int afp_open(struct netdev *dev, const char *arg)
 	sll.sll_ifindex = afp->ifindex;
 	if (bind(afp->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		err = -errno;
-		goto err_close_fd;
+		goto err_release;
 	}
 	memset(&mr, 0, sizeof(mr));
 	mr.mr_ifindex = afp->ifindex;
@@ -180,16 +187,18 @@ static int afp_open(struct netdev *dev, const char *arg)
 	if (setsockopt(afp->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
 		       sizeof(mr))) {
 		err = -errno;
-		goto err_close_fd;
+		goto err_release;
 	}
 	err = take_link(afp, dev);
 	if (err)
-		goto err_close_fd;
+		goto err_release;
 	dev->promisc = true;
 	dev->gso_ok = afp->vnet;
 	dev->io_priv = afp;
 	return 0;
 
+err_release:
+	io_ifbind_release(afp->bind_fd);
 err_close_fd:
 	close(afp->fd);
 err_free_afp:
@@ -204,6 +213,7 @@ static void afp_close(struct netdev *dev)
 	if (!afp)
 		return;
 	close(afp->fd);     /* also leaves promiscuous mode */
+	io_ifbind_release(afp->bind_fd);
 	free(afp);
 	dev->io_priv = NULL;
 }

@@ -35,6 +35,18 @@ struct io_ops {
 	int (*fd)(const struct netdev *dev);
 };
 
+/*
+ * One netsieve per kernel interface (src/io/ifbind.c). io_ifbind_take()
+ * claims ifindex in the caller's network namespace: returns a descriptor
+ * to keep while the interface is bound, or -EADDRINUSE when another
+ * process holds it. io_ifbind_release() gives it back (also implied by
+ * exit). io_ifbind_holder() returns the pid holding the kernel interface
+ * ifname, or a negative errno. Control path.
+ */
+int io_ifbind_take(int ifindex);
+void io_ifbind_release(int fd);
+int io_ifbind_holder(const char *ifname);
+
 /* Look up a backend by kind; NULL when unknown. */
 const struct io_ops *io_lookup(const char *kind);
 /* Backends register from constructors. */

@@ -8,9 +8,10 @@
 #
 # The router namespace's kernel has no address and forwards nothing: its
 # veth ends only carry frames to and from netsieve's AF_PACKET sockets.
-# Offloads are off on every veth (a frame from a local TCP stack would
-# otherwise carry a partial checksum or be a GSO super-frame) and IPv6 is
-# off in every namespace (no ND/RS noise). Everything lives in namespaces
+# Every veth keeps its default offloads (a frame from a local TCP stack
+# carries a partial checksum and may be a GSO super-frame of up to 64 KiB;
+# netsieve takes both); lab_offloads_off turns them off for the test that
+# wants plain frames. IPv6 is off in every namespace (no ND/RS noise). Everything lives in namespaces
 # named after LAB (unique per run) and a private work directory; lab_down
 # removes all of it. Needs root, iproute2, ethtool.
 #
@@ -108,10 +109,6 @@ lab_up() {
 	lab_quiet_ns "$NS_R"
 	ip link add c0 netns "$NS_C" type veth peer name rc netns "$NS_R"
 	ip link add s0 netns "$NS_S" type veth peer name rs netns "$NS_R"
-	lab_offloads_off "$NS_C" c0
-	lab_offloads_off "$NS_R" rc
-	lab_offloads_off "$NS_S" s0
-	lab_offloads_off "$NS_R" rs
 	# The router's kernel: no address, no forwarding, no answers.
 	nsr sysctl -qw net.ipv4.ip_forward=0 >/dev/null
 	ip -n "$NS_R" link set rc up

@@ -196,20 +196,97 @@ t_tcp_nc() {
 start_http() {
 	mkdir -p "$LAB_WORK/www"
 	echo "netsieve e2e page" >"$LAB_WORK/www/hello.txt"
+	head -c 1000000 /dev/urandom >"$LAB_WORK/www/blob1m.bin"
 	head -c 2000000 /dev/urandom >"$LAB_WORK/www/blob.bin"
 	lab_http_server "$NS_S" $LAB_SERVER_IP 8080 "$LAB_WORK/www"
 }
 
+# One interface's GSO counters from `netsieve stats`: RX-super TX-super
+# TX-split TX-segments.
+gso_of() {
+	ctl stats | awk -v d="$1" '/^GSO / { g = 1; next } g && $1 == d { print $2, $3, $4, $5; exit }'
+}
+
+# Download FILE from the server in namespace NS (default: the client) and
+# compare it byte for byte; prints curl's total time.
+http_get_check() {
+	local file=$1 ns=${2:-$NS_C} sum1 out
+	sum1=$(sha256sum <"$LAB_WORK/www/$file" | cut -d' ' -f1)
+	out=$(ip netns exec "$ns" timeout 30 curl -s -m 25 \
+		-o "$LAB_WORK/got.$file" -w '%{time_total}' \
+		http://$LAB_SERVER_IP:8080/$file) || return 1
+	[ "$(sha256sum <"$LAB_WORK/got.$file" | cut -d' ' -f1)" = "$sum1" ] ||
+		return 1
+	rm -f "$LAB_WORK/got.$file"
+	echo "$out"
+}
+
+# Default offloads on every veth: the server's TCP stack hands the rs
+# veth 64 KiB super-frames with partial checksums; netsieve receives them
+# whole (counted as RX-super on eth1) and passes them on whole to eth0.
 t_http() {
-	local got sum1 sum2
+	local got t1 t2 g0 g1
 	got=$(nsc timeout 10 curl -s -m 8 http://$LAB_SERVER_IP:8080/hello.txt 2>&1)
 	[ "$got" = "netsieve e2e page" ] || { ko http-curl "got '$got'"; return; }
+	g0=$(gso_of eth1)
+	t1=$(http_get_check blob1m.bin) || { ko http-curl "1 MB download differs or failed"; return; }
 	# 2 MB: many full-size segments, both directions' checksums verified
 	# by the kernels at the ends.
-	sum1=$(sha256sum <"$LAB_WORK/www/blob.bin" | cut -d' ' -f1)
-	sum2=$(nsc timeout 30 curl -s -m 25 http://$LAB_SERVER_IP:8080/blob.bin | sha256sum | cut -d' ' -f1)
-	[ "$sum1" = "$sum2" ] || { ko http-curl "2 MB download differs"; return; }
-	ok http-curl
+	t2=$(http_get_check blob.bin) || { ko http-curl "2 MB download differs or failed"; return; }
+	g1=$(gso_of eth1)
+	[ "${g1%% *}" -gt "${g0%% *}" ] ||
+		{ ko http-curl "no GSO super-frame counted on eth1 (before '$g0', after '$g1')"; return; }
+	[ "$(gso_of eth0 | cut -d' ' -f2)" -gt 0 ] ||
+		{ ko http-curl "no super-frame sent whole on eth0: $(gso_of eth0)"; return; }
+	ok "http-curl (offloads on: 1 MB in ${t1}s, 2 MB in ${t2}s; eth1 GSO rx ${g1%% *})"
+}
+
+# The one test with offloads off: plain frames (no partial checksums, no
+# super-frames) both ways, none counted as GSO.
+t_http_offloads_off() {
+	local t g0 g1
+	lab_offloads_off "$NS_C" c0
+	lab_offloads_off "$NS_R" rc
+	lab_offloads_off "$NS_S" s0
+	lab_offloads_off "$NS_R" rs
+	g0=$(gso_of eth1)
+	t=$(http_get_check blob1m.bin) || { ko http-offloads-off "1 MB download differs or failed"; return; }
+	g1=$(gso_of eth1)
+	[ "$g0" = "$g1" ] || { ko http-offloads-off "GSO counted with offloads off: '$g0' -> '$g1'"; return; }
+	ok "http-offloads-off (1 MB in ${t}s)"
+}
+
+# Upload FILE from namespace NS to the server over TCP port PORT and
+# compare what the server got.
+tcp_put_check() {
+	local file=$1 ns=$2 port=$3
+	: >"$LAB_WORK/put.out"
+	lab_bg nss timeout 30 nc -l -p "$port" -N >"$LAB_WORK/put.out" 2>/dev/null
+	lab_wait_listen "$NS_S" "$port" || return 1
+	ip netns exec "$ns" timeout 25 nc -N -w 10 $LAB_SERVER_IP "$port" \
+		<"$LAB_WORK/www/$file" || return 1
+	for _ in $(seq 50); do
+		cmp -s "$LAB_WORK/put.out" "$LAB_WORK/www/$file" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Segments larger than the egress MTU (ip_exceeds_mtu): the client's TCP
+# sends DF super-frames of 1448-byte segments; with eth1's MTU at 1400
+# netsieve answers ICMP fragmentation needed (mtu 1400), the client's
+# path MTU drops and the upload completes. Run after no-stray-drops: the
+# IP_FRAG_NEEDED drops are the point here.
+t_gso_pmtu() {
+	ctl ip link set eth1 mtu 1400 || { ko gso-pmtu "ip link set mtu"; return; }
+	tcp_put_check blob1m.bin "$NS_C" 5003 ||
+		{ ctl ip link set eth1 mtu 1500; ko gso-pmtu "1 MB upload with eth1 mtu 1400 failed"; return; }
+	ctl ip link set eth1 mtu 1500
+	ctl stats | grep -q 'IP_FRAG_NEEDED' ||
+		{ ko gso-pmtu "no IP_FRAG_NEEDED in stats"; return; }
+	nsc ip route get $LAB_SERVER_IP | grep -q 'mtu 1400' ||
+		{ ko gso-pmtu "client path MTU: $(nsc ip route get $LAB_SERVER_IP)"; return; }
+	ok gso-pmtu
 }
 
 # nc -z against a port that has a listener: succeeds unless a rule stops it.
@@ -394,7 +471,7 @@ t_log() {
 # TAP: netsieve creates a tap device; the kernel side moves to a fourth
 # namespace that reaches the server through netsieve.
 t_tap() {
-	local out
+	local out t g
 	lab_quiet_ns "$NS_T"
 	out=$(ctl ip link add eth2 type tap name nsvtap0 2>&1) ||
 		{ ko tap "ip link add: $out"; return; }
@@ -402,7 +479,6 @@ t_tap() {
 		{ ko tap "cannot move the tap device"; return; }
 	ctl ip link set eth2 up >/dev/null 2>&1
 	ctl ip addr add $LAB_ROUTER_T/24 dev eth2 || { ko tap "ip addr add"; return; }
-	lab_offloads_off "$NS_T" nsvtap0
 	ip -n "$NS_T" addr add $LAB_TAP_IP/24 dev nsvtap0
 	ip -n "$NS_T" link set nsvtap0 up
 	ip -n "$NS_T" route add default via $LAB_ROUTER_T
@@ -412,6 +488,15 @@ t_tap() {
 	out=$(nst timeout 10 ping -c 2 -i 0.2 -W 2 $LAB_SERVER_IP 2>&1) ||
 		{ ko tap "ping server via tap: $(echo "$out" | tail -2)"; return; }
 	ctl stats | grep -qE '^eth2 +tap' || { ko tap "not in stats"; return; }
+	# Default offloads on the tap: TSO frames from its kernel side come
+	# with a virtio_net_hdr (the upload), and super-frames from eth1 are
+	# written to it whole (the download).
+	t=$(http_get_check blob1m.bin "$NS_T") || { ko tap "1 MB download via tap failed"; return; }
+	tcp_put_check blob1m.bin "$NS_T" 5004 || { ko tap "1 MB upload via tap failed"; return; }
+	g=$(gso_of eth2)
+	set -- $g
+	[ "$1" -gt 0 ] && [ "$2" -gt 0 ] ||
+		{ ko tap "GSO on eth2 (rx tx split segs): '$g'"; return; }
 	# Deleting the interface closes the tap: its kernel side goes away,
 	# and the daemon keeps forwarding on the others.
 	out=$(ctl ip link del eth2 2>&1) || { ko tap "ip link del: $out"; return; }
@@ -421,7 +506,34 @@ t_tap() {
 	ctl stats | grep -qE '^eth2 ' && { ko tap "eth2 still in stats"; return; }
 	nsc timeout 10 ping -c 2 -i 0.2 -W 2 -q $LAB_SERVER_IP >/dev/null ||
 		{ ko tap "forwarding broken after ip link del"; return; }
-	ok tap
+	ok "tap (offloads on: 1 MB down in ${t}s, up; GSO rx/tx $1/$2)"
+}
+
+# The netsieve process in the router namespace (the lab's daemon).
+router_daemon_pid() {
+	ip netns pids "$NS_R" | while read -r p; do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = netsieve ] && echo $p; done | head -1
+}
+
+# A second daemon may not bind an interface the first holds: refused with
+# the holder's pid, exit non-zero, the first one unaffected.
+t_second_bind() {
+	local pid out rc s4=$LAB_WORK/fourth.sock
+	pid=$(router_daemon_pid)
+	[ -n "$pid" ] || { ko second-bind "no daemon in the router namespace"; return; }
+	printf 'ip link add eth0 type afpacket dev rc\n' >"$LAB_WORK/second.conf"
+	out=$(timeout 10 ip netns exec "$NS_R" "$NSV" daemon --foreground \
+		--config "$LAB_WORK/second.conf" --socket "$s4" 2>&1)
+	rc=$?
+	[ $rc != 0 ] && [ $rc != 124 ] ||
+		{ ko second-bind "second daemon: rc=$rc $out"; return; }
+	echo "$out" | grep -q "interface rc is already bound by another netsieve (pid $pid)" ||
+		{ ko second-bind "message: $out"; return; }
+	[ ! -e "$s4" ] || { ko second-bind "socket left behind"; return; }
+	kill -0 "$pid" 2>/dev/null || { ko second-bind "first daemon died"; return; }
+	nsc timeout 10 ping -c 2 -i 0.2 -W 2 -q $LAB_SERVER_IP >/dev/null ||
+		{ ko second-bind "first daemon stopped forwarding"; return; }
+	ok second-bind
 }
 
 t_second_daemon() {
@@ -481,8 +593,7 @@ t_detach() {
 # not spin on the socket's error, and the daemon keeps serving.
 t_kdev_gone() {
 	local pid t0 t1
-	pid=$(ip netns pids "$NS_R" | while read -r p; do
-		[ "$(cat /proc/$p/comm 2>/dev/null)" = netsieve ] && echo $p; done | head -1)
+	pid=$(router_daemon_pid)
 	[ -n "$pid" ] || { ko kdev-gone "no daemon in the router namespace"; return; }
 	ip -n "$NS_R" link del rs || { ko kdev-gone "cannot delete rs"; return; }
 	nsc timeout 5 ping -c 2 -i 0.2 -W 1 -q $LAB_SERVER_IP >/dev/null 2>&1
@@ -529,7 +640,9 @@ t_live_swap
 t_log
 t_tap
 t_second_daemon
+t_second_bind
 t_detach
+t_http_offloads_off
 # Every drop of the whole run was a rule's: no checksum, truncation,
 # buffer or no-route drop (offloads and the lab's quiet namespaces).
 t_no_stray_drops() {
@@ -542,6 +655,7 @@ t_no_stray_drops() {
 echo "--- netsieve stats"
 ctl stats
 t_no_stray_drops
+t_gso_pmtu
 t_kdev_gone
 t_sigterm
 
