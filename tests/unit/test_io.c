@@ -23,6 +23,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "io/io.h"
@@ -357,6 +358,176 @@ static void test_afpacket_jumbo(void **state)
 			    "ip link set nsv-a1 mtu 1500"), 0);
 }
 
+/*
+ * An Ethernet + IPv4 + TCP super-frame of dlen payload bytes with its
+ * checksum partial (the pseudo-header sum in the field), as a local TCP
+ * stack with TSO hands it to a veth.
+ */
+static size_t make_tso(uint8_t *f, const uint8_t *dst, size_t dlen)
+{
+	uint8_t *ip = f + 14, *th = ip + 20;
+	uint32_t tot = 20 + 20 + (uint32_t)dlen;
+	uint32_t saddr = htonl(0x0a000001), daddr = htonl(0x0a000002);
+	uint16_t c;
+	size_t i;
+
+	memcpy(f, dst, 6);
+	memcpy(f + 6, "\x02\x00\x00\x00\x00\x01", 6);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	memset(ip, 0, 40);
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(tot >> 8);
+	ip[3] = tot & 0xff;
+	ip[6] = 0x40;           /* DF */
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, &saddr, 4);
+	memcpy(ip + 16, &daddr, 4);
+	c = ip_fast_csum(ip, 5);
+	memcpy(ip + 10, &c, 2);
+	th[1] = 80;
+	th[3] = 81;
+	th[7] = 1;              /* seq 1 */
+	th[12] = 5 << 4;
+	th[13] = 0x18;          /* ACK PSH */
+	th[14] = 0x10;
+	for (i = 0; i < dlen; i++)
+		th[20 + i] = (uint8_t)(i * 13);
+	c = (uint16_t)~csum_fold(csum_tcpudp_nofold(saddr, daddr,
+						    (uint16_t)(tot - 20), 6,
+						    0));
+	memcpy(th + 16, &c, 2);
+	return 14 + tot;
+}
+
+/* Send frame f with a TSO virtio_net_hdr on the raw (vnet) socket. */
+static void send_tso(int raw, uint8_t *f, size_t len)
+{
+	struct virtio_net_hdr vh;
+	struct iovec iov[2];
+	struct msghdr msg;
+
+	memset(&vh, 0, sizeof(vh));
+	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh.csum_start = 34;
+	vh.csum_offset = 16;
+	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	vh.gso_size = 1448;
+	vh.hdr_len = 54;
+	iov[0].iov_base = &vh;
+	iov[0].iov_len = sizeof(vh);
+	iov[1].iov_base = f;
+	iov[1].iov_len = len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 2;
+	assert_int_equal(sendmsg(raw, &msg, 0), (ssize_t)(sizeof(vh) + len));
+}
+
+/*
+ * A TSO super-frame arrives whole in a large buffer with its GSO metadata
+ * and partial checksum; sent back, the far end gets it whole with its
+ * virtio_net_hdr. With no large buffer free it is dropped and counted.
+ */
+static void test_afpacket_gso(void **state)
+{
+	const struct io_ops *ops = io_lookup("afpacket");
+	static const uint8_t other[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	static uint8_t f[30000], g[30000 + 64];
+	struct virtio_net_hdr vh;
+	struct pkt_pool pool;
+	struct pkt *pkts[4], *held[8];
+	struct netdev dev;
+	struct iovec iov[2];
+	struct msghdr msg;
+	size_t len;
+	int raw, h = 0;
+
+	(void)state;
+	if (!have_netns)
+		skip();
+	assert_int_equal(pkt_pool_create(&pool, 16), 0);
+	memset(&dev, 0, sizeof(dev));
+	assert_int_equal(ops->open(&dev, "nsv-a0"), 0);
+	assert_true(dev.gso_ok);
+	raw = raw_socket("nsv-a1", 1);
+
+	len = make_tso(f, other, 20000);
+	send_tso(raw, f, len);
+	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
+	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 1);
+	assert_non_null(pkts[0]->big);
+	assert_int_equal(pkts[0]->len, len);
+	assert_memory_equal(pkts[0]->data, f, len);
+	assert_int_equal(pkts[0]->gso_type, PKT_GSO_TCPV4);
+	assert_int_equal(pkts[0]->gso_size, 1448);
+	assert_true(pkts[0]->csum_partial);
+	assert_int_equal(pkts[0]->csum_start, 34);
+	assert_int_equal(pkts[0]->csum_offset, 16);
+	/* Only the large buffer holds it; every small one is back. */
+	assert_int_equal(pool.nfree, 16);
+	assert_int_equal(pool.big_nfree, pool.big_size - 1);
+
+	/* Sent whole: the far end sees one frame and its GSO header. */
+	pkts[0]->l3_off = 14;
+	pkts[0]->l4_off = 34;
+	pkts[0]->l4_len = (uint16_t)(len - 34);
+	assert_int_equal(ops->tx(&dev, pkts[0]), 0);
+	pkt_free(pkts[0]);
+	assert_true(wait_readable(raw, 1000) > 0);
+	iov[0].iov_base = &vh;
+	iov[0].iov_len = sizeof(vh);
+	iov[1].iov_base = g;
+	iov[1].iov_len = sizeof(g);
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 2;
+	assert_int_equal(recvmsg(raw, &msg, 0), (ssize_t)(sizeof(vh) + len));
+	assert_int_equal(vh.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+	assert_int_equal(vh.gso_size, 1448);
+	assert_memory_equal(g, f, 34);
+
+	/* No large buffer free: the super-frame is dropped, counted. */
+	while ((held[h] = pkt_alloc_big(&pool)))
+		h++;
+	send_tso(raw, f, len);
+	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
+	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 0);
+	assert_int_equal(dev.stats.rx_dropped, 1);
+	while (h)
+		pkt_free(held[--h]);
+	assert_int_equal(pool.nfree, 16);
+	assert_int_equal(pool.big_nfree, pool.big_size);
+	close(raw);
+	ops->close(&dev);
+	pkt_pool_destroy(&pool);
+}
+
+/* One netsieve per kernel interface: a second bind is refused. */
+static void test_afpacket_bound_once(void **state)
+{
+	const struct io_ops *ops = io_lookup("afpacket");
+	struct netdev a, b;
+
+	(void)state;
+	if (!have_netns)
+		skip();
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(ops->open(&a, "nsv-a0"), 0);
+	assert_int_equal(ops->open(&b, "nsv-a0"), -EADDRINUSE);
+	assert_null(b.io_priv);
+	assert_int_equal(io_ifbind_holder("nsv-a0"), (int)getpid());
+	/* The other end of the pair is free. */
+	assert_int_equal(ops->open(&b, "nsv-a1"), 0);
+	ops->close(&b);
+	ops->close(&a);
+	assert_int_equal(io_ifbind_holder("nsv-a0"), -ESRCH);
+	assert_int_equal(ops->open(&b, "nsv-a0"), 0);
+	ops->close(&b);
+}
+
 static void test_tap(void **state)
 {
 	const struct io_ops *ops = io_lookup("tap");
@@ -413,6 +584,8 @@ int main(void)
 		cmocka_unit_test(test_afpacket_rx_tx),
 		cmocka_unit_test(test_afpacket_partial_csum),
 		cmocka_unit_test(test_afpacket_jumbo),
+		cmocka_unit_test(test_afpacket_gso),
+		cmocka_unit_test(test_afpacket_bound_once),
 		cmocka_unit_test(test_tap),
 	};
 
