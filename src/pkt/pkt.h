@@ -118,7 +118,7 @@ struct pkt {
 
 	struct pkt *next;       /* pool free list / burst lists */
 	struct pkt_pool *pool;  /* the pool it returns to */
-	/* A large packet's buffer (PKT_BIG_BUFSIZE bytes) used instead of buf. */
+	/* A large packet's buffer (PKT_BIG_BUFSIZE bytes), used, not buf. */
 	uint8_t *big;
 	uint8_t buf[PKT_BUFSIZE];
 };

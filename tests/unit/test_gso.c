@@ -93,8 +93,8 @@ static uint32_t tso_frame(uint32_t dlen, uint8_t flags, uint32_t seq,
 	th[31] = 0xbb;
 	for (i = 0; i < dlen; i++)
 		th[32 + i] = pat(i);
-	pseudo = (uint16_t)~csum_fold(csum_tcpudp_nofold(saddr, daddr,
-							 (uint16_t)l4len, 6, 0));
+	pseudo = (uint16_t)~csum_fold(
+		csum_tcpudp_nofold(saddr, daddr, (uint16_t)l4len, 6, 0));
 	memcpy(th + 16, &pseudo, 2);
 	return 34 + l4len;
 }
@@ -482,9 +482,12 @@ static struct net *router(void)
 	assert_int_equal(run(net, "ip addr add 10.0.0.1/24 dev eth0", NULL), 0);
 	assert_int_equal(run(net, "ip addr add 10.0.1.1/24 dev eth1", NULL), 0);
 	assert_int_equal(run(net, "ip addr add 10.0.2.1/24 dev eth2", NULL), 0);
-	assert_int_equal(run(net, "ip neigh add 10.0.0.2 lladdr 02:00:00:00:00:99 dev eth0", NULL), 0);
-	assert_int_equal(run(net, "ip neigh add 10.0.1.2 lladdr 02:00:00:00:00:98 dev eth1", NULL), 0);
-	assert_int_equal(run(net, "ip neigh add 10.0.2.2 lladdr 02:00:00:00:00:97 dev eth2", NULL), 0);
+	assert_int_equal(run(net, "ip neigh add 10.0.0.2 lladdr "
+			     "02:00:00:00:00:99 dev eth0", NULL), 0);
+	assert_int_equal(run(net, "ip neigh add 10.0.1.2 lladdr "
+			     "02:00:00:00:00:98 dev eth1", NULL), 0);
+	assert_int_equal(run(net, "ip neigh add 10.0.2.2 lladdr "
+			     "02:00:00:00:00:97 dev eth2", NULL), 0);
 	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1", NULL), 0);
 	net->now_ns = 1000000000000ull;
 	memset(&tx, 0, sizeof(tx));
