@@ -16,6 +16,7 @@
 #include "core/drop.h"
 #include "core/net.h"
 #include "pkt/pkt.h"
+#include "stack/netdev.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

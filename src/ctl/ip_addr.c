@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * `ip addr`: show, add, del, flush.
- * iproute2's syntax, output and messages. Control path, under
- * net->stack_lock.
+ * iproute2's syntax, output and messages. Control path, on the command's
+ * configuration draft.
  */
 #include "ctl/ip_int.h"
 
@@ -84,7 +84,7 @@ static int addr_show(struct ipctx *c, int argc, char **argv)
 	if (name && !net_dev_by_name(c->net, name))
 		return ip_no_device(c, name);
 	for (i = 1; i < NS_MAX_DEVS; i++) {
-		struct netdev *d = c->net->devs[i];
+		struct netdev *d = net_conf(c->net)->devs[i];
 
 		if (d && (!name || !strcmp(d->name, name)))
 			addr_show_dev(c, d);
@@ -169,14 +169,14 @@ static int addr_modify(struct ipctx *c, bool add, int argc, char **argv)
 		return rc;
 	if (!add && !local) {
 		addr_flush(c->net, dev);
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return 0;
 	}
 	if (add)
 		err = addr_add(c->net, dev, addr, plen, bcast, scope);
 	else
 		err = addr_del(c->net, dev, addr, plen);
-	pthread_mutex_unlock(&c->net->stack_lock);
+	ip_conf_end(c);
 	if (err == -EEXIST)
 		return ip_ext_err(c, "ipv4: Address already assigned.");
 	if (err == -EADDRNOTAVAIL)
@@ -203,7 +203,7 @@ static int addr_flush_cmd(struct ipctx *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	addr_flush(c->net, dev);
-	pthread_mutex_unlock(&c->net->stack_lock);
+	ip_conf_end(c);
 	return 0;
 }
 
@@ -213,9 +213,9 @@ int ip_addr_cmd(struct ipctx *c, int argc, char **argv)
 
 	if (argc == 0 || ip_matches(argv[0], "show") || ip_matches(argv[0], "list") ||
 	    ip_matches(argv[0], "lst")) {
-		pthread_mutex_lock(&c->net->stack_lock);
+		ip_conf_begin(c);
 		rc = addr_show(c, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return rc;
 	}
 	if (ip_matches(argv[0], "add") || ip_matches(argv[0], "replace"))

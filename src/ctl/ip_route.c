@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * `ip route`: show (main and local tables), add/change/replace/append/del, flush, get.
- * iproute2's syntax, output and messages. Control path, under
- * net->stack_lock.
+ * iproute2's syntax, output and messages. Control path, on the command's
+ * configuration draft.
  */
 #include "ctl/ip_int.h"
 
@@ -138,7 +138,7 @@ static void show_local_table(struct ipctx *c)
 	if (!v)
 		return;
 	for (i = 1; i < NS_MAX_DEVS; i++) {
-		const struct netdev *d = c->net->devs[i];
+		const struct netdev *d = net_conf(c->net)->devs[i];
 
 		if (!d || !d->up)
 			continue;
@@ -162,7 +162,7 @@ static void show_local_table(struct ipctx *c)
 	qsort(v, (size_t)n, sizeof(*v), lroute_cmp);
 	for (i = 0; i < n; i++) {
 		char b[INET_ADDRSTRLEN];
-		const struct netdev *d = c->net->devs[v[i].ifindex];
+		const struct netdev *d = net_conf(c->net)->devs[v[i].ifindex];
 
 		sbuf_addf(c->out, "%s ", type_name(v[i].type));
 		if (v[i].plen == 32)
@@ -180,7 +180,7 @@ static void show_local_table(struct ipctx *c)
 
 static int route_show(struct ipctx *c, int argc, char **argv)
 {
-	const struct route_table *t = c->net->routes;
+	const struct route_table *t = net_conf(c->net)->routes;
 	const char *table = "main";
 	struct netdev *dev = NULL;
 	bool have_pfx = false;
@@ -268,7 +268,7 @@ main_table:
 /* fib_check_nh(): the gateway must be on a connected (link) route. */
 static int check_gateway(struct ipctx *c, uint32_t gw, struct netdev **dev)
 {
-	const struct route_table *t = c->net->routes;
+	const struct route_table *t = net_conf(c->net)->routes;
 	int i;
 
 	if (!gw || addr_local_dev(c->net, gw))
@@ -396,11 +396,11 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 		return ip_ext_err(c, "Invalid prefix for given prefix length.");
 	r.dst = dst;
 	r.plen = (uint8_t)plen;
-	pthread_mutex_lock(&c->net->stack_lock);
+	ip_conf_begin(c);
 	if (devname) {
 		dev = net_dev_by_name(c->net, devname);
 		if (!dev) {
-			pthread_mutex_unlock(&c->net->stack_lock);
+			ip_conf_end(c);
 			return ip_no_device(c, devname);
 		}
 		r.ifindex = dev->ifindex;
@@ -408,7 +408,7 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 	if (del) {
 		err = route_del(c->net, &r, has_metric, r.gw != 0, dev != NULL,
 				has_type);
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return err ? ip_rtnl_err(c, err) : 0;
 	}
 	if (r.type == RTN_UNICAST) {
@@ -419,7 +419,7 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 					goto err_not_up;
 				}
 			} else if (check_gateway(c, r.gw, &dev)) {
-				pthread_mutex_unlock(&c->net->stack_lock);
+				ip_conf_end(c);
 				return ip_ext_err(c, "Nexthop has invalid gateway.");
 			}
 			r.ifindex = dev->ifindex;
@@ -428,7 +428,7 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 				r.scope = RT_SCOPE_UNIVERSE;
 		} else {
 			if (!dev) {
-				pthread_mutex_unlock(&c->net->stack_lock);
+				ip_conf_end(c);
 				return ip_rtnl_err(c, -ENODEV);
 			}
 			if (!dev->up) {
@@ -443,22 +443,22 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 		r.gw = 0;
 	}
 	if (r.prefsrc && !addr_local_dev(c->net, r.prefsrc)) {
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return ip_ext_err(c, "Invalid prefsrc address.");
 	}
 	flags = !strcmp(cmd, "replace") ? ROUTE_F_REPLACE : ROUTE_F_EXCL;
 	err = route_add(c->net, &r, flags);
-	pthread_mutex_unlock(&c->net->stack_lock);
+	ip_conf_end(c);
 	return err ? ip_rtnl_err(c, err) : 0;
 
 err_not_up:
-	pthread_mutex_unlock(&c->net->stack_lock);
+	ip_conf_end(c);
 	return ip_ext_err(c, "Device for nexthop is not up.");
 }
 
 static int route_flush_cmd(struct ipctx *c, int argc, char **argv)
 {
-	struct route_table *t = c->net->routes;
+	struct route_table *t = net_conf(c->net)->routes;
 	struct netdev *dev = NULL;
 	int i;
 
@@ -542,9 +542,9 @@ int ip_route_cmd(struct ipctx *c, int argc, char **argv)
 
 	if (argc == 0 || ip_matches(argv[0], "show") || ip_matches(argv[0], "list") ||
 	    ip_matches(argv[0], "lst")) {
-		pthread_mutex_lock(&c->net->stack_lock);
+		ip_conf_begin(c);
 		rc = route_show(c, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return rc;
 	}
 	if (ip_matches(argv[0], "add"))
@@ -554,12 +554,12 @@ int ip_route_cmd(struct ipctx *c, int argc, char **argv)
 	if (ip_matches(argv[0], "delete"))
 		return route_modify(c, "del", argc - 1, argv + 1);
 	if (ip_matches(argv[0], "flush") || ip_matches(argv[0], "get")) {
-		pthread_mutex_lock(&c->net->stack_lock);
+		ip_conf_begin(c);
 		if (ip_matches(argv[0], "flush"))
 			rc = route_flush_cmd(c, argc - 1, argv + 1);
 		else
 			rc = route_get(c, argc - 1, argv + 1);
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return rc;
 	}
 	sbuf_addf(c->err, "Command \"%s\" is unknown, try \"ip route help\".\n",
