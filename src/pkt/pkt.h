@@ -40,6 +40,15 @@ struct ns_addr {
 	};
 };
 
+/* An IPv4 address (NBO) as a family-neutral one. */
+static inline struct ns_addr ns_addr4(uint32_t ip)
+{
+	struct ns_addr a = { .family = 2 /* NS_PF_INET */ };
+
+	a.ip = ip;
+	return a;
+}
+
 struct netdev;
 struct xt_gen;
 struct pkt_pool;
@@ -60,7 +69,7 @@ struct pkt {
 
 	const struct netdev *in;  /* receiving interface, NULL if local */
 	const struct netdev *out; /* chosen output interface, once routed */
-	uint32_t nexthop;         /* IPv4 next hop chosen by routing (NBO) */
+	struct ns_addr nexthop;   /* next hop chosen by routing */
 	/*
 	 * in/out point into a configuration snapshot, which may be freed
 	 * while the packet waits for a neighbour: the queue keeps their
