@@ -126,7 +126,7 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	if (env->restore) {
 		tid = env->restore_table;
 	} else {
-		tid = xt_table_lookup(p.table);
+		tid = xt_table_lookup(env->xn, p.table);
 		if (tid < 0) {
 			xt_err_set(e, XT_E_TABLE, "can't initialize iptables "
 				   "table `%s': Table does not exist (do you "
@@ -203,7 +203,7 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 			rc = xt_cmd_apply(&p, t);
 		goto out;
 	}
-	draft = xt_gen_clone(env->xn->cur);
+	draft = xt_gen_clone(env->xn);
 	if (!draft) {
 		xt_err_kernel(e, ENOMEM, "Memory allocation problem");
 		goto out;

@@ -363,7 +363,7 @@ static int restore_text(struct restore *rs, const char *text)
 				free(buf);
 				continue;
 			}
-			tid = xt_table_lookup(table);
+			tid = xt_table_lookup(rs->xn, table);
 			if (tid < 0) {
 				rc = param_error(rs->err, line, RPROG ": unable"
 						 " to initialize table '%s'",
@@ -378,7 +378,7 @@ static int restore_text(struct restore *rs, const char *text)
 				free(buf);
 				break;
 			}
-			draft = xt_gen_clone(rs->xn->cur);
+			draft = xt_gen_clone(rs->xn);
 			if (!draft) {
 				rc = line_failed(rs->err, line);
 				free(buf);

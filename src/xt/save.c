@@ -235,7 +235,7 @@ short_flag:
 	if (!xn)
 		return 1;
 	if (table) {
-		ti = xt_table_lookup(table);
+		ti = xt_table_lookup(xn, table);
 		if (ti < 0) {
 			sbuf_adds(err, "iptables-save " XT_VERSION " (legacy): "
 				  "Cannot initialize: Table does not exist "
