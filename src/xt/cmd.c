@@ -128,6 +128,9 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	} else {
 		tid = xt_table_lookup(env->xn, p.table);
 		if (tid < 0) {
+			if (xt_table_defined(p.table))
+				xt_unsupported_table(env->unsupported,
+						     p.table);
 			xt_err_set(e, XT_E_TABLE, "can't initialize iptables "
 				   "table `%s': Table does not exist (do you "
 				   "need to insmod?)", p.table);
@@ -235,7 +238,11 @@ out:
 int xt_iptables_main(struct net *net, int argc, char **argv,
 		     struct sbuf *out, struct sbuf *err)
 {
-	struct xt_cmd_env env = { .xn = net->xt, .out = out, .warn = err };
+	struct sbuf unsupported = SBUF_INIT;
+	struct xt_cmd_env env = {
+		.xn = net->xt, .out = out, .warn = err,
+		.unsupported = &unsupported,
+	};
 	struct xt_err e = { 0 };
 	int rc = 0;
 
@@ -243,8 +250,11 @@ int xt_iptables_main(struct net *net, int argc, char **argv,
 		sbuf_adds(err, "iptables: not initialised\n");
 		return 1;
 	}
-	if (xt_do_command(&env, argc, argv, &e))
+	if (xt_do_command(&env, argc, argv, &e)) {
 		rc = xt_err_report(&e, XT_PROG, err);
+		xt_unsupported_report(&unsupported, err);
+	}
 	sbuf_free(&e.msg);
+	sbuf_free(&unsupported);
 	return rc;
 }

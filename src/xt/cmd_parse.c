@@ -177,6 +177,25 @@ static int mi_init(struct xt_mi *mi, const struct xt_ext_ops *ops)
 	return 0;
 }
 
+/*
+ * libxtables on a kernel without the extension's module: it warns once per
+ * run and loads the extension anyway (the commit then fails). netsieve
+ * also remembers what it lacks, for the tool's last line.
+ */
+static void unsupported_warn(struct parse *p, const struct xt_ext_ops *ops)
+{
+	struct xt_cmd_env *env = p->env;
+	struct sbuf line = SBUF_INIT;
+
+	sbuf_addf(&line, "Warning: Extension %s revision 0 not supported, "
+		  "missing kernel module?\n", ops->name);
+	if (env->warn && !strstr(sbuf_str(env->warn), sbuf_str(&line)))
+		sbuf_adds(env->warn, sbuf_str(&line));
+	sbuf_free(&line);
+	xt_unsupported_note(env->unsupported, "the %s %s", ops->name,
+			    ops->is_target ? "target" : "match");
+}
+
 static int load_match(struct parse *p, const struct xt_ext_ops *ops)
 {
 	struct xt_rule *r = p->r;
@@ -185,6 +204,8 @@ static int load_match(struct parse *p, const struct xt_ext_ops *ops)
 
 	if (r->nm >= MAX_MATCHES)
 		return perr(p, "too many matches");
+	if (ops->unsupported)
+		unsupported_warn(p, ops);
 	nm = realloc(r->m, (r->nm + 1) * sizeof(*nm));
 	if (!nm)
 		return xt_err_set(p->e, XT_E_OTHER, "can't alloc memory!");
@@ -666,6 +687,8 @@ static int do_option(struct parse *p, int c, const char *arg)
 			return 0;
 		ops = xt_target_find(arg);
 		if (ops) {
+			if (ops->unsupported)
+				unsupported_warn(p, ops);
 			if (mi_init(&r->t, ops))
 				return xt_err_set(p->e, XT_E_OTHER,
 						  "can't alloc memory!");

@@ -119,6 +119,14 @@ struct xt_action {
 struct xt_ext_ops {
 	const char *name;        /* "tcp", "REJECT" */
 	bool is_target;          /* a target (-j) rather than a match (-m) */
+	/*
+	 * An extension iptables has and netsieve does not implement yet
+	 * (ext/unsupported.c): it loads and parses as libxtables does when
+	 * the kernel module is missing (with its warning), and the commit
+	 * refuses it as the kernel does (ENOENT). The tools add one line
+	 * saying it is not supported yet.
+	 */
+	bool unsupported;
 	size_t size;             /* bytes of per-rule data (zeroed, then init) */
 	const struct xt_option *opts; /* terminated by { NULL } */
 

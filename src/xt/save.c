@@ -240,6 +240,13 @@ short_flag:
 			sbuf_adds(err, "iptables-save " XT_VERSION " (legacy): "
 				  "Cannot initialize: Table does not exist "
 				  "(do you need to insmod?)\n");
+			if (xt_table_defined(table)) {
+				struct sbuf what = SBUF_INIT;
+
+				xt_unsupported_table(&what, table);
+				xt_unsupported_report(&what, err);
+				sbuf_free(&what);
+			}
 			return 1;
 		}
 		if (xt_table_touch(xn, ti)) {

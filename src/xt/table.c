@@ -81,6 +81,16 @@ int xt_table_lookup(const struct xt_net *xn, const char *name)
 	return -1;
 }
 
+bool xt_table_defined(const char *name)
+{
+	int i;
+
+	for (i = 0; i < XT_TABLE_MAX; i++)
+		if (!strcmp(xt_table_defs[i].name, name))
+			return true;
+	return false;
+}
+
 /* ---- running a table -------------------------------------------------- */
 
 static unsigned table_run(struct xt_net *xn, enum xt_table_id id, int hook,

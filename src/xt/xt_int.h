@@ -163,6 +163,20 @@ int xt_err_set(struct xt_err *e, enum xt_err_kind kind, const char *fmt, ...)
 int xt_err_kernel(struct xt_err *e, int errnum, const char *msg);
 int xt_err_report(const struct xt_err *e, const char *prog,
 		  struct sbuf *err);
+/*
+ * What a command used that netsieve does not implement yet (a table
+ * iptables knows, an extension of ext/unsupported.c). xt_unsupported_note()
+ * records the first such thing in *what ("the state match"; what may be
+ * NULL: not recorded); xt_unsupported_table() records a table instead of
+ * what was there (the table is what the command fails on).
+ * xt_unsupported_report() adds, after iptables' own
+ * message, "netsieve: <what> is not supported yet" when something was
+ * recorded. Control path.
+ */
+void xt_unsupported_note(struct sbuf *what, const char *fmt, ...)
+	NS_PRINTF(2, 3);
+void xt_unsupported_table(struct sbuf *what, const char *table);
+void xt_unsupported_report(const struct sbuf *what, struct sbuf *err);
 
 /*
  * What a table is (table.c), as the kernel's struct xt_table and its
@@ -186,9 +200,14 @@ struct xt_table_def {
 #define XT_TABLE_F_OWNED 0x1u
 extern const struct xt_table_def xt_table_defs[XT_TABLE_MAX];
 
-/* Tables (table.c). Names, and the id of a table available in xn or -1. */
+/*
+ * Tables (table.c). Names, the id of a table available in xn or -1, and
+ * whether name is a table netsieve defines at all (available or not: a
+ * table it knows but does not implement yet when the lookup fails).
+ */
 const char *xt_table_name(enum xt_table_id id);
 int xt_table_lookup(const struct xt_net *xn, const char *name);
+bool xt_table_defined(const char *name);
 extern const char *const xt_hook_names[NS_INET_NUMHOOKS];
 
 /*
@@ -365,6 +384,7 @@ struct xt_cmd_env {
 	unsigned line;             /* restore: the input line */
 	struct sbuf *out;
 	struct sbuf *warn;         /* warnings (stderr), or NULL */
+	struct sbuf *unsupported;  /* xt_unsupported_note(), or NULL */
 };
 /*
  * Run one iptables command (argv as typed, argv[0] ignored). Without
