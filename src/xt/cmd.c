@@ -175,6 +175,9 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 			r->vk = XT_VK_JUMP;
 			snprintf(r->jname, sizeof(r->jname), "%s", j);
 		} else {
+			if (xt_ext_iptables_has(j, true))
+				xt_unsupported_note(env->unsupported,
+						    "the %s target", j);
 			xt_err_set(e, XT_E_PARAM, "Couldn't load target `%s':"
 				   "No such file or directory\n", j);
 			goto out;
