@@ -226,8 +226,9 @@ void xt_gen_states_destroy(struct xt_gen *g);
 /*
  * Chains and rules of a draft (chain.c). xt_chain_new() allocates an empty
  * chain (hook: enum ns_hook of a built-in, -1 for a user chain; NULL on
- * ENOMEM), xt_chain_free() frees it with its rules. xt_chain_add() creates an empty user chain
- * kept in sorted position (0 or -ENOMEM; *out may be NULL).
+ * ENOMEM), xt_chain_free() frees it with its rules. xt_chain_add()
+ * creates an empty user chain kept in sorted position (0 or -ENOMEM; *out
+ * may be NULL).
  * xt_chain_remove() frees c and its rules. xt_chain_insert() takes
  * ownership of r at pos (clamped to the end; 0 or -ENOMEM).
  * xt_chain_delete() frees the rule at pos. xt_rule_dup() deep-copies a

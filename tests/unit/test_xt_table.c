@@ -198,11 +198,12 @@ static unsigned int owner_fn(void *priv, struct pkt *pkt,
 static void test_owned_table(void **state)
 {
 	struct env *e = *state;
+	const struct xt_table_def *nat = &xt_table_defs[XT_TABLE_NAT];
 	struct owner o = { .nseen = 0 };
 	struct ns_hook_ops ops = {
 		.hook = owner_fn, .priv = &o, .pf = NS_PF_INET,
 		.hooknum = NS_INET_PRE_ROUTING,
-		.priority = xt_table_defs[XT_TABLE_NAT].prio[NS_INET_PRE_ROUTING],
+		.priority = nat->prio[NS_INET_PRE_ROUTING],
 	};
 	int prios[8];
 
@@ -236,7 +237,8 @@ static void test_owned_table(void **state)
 	assert_int_equal(rule_pcnt(e, "nat", "PREROUTING", 1), 1);
 	assert_int_equal(rule_pcnt(e, "nat", "PREROUTING", 2), 1);
 	ok(e, "iptables -t nat -S PREROUTING -v");
-	assert_non_null(strstr(sbuf_str(&e->out), "-P PREROUTING ACCEPT -c 1 "));
+	assert_non_null(strstr(sbuf_str(&e->out),
+			       "-P PREROUTING ACCEPT -c 1 "));
 	/* Nobody else runs it: POSTROUTING rules do nothing on their own. */
 	ok(e, "iptables -t nat -A POSTROUTING -j DROP");
 	assert_int_equal(run_hook(e, NS_INET_POST_ROUTING, "10.0.0.9", 1),

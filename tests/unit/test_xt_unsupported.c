@@ -102,9 +102,9 @@ static void test_extensions(void **state)
 	       "SCTP or DCCP with port specification\nTry `iptables -h' or "
 	       "'iptables --help' for more information.\n"
 	       NOT_YET("the MASQUERADE target"));
-	expect(e, "iptables -A INPUT -p tcp -j DNAT --to-destination 1.1.1.1:80",
-	       1, WARN("DNAT") "iptables: No chain/target/match by that "
-	       "name.\n" NOT_YET("the DNAT target"));
+	expect(e, "iptables -A INPUT -p tcp -j DNAT --to-destination "
+	       "1.1.1.1:80", 1, WARN("DNAT") "iptables: No chain/target/match "
+	       "by that name.\n" NOT_YET("the DNAT target"));
 	expect(e, "iptables -C INPUT -m state --state NEW", 1,
 	       WARN("state") "iptables: Bad rule (does a matching rule exist "
 	       "in that chain?).\n" NOT_YET("the state match"));

@@ -497,11 +497,102 @@ static void pkt_str(const struct mpkt *p, struct sbuf *sb)
 		  pnames[p->proto], p->dport, p->frag, devs[p->dev].name);
 }
 
+/* xt_chain_next_match() of every chain from every position. */
+static unsigned check_next_match(struct env *e, const struct model *m,
+				 const struct xt_chain *const *xc,
+				 const struct mpkt *mp, unsigned rs,
+				 const struct sbuf *text)
+{
+	struct pkt *p = mkpkt(e, mp);
+	struct sbuf why = SBUF_INIT;
+	unsigned checked = 0, idx;
+	struct xt_walk w;
+	int c, i, want;
+
+	for (c = 0; c < NCHAINS; c++) {
+		for (i = 0; i <= m->c[c].n; i++) {
+			want = ref_first(m, c, i, mp);
+			memset(&w, 0, sizeof(w));
+			w.pkt = p;
+			w.iph = pkt_l3(p);
+			w.len = pkt_l3_len(p);
+			w.isfrag = p->frag_off != 0;
+			w.act.net = e->net;
+			w.act.in = &devs[mp->dev];
+			w.act.hook = NS_INET_LOCAL_IN;
+			w.act.table = "filter";
+			idx = xt_chain_next_match(e->net->xt->cur, xc[c], i,
+						  &w);
+			if ((int)idx != want) {
+				pkt_str(mp, &why);
+				fail_msg("ruleset %u: next match of %s from "
+					 "%d: %u, want %d\n%s\n%s", rs,
+					 chain_name(c), i, idx, want,
+					 sbuf_str(&why), sbuf_str(text));
+			}
+			checked++;
+		}
+	}
+	pkt_free(p);
+	sbuf_free(&why);
+	return checked;
+}
+
+/* The interpreter around it: verdict and trace steps. */
+static void check_walk(struct env *e, struct model *m,
+		       const struct xt_table *t, const struct mpkt *mp,
+		       unsigned rs, unsigned pi, const struct sbuf *text,
+		       struct evlist *got, struct evlist *want)
+{
+	struct sbuf why = SBUF_INIT;
+	struct pkt *p = mkpkt(e, mp);
+	unsigned v, rv;
+
+	got->n = want->n = 0;
+	v = xt_do_table(e->net, e->net->xt->cur, t, NS_INET_LOCAL_IN, p,
+			&devs[mp->dev], NULL);
+	pkt_free(p);
+	rv = ref_run(m, mp, want);
+	if (v == rv && ev_same(got, want)) {
+		sbuf_free(&why);
+		return;
+	}
+	pkt_str(mp, &why);
+	sbuf_addf(&why, "\nverdict %u, want %u\ngot: ", v, rv);
+	ev_str(got, &why);
+	sbuf_adds(&why, "\nwant:");
+	ev_str(want, &why);
+	fail_msg("ruleset %u, packet %u: %s\n%s", rs, pi, sbuf_str(&why),
+		 sbuf_str(text));
+}
+
+/* Counters: every rule and the policy. */
+static void check_counters(const struct model *m,
+			   const struct xt_gen *gen,
+			   const struct xt_chain *const *xc, unsigned rs,
+			   const struct sbuf *text)
+{
+	unsigned long long n;
+	int c, i;
+
+	for (c = 0; c < NCHAINS; c++) {
+		for (i = 0; i < m->c[c].n; i++) {
+			n = xt_rule_cnt(gen, xc[c]->rules[i]).pcnt;
+			if (n != m->cnt[c][i])
+				fail_msg("ruleset %u: %s rule %d counted %llu,"
+					 " want %llu\n%s", rs, chain_name(c),
+					 i + 1, n, m->cnt[c][i],
+					 sbuf_str(text));
+		}
+	}
+	assert_int_equal(xt_policy_cnt(gen, xc[0]).pcnt, m->policy_cnt);
+}
+
 static void test_walk_vs_reference(void **state)
 {
 	struct env *e = *state;
 	struct xt_net *xn = e->net->xt;
-	struct sbuf text = SBUF_INIT, why = SBUF_INIT;
+	struct sbuf text = SBUF_INIT;
 	static struct model m;
 	struct evlist got, want;
 	unsigned rs, pi, checked = 0, hotdrops = 0, returns = 0;
@@ -531,83 +622,16 @@ static void test_walk_vs_reference(void **state)
 		}
 		for (pi = 0; pi < NPACKETS; pi++) {
 			struct mpkt mp;
-			struct pkt *p;
-			struct xt_walk w;
-			unsigned v, rv;
 
 			gen_pkt(&mp);
-			/* The function itself, from every position. */
-			p = mkpkt(e, &mp);
-			for (c = 0; c < NCHAINS; c++) {
-				for (i = 0; i <= m.c[c].n; i++) {
-					unsigned idx;
-					int want_i = ref_first(&m, c, i, &mp);
-
-					memset(&w, 0, sizeof(w));
-					w.pkt = p;
-					w.iph = pkt_l3(p);
-					w.len = pkt_l3_len(p);
-					w.isfrag = p->frag_off != 0;
-					w.act.net = e->net;
-					w.act.in = &devs[mp.dev];
-					w.act.hook = NS_INET_LOCAL_IN;
-					w.act.table = "filter";
-					idx = xt_chain_next_match(xn->cur,
-								  xc[c], i,
-								  &w);
-					if ((int)idx != want_i) {
-						sbuf_reset(&why);
-						pkt_str(&mp, &why);
-						fail_msg("ruleset %u: next match "
-							 "of %s from %d: %u, "
-							 "want %d\n%s\n%s", rs,
-							 chain_name(c), i, idx,
-							 want_i,
-							 sbuf_str(&why),
-							 sbuf_str(&text));
-					}
-					checked++;
-				}
-			}
-			pkt_free(p);
-			/* The interpreter around it. */
-			got.n = want.n = 0;
-			p = mkpkt(e, &mp);
-			v = xt_do_table(e->net, xn->cur, t, NS_INET_LOCAL_IN, p,
-					&devs[mp.dev], NULL);
-			pkt_free(p);
-			rv = ref_run(&m, &mp, &want);
-			if (v != rv || !ev_same(&got, &want)) {
-				sbuf_reset(&why);
-				pkt_str(&mp, &why);
-				sbuf_addf(&why, "\nverdict %u, want %u\ngot: ",
-					  v, rv);
-				ev_str(&got, &why);
-				sbuf_adds(&why, "\nwant:");
-				ev_str(&want, &why);
-				fail_msg("ruleset %u, packet %u: %s\n%s", rs, pi,
-					 sbuf_str(&why), sbuf_str(&text));
-			}
+			checked += check_next_match(e, &m, xc, &mp, rs, &text);
+			check_walk(e, &m, t, &mp, rs, pi, &text, &got, &want);
 			for (i = 0; i < want.n; i++) {
 				hotdrops += want.e[i].hotdrop;
 				returns += want.e[i].kind == 1;
 			}
 		}
-		/* Counters: every rule and the policy. */
-		for (c = 0; c < NCHAINS; c++)
-			for (i = 0; i < m.c[c].n; i++)
-				if (xt_rule_cnt(xn->cur, xc[c]->rules[i]).pcnt !=
-				    m.cnt[c][i])
-					fail_msg("ruleset %u: %s rule %d "
-						 "counted %llu, want %llu\n%s",
-						 rs, chain_name(c), i + 1,
-						 (unsigned long long)
-						 xt_rule_cnt(xn->cur,
-							     xc[c]->rules[i])
-						 .pcnt, m.cnt[c][i],
-						 sbuf_str(&text));
-		assert_int_equal(xt_policy_cnt(xn->cur, xc[0]).pcnt,
-				 m.policy_cnt);
+		check_counters(&m, xn->cur, xc, rs, &text);
 	}
 	/* The random rulesets did reach the interesting paths. */
 	assert_true(checked > NRULESETS * NPACKETS * NCHAINS);
@@ -615,7 +639,6 @@ static void test_walk_vs_reference(void **state)
 	assert_true(returns > 100);
 	e->net->trace.event = NULL;
 	sbuf_free(&text);
-	sbuf_free(&why);
 }
 
 int main(void)
