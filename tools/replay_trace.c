@@ -13,9 +13,10 @@
  */
 #include "tools/replay_trace.h"
 
-#include "core/drop.h"
+#include "pkt/drop.h"
 #include "core/net.h"
 #include "pkt/pkt.h"
+#include "core/netdev.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

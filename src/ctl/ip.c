@@ -4,7 +4,7 @@
  * the parts netsieve has (link, addr, route, neigh). Binding an interface
  * to packet I/O is netsieve's own: `ip link add NAME type afpacket dev
  * KDEV`, `type tap [name TAPNAME]`, `type dummy`. Control path: every
- * change and every listing runs under net->stack_lock.
+ * change and every listing runs on the command's configuration draft.
  *
  * This file holds the entry point (global options, object dispatch) and
  * the helpers the objects share; each object has its own file:
@@ -128,16 +128,32 @@ int ip_need_arg(struct ipctx *c, const char *kw)
 }
 
 /*
- * Take stack_lock and find the device called name. On success the lock is
- * held and *dev set (returns 0); otherwise the lock is released and the
- * tool's exit code returned with iproute2's message.
+ * Every ip command works on the command's configuration draft
+ * (stack_conf_write(); published when the command ends): listings see
+ * what the command changed so far, changes never reach a packet half
+ * done.
+ */
+void ip_conf_begin(struct ipctx *c)
+{
+	(void)stack_conf_write(c->net);
+}
+
+void ip_conf_end(struct ipctx *c)
+{
+	(void)c;
+}
+
+/*
+ * Find the device called name in the draft. On success *dev is set
+ * (returns 0); otherwise the tool's exit code returned with iproute2's
+ * message.
  */
 int ip_lock_dev(struct ipctx *c, const char *name, struct netdev **dev)
 {
-	pthread_mutex_lock(&c->net->stack_lock);
+	ip_conf_begin(c);
 	*dev = net_dev_by_name(c->net, name);
 	if (!*dev) {
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return ip_no_device(c, name);
 	}
 	return 0;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * `ip addr`: show, add, del, flush.
- * iproute2's syntax, output and messages. Control path, under
- * net->stack_lock.
+ * iproute2's syntax, output and messages. Control path, on the command's
+ * configuration draft.
  */
 #include "ctl/ip_int.h"
 
@@ -24,7 +24,7 @@ static void addr_show_dev(struct ipctx *c, const struct netdev *d)
 		sbuf_addf(c->out, "%-16s %-14s ", d->name, ip_oper_state(d));
 		for (i = 0; i < d->naddrs; i++)
 			sbuf_addf(c->out, "%s/%u ",
-				  ip_fmt_addr(d->addrs[i].addr, b),
+				  ip_fmt_addr(d->addrs[i].addr.ip, b),
 				  d->addrs[i].plen);
 		sbuf_adds(c->out, "\n");
 		return;
@@ -35,10 +35,10 @@ static void addr_show_dev(struct ipctx *c, const struct netdev *d)
 			char b1[INET_ADDRSTRLEN], b2[INET_ADDRSTRLEN];
 
 			sbuf_addf(c->out, "%d: %-5s inet %s/%u ", d->ifindex,
-				  d->name, ip_fmt_addr(a->addr, b1), a->plen);
-			if (a->bcast)
+				  d->name, ip_fmt_addr(a->addr.ip, b1), a->plen);
+			if (a->bcast.ip)
 				sbuf_addf(c->out, "brd %s ",
-					  ip_fmt_addr(a->bcast, b2));
+					  ip_fmt_addr(a->bcast.ip, b2));
 			sbuf_addf(c->out, "scope %s %s%s\\       valid_lft forever preferred_lft forever\n",
 				  ip_scope_name(a->scope),
 				  addr_is_secondary(d, i) ? "secondary " : "",
@@ -51,10 +51,10 @@ static void addr_show_dev(struct ipctx *c, const struct netdev *d)
 		const struct ifaddr *a = &d->addrs[i];
 		char b1[INET_ADDRSTRLEN], b2[INET_ADDRSTRLEN];
 
-		sbuf_addf(c->out, "    inet %s/%u ", ip_fmt_addr(a->addr, b1),
+		sbuf_addf(c->out, "    inet %s/%u ", ip_fmt_addr(a->addr.ip, b1),
 			  a->plen);
-		if (a->bcast)
-			sbuf_addf(c->out, "brd %s ", ip_fmt_addr(a->bcast, b2));
+		if (a->bcast.ip)
+			sbuf_addf(c->out, "brd %s ", ip_fmt_addr(a->bcast.ip, b2));
 		sbuf_addf(c->out, "scope %s %s%s\n", ip_scope_name(a->scope),
 			  addr_is_secondary(d, i) ? "secondary " : "",
 			  d->name);
@@ -84,7 +84,7 @@ static int addr_show(struct ipctx *c, int argc, char **argv)
 	if (name && !net_dev_by_name(c->net, name))
 		return ip_no_device(c, name);
 	for (i = 1; i < NS_MAX_DEVS; i++) {
-		struct netdev *d = c->net->devs[i];
+		struct netdev *d = net_conf(c->net)->devs[i];
 
 		if (d && (!name || !strcmp(d->name, name)))
 			addr_show_dev(c, d);
@@ -169,14 +169,14 @@ static int addr_modify(struct ipctx *c, bool add, int argc, char **argv)
 		return rc;
 	if (!add && !local) {
 		addr_flush(c->net, dev);
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return 0;
 	}
 	if (add)
 		err = addr_add(c->net, dev, addr, plen, bcast, scope);
 	else
 		err = addr_del(c->net, dev, addr, plen);
-	pthread_mutex_unlock(&c->net->stack_lock);
+	ip_conf_end(c);
 	if (err == -EEXIST)
 		return ip_ext_err(c, "ipv4: Address already assigned.");
 	if (err == -EADDRNOTAVAIL)
@@ -203,7 +203,7 @@ static int addr_flush_cmd(struct ipctx *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	addr_flush(c->net, dev);
-	pthread_mutex_unlock(&c->net->stack_lock);
+	ip_conf_end(c);
 	return 0;
 }
 
@@ -213,9 +213,9 @@ int ip_addr_cmd(struct ipctx *c, int argc, char **argv)
 
 	if (argc == 0 || ip_matches(argv[0], "show") || ip_matches(argv[0], "list") ||
 	    ip_matches(argv[0], "lst")) {
-		pthread_mutex_lock(&c->net->stack_lock);
+		ip_conf_begin(c);
 		rc = addr_show(c, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return rc;
 	}
 	if (ip_matches(argv[0], "add") || ip_matches(argv[0], "replace"))

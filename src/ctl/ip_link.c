@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * `ip link`: show, add (binding an interface to an I/O backend), del, set.
- * iproute2's syntax, output and messages. Control path, under
- * net->stack_lock.
+ * iproute2's syntax, output and messages. Control path, on the command's
+ * configuration draft.
  */
 #include "ctl/ip_int.h"
 
@@ -58,7 +58,8 @@ void ip_link_head(struct ipctx *c, const struct netdev *d, bool mode)
 	else if (c->details && !d->loopback)
 		sbuf_adds(c->out, "    dummy\n");
 	if (c->stats) {
-		const struct netdev_stats *s = &d->stats;
+		const struct netdev_stats sum = netdev_stats_read(d);
+		const struct netdev_stats *s = &sum;
 
 		sbuf_adds(c->out, "    RX:  bytes packets errors dropped  missed   mcast           \n");
 		sbuf_addf(c->out, "    %10llu %7llu %6u %7llu %7u %7u \n",
@@ -110,7 +111,7 @@ static int link_show(struct ipctx *c, int argc, char **argv)
 	if (name && !net_dev_by_name(c->net, name))
 		return ip_no_device(c, name);
 	for (i = 1; i < NS_MAX_DEVS; i++) {
-		struct netdev *d = c->net->devs[i];
+		struct netdev *d = net_conf(c->net)->devs[i];
 
 		if (!d || (name && strcmp(name, d->name)))
 			continue;
@@ -227,7 +228,7 @@ static int link_del(struct ipctx *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	err = dev_delete(c->net, dev);
-	pthread_mutex_unlock(&c->net->stack_lock);
+	ip_conf_end(c);
 	if (err)
 		return ip_rtnl_err(c, err);
 	return 0;
@@ -340,7 +341,7 @@ static int link_set(struct ipctx *c, int argc, char **argv)
 		if (err && !rc)
 			rc = ip_rtnl_err(c, err);
 	}
-	pthread_mutex_unlock(&c->net->stack_lock);
+	ip_conf_end(c);
 	return rc;
 }
 
@@ -350,9 +351,9 @@ int ip_link_cmd(struct ipctx *c, int argc, char **argv)
 	    ip_matches(argv[0], "lst")) {
 		int rc;
 
-		pthread_mutex_lock(&c->net->stack_lock);
+		ip_conf_begin(c);
 		rc = link_show(c, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return rc;
 	}
 	if (ip_matches(argv[0], "add"))

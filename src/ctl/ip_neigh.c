@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * `ip neigh`: show, add/change/replace/del, flush.
- * iproute2's syntax, output and messages. Control path, under
- * net->stack_lock.
+ * iproute2's syntax, output and messages. Control path, on the command's
+ * configuration draft.
  */
 #include "ctl/ip_int.h"
 
@@ -84,16 +84,16 @@ static int neigh_modify(struct ipctx *c, const char *cmd, int argc,
 	}
 	if (ip_parse_addr(dst, &ip))
 		return ip_bad_arg(c, "inet address", dst);
-	pthread_mutex_lock(&c->net->stack_lock);
+	ip_conf_begin(c);
 	dev = net_dev_by_name(c->net, devname);
 	if (!dev) {
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return ip_no_device(c, devname);
 	}
 	if (!strcmp(cmd, "del")) {
 		err = neigh_del(c->net, dev, ip);
 	} else if ((state & NUD_VALID) && state != NUD_NOARP && !have_mac) {
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return ip_ext_err(c, "No link layer address given.");
 	} else {
 		bool excl = !strcmp(cmd, "add");
@@ -104,7 +104,7 @@ static int neigh_modify(struct ipctx *c, const char *cmd, int argc,
 			err = neigh_add(c->net, dev, ip, have_mac ? mac : NULL,
 					state, !excl, excl);
 	}
-	pthread_mutex_unlock(&c->net->stack_lock);
+	ip_conf_end(c);
 	return err ? ip_rtnl_err(c, err) : 0;
 }
 
@@ -137,6 +137,8 @@ static int neigh_show(struct ipctx *c, int argc, char **argv, bool flush)
 		neigh_flush(c->net, dev, true);
 		return 0;
 	}
+	/* The data path writes neighbours: walk them under their lock. */
+	pthread_mutex_lock(&c->net->neigh_lock);
 	for (i = 0; i < NEIGH_MAX; i++)
 		if (t->e[i].ifindex && t->e[i].state &&
 		    (!dev || t->e[i].ifindex == dev->ifindex))
@@ -166,6 +168,7 @@ static int neigh_show(struct ipctx *c, int argc, char **argv, bool flush)
 		}
 		sbuf_addf(c->out, "%s \n", neigh_state_name(v[i]->state));
 	}
+	pthread_mutex_unlock(&c->net->neigh_lock);
 	return 0;
 }
 
@@ -177,10 +180,10 @@ int ip_neigh_cmd(struct ipctx *c, int argc, char **argv)
 	    ip_matches(argv[0], "lst") || ip_matches(argv[0], "flush")) {
 		bool flush = argc && ip_matches(argv[0], "flush");
 
-		pthread_mutex_lock(&c->net->stack_lock);
+		ip_conf_begin(c);
 		rc = neigh_show(c, argc ? argc - 1 : 0, argv + (argc ? 1 : 0),
 				flush);
-		pthread_mutex_unlock(&c->net->stack_lock);
+		ip_conf_end(c);
 		return rc;
 	}
 	if (ip_matches(argv[0], "add"))

@@ -16,13 +16,14 @@
  * backend does (a small packet followed by a large buffer). Writes carry
  * the header too, so super-frames go to the kernel whole (gso_ok).
  *
- * open/close: control path. rx_burst/tx: the data-path thread.
+ * open/close: control path. rx_burst: worker 0 (one queue); tx: any
+ * worker.
  */
 #include "io/io.h"
 
 #include "io/vnet.h"
 #include "pkt/pkt.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -95,7 +96,7 @@ out_close:
 	return err;
 }
 
-static int tap_open(struct netdev *dev, const char *arg)
+static int tap_open(struct netdev *dev, const char *arg, int nqueues)
 {
 	int hdrsz = (int)sizeof(struct virtio_net_hdr);
 	struct ifreq ifr;
@@ -152,14 +153,15 @@ static void tap_close(struct netdev *dev)
 	dev->io_priv = NULL;
 }
 
-static int tap_fd(const struct netdev *dev)
+/* One receive queue, read by worker 0; any worker may write. */
+static int tap_fd(const struct netdev *dev, int q)
 {
 	const struct tap *tap = dev->io_priv;
 
-	return tap ? tap->fd : -1;
+	return tap && q == 0 ? tap->fd : -1;
 }
 
-static int tap_rx_burst(struct netdev *dev, struct pkt_pool *pool,
+static int tap_rx_burst(struct netdev *dev, int q, struct pkt_pool *pool,
 			struct pkt **pkts, int n)
 {
 	struct tap *tap = dev->io_priv;
@@ -175,7 +177,7 @@ static int tap_rx_burst(struct netdev *dev, struct pkt_pool *pool,
 
 		if (!pkt)
 			break;  /* counted by the pool */
-		if (!big && pool->big_free)
+		if (!big && pkt_pool_has_big(pool))
 			big = pkt_alloc_big(pool);
 		iov[0].iov_base = &vh;
 		iov[0].iov_len = sizeof(vh);
@@ -213,7 +215,7 @@ static int tap_rx_burst(struct netdev *dev, struct pkt_pool *pool,
 		pkts[got++] = pkt;
 		continue;
 drop:
-		dev->stats.rx_dropped++;
+		dev_stats(dev)->rx_dropped++;
 		pkt_free(pkt);
 	}
 	pkt_free(big);

@@ -6,7 +6,7 @@
  * packet through the stack and netfilter; it is cut here only when its
  * egress cannot take it whole or its segments exceed the egress MTU.
  * Data path: touches the packet it is given and the segments it
- * allocates from that packet's pool; never reads past pkt->len.
+ * allocates from the caller's pool; never reads past pkt->len.
  */
 #include "pkt/gso.h"
 
@@ -106,8 +106,8 @@ static void free_list(struct pkt *segs)
  * A new packet of hdrlen + n bytes: pkt's metadata, its headers (data up
  * to hdrlen) and n bytes of payload from src. NULL when the pool is empty.
  */
-static struct pkt *new_seg(const struct pkt *pkt, uint32_t hdrlen,
-			   const uint8_t *src, uint32_t n)
+static struct pkt *new_seg(const struct pkt *pkt, struct pkt_pool *pl,
+			   uint32_t hdrlen, const uint8_t *src, uint32_t n)
 {
 	struct pkt *seg;
 	struct pkt *next;
@@ -115,9 +115,9 @@ static struct pkt *new_seg(const struct pkt *pkt, uint32_t hdrlen,
 	uint8_t *big;
 
 	if (hdrlen + n <= PKT_MAX_FRAME)
-		seg = pkt_alloc(pkt->pool);
+		seg = pkt_alloc(pl);
 	else
-		seg = pkt_alloc_big(pkt->pool);
+		seg = pkt_alloc_big(pl);
 	if (!seg)
 		return NULL;
 	/* skb_segment() copies the header fields: all but the buffer. */
@@ -168,8 +168,8 @@ static uint16_t seg_l4_csum(const struct pkt *seg, uint8_t proto)
 }
 
 /* tcp_gso_segment() with inet_gso_segment()'s IP header updates. */
-static int segment_tcp(const struct pkt *pkt, uint32_t thlen,
-		       struct pkt **segs)
+static int segment_tcp(const struct pkt *pkt, struct pkt_pool *pl,
+		       uint32_t thlen, struct pkt **segs)
 {
 	uint32_t hdrlen = pkt->l4_off + thlen;
 	uint32_t total = pkt->len - hdrlen, mss = pkt->gso_size, off = 0;
@@ -180,8 +180,8 @@ static int segment_tcp(const struct pkt *pkt, uint32_t thlen,
 
 	do {
 		uint32_t n = total - off > mss ? mss : total - off;
-		struct pkt *seg = new_seg(pkt, hdrlen, pkt->data + hdrlen + off,
-					  n);
+		struct pkt *seg = new_seg(pkt, pl, hdrlen,
+					  pkt->data + hdrlen + off, n);
 		struct ns_tcphdr *th;
 		uint16_t check;
 		uint32_t nseq;
@@ -210,7 +210,8 @@ static int segment_tcp(const struct pkt *pkt, uint32_t thlen,
 }
 
 /* __udp_gso_segment(): UDP datagrams of gso_size payload bytes. */
-static int segment_udp_l4(const struct pkt *pkt, struct pkt **segs)
+static int segment_udp_l4(const struct pkt *pkt, struct pkt_pool *pl,
+			  struct pkt **segs)
 {
 	uint32_t hdrlen = pkt->l4_off + UDP_HLEN;
 	uint32_t total = pkt->len - hdrlen, mss = pkt->gso_size, off = 0;
@@ -219,8 +220,8 @@ static int segment_udp_l4(const struct pkt *pkt, struct pkt **segs)
 
 	do {
 		uint32_t n = total - off > mss ? mss : total - off;
-		struct pkt *seg = new_seg(pkt, hdrlen, pkt->data + hdrlen + off,
-					  n);
+		struct pkt *seg = new_seg(pkt, pl, hdrlen,
+					  pkt->data + hdrlen + off, n);
 		struct ns_udphdr *uh;
 		uint16_t check;
 
@@ -247,7 +248,8 @@ static int segment_udp_l4(const struct pkt *pkt, struct pkt **segs)
  * fragments of gso_size bytes of IP payload, the ID kept, DF cleared
  * (inet_gso_segment() rewrites frag_off).
  */
-static int segment_ufo(const struct pkt *pkt, struct pkt **segs)
+static int segment_ufo(const struct pkt *pkt, struct pkt_pool *pl,
+		       struct pkt **segs)
 {
 	uint32_t hdrlen = pkt->l4_off, mss = pkt->gso_size;
 	uint32_t total = pkt->len - hdrlen, off = 0;
@@ -273,8 +275,8 @@ static int segment_ufo(const struct pkt *pkt, struct pkt **segs)
 	}
 	do {
 		uint32_t n = total - off > mss ? mss : total - off;
-		struct pkt *seg = new_seg(pkt, hdrlen, pkt->data + hdrlen + off,
-					  n);
+		struct pkt *seg = new_seg(pkt, pl, hdrlen,
+					  pkt->data + hdrlen + off, n);
 		struct ns_iphdr *iph;
 		uint16_t fo;
 
@@ -298,7 +300,8 @@ static int segment_ufo(const struct pkt *pkt, struct pkt **segs)
 	return 0;
 }
 
-int pkt_gso_segment(const struct pkt *pkt, struct pkt **segs)
+int pkt_gso_segment(const struct pkt *pkt, struct pkt_pool *pool,
+		    struct pkt **segs)
 {
 	uint32_t thlen;
 	int err;
@@ -310,11 +313,11 @@ int pkt_gso_segment(const struct pkt *pkt, struct pkt **segs)
 	thlen = gso_thlen(pkt);
 	switch (pkt->gso_type) {
 	case PKT_GSO_TCPV4:
-		return segment_tcp(pkt, thlen, segs);
+		return segment_tcp(pkt, pool, thlen, segs);
 	case PKT_GSO_UDP_L4:
-		return segment_udp_l4(pkt, segs);
+		return segment_udp_l4(pkt, pool, segs);
 	case PKT_GSO_UDP:
-		return segment_ufo(pkt, segs);
+		return segment_ufo(pkt, pool, segs);
 	}
 	return -EINVAL;
 }

@@ -5,7 +5,7 @@
  * udp4_ufo_fragment(): a GSO super-frame (IPv4 TCP, UFO or UDP GSO) cut
  * into the packets the wire carries, and CHECKSUM_PARTIAL completed in
  * software (skb_checksum_help). Data path: segments come from the
- * super-frame's own pool; nothing else is allocated.
+ * caller's pool; nothing else is allocated.
  */
 #ifndef NS_PKT_GSO_H
 #define NS_PKT_GSO_H
@@ -33,7 +33,7 @@ uint32_t pkt_gso_network_seglen(const struct pkt *pkt);
 
 /*
  * Cut pkt (parsed, a GSO packet that passed pkt_gso_check()) into packets
- * allocated from pkt->pool, each carrying pkt's link and network headers
+ * allocated from pool (the calling thread's own), each carrying pkt's link and network headers
  * and metadata, with per-segment IP ID, total length and checksum; for
  * TCP the sequence number, FIN/PSH only on the last segment and CWR only
  * on the first, and a complete TCP checksum; for UFO IP fragments (DF
@@ -44,7 +44,8 @@ uint32_t pkt_gso_network_seglen(const struct pkt *pkt);
  * caller frees it). Returns 0, -EINVAL (bad metadata) or -ENOBUFS (pool
  * exhausted; nothing is left allocated).
  */
-int pkt_gso_segment(const struct pkt *pkt, struct pkt **segs);
+int pkt_gso_segment(const struct pkt *pkt, struct pkt_pool *pool,
+		    struct pkt **segs);
 
 /*
  * skb_checksum_help(): finish a partial checksum: sum from csum_start to

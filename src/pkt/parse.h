@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/drop.h"
+#include "pkt/drop.h"
 #include "pkt/pkt.h"
 
 #define NS_ETH_HLEN 14
@@ -149,11 +149,14 @@ enum drop_reason pkt_parse_eth(struct pkt *pkt, const uint8_t *dev_mac);
 enum drop_reason pkt_parse_ipv4(struct pkt *pkt);
 
 /*
- * Recompute l4_proto, frag_off, is_frag, l4_off and l4_len from the IPv4
- * header at l3_off (after a rewrite, or for a locally built packet). Does
- * not validate; assumes the header was built or checked already.
+ * Recompute l4_proto, frag_off, is_frag, l4_off, l4_len and the descriptor
+ * (pkt->desc) from the IPv4 header at l3_off (after a rewrite, or for a
+ * locally built packet). Does not validate; assumes the header was built
+ * or checked already.
  */
 void pkt_set_ipv4_offsets(struct pkt *pkt);
+/* Only the descriptor, from the IPv4 header and the offsets as they are. */
+void pkt_set_desc(struct pkt *pkt);
 
 /* The IPv4 header of a parsed packet. */
 static inline struct ns_iphdr *pkt_iph(const struct pkt *pkt)

@@ -60,6 +60,30 @@ struct ns_addr {
 	};
 };
 
+/* An IPv4 address (NBO) as a family-neutral one. */
+static inline struct ns_addr ns_addr4(uint32_t ip)
+{
+	struct ns_addr a = { .family = 2 /* NS_PF_INET */ };
+
+	a.ip = ip;
+	return a;
+}
+
+/*
+ * What a packet is, parsed once (pkt_set_ipv4_offsets(), again after a
+ * hook rewrote headers): family and addresses, protocol, ports. It is the
+ * key a classifier looks up and the tuple connection tracking will keep.
+ * Ports are in network byte order: TCP, UDP, UDP-Lite, SCTP and DCCP
+ * ports; for ICMP sport is the echo/timestamp/info id (0 otherwise) and
+ * dport type << 8 | code. Both 0 for a later fragment or a header too
+ * short to hold them.
+ */
+struct pkt_desc {
+	struct ns_addr saddr, daddr;   /* family in both */
+	uint8_t proto;
+	uint16_t sport, dport;
+};
+
 struct netdev;
 struct xt_gen;
 struct pkt_pool;
@@ -73,6 +97,7 @@ struct pkt {
 	uint16_t ethertype;     /* host order; ETH_P_IP etc. */
 	uint8_t family;         /* NS_PF_INET, NS_PF_INET6, 0 for non-IP */
 	uint8_t l4_proto;       /* IP protocol number */
+	struct pkt_desc desc;   /* addresses, protocol, ports (see above) */
 	uint8_t pkt_type;       /* enum pkt_type */
 	bool has_l2;            /* data starts with an Ethernet header */
 	uint16_t frag_off;      /* IP fragment offset in 8-byte units */
@@ -94,7 +119,13 @@ struct pkt {
 
 	const struct netdev *in;  /* receiving interface, NULL if local */
 	const struct netdev *out; /* chosen output interface, once routed */
-	uint32_t nexthop;         /* IPv4 next hop chosen by routing (NBO) */
+	struct ns_addr nexthop;   /* next hop chosen by routing */
+	/*
+	 * in/out point into a configuration snapshot, which may be freed
+	 * while the packet waits for a neighbour: the queue keeps their
+	 * ifindexes and re-resolves them when it lets the packet go.
+	 */
+	int16_t q_iif, q_oif;
 	uint32_t mark;
 	uint64_t tstamp_ns;       /* the stack clock when it arrived */
 
@@ -124,22 +155,35 @@ struct pkt {
 };
 
 /*
- * Fixed-size packet pool. Created on the control path with a hard cap;
- * pkt_alloc()/pkt_free() run on one data-path thread (not thread safe).
+ * Fixed-size packet pool. Created on the control path with a hard cap.
+ * One thread owns it (a worker: pkt_pool_set_local()) and allocates and
+ * frees from its free list without atomics. A packet freed by any other
+ * thread (a packet queued for ARP by one worker and sent by another, a
+ * queue flushed by the control path) goes on the pool's remote list with
+ * one atomic push; the owner takes that whole list when its own runs out.
  * Besides npkts packets of PKT_BUFSIZE it holds a few large ones
- * (PKT_POOL_BIG(npkts), PKT_BIG_BUFSIZE each) for GSO super-frames.
+ * (PKT_POOL_BIG(npkts), PKT_BIG_BUFSIZE each) for GSO super-frames, with
+ * lists of their own.
  */
 struct pkt_pool {
+	/* Owner thread only. */
 	struct pkt *free;
 	uint32_t nfree;
-	uint32_t size;
 	uint64_t alloc_fail;    /* counted: "no buffer" */
+	/* Any thread: atomic push; the owner takes all with an exchange. */
+	struct pkt *remote;
+	uint32_t nremote;
+	/* Set at creation. */
+	uint32_t size;
 	struct pkt *mem;
 
+	/* The large packets: the same lists, and their buffers. */
 	struct pkt *big_free;
 	uint32_t big_nfree;
-	uint32_t big_size;
 	uint64_t big_alloc_fail;
+	struct pkt *big_remote;
+	uint32_t big_nremote;
+	uint32_t big_size;
 	struct pkt *big_mem;
 	uint8_t *big_data;
 };
@@ -149,15 +193,23 @@ struct pkt_pool {
 
 int pkt_pool_create(struct pkt_pool *pool, uint32_t npkts);
 void pkt_pool_destroy(struct pkt_pool *pool);
-/* Returns an empty packet with data at the headroom, or NULL (counted). */
+/* Returns an empty packet with data at the headroom, or NULL (counted).
+ * Owner thread only. */
 struct pkt *pkt_alloc(struct pkt_pool *pool);
 /*
  * As pkt_alloc(), a packet with a large buffer (pkt_max_frame() is
- * PKT_BIG_MAX_FRAME), or NULL (counted in big_alloc_fail).
+ * PKT_BIG_MAX_FRAME), or NULL (counted in big_alloc_fail). Owner thread
+ * only; pkt_pool_has_big() says whether one is left without counting.
  */
 struct pkt *pkt_alloc_big(struct pkt_pool *pool);
-/* Return pkt to the pool it came from. NULL is ignored. */
+bool pkt_pool_has_big(struct pkt_pool *pool);
+/* Return pkt to the pool it came from, from any thread. NULL is ignored. */
 void pkt_free(struct pkt *pkt);
+/* The pool this thread owns (NULL: none; every free is remote). */
+void pkt_pool_set_local(struct pkt_pool *pool);
+/* Free packets, for statistics (racy snapshot, never negative). */
+uint32_t pkt_pool_avail(const struct pkt_pool *pool);
+uint32_t pkt_pool_big_avail(const struct pkt_pool *pool);
 
 /*
  * Reset metadata and set data to buf + headroom with len 0. has_l2 is set:

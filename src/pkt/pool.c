@@ -3,7 +3,9 @@
  * The packet pool: every struct pkt the data path uses is allocated here at
  * start-up, with a few large packets for GSO super-frames beside the
  * ordinary ones. Allocation on the data path is a free-list pop;
- * exhaustion is counted, never fatal. One pool per data-path thread.
+ * exhaustion is counted, never fatal. One pool per data-path thread; the
+ * small and the large packets each have the owner's free list and a
+ * remote list other threads push to.
  */
 #include "pkt/pkt.h"
 
@@ -79,52 +81,105 @@ void pkt_reset(struct pkt *pkt)
 	pkt->has_l2 = true;
 }
 
-struct pkt *pkt_alloc(struct pkt_pool *pool)
-{
-	struct pkt *pkt = pool->free;
+static __thread struct pkt_pool *local_pool;
 
+void pkt_pool_set_local(struct pkt_pool *pool)
+{
+	local_pool = pool;
+}
+
+uint32_t pkt_pool_avail(const struct pkt_pool *pool)
+{
+	return pool->nfree + __atomic_load_n(&pool->nremote, __ATOMIC_RELAXED);
+}
+
+uint32_t pkt_pool_big_avail(const struct pkt_pool *pool)
+{
+	return pool->big_nfree +
+	       __atomic_load_n(&pool->big_nremote, __ATOMIC_RELAXED);
+}
+
+/* Take every packet other threads gave back to one list (owner thread). */
+static struct pkt *take_remote(struct pkt **remote, uint32_t *nremote,
+			       uint32_t *nfree)
+{
+	struct pkt *list, *p;
+	uint32_t n = 0;
+
+	list = __atomic_exchange_n(remote, NULL, __ATOMIC_ACQUIRE);
+	for (p = list; p; p = p->next)
+		n++;
+	__atomic_sub_fetch(nremote, n, __ATOMIC_RELAXED);
+	*nfree += n;
+	return list;
+}
+
+/* Pop from one free list, refilled from its remote list when empty. */
+static struct pkt *pop(struct pkt **free_list, uint32_t *nfree,
+		       struct pkt **remote, uint32_t *nremote, uint64_t *fail)
+{
+	struct pkt *pkt = *free_list;
+
+	if (!pkt && __atomic_load_n(remote, __ATOMIC_RELAXED))
+		pkt = *free_list = take_remote(remote, nremote, nfree);
 	if (!pkt) {
-		pool->alloc_fail++;
+		(*fail)++;
 		return NULL;
 	}
-	pool->free = pkt->next;
-	pool->nfree--;
+	*free_list = pkt->next;
+	(*nfree)--;
 	pkt->next = NULL;
 	pkt_reset(pkt);
 	return pkt;
 }
 
+struct pkt *pkt_alloc(struct pkt_pool *pool)
+{
+	return pop(&pool->free, &pool->nfree, &pool->remote, &pool->nremote,
+		   &pool->alloc_fail);
+}
+
 struct pkt *pkt_alloc_big(struct pkt_pool *pool)
 {
-	struct pkt *pkt = pool->big_free;
+	return pop(&pool->big_free, &pool->big_nfree, &pool->big_remote,
+		   &pool->big_nremote, &pool->big_alloc_fail);
+}
 
-	if (!pkt) {
-		pool->big_alloc_fail++;
-		return NULL;
-	}
-	pool->big_free = pkt->next;
-	pool->big_nfree--;
-	pkt->next = NULL;
-	pkt_reset(pkt);
-	return pkt;
+bool pkt_pool_has_big(struct pkt_pool *pool)
+{
+	return pool->big_free ||
+	       __atomic_load_n(&pool->big_remote, __ATOMIC_RELAXED);
 }
 
 void pkt_free(struct pkt *pkt)
 {
 	struct pkt_pool *pool;
+	struct pkt **remote;
+	uint32_t *nremote;
 
 	if (!pkt)
 		return;
 	pool = pkt->pool;
-	if (pkt->big) {
-		pkt->next = pool->big_free;
-		pool->big_free = pkt;
-		pool->big_nfree++;
+	if (pool == local_pool) {
+		if (pkt->big) {
+			pkt->next = pool->big_free;
+			pool->big_free = pkt;
+			pool->big_nfree++;
+			return;
+		}
+		pkt->next = pool->free;
+		pool->free = pkt;
+		pool->nfree++;
 		return;
 	}
-	pkt->next = pool->free;
-	pool->free = pkt;
-	pool->nfree++;
+	/* Another thread's pool: push on its remote list. */
+	remote = pkt->big ? &pool->big_remote : &pool->remote;
+	nremote = pkt->big ? &pool->big_nremote : &pool->nremote;
+	pkt->next = __atomic_load_n(remote, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(remote, &pkt->next, pkt, true,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+	__atomic_add_fetch(nremote, 1, __ATOMIC_RELAXED);
 }
 
 int pkt_set_frame(struct pkt *pkt, const void *frame, uint32_t len)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Interfaces: creation, up/down, MTU and MAC changes (control path, under
- * stack_lock), and the last step of the packet path, putting an Ethernet
+ * Interfaces: creation, up/down, MTU and MAC changes (control path, on the
+ * command's configuration draft), and the last step of the packet path, putting an Ethernet
  * header on a packet and handing it to the device's I/O backend (data
  * path). The loopback device hands packets back to the input path.
  */
@@ -9,6 +9,7 @@
 
 #include "io/io.h"
 #include "pkt/gso.h"
+#include "stack/conf.h"
 #include "stack/sysctl.h"
 
 #include <arpa/inet.h>
@@ -21,32 +22,34 @@ int stack_dev_create(struct net *net, const char *name,
 		     const struct io_ops *io, const char *arg,
 		     struct netdev **out)
 {
+	struct stack_conf *conf;
 	struct netdev *dev;
 	int idx, err;
 
 	if (!name || !*name || strlen(name) >= NS_IFNAMSIZ)
 		return -EINVAL;
-	pthread_mutex_lock(&net->stack_lock);
-	if (net_dev_by_name(net, name)) {
-		err = -EEXIST;
-		goto err_unlock;
-	}
+	conf = stack_conf_write(net);
+	if (!conf)
+		return -ENOMEM;
+	if (net_dev_by_name(net, name))
+		return -EEXIST;
 	/* As dev_new_index(): after the last one given, wrapping around. */
-	for (idx = net->next_ifindex; idx < NS_MAX_DEVS; idx++)
-		if (!net->devs[idx])
+	for (idx = conf->next_ifindex; idx < NS_MAX_DEVS; idx++)
+		if (!conf->devs[idx])
 			break;
 	if (idx >= NS_MAX_DEVS)
 		for (idx = 1; idx < NS_MAX_DEVS; idx++)
-			if (!net->devs[idx])
+			if (!conf->devs[idx])
 				break;
-	if (idx >= NS_MAX_DEVS) {
-		err = -ENOSPC;
-		goto err_unlock;
-	}
+	if (idx >= NS_MAX_DEVS)
+		return -ENOSPC;
 	dev = calloc(1, sizeof(*dev));
-	if (!dev) {
+	if (!dev)
+		return -ENOMEM;
+	dev->pstats = calloc(NS_MAX_WORKERS, sizeof(*dev->pstats));
+	if (!dev->pstats) {
 		err = -ENOMEM;
-		goto err_unlock;
+		goto err_free_dev;
 	}
 	dev->ifindex = idx;
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
@@ -61,21 +64,20 @@ int stack_dev_create(struct net *net, const char *name,
 	if (arg)
 		snprintf(dev->io_arg, sizeof(dev->io_arg), "%s", arg);
 	if (io && io->open) {
-		err = io->open(dev, arg);
+		err = io->open(dev, arg, net->nqueues);
 		if (err)
-			goto err_free_dev;
+			goto err_free_stats;
 	}
-	net->devs[idx] = dev;
-	net->next_ifindex = idx + 1;
-	pthread_mutex_unlock(&net->stack_lock);
+	conf->devs[idx] = dev;
+	conf->next_ifindex = idx + 1;
 	if (out)
 		*out = dev;
 	return 0;
 
+err_free_stats:
+	free(dev->pstats);
 err_free_dev:
 	free(dev);
-err_unlock:
-	pthread_mutex_unlock(&net->stack_lock);
 	return err;
 }
 
@@ -84,8 +86,8 @@ struct netdev *dev_loopback(struct net *net)
 	int i;
 
 	for (i = 1; i < NS_MAX_DEVS; i++)
-		if (net->devs[i] && net->devs[i]->loopback)
-			return net->devs[i];
+		if (net_conf(net)->devs[i] && net_conf(net)->devs[i]->loopback)
+			return net_conf(net)->devs[i];
 	return NULL;
 }
 
@@ -151,9 +153,11 @@ int dev_delete(struct net *net, struct netdev *dev)
 	dev_forget(net, dev);
 	neigh_forget_dev(net, dev);
 	dev->naddrs = 0;
-	if (dev->io && dev->io->close)
-		dev->io->close(dev);
-	net->devs[dev->ifindex] = NULL;
+	/*
+	 * Out of the draft only: the I/O is closed once the published
+	 * snapshots no longer have the device (stack_conf_commit).
+	 */
+	net_conf(net)->devs[dev->ifindex] = NULL;
 	addr_rebuild(net);
 	free(dev);
 	return 0;
@@ -173,19 +177,19 @@ static void dev_tx_segments(struct net *net, struct netdev *dev,
 	struct pkt *segs, *seg;
 	int err;
 
-	err = pkt_gso_segment(pkt, &segs);
+	err = pkt_gso_segment(pkt, net_pool(net), &segs);
 	if (err) {
-		dev->stats.tx_dropped++;
+		dev_stats(dev)->tx_dropped++;
 		net_drop(net, pkt, err == -ENOBUFS ? DROP_NO_BUFFER :
 			 DROP_GSO_BAD);
 		return;
 	}
-	dev->stats.tx_gso_split++;
+	dev_stats(dev)->tx_gso_split++;
 	pkt_free(pkt);          /* sent as its segments */
 	while ((seg = segs)) {
 		segs = seg->next;
 		seg->next = NULL;
-		dev->stats.tx_gso_segments++;
+		dev_stats(dev)->tx_gso_segments++;
 		dev_tx_frame(net, dev, seg);
 	}
 }
@@ -196,7 +200,7 @@ static void dev_tx_frame(struct net *net, struct netdev *dev, struct pkt *pkt)
 	int err = 0;
 
 	if (!dev->up) {
-		dev->stats.tx_dropped++;
+		dev_stats(dev)->tx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
 		return;
 	}
@@ -206,21 +210,21 @@ static void dev_tx_frame(struct net *net, struct netdev *dev, struct pkt *pkt)
 		return;
 	}
 	if (pkt->csum_partial && !dev->gso_ok && pkt_csum_help(pkt)) {
-		dev->stats.tx_dropped++;
+		dev_stats(dev)->tx_dropped++;
 		net_drop(net, pkt, DROP_TX_ERROR);
 		return;
 	}
 	if (dev->io && dev->io->tx)
 		err = dev->io->tx(dev, pkt);
 	if (err) {
-		dev->stats.tx_dropped++;
+		dev_stats(dev)->tx_dropped++;
 		net_drop(net, pkt, DROP_TX_ERROR);
 		return;
 	}
-	dev->stats.tx_packets++;
-	dev->stats.tx_bytes += pkt->len;
+	dev_stats(dev)->tx_packets++;
+	dev_stats(dev)->tx_bytes += pkt->len;
 	if (pkt_is_gso(pkt))
-		dev->stats.tx_gso++;
+		dev_stats(dev)->tx_gso++;
 	net_stats(net)->tx_packets++;
 	stack_fate(net, pkt, FATE_SENT, dev->name);
 	pkt_free(pkt);
@@ -266,7 +270,7 @@ void dev_loopback_xmit(struct net *net, struct netdev *lo, struct pkt *pkt)
 	int busy;
 
 	if (!lo->up) {
-		lo->stats.tx_dropped++;
+		dev_stats(lo)->tx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
 		return;
 	}
@@ -277,10 +281,10 @@ void dev_loopback_xmit(struct net *net, struct netdev *lo, struct pkt *pkt)
 	if (pkt->has_l2 && pkt->l3_off)
 		pkt_pull(pkt, pkt->l3_off);
 	pkt->has_l2 = false;
-	lo->stats.tx_packets++;
-	lo->stats.tx_bytes += pkt->len;
-	lo->stats.rx_packets++;
-	lo->stats.rx_bytes += pkt->len;
+	dev_stats(lo)->tx_packets++;
+	dev_stats(lo)->tx_bytes += pkt->len;
+	dev_stats(lo)->rx_packets++;
+	dev_stats(lo)->rx_bytes += pkt->len;
 	/*
 	 * Linux queues looped packets to the backlog and handles them after
 	 * the sender let go of its locks; we run them now, so drop ours.

@@ -4,7 +4,7 @@
  * demultiplexing (IPv4, ARP; other ethertypes counted), the IPv4 header
  * checks of ip_rcv_core(), the PREROUTING hook, and the route decision of
  * ip_rcv_finish(): local delivery, forwarding, or an error (ip_error).
- * Data path: runs with net->stack_lock held, allocates nothing.
+ * Data path: reads the worker's snapshot, allocates nothing.
  */
 #include "stack/internal.h"
 
@@ -14,28 +14,6 @@
 #include <errno.h>
 
 __thread int stack_depth;
-
-bool nf_hook_ok(struct net *net, int hook, struct pkt *pkt,
-		const struct netdev *in, const struct netdev *out)
-{
-	unsigned int v = hook_run(net, NS_PF_INET, hook, pkt, in, out);
-
-	switch (v) {
-	case NS_ACCEPT:
-		/* A hook may have rewritten the header (NAT, mangle). */
-		if (pkt->family == NS_PF_INET)
-			pkt_set_ipv4_offsets(pkt);
-		return true;
-	case NS_STOLEN:
-		return false;
-	case NS_QUEUE:
-		net_drop(net, pkt, DROP_QUEUE_NO_HANDLER);
-		return false;
-	default:
-		net_drop(net, pkt, DROP_NETFILTER_DROP);
-		return false;
-	}
-}
 
 /* ip_error(): a received packet we cannot route. */
 static void ip_error(struct net *net, struct pkt *pkt, int err,
@@ -126,7 +104,7 @@ static void ip_rcv_finish(struct net *net, struct netdev *dev, struct pkt *pkt)
 		return;
 	case RTN_UNICAST:
 		pkt->out = rt.dev;
-		pkt->nexthop = rt.nexthop;
+		pkt->nexthop.ip = rt.nexthop.ip;
 		ip_forward(net, pkt, &rt);
 		return;
 	default:
@@ -161,14 +139,14 @@ void stack_rcv(struct net *net, struct netdev *dev, struct pkt *pkt)
 	pkt->out = NULL;
 	pkt->next = NULL;
 	if (!pkt->tstamp_ns)
-		pkt->tstamp_ns = net->now_ns;
+		pkt->tstamp_ns = net_now(net);
 	net_stats(net)->rx_packets++;
-	dev->stats.rx_packets++;
-	dev->stats.rx_bytes += pkt->len;
+	dev_stats(dev)->rx_packets++;
+	dev_stats(dev)->rx_bytes += pkt->len;
 	if (pkt_is_gso(pkt))
-		dev->stats.rx_gso++;
+		dev_stats(dev)->rx_gso++;
 	if (!dev->up) {
-		dev->stats.rx_dropped++;
+		dev_stats(dev)->rx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
 		return;
 	}
@@ -179,7 +157,7 @@ void stack_rcv(struct net *net, struct netdev *dev, struct pkt *pkt)
 	 */
 	if (!dev->loopback && !pkt_is_gso(pkt) &&
 	    pkt->len > dev->mtu + (pkt->has_l2 ? NS_ETH_HLEN + 4 : 0)) {
-		dev->stats.rx_dropped++;
+		dev_stats(dev)->rx_dropped++;
 		net_drop(net, pkt, DROP_PKT_TOO_BIG);
 		return;
 	}

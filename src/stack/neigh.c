@@ -6,8 +6,8 @@
  * STALE after 30 s or when learnt from a request, DELAY/PROBE when a stale
  * entry is used again, FAILED when nobody answered (queued packets get an
  * ICMP host unreachable and are dropped), PERMANENT for static entries.
- * Fixed-size table allocated at start-up: the data path (stack_lock held)
- * never allocates. Timers run from stack_timers() on net->now_ns.
+ * Fixed-size table allocated at start-up, under net->neigh_lock; the data path
+ * never allocates. Timers run from stack_timers() on net_now(net).
  */
 #include "stack/internal.h"
 
@@ -49,6 +49,7 @@ static void purge_queue(struct net *net, struct neigh *n)
 
 		n->q_head = p->next;
 		p->next = NULL;
+		p->in = p->out = NULL;
 		net_drop(net, p, DROP_NEIGH_FAILED);
 	}
 	n->q_tail = NULL;
@@ -149,7 +150,7 @@ static struct neigh *neigh_create(struct net *net, const struct netdev *dev,
 	memset(n, 0, sizeof(*n));
 	n->ip = ip;
 	n->ifindex = dev->ifindex;
-	n->updated_ns = net->now_ns;
+	n->updated_ns = net_now(net);
 	n->next = t->buckets[b];
 	t->buckets[b] = idx;
 	t->count++;
@@ -191,7 +192,14 @@ static void set_state_at(struct net *net, struct neigh *n, uint16_t state,
 
 static void set_state(struct net *net, struct neigh *n, uint16_t state)
 {
-	set_state_at(net, n, state, net->now_ns);
+	set_state_at(net, n, state, net_now(net));
+}
+
+/* A packet leaves the queue: its interfaces in the current snapshot. */
+static void unqueue(struct net *net, struct pkt *p)
+{
+	p->in = p->q_iif ? net_dev_by_index(net, p->q_iif) : NULL;
+	p->out = p->q_oif ? net_dev_by_index(net, p->q_oif) : NULL;
 }
 
 /* Send what waited for the address. */
@@ -203,6 +211,7 @@ static void flush_queue(struct net *net, struct netdev *dev, struct neigh *n)
 		n->q_head = p->next;
 		p->next = NULL;
 		n->qlen--;
+		unqueue(net, p);
 		dev_xmit(net, dev, p, n->mac, NS_ETHTYPE_IP);
 	}
 	n->q_tail = NULL;
@@ -220,8 +229,11 @@ static void enqueue(struct net *net, struct neigh *n, struct pkt *pkt)
 			n->q_tail = NULL;
 		old->next = NULL;
 		n->qlen--;
+		unqueue(net, old);
 		net_drop(net, old, DROP_NEIGH_QUEUEFULL);
 	}
+	pkt->q_iif = pkt->in ? (int16_t)pkt->in->ifindex : 0;
+	pkt->q_oif = pkt->out ? (int16_t)pkt->out->ifindex : 0;
 	pkt->next = NULL;
 	if (n->q_tail)
 		n->q_tail->next = pkt;
@@ -237,8 +249,8 @@ static uint32_t pkt_saddr(const struct pkt *pkt)
 	return pkt_iph(pkt)->saddr;
 }
 
-void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop,
-		  struct pkt *pkt)
+static void neigh_output_locked(struct net *net, struct netdev *dev,
+				uint32_t nexthop, struct pkt *pkt)
 {
 	struct neigh *n;
 	uint8_t mac[6];
@@ -292,7 +304,7 @@ void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop,
 	enqueue(net, n, pkt);
 }
 
-void neigh_event(struct net *net, struct netdev *dev, uint32_t ip,
+static void neigh_event_locked(struct net *net, struct netdev *dev, uint32_t ip,
 		 const uint8_t *mac, bool create, bool solicited)
 {
 	struct neigh *n = neigh_lookup(net, dev, ip);
@@ -328,6 +340,7 @@ static void neigh_fail(struct net *net, struct neigh *n, uint64_t at)
 		n->q_head = p->next;
 		p->next = NULL;
 		n->qlen--;
+		unqueue(net, p);
 		icmp_send(net, p, NS_ICMP_DEST_UNREACH, NS_ICMP_HOST_UNREACH, 0);
 		net_drop(net, p, DROP_NEIGH_FAILED);
 	}
@@ -386,13 +399,13 @@ static void neigh_timer(struct net *net, struct neigh *n)
 	}
 }
 
-void neigh_timers(struct net *net)
+static void neigh_timers_locked(struct net *net)
 {
 	struct neigh_table *t = net->neigh;
 	uint64_t next = 0;
 	int i;
 
-	if (!t || !t->next_timer_ns || net->now_ns < t->next_timer_ns)
+	if (!t || !t->next_timer_ns || net_now(net) < t->next_timer_ns)
 		return;
 	t->next_timer_ns = 0;
 	for (i = 0; i < NEIGH_MAX; i++) {
@@ -401,7 +414,7 @@ void neigh_timers(struct net *net)
 		if (!n->ifindex || !n->timer_ns)
 			continue;
 		/* Catch up on every expiry a large clock jump skipped. */
-		while (n->timer_ns && n->timer_ns <= net->now_ns)
+		while (n->timer_ns && n->timer_ns <= net_now(net))
 			neigh_timer(net, n);
 		if (n->timer_ns && (!next || n->timer_ns < next))
 			next = n->timer_ns;
@@ -410,9 +423,9 @@ void neigh_timers(struct net *net)
 		t->next_timer_ns = next;
 }
 
-/* Control path below: stack_lock held by the caller. */
+/* Control path below: neigh_lock held (the wrappers at the end). */
 
-int neigh_add(struct net *net, struct netdev *dev, uint32_t ip,
+static int neigh_add_locked(struct net *net, struct netdev *dev, uint32_t ip,
 	      const uint8_t *mac, uint16_t state, bool replace, bool excl)
 {
 	struct neigh *n = neigh_lookup(net, dev, ip);
@@ -433,7 +446,7 @@ int neigh_add(struct net *net, struct netdev *dev, uint32_t ip,
 	return 0;
 }
 
-int neigh_del(struct net *net, struct netdev *dev, uint32_t ip)
+static int neigh_del_locked(struct net *net, struct netdev *dev, uint32_t ip)
 {
 	struct neigh *n = neigh_lookup(net, dev, ip);
 
@@ -443,7 +456,7 @@ int neigh_del(struct net *net, struct netdev *dev, uint32_t ip)
 	return 0;
 }
 
-int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm)
+static int neigh_flush_locked(struct net *net, const struct netdev *dev, bool keep_perm)
 {
 	struct neigh_table *t = net->neigh;
 	int i, count = 0;
@@ -463,7 +476,7 @@ int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm)
 	return count;
 }
 
-void neigh_forget_dev(struct net *net, const struct netdev *dev)
+static void neigh_forget_dev_locked(struct net *net, const struct netdev *dev)
 {
 	struct neigh_table *t = net->neigh;
 	int i;
@@ -476,10 +489,12 @@ void neigh_forget_dev(struct net *net, const struct netdev *dev)
 
 		n->q_tail = NULL;
 		while ((p = *pp) != NULL) {
-			if (p->in == dev || p->out == dev) {
+			if (p->q_iif == dev->ifindex ||
+			    p->q_oif == dev->ifindex) {
 				*pp = p->next;
 				p->next = NULL;
 				n->qlen--;
+				p->in = p->out = NULL;
 				net_drop(net, p, DROP_DEV_DOWN);
 				continue;
 			}
@@ -487,6 +502,144 @@ void neigh_forget_dev(struct net *net, const struct netdev *dev)
 			pp = &p->next;
 		}
 	}
+}
+
+/*
+ * The entry points. Writers take net->neigh_lock (recursive: an ICMP error
+ * about a queued packet may come back to neigh_output) for one operation
+ * and make the table's sequence count odd while they hold it (outermost
+ * level only). The common case of the data path, a packet for a
+ * neighbour whose address is known and confirmed (NUD_CONNECTED: the
+ * kernel's neigh_event_send() changes nothing then either), takes no lock:
+ * it reads the entry between two reads of the sequence count and falls
+ * back to the locked path when a writer was there. Entries live in a fixed
+ * array and are never freed, so the lockless read is always of valid
+ * memory; a chain changed under it is bounded and caught by the count.
+ */
+static void write_begin(struct net *net)
+{
+	struct neigh_table *t = net->neigh;
+
+	pthread_mutex_lock(&net->neigh_lock);
+	if (t->depth++ == 0)
+		__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void write_end(struct net *net)
+{
+	struct neigh_table *t = net->neigh;
+
+	if (--t->depth == 0)
+		__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&net->neigh_lock);
+}
+
+#define NUD_CONNECTED (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE)
+
+/* The confirmed address of ip on dev, without the lock; false: ask. */
+static bool fast_lookup(struct net *net, const struct netdev *dev,
+			uint32_t ip, uint8_t *mac)
+{
+	const struct neigh_table *t = net->neigh;
+	uint32_t s1, s2;
+	bool found = false;
+	int i, steps = 0;
+
+	s1 = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
+	if (s1 & 1)
+		return false;
+	i = __atomic_load_n(&t->buckets[hash(dev->ifindex, ip)],
+			    __ATOMIC_RELAXED);
+	while (i >= 0 && i < NEIGH_MAX && steps++ < NEIGH_MAX) {
+		const struct neigh *n = &t->e[i];
+
+		if (n->ip == ip && n->ifindex == dev->ifindex) {
+			if (n->state & NUD_CONNECTED) {
+				memcpy(mac, n->mac, 6);
+				found = true;
+			}
+			break;
+		}
+		i = __atomic_load_n(&n->next, __ATOMIC_RELAXED);
+	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	s2 = __atomic_load_n(&t->seq, __ATOMIC_RELAXED);
+	return found && s1 == s2;
+}
+
+void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop,
+		  struct pkt *pkt)
+{
+	uint8_t mac[6];
+
+	if (!dev->loopback && !dev_noarp(dev) &&
+	    fast_lookup(net, dev, nexthop, mac)) {
+		dev_xmit(net, dev, pkt, mac, NS_ETHTYPE_IP);
+		return;
+	}
+	write_begin(net);
+	neigh_output_locked(net, dev, nexthop, pkt);
+	write_end(net);
+}
+
+void neigh_event(struct net *net, struct netdev *dev, uint32_t ip,
+		 const uint8_t *mac, bool create, bool solicited)
+{
+	write_begin(net);
+	neigh_event_locked(net, dev, ip, mac, create, solicited);
+	write_end(net);
+}
+
+void neigh_timers(struct net *net)
+{
+	const struct neigh_table *t = net->neigh;
+	uint64_t next = __atomic_load_n(&t->next_timer_ns, __ATOMIC_RELAXED);
+
+	/* Nothing due: no lock (every worker asks every round). */
+	if (!next || net_now(net) < next)
+		return;
+	write_begin(net);
+	neigh_timers_locked(net);
+	write_end(net);
+}
+
+int neigh_add(struct net *net, struct netdev *dev, uint32_t ip,
+	      const uint8_t *mac, uint16_t state, bool replace, bool excl)
+{
+	int r;
+
+	write_begin(net);
+	r = neigh_add_locked(net, dev, ip, mac, state, replace, excl);
+	write_end(net);
+	return r;
+}
+
+int neigh_del(struct net *net, struct netdev *dev, uint32_t ip)
+{
+	int r;
+
+	write_begin(net);
+	r = neigh_del_locked(net, dev, ip);
+	write_end(net);
+	return r;
+}
+
+int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm)
+{
+	int r;
+
+	write_begin(net);
+	r = neigh_flush_locked(net, dev, keep_perm);
+	write_end(net);
+	return r;
+}
+
+void neigh_forget_dev(struct net *net, const struct netdev *dev)
+{
+	write_begin(net);
+	neigh_forget_dev_locked(net, dev);
+	write_end(net);
 }
 
 const char *neigh_state_name(uint16_t state)

@@ -19,7 +19,7 @@
 
 struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
 {
-	struct pkt *pkt = pkt_alloc(&net->pool);
+	struct pkt *pkt = pkt_alloc(net_pool(net));
 
 	if (!pkt) {
 		net_stats(net)->drops[DROP_NO_BUFFER]++;
@@ -35,7 +35,7 @@ struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
 		pkt->id = cause->id;
 		pkt->tstamp_ns = cause->tstamp_ns;
 	} else {
-		pkt->tstamp_ns = net->now_ns;
+		pkt->tstamp_ns = net_now(net);
 	}
 	return pkt;
 }
@@ -51,7 +51,7 @@ void ip_build_header_opts(struct net *net, struct pkt *pkt, uint32_t saddr,
 	iph->ver_ihl = (uint8_t)(0x40 | (5 + optlen / 4));
 	iph->tos = tos;
 	iph->tot_len = htons((uint16_t)(20 + optlen + payload_len));
-	iph->id = df ? 0 : htons(net->ip_id++);
+	iph->id = df ? 0 : htons(net_worker(net)->ip_id++);
 	iph->frag_off = df ? htons(NS_IPH_DF) : 0;
 	iph->ttl = ttl;
 	iph->protocol = proto;
@@ -136,7 +136,7 @@ static void ip_fragment(struct net *net, struct pkt *pkt,
 		f->mark = pkt->mark;
 		f->in = pkt->in;
 		f->out = pkt->out;
-		f->nexthop = pkt->nexthop;
+		f->nexthop.ip = pkt->nexthop.ip;
 		f->xt_gen = pkt->xt_gen;
 		memcpy(f->data, iph, hlen);
 		if (off && hlen > 20)
@@ -152,7 +152,7 @@ static void ip_fragment(struct net *net, struct pkt *pkt,
 		fh->check = ip_fast_csum(fh, hlen / 4);
 		f->len = hlen + n;
 		pkt_set_ipv4_offsets(f);
-		neigh_output(net, rt->dev, rt->nexthop, f);
+		neigh_output(net, rt->dev, rt->nexthop.ip, f);
 		off += n;
 	}
 	/* The original was sent as its fragments. */
@@ -175,7 +175,7 @@ static void ip_finish_output_mtu(struct net *net, struct pkt *pkt,
 		ip_fragment(net, pkt, rt, mtu);
 		return;
 	}
-	neigh_output(net, rt->dev, rt->nexthop, pkt);
+	neigh_output(net, rt->dev, rt->nexthop.ip, pkt);
 }
 
 /*
@@ -191,10 +191,10 @@ static void ip_finish_output_gso(struct net *net, struct pkt *pkt,
 	int err;
 
 	if (pkt_gso_network_seglen(pkt) <= mtu) {
-		neigh_output(net, rt->dev, rt->nexthop, pkt);
+		neigh_output(net, rt->dev, rt->nexthop.ip, pkt);
 		return;
 	}
-	err = pkt_gso_segment(pkt, &segs);
+	err = pkt_gso_segment(pkt, net_pool(net), &segs);
 	if (err) {
 		net_drop(net, pkt, err == -ENOBUFS ? DROP_NO_BUFFER :
 			 DROP_GSO_BAD);
@@ -227,7 +227,7 @@ static void ip_finish_output(struct net *net, struct pkt *pkt,
 void ip_output(struct net *net, struct pkt *pkt, const struct rt_result *rt)
 {
 	pkt->out = rt->dev;
-	pkt->nexthop = rt->nexthop;
+	pkt->nexthop.ip = rt->nexthop.ip;
 	if (!nf_hook_ok(net, NS_INET_POST_ROUTING, pkt, pkt->in, rt->dev))
 		return;
 	ip_finish_output(net, pkt, rt);
@@ -248,7 +248,7 @@ void stack_output(struct net *net, struct pkt *pkt)
 	pkt->pkt_type = PKT_HOST;
 	pkt->ethertype = NS_ETHTYPE_IP;
 	if (!pkt->tstamp_ns)
-		pkt->tstamp_ns = net->now_ns;
+		pkt->tstamp_ns = net_now(net);
 	if (pkt->len < 20 || (pkt->data[0] >> 4) != 4 ||
 	    iph_hlen((const struct ns_iphdr *)pkt->data) > pkt->len) {
 		net_drop(net, pkt, DROP_IP_INHDR);
@@ -265,7 +265,7 @@ void stack_output(struct net *net, struct pkt *pkt)
 		return;
 	}
 	pkt->out = rt.dev;
-	pkt->nexthop = rt.nexthop;
+	pkt->nexthop.ip = rt.nexthop.ip;
 	daddr = iph->daddr;
 	mark = pkt->mark;
 	stack_depth++;

@@ -8,7 +8,6 @@
  */
 #include "xt/xt_int.h"
 
-#include "ctl/ctl.h"
 #include "xt/xt.h"
 
 #include <errno.h>
@@ -23,6 +22,7 @@ struct restore {
 	bool counters, noflush, testing, verbose;
 	const char *only_table;
 	struct sbuf *out, *err;
+	struct sbuf unsupported;   /* xt_unsupported_note() */
 };
 
 static int param_error(struct sbuf *err, unsigned line, const char *fmt,
@@ -58,11 +58,23 @@ static int parse_counters(const char *s, struct xt_cnt *c)
 	return 0;
 }
 
+/* Free what restore_split() filled. */
+static void words_free(char **words)
+{
+	char **a;
+
+	if (!words)
+		return;
+	for (a = words; *a; a++)
+		free(*a);
+	free(words);
+}
+
 /*
  * iptables-restore's own word splitting (add_param_to_argv): blanks
  * separate words, "..." quotes with backslash escapes inside, a closing
  * quote ends the word; single quotes and backslashes outside quotes are
- * ordinary characters. Fills *words like ctl_split(); returns the count or
+ * ordinary characters. Fills *words (a NULL-terminated array, freed with words_free()); returns the count or
  * -1 (a word over 1023 bytes, or no memory).
  */
 static int restore_split(const char *s, char ***wordsp)
@@ -116,7 +128,7 @@ static int restore_split(const char *s, char ***wordsp)
 
 err_free:
 	sbuf_free(&w);
-	ctl_argv_free(words);
+	words_free(words);
 	return -1;
 }
 
@@ -129,7 +141,7 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		.xn = rs->xn, .draft = draft, .restore_table = tid,
 		.restore = true, .restore_counters = rs->counters,
 		.verbose = rs->verbose, .line = line, .out = rs->out,
-		.warn = rs->err,
+		.warn = rs->err, .unsupported = &rs->unsupported,
 	};
 	struct xt_err e = { 0 };
 	char *start = buf, **words = NULL, **argv = NULL;
@@ -170,7 +182,7 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		return param_error(rs->err, line, "Parameter too long!");
 	argv = calloc((size_t)n + 5, sizeof(*argv));
 	if (!argv) {
-		ctl_argv_free(words);
+		words_free(words);
 		return line_failed(rs->err, line);
 	}
 	argv[argc++] = (char *)RPROG;
@@ -210,7 +222,7 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 	}
 	sbuf_free(&e.msg);
 	free(argv);
-	ctl_argv_free(words);
+	words_free(words);
 	return rc;
 }
 
@@ -363,8 +375,11 @@ static int restore_text(struct restore *rs, const char *text)
 				free(buf);
 				continue;
 			}
-			tid = xt_table_lookup(table);
+			tid = xt_table_lookup(rs->xn, table);
 			if (tid < 0) {
+				if (xt_table_defined(table))
+					xt_unsupported_table(&rs->unsupported,
+							     table);
 				rc = param_error(rs->err, line, RPROG ": unable"
 						 " to initialize table '%s'",
 						 table);
@@ -378,7 +393,7 @@ static int restore_text(struct restore *rs, const char *text)
 				free(buf);
 				break;
 			}
-			draft = xt_gen_clone(rs->xn->cur);
+			draft = xt_gen_clone(rs->xn);
 			if (!draft) {
 				rc = line_failed(rs->err, line);
 				free(buf);
@@ -496,6 +511,9 @@ int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 		}
 	}
 	rc = restore_text(&rs, text ? text : (input ? input : ""));
+	if (rc)
+		xt_unsupported_report(&rs.unsupported, err);
+	sbuf_free(&rs.unsupported);
 	free(text);
 	return rc;
 

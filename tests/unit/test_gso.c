@@ -20,12 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/net.h"
-#include "io/io.h"
-#include "pkt/csum.h"
+#include "stack_harness.h"
+
 #include "pkt/gso.h"
-#include "pkt/parse.h"
-#include "stack/stack.h"
 
 #define TCPF_CWR 0x80
 
@@ -34,14 +31,6 @@ static uint8_t frame[70000];
 
 static const uint8_t DST_MAC[6] = { 0x02, 0x6e, 0x73, 0, 0, 1 };
 static const uint8_t SRC_MAC[6] = { 0x02, 0, 0, 0, 0, 0x99 };
-
-static uint32_t A(const char *s)
-{
-	struct in_addr in;
-
-	inet_pton(AF_INET, s, &in);
-	return in.s_addr;
-}
 
 /* The byte at position i of a test payload. */
 static uint8_t pat(uint32_t i)
@@ -171,7 +160,11 @@ static void assert_l4_csum(const uint8_t *ip, uint32_t iplen)
 static int setup(void **state)
 {
 	(void)state;
-	return pkt_pool_create(&pool, 64);
+	if (pkt_pool_create(&pool, 64))
+		return -1;
+	/* This thread owns the pool: frees go straight to its lists. */
+	pkt_pool_set_local(&pool);
+	return 0;
 }
 
 static int teardown(void **state)
@@ -203,7 +196,7 @@ static void test_tso_segments(void **state)
 
 	(void)state;
 	assert_int_equal(pkt_gso_network_seglen(p), 20 + 32 + mss);
-	assert_int_equal(pkt_gso_segment(p, &segs), 0);
+	assert_int_equal(pkt_gso_segment(p, p->pool, &segs), 0);
 	for (s = segs; s; s = s->next, i++) {
 		const struct ns_iphdr *iph = pkt_iph(s);
 		const uint8_t *th = s->data + 34;
@@ -256,7 +249,7 @@ static void test_tso_one_segment(void **state)
 	struct pkt *segs;
 
 	(void)state;
-	assert_int_equal(pkt_gso_segment(p, &segs), 0);
+	assert_int_equal(pkt_gso_segment(p, p->pool, &segs), 0);
 	assert_non_null(segs);
 	assert_null(segs->next);
 	assert_int_equal(segs->len, len);
@@ -275,7 +268,7 @@ static void test_udp_l4_segments(void **state)
 
 	(void)state;
 	assert_int_equal(pkt_gso_network_seglen(p), 20 + 8 + mss);
-	assert_int_equal(pkt_gso_segment(p, &segs), 0);
+	assert_int_equal(pkt_gso_segment(p, p->pool, &segs), 0);
 	for (s = segs; s; s = s->next, i++) {
 		const struct ns_iphdr *iph = pkt_iph(s);
 		const uint8_t *uh = s->data + 34;
@@ -310,7 +303,7 @@ static void test_ufo_fragments(void **state)
 
 	(void)state;
 	assert_int_equal(pkt_gso_network_seglen(p), 20 + mss);
-	assert_int_equal(pkt_gso_segment(p, &segs), 0);
+	assert_int_equal(pkt_gso_segment(p, p->pool, &segs), 0);
 	for (s = segs; s; s = s->next, i++) {
 		const struct ns_iphdr *iph = pkt_iph(s);
 		uint32_t n = 8 + dlen - off > mss ? mss : 8 + dlen - off;
@@ -355,7 +348,7 @@ static void test_bad_metadata(void **state)
 	p->gso_size = 1448;
 	assert_int_equal(pkt_parse_eth(p, DST_MAC), DROP_NOT_DROPPED);
 	assert_int_equal(pkt_parse_ipv4(p), DROP_GSO_BAD);
-	assert_int_equal(pkt_gso_segment(p, &segs), -EINVAL);
+	assert_int_equal(pkt_gso_segment(p, p->pool, &segs), -EINVAL);
 	assert_null(segs);
 	/* UFO with fragments that are not a multiple of 8 bytes. */
 	p->gso_type = PKT_GSO_UDP;
@@ -384,11 +377,13 @@ static void test_no_buffers(void **state)
 
 	(void)state;
 	assert_int_equal(pkt_pool_create(&small, 4), 0);
+	pkt_pool_set_local(&small);
 	p = gso_pkt(&small, len, PKT_GSO_TCPV4, 1448, 16);
-	assert_int_equal(pkt_gso_segment(p, &segs), -ENOBUFS);
+	assert_int_equal(pkt_gso_segment(p, &small, &segs), -ENOBUFS);
 	assert_int_equal(small.nfree, 4);
 	pkt_free(p);
 	assert_int_equal(small.big_nfree, small.big_size);
+	pkt_pool_set_local(&pool);
 	pkt_pool_destroy(&small);
 }
 
@@ -424,8 +419,9 @@ static struct {
 } tx;
 
 /* arg "gso": the device takes super-frames (as AF_PACKET with vnet). */
-static int tx_open(struct netdev *dev, const char *arg)
+static int tx_open(struct netdev *dev, const char *arg, int nqueues)
 {
+	(void)nqueues;
 	dev->gso_ok = arg && !strcmp(arg, "gso");
 	return 0;
 }
@@ -448,21 +444,6 @@ static const struct io_ops tx_ops = {
 	.open = tx_open,
 	.tx = tx_tx,
 };
-
-static int run(struct net *net, const char *line, char **outp)
-{
-	char *out = NULL, *err = NULL;
-	int rc = ns_exec(net, line, &out, &err);
-
-	if (rc)
-		fprintf(stderr, "[%s] rc=%d err=%s", line, rc, err ? err : "");
-	if (outp)
-		*outp = out;
-	else
-		free(out);
-	free(err);
-	return rc;
-}
 
 /* eth0 10.0.0.1/24 in; eth1 (plain) and eth2 (takes GSO) out. */
 static struct net *router(void)
@@ -497,13 +478,15 @@ static struct net *router(void)
 /* Receive a TSO frame of dlen payload bytes on eth0 toward daddr. */
 static void rcv_tso(struct net *net, uint32_t dlen, bool df, uint32_t daddr)
 {
-	struct netdev *dev = net_dev_by_name(net, "eth0");
 	uint32_t len = tso_frame(dlen, NS_TCPF_ACK | NS_TCPF_PSH, 1000, 1, df,
 				 A("10.0.0.2"), daddr);
+	struct netdev *dev;
 	struct pkt *p;
 
+	dp_enter(net);
+	dev = net_dev_by_name(net, "eth0");
 	memcpy(frame, dev->mac, 6);
-	p = pkt_alloc_big(&net->pool);
+	p = pkt_alloc_big(&net->inject.pool);
 	assert_non_null(p);
 	assert_int_equal(pkt_set_frame(p, frame, len), 0);
 	p->gso_type = PKT_GSO_TCPV4;
@@ -512,26 +495,35 @@ static void rcv_tso(struct net *net, uint32_t dlen, bool df, uint32_t daddr)
 	p->csum_start = 34;
 	p->csum_offset = 16;
 	p->tstamp_ns = net->now_ns;
-	pthread_mutex_lock(&net->stack_lock);
 	stack_rcv(net, dev, p);
-	pthread_mutex_unlock(&net->stack_lock);
+	dp_leave(net);
 }
 
-static uint64_t drops(struct net *net, enum drop_reason r)
+/* Every packet, small and large, is back in the inject worker's pool. */
+static void pools_full(struct net *net)
 {
-	uint64_t n = 0;
-	int i;
+	const struct pkt_pool *pl = &net->inject.pool;
 
-	for (i = 0; i < NS_MAX_WORKERS; i++)
-		n += net->stats[i].drops[r];
-	return n;
+	assert_int_equal(pkt_pool_avail(pl), pl->size);
+	assert_int_equal(pkt_pool_big_avail(pl), pl->big_size);
 }
+
+/* Device counters summed over the workers. */
+static struct netdev_stats dstats(struct net *net, const char *name)
+{
+	struct netdev_stats s;
+
+	dp_enter(net);
+	s = netdev_stats_read(net_dev_by_name(net, name));
+	dp_leave(net);
+	return s;
+}
+
 
 /* One packet to netfilter, with its full length; sent whole on eth2. */
 static void test_stack_whole(void **state)
 {
 	struct net *net = router();
-	struct netdev *eth2 = net_dev_by_name(net, "eth2");
 	char *out;
 
 	(void)state;
@@ -542,14 +534,13 @@ static void test_stack_whole(void **state)
 	assert_string_equal(tx.dev[0], "eth2");
 	assert_int_equal(tx.len[0], 14 + 20 + 32 + 10000);
 	assert_int_equal(tx.gso_size[0], 1448);
-	assert_int_equal(eth2->stats.tx_gso, 1);
-	assert_int_equal(net_dev_by_name(net, "eth0")->stats.rx_gso, 1);
+	assert_int_equal(dstats(net, "eth2").tx_gso, 1);
+	assert_int_equal(dstats(net, "eth0").rx_gso, 1);
 	assert_int_equal(run(net, "iptables -L FORWARD -n -v -x", &out), 0);
 	/* 1 packet of 10052 bytes (the IP length), as the kernel counts. */
 	assert_non_null(strstr(out, "       1    10052 ACCEPT"));
 	free(out);
-	assert_int_equal(net->pool.nfree, net->pool.size);
-	assert_int_equal(net->pool.big_nfree, net->pool.big_size);
+	pools_full(net);
 	ns_net_destroy(net);
 }
 
@@ -557,7 +548,7 @@ static void test_stack_whole(void **state)
 static void test_stack_split_at_device(void **state)
 {
 	struct net *net = router();
-	struct netdev *eth1 = net_dev_by_name(net, "eth1");
+	struct netdev_stats st;
 	int i;
 
 	(void)state;
@@ -573,11 +564,11 @@ static void test_stack_split_at_device(void **state)
 		assert_int_equal(ip_fast_csum(iph, 5), 0);
 		assert_l4_csum(tx.data[i] + 14, tx.len[i] - 14);
 	}
-	assert_int_equal(eth1->stats.tx_gso_split, 1);
-	assert_int_equal(eth1->stats.tx_gso_segments, 7);
-	assert_int_equal(eth1->stats.tx_packets, 7);
-	assert_int_equal(net->pool.nfree, net->pool.size);
-	assert_int_equal(net->pool.big_nfree, net->pool.big_size);
+	st = dstats(net, "eth1");
+	assert_int_equal(st.tx_gso_split, 1);
+	assert_int_equal(st.tx_gso_segments, 7);
+	assert_int_equal(st.tx_packets, 7);
+	pools_full(net);
 	ns_net_destroy(net);
 }
 
@@ -634,7 +625,7 @@ static void test_stack_segment_then_fragment(void **state)
 	}
 	/* Every payload byte and each segment's TCP header, once. */
 	assert_int_equal(bytes, 10000 + 7 * 32);
-	assert_int_equal(net->pool.nfree, net->pool.size);
+	pools_full(net);
 	ns_net_destroy(net);
 }
 

@@ -18,7 +18,9 @@
 
 #include <netsieve/netsieve.h>
 
+#include "core/hook.h"
 #include "core/net.h"
+#include "stack/conf.h"
 
 #define MAXLOG 16
 
@@ -122,7 +124,7 @@ static size_t frame(uint8_t *f)
 
 static uint64_t tx(struct net *net)
 {
-	return net_dev_by_name(net, "eth1")->stats.tx_packets;
+	return netdev_stats_read(net_dev_by_name(net, "eth1")).tx_packets;
 }
 
 static uint64_t drops(struct net *net, enum drop_reason r)
@@ -193,7 +195,7 @@ static void test_stolen(void **state)
 	struct net *net = *state;
 	struct probe a = { 1, NS_STOLEN, 0 }, b = { 2, NS_ACCEPT, 0 };
 	struct ns_hook_ops oa = ops_for(&a, -5), ob = ops_for(&b, 5);
-	uint64_t free0 = net->pool.nfree;
+	uint64_t free0 = pkt_pool_avail(&net->inject.pool);
 
 	assert_int_equal(ns_hook_register(net, &oa), 0);
 	assert_int_equal(ns_hook_register(net, &ob), 0);
@@ -202,11 +204,11 @@ static void test_stolen(void **state)
 	assert_int_equal(tx(net), 0);
 	assert_non_null(stolen);
 	/* The hook owns it now: one buffer out of the pool until freed. */
-	assert_int_equal(net->pool.nfree, free0 - 1);
+	assert_int_equal(pkt_pool_avail(&net->inject.pool), free0 - 1);
 	assert_memory_equal(ns_pkt_network_header(stolen) + 12,
 			    "\x0a\x00\x01\x02", 4);
 	ns_pkt_free(stolen);
-	assert_int_equal(net->pool.nfree, free0);
+	assert_int_equal(pkt_pool_avail(&net->inject.pool), free0);
 }
 
 static void test_queue_without_handler(void **state)
@@ -250,6 +252,44 @@ static void test_unregister(void **state)
 	send1(net);
 	assert_int_equal(ncalls, 0);
 	assert_int_equal(tx(net), 1);
+}
+
+/*
+ * Unregistration cannot fail: without memory for the smaller array the
+ * entry is swapped in place for one that accepts; the function is never
+ * called again, the others still are, and the next change drops the
+ * dummy. Registration without memory fails and changes nothing.
+ */
+static void test_unregister_without_memory(void **state)
+{
+	struct net *net = *state;
+	struct probe a = { 1, NS_ACCEPT, 0 }, b = { 2, NS_ACCEPT, 0 };
+	struct probe c = { 3, NS_ACCEPT, 0 };
+	struct ns_hook_ops oa = ops_for(&a, 0), ob = ops_for(&b, 10);
+	struct ns_hook_ops oc = ops_for(&c, 20);
+
+	assert_int_equal(ns_hook_register(net, &oa), 0);
+	assert_int_equal(ns_hook_register(net, &ob), 0);
+	hook_fault_alloc = 1;
+	assert_int_equal(ns_hook_register(net, &oc), -ENOMEM);
+	assert_int_equal(hook_fault_alloc, 0);
+	send1(net);
+	assert_int_equal(ncalls, 2);
+	hook_fault_alloc = 1;
+	assert_int_equal(ns_hook_unregister(net, &oa), 0);
+	assert_int_equal(hook_fault_alloc, 0);
+	ncalls = 0;
+	send1(net);
+	assert_int_equal(ncalls, 1);
+	assert_int_equal(calls[0], 2);
+	assert_int_equal(tx(net), 2);
+	/* The next change rebuilds the array without the dummy. */
+	assert_int_equal(ns_hook_unregister(net, &ob), 0);
+	assert_null(net->hooks[0][oa.hooknum]);
+	ncalls = 0;
+	send1(net);
+	assert_int_equal(ncalls, 0);
+	assert_int_equal(tx(net), 3);
 }
 
 static void test_bad_registration(void **state)
@@ -310,6 +350,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_without_handler, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_repeat_and_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unregister, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unregister_without_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_registration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_between_tables, setup, teardown),
 	};

@@ -26,13 +26,17 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "core/worker.h"
 #include "io/io.h"
 #include "pkt/csum.h"
 #include "pkt/pkt.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 
 /* <net/if.h> clashes with netdev.h's struct ifaddr. */
 extern unsigned int if_nametoindex(const char *ifname);
+
+/* Counters for the test devices (a netdev points at its own). */
+static struct netdev_stats dev_pstats[NS_MAX_WORKERS];
 
 static int have_netns;
 
@@ -146,11 +150,12 @@ static void test_afpacket_open_errors(void **state)
 	if (!have_netns)
 		skip();
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "dev nsv-nope"), -ENODEV);
-	assert_int_equal(ops->open(&dev, ""), -EINVAL);
-	assert_int_equal(ops->open(&dev, "dev a b"), -EINVAL);
-	assert_int_equal(ops->open(&dev, "dev 0123456789abcdefXYZ"), -EINVAL);
-	assert_int_equal(ops->open(&dev, NULL), -EINVAL);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "dev nsv-nope", 1), -ENODEV);
+	assert_int_equal(ops->open(&dev, "", 1), -EINVAL);
+	assert_int_equal(ops->open(&dev, "dev a b", 1), -EINVAL);
+	assert_int_equal(ops->open(&dev, "dev 0123456789abcdefXYZ", 1), -EINVAL);
+	assert_int_equal(ops->open(&dev, NULL, 1), -EINVAL);
 	assert_null(dev.io_priv);
 }
 
@@ -171,24 +176,25 @@ static void test_afpacket_rx_tx(void **state)
 		skip();
 	assert_int_equal(pkt_pool_create(&pool, 256), 0);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "dev nsv-a0"), 0);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "dev nsv-a0", 1), 0);
 	assert_true(dev.mtu == 1500);
 	assert_true(dev.promisc);
 	assert_true(dev.mac[0] || dev.mac[1] || dev.mac[2] || dev.mac[5]);
-	assert_true(ops->fd(&dev) >= 0);
+	assert_true(ops->fd(&dev, 0) >= 0);
 	raw = raw_socket("nsv-a1", 0);
 
 	/* Nothing yet. */
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 0);
-	assert_int_equal(pool.nfree, 256);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 32), 0);
+	assert_int_equal(pkt_pool_avail(&pool), 256);
 
 	/* A unicast frame to another MAC (promiscuous) and a broadcast. */
 	len = make_udp(f, other, 1000, 100);
 	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
 	len = make_udp(g, bcast, 1001, 1400);
 	assert_int_equal(send(raw, g, len, 0), (ssize_t)len);
-	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
-	n = ops->rx_burst(&dev, &pool, pkts, 32);
+	assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
+	n = ops->rx_burst(&dev, 0, &pool, pkts, 32);
 	assert_int_equal(n, 2);
 	assert_int_equal(pkts[0]->len, 14 + 128);
 	assert_memory_equal(pkts[0]->data, f, 14 + 128);
@@ -197,7 +203,7 @@ static void test_afpacket_rx_tx(void **state)
 	assert_int_equal(pkts[1]->pkt_type, PACKET_BROADCAST);
 	pkt_free(pkts[0]);
 	pkt_free(pkts[1]);
-	assert_int_equal(pool.nfree, 256);
+	assert_int_equal(pkt_pool_avail(&pool), 256);
 
 	/* Bursts: 100 frames come out as 32 + 32 + 32 + 4. */
 	for (i = 0; i < 100; i++) {
@@ -208,7 +214,7 @@ static void test_afpacket_rx_tx(void **state)
 	for (i = 0; i < 10 && total < 100; i++) {
 		int j;
 
-		n = ops->rx_burst(&dev, &pool, pkts, 32);
+		n = ops->rx_burst(&dev, 0, &pool, pkts, 32);
 		assert_true(n <= 32);
 		for (j = 0; j < n; j++) {
 			uint8_t *udp = pkts[j]->data + 34;
@@ -236,7 +242,7 @@ static void test_afpacket_rx_tx(void **state)
 	assert_int_equal(recv(raw, g, sizeof(g), 0), (ssize_t)len);
 	assert_memory_equal(g, f, len);
 	usleep(20000);
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 0);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 32), 0);
 
 	/* Pool exhausted: frames stay queued, nothing breaks. */
 	{
@@ -247,18 +253,18 @@ static void test_afpacket_rx_tx(void **state)
 			h++;
 		len = make_udp(f, other, 4000, 10);
 		assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
-		assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
-		assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 0);
+		assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
+		assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 32), 0);
 		while (h)
 			pkt_free(held[--h]);
-		assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 1);
+		assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 32), 1);
 		pkt_free(pkts[0]);
 	}
 
 	close(raw);
 	ops->close(&dev);
 	assert_null(dev.io_priv);
-	assert_int_equal(pool.nfree, 256);
+	assert_int_equal(pkt_pool_avail(&pool), 256);
 	pkt_pool_destroy(&pool);
 }
 
@@ -287,7 +293,8 @@ static void test_afpacket_partial_csum(void **state)
 		skip();
 	assert_int_equal(pkt_pool_create(&pool, 16), 0);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "nsv-a0"), 0);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "nsv-a0", 1), 0);
 	raw = raw_socket("nsv-a1", 1);
 
 	len = make_udp(want, other, 5000, 50);
@@ -308,8 +315,8 @@ static void test_afpacket_partial_csum(void **state)
 	msg.msg_iov = iov;
 	msg.msg_iovlen = 2;
 	assert_int_equal(sendmsg(raw, &msg, 0), (ssize_t)(sizeof(vh) + len));
-	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 1);
+	assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 4), 1);
 	assert_int_equal(pkts[0]->len, len);
 	assert_memory_equal(pkts[0]->data, want, len);
 	pkt_free(pkts[0]);
@@ -337,20 +344,21 @@ static void test_afpacket_jumbo(void **state)
 			    "ip link set nsv-a1 mtu 4000"), 0);
 	assert_int_equal(pkt_pool_create(&pool, 16), 0);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "dev nsv-a0"), 0);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "dev nsv-a0", 1), 0);
 	assert_int_equal(dev.mtu, PKT_MAX_FRAME - 14);
 	raw = raw_socket("nsv-a1", 0);
 	len = make_udp(f, other, 7000, 3000);
 	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
 	len = make_udp(f, other, 7001, 100);
 	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
-	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
+	assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
 	usleep(20000);
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 1);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 4), 1);
 	assert_int_equal(pkts[0]->len, len);
-	assert_int_equal(dev.stats.rx_dropped, 1);
+	assert_int_equal(netdev_stats_read(&dev).rx_dropped, 1);
 	pkt_free(pkts[0]);
-	assert_int_equal(pool.nfree, 16);
+	assert_int_equal(pkt_pool_avail(&pool), 16);
 	close(raw);
 	ops->close(&dev);
 	pkt_pool_destroy(&pool);
@@ -441,6 +449,7 @@ static void test_afpacket_gso(void **state)
 	struct netdev dev;
 	struct iovec iov[2];
 	struct msghdr msg;
+	uint64_t dropped;
 	size_t len;
 	int raw, h = 0;
 
@@ -449,14 +458,15 @@ static void test_afpacket_gso(void **state)
 		skip();
 	assert_int_equal(pkt_pool_create(&pool, 16), 0);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "nsv-a0"), 0);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "nsv-a0", 1), 0);
 	assert_true(dev.gso_ok);
 	raw = raw_socket("nsv-a1", 1);
 
 	len = make_tso(f, other, 20000);
 	send_tso(raw, f, len);
-	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 1);
+	assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 4), 1);
 	assert_non_null(pkts[0]->big);
 	assert_int_equal(pkts[0]->len, len);
 	assert_memory_equal(pkts[0]->data, f, len);
@@ -466,8 +476,8 @@ static void test_afpacket_gso(void **state)
 	assert_int_equal(pkts[0]->csum_start, 34);
 	assert_int_equal(pkts[0]->csum_offset, 16);
 	/* Only the large buffer holds it; every small one is back. */
-	assert_int_equal(pool.nfree, 16);
-	assert_int_equal(pool.big_nfree, pool.big_size - 1);
+	assert_int_equal(pkt_pool_avail(&pool), 16);
+	assert_int_equal(pkt_pool_big_avail(&pool), pool.big_size - 1);
 
 	/* Sent whole: the far end sees one frame and its GSO header. */
 	pkts[0]->l3_off = 14;
@@ -489,16 +499,17 @@ static void test_afpacket_gso(void **state)
 	assert_memory_equal(g, f, 34);
 
 	/* No large buffer free: the super-frame is dropped, counted. */
+	dropped = netdev_stats_read(&dev).rx_dropped;
 	while ((held[h] = pkt_alloc_big(&pool)))
 		h++;
 	send_tso(raw, f, len);
-	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 0);
-	assert_int_equal(dev.stats.rx_dropped, 1);
+	assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 4), 0);
+	assert_int_equal(netdev_stats_read(&dev).rx_dropped, dropped + 1);
 	while (h)
 		pkt_free(held[--h]);
-	assert_int_equal(pool.nfree, 16);
-	assert_int_equal(pool.big_nfree, pool.big_size);
+	assert_int_equal(pkt_pool_avail(&pool), 16);
+	assert_int_equal(pkt_pool_big_avail(&pool), pool.big_size);
 	close(raw);
 	ops->close(&dev);
 	pkt_pool_destroy(&pool);
@@ -515,16 +526,17 @@ static void test_afpacket_bound_once(void **state)
 		skip();
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	assert_int_equal(ops->open(&a, "nsv-a0"), 0);
-	assert_int_equal(ops->open(&b, "nsv-a0"), -EADDRINUSE);
+	a.pstats = b.pstats = dev_pstats;
+	assert_int_equal(ops->open(&a, "nsv-a0", 1), 0);
+	assert_int_equal(ops->open(&b, "nsv-a0", 1), -EADDRINUSE);
 	assert_null(b.io_priv);
 	assert_int_equal(io_ifbind_holder("nsv-a0"), (int)getpid());
 	/* The other end of the pair is free. */
-	assert_int_equal(ops->open(&b, "nsv-a1"), 0);
+	assert_int_equal(ops->open(&b, "nsv-a1", 1), 0);
 	ops->close(&b);
 	ops->close(&a);
 	assert_int_equal(io_ifbind_holder("nsv-a0"), -ESRCH);
-	assert_int_equal(ops->open(&b, "nsv-a0"), 0);
+	assert_int_equal(ops->open(&b, "nsv-a0", 1), 0);
 	ops->close(&b);
 }
 
@@ -545,7 +557,8 @@ static void test_tap(void **state)
 		skip();
 	assert_int_equal(pkt_pool_create(&pool, 16), 0);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "name nsv-t0"), 0);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "name nsv-t0", 1), 0);
 	assert_int_not_equal(if_nametoindex("nsv-t0"), 0);
 	assert_int_equal(dev.mtu, 1500);
 	raw = raw_socket("nsv-t0", 0);
@@ -553,8 +566,8 @@ static void test_tap(void **state)
 	/* Host -> tap -> netsieve. */
 	len = make_udp(f, other, 6000, 30);
 	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
-	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 8), 1);
+	assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 8), 1);
 	assert_int_equal(pkts[0]->len, len);
 	assert_memory_equal(pkts[0]->data, f, len);
 
@@ -570,9 +583,9 @@ static void test_tap(void **state)
 
 	ops->close(&dev);
 	assert_int_equal(if_nametoindex("nsv-t0"), 0);  /* not persistent */
-	assert_int_equal(ops->open(&dev, "name has space"), -EINVAL);
+	assert_int_equal(ops->open(&dev, "name has space", 1), -EINVAL);
 	/* Kernel-chosen name. */
-	assert_int_equal(ops->open(&dev, NULL), 0);
+	assert_int_equal(ops->open(&dev, NULL, 1), 0);
 	ops->close(&dev);
 	pkt_pool_destroy(&pool);
 }

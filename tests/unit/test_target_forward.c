@@ -15,7 +15,7 @@
 #include "tg_harness.h"
 
 #include "io/io.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 #include "stack/stack.h"
 
 static const char *const setup[] = {
@@ -160,7 +160,7 @@ static struct {
 	uint8_t frame[CAP_MAX][PKT_MAX_FRAME];
 } cap;
 
-static int cap_open(struct netdev *dev, const char *arg)
+static int cap_open(struct netdev *dev, const char *arg, int nqueues)
 {
 	return 0;
 }

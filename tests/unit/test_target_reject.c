@@ -9,8 +9,9 @@
 #include "tg_harness.h"
 
 #include "core/net.h"
+#include "stack/conf.h"
 #include "io/io.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 #include "stack/stack.h"
 
 #define F "filter", "INPUT"
@@ -155,7 +156,7 @@ static struct {
 	uint8_t frame[CAP_MAX][PKT_MAX_FRAME];
 } cap;
 
-static int cap_open(struct netdev *dev, const char *arg)
+static int cap_open(struct netdev *dev, const char *arg, int nqueues)
 {
 	return 0;
 }
@@ -230,6 +231,8 @@ static const uint8_t *e2e_send(struct e2e *e, const char *hex,
 	size_t n = strlen(hex) / 2, i;
 	int k;
 
+	/* The device of the current configuration snapshot. */
+	e->dev = net_dev_by_name(e->net, "eth0");
 	memcpy(f, e->dev->mac, 6);
 	memcpy(f + 6, peer_mac, 6);
 	f[12] = 0x08;

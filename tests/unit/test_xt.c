@@ -45,7 +45,7 @@ struct spec {
 /* A bare IPv4 packet (no L2) as the stack hands it to the hooks. */
 static struct pkt *mkpkt(struct env *e, const struct spec *s)
 {
-	struct pkt *p = pkt_alloc(&e->net->pool);
+	struct pkt *p = pkt_alloc(&e->net->inject.pool);
 	uint16_t l4 = s->proto == 6 ? 20 : s->proto == 17 ? 8 : 8;
 	uint16_t tot = (uint16_t)(20 + l4 + s->paylen);
 	uint8_t *h;
@@ -73,6 +73,7 @@ static struct pkt *mkpkt(struct env *e, const struct spec *s)
 	p->l4_off = s->frag ? 0 : 20;
 	p->l4_len = l4 + s->paylen;
 	p->family = NS_PF_INET;
+	pkt_set_desc(p);
 	p->ethertype = 0x0800;
 	p->l4_proto = s->proto;
 	p->frag_off = s->frag;
@@ -234,7 +235,7 @@ static void test_counters_carry(void **state)
 			    "-A INPUT -p udp -c 4 160");
 	/* A packet counted in the old generation after the draft was cloned
 	 * is carried into the new one. */
-	draft = xt_gen_clone(xn->cur);
+	draft = xt_gen_clone(xn);
 	assert_non_null(draft);
 	in_filter(e, &udp, &eth0);
 	assert_int_equal(xt_gen_commit(xn, draft, &err), 0);
