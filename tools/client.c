@@ -20,10 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #define CLIENT_EXIT_UNREACHABLE 4   /* iptables' RESOURCE_PROBLEM */
+#define CLIENT_EXIT_TOO_BIG 4       /* the same: a limit was hit */
 #define CLIENT_REPLY_TIMEOUT_MS (300 * 1000)
 
 static const char *base(const char *s)
@@ -76,6 +78,67 @@ static int slurp(FILE *f, char **text, size_t *len)
 	*text = buf;
 	*len = n;
 	return 0;
+}
+
+/*
+ * The size of an input slurp() refused: the file's size, or for a pipe the
+ * bytes read so far plus whatever is still to come (read and counted).
+ */
+static unsigned long long input_size(FILE *f)
+{
+	unsigned long long n = 0;
+	struct stat st;
+	char buf[65536];
+	size_t r;
+
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+		return (unsigned long long)st.st_size;
+	n = CTL_PROTO_MAX_BODY;         /* what slurp() had read */
+	while ((r = fread(buf, 1, sizeof(buf), f)) > 0)
+		n += r;
+	return n;
+}
+
+/* The words for a request over the protocol's cap. Returns the exit code. */
+static int too_big(const char *tool, const char *what,
+		   unsigned long long size)
+{
+	fprintf(stderr, "%s: ", tool);
+	if (size > CTL_PROTO_MAX_BODY)
+		fprintf(stderr, "%s is %llu bytes, larger than", what, size);
+	else if (size)
+		fprintf(stderr, "%s is %llu bytes; with the command it is "
+			"larger than", what, size);
+	else
+		fprintf(stderr, "%s is larger than", what);
+	fprintf(stderr, " the control protocol's limit of %u bytes (%u MiB); "
+		"nothing was changed\n", CTL_PROTO_MAX_BODY,
+		CTL_PROTO_MAX_BODY >> 20);
+	return CLIENT_EXIT_TOO_BIG;
+}
+
+/* encode_request() said -E2BIG: name the cap that was hit. */
+static int request_too_big(int argc, char **argv, const char *input)
+{
+	int i;
+
+	if ((unsigned)argc > CTL_PROTO_MAX_ARGS) {
+		fprintf(stderr, "%s: %d words, more than the control "
+			"protocol's limit of %u; nothing was changed\n",
+			argv[0], argc, CTL_PROTO_MAX_ARGS);
+		return CLIENT_EXIT_TOO_BIG;
+	}
+	for (i = 0; i < argc; i++) {
+		if (strlen(argv[i]) <= CTL_PROTO_MAX_ARG)
+			continue;
+		fprintf(stderr, "%s: argument %d is %zu bytes, more than the "
+			"control protocol's limit of %u bytes; nothing was "
+			"changed\n", argv[0], i, strlen(argv[i]),
+			CTL_PROTO_MAX_ARG);
+		return CLIENT_EXIT_TOO_BIG;
+	}
+	return too_big(argv[0], input ? "the command with its input" :
+		       "the command", 0);
 }
 
 static bool is_restore(const char *tool)
@@ -144,6 +207,13 @@ static int restore_input(int *argc, char **argv, char **input, size_t *ilen)
 		f = stdin;
 	}
 	e = slurp(f, input, ilen);
+	if (e == -E2BIG) {
+		unsigned long long size = input_size(f);
+
+		if (f != stdin)
+			fclose(f);
+		return too_big(base(argv[0]), "input", size);
+	}
 	if (f != stdin)
 		fclose(f);
 	if (e) {
@@ -183,10 +253,11 @@ static int transact(const char *path, int argc, char **argv,
 	int fd, e, rc;
 
 	e = ctl_proto_encode_request(argc, argv, input, ilen, &frame, &flen);
+	if (e == -E2BIG)
+		return request_too_big(argc, argv, input);
 	if (e) {
 		fprintf(stderr, "netsieve: cannot send this command: %s\n",
-			e == -E2BIG ? "too large for the control protocol"
-				    : "empty command name");
+			"empty command name");
 		return 2;
 	}
 	if (strlen(path) >= sizeof(sun.sun_path)) {

@@ -7,9 +7,11 @@
  * stack under net->stack_lock, advance the clock, run the stack's timers,
  * and pass an RCU quiescent point between bursts. The worker goes RCU
  * offline while it sleeps in poll(), so a control-path grace period never
- * waits on an idle data path. SIGTERM/SIGINT stop both threads cleanly.
+ * waits on an idle data path. SIGTERM/SIGINT stop both threads cleanly;
+ * SIGHUP reopens the log file (tools/daemon_log.c has the log sinks).
  */
 #include "tools/tools.h"
+#include "tools/daemon_log.h"
 
 #include "base/rcu.h"
 #include "base/sbuf.h"
@@ -22,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -40,7 +43,7 @@
 
 struct daemon {
 	struct net *net;
-	int log_fd;
+	struct daemon_log log;
 	int wake_fd;            /* eventfd: a command ran, or stop */
 	atomic_bool stop;
 	pthread_t worker;
@@ -52,36 +55,6 @@ static uint64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/*
- * The net->log sink: one line with a UTC timestamp, written with a single
- * write() so lines from the two threads never interleave. Runs on the data
- * path (LOG target): stack buffer only, no malloc.
- */
-static void log_write(void *priv, int level, const char *line)
-{
-	struct daemon *d = priv;
-	char buf[1200];
-	struct timespec ts;
-	struct tm tm;
-	int n, m;
-
-	(void)level;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = (int)strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	m = snprintf(buf + n, sizeof(buf) - (size_t)n, ".%06ldZ %s\n",
-		     ts.tv_nsec / 1000, line);
-	if (m < 0)
-		return;
-	n += m;
-	if (n > (int)sizeof(buf) - 1) {
-		n = (int)sizeof(buf) - 1;
-		buf[n - 1] = '\n';
-	}
-	if (write(d->log_fd, buf, (size_t)n) < 0)
-		return; /* nowhere left to report it */
 }
 
 static void wake_worker(void *priv)
@@ -231,13 +204,20 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: netsieve daemon [--config FILE] [--socket PATH] "
-		"[--log FILE] [--foreground]\n"
+		"[--log FILE | --syslog]\n"
+		"                       [--foreground]\n"
 		"  --config FILE   start-up file in the command language\n"
 		"  --socket PATH   control socket (default $NETSIEVE_SOCKET or "
 		CTL_SOCKET_DEFAULT ")\n"
-		"  --log FILE      append LOG lines there (default stderr)\n"
+		"  --log FILE      append the log (LOG, TRACE lines) there; "
+		"SIGHUP reopens it\n"
+		"  --syslog        log to syslog (facility daemon) instead\n"
 		"  --foreground    do not detach; stop with SIGTERM or "
-		"SIGINT\n");
+		"SIGINT\n"
+		"Without --log or --syslog the log goes to stderr, with "
+		"\"<N>\" level prefixes\n"
+		"when stderr is the systemd journal ($JOURNAL_STREAM). "
+		"See netsieve(8).\n");
 }
 
 /*
@@ -304,12 +284,46 @@ static int count_devs(struct net *net)
 	return n;
 }
 
+/*
+ * Serve the control socket until SIGTERM or SIGINT. SIGHUP reopens the log
+ * file (after logrotate moved it) and serving goes on. Returns 0, or a
+ * negative errno if the control loop failed.
+ */
+static int serve(struct daemon *d, struct ctl_server *srv, int sig_fd)
+{
+	struct signalfd_siginfo si;
+	int e;
+
+	for (;;) {
+		e = ctl_server_run(srv, sig_fd);
+		if (e)
+			return e;
+		if (read(sig_fd, &si, sizeof(si)) != sizeof(si)) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return 0;
+		}
+		if (si.ssi_signo != SIGHUP)
+			return 0;
+		e = daemon_log_reopen(&d->log);
+		if (e)
+			ns_log(&d->net->log, NS_LOG_ERR,
+			       "netsieve: SIGHUP: cannot reopen %s: %s; "
+			       "still logging to the old file", d->log.path,
+			       strerror(-e));
+		else
+			ns_log(&d->net->log, NS_LOG_INFO,
+			       "netsieve: SIGHUP: log reopened");
+	}
+}
+
 int tool_daemon_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "syslog", no_argument, NULL, 'S' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -317,8 +331,9 @@ int tool_daemon_main(int argc, char **argv)
 	const char *config = NULL, *sock = NULL, *logpath = NULL;
 	struct ctl_server *srv = NULL;
 	struct sbuf err = SBUF_INIT;
-	struct daemon d = { .log_fd = 2, .wake_fd = -1 };
-	bool foreground = false;
+	struct daemon d = { .log.fd = 2, .wake_fd = -1 };
+	bool foreground = false, use_syslog = false;
+	char where[PATH_MAX + 16];
 	int notify_fd = -1, sig_fd, c, e, rc = 1;
 	sigset_t sigs;
 
@@ -328,6 +343,7 @@ int tool_daemon_main(int argc, char **argv)
 		case 'c': config = optarg; break;
 		case 's': sock = optarg; break;
 		case 'l': logpath = optarg; break;
+		case 'S': use_syslog = true; break;
 		case 'f': foreground = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -336,6 +352,12 @@ int tool_daemon_main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "netsieve daemon: unexpected argument \"%s\"\n",
 			argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (logpath && use_syslog) {
+		fprintf(stderr, "netsieve daemon: --log and --syslog exclude "
+			"each other\n");
 		usage(stderr);
 		return 2;
 	}
@@ -352,26 +374,26 @@ int tool_daemon_main(int argc, char **argv)
 			return 1;
 		}
 	}
-	/* Signals arrive on a signalfd the control loop polls. */
+	/*
+	 * Signals arrive on a signalfd the control loop polls (blocked, not
+	 * ignored: an ignored signal never reaches the signalfd).
+	 */
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	if (sig_fd < 0) {
 		perror("netsieve daemon: signalfd");
 		goto out_notify;
 	}
-	if (logpath) {
-		d.log_fd = open(logpath, O_WRONLY | O_APPEND | O_CREAT |
-				O_CLOEXEC, 0640);
-		if (d.log_fd < 0) {
-			fprintf(stderr, "netsieve daemon: %s: %s\n", logpath,
-				strerror(errno));
-			goto out_close_sig;
-		}
+	e = daemon_log_open(&d.log, logpath, use_syslog);
+	if (e) {
+		fprintf(stderr, "netsieve daemon: %s: %s\n", logpath,
+			strerror(-e));
+		goto out_close_sig;
 	}
 	e = ns_net_create(&d.net);
 	if (e) {
@@ -380,8 +402,8 @@ int tool_daemon_main(int argc, char **argv)
 			strerror(-e));
 		goto out_close_log;
 	}
-	d.net->log.write = log_write;
-	d.net->log.priv = &d;
+	d.net->log.write = daemon_log_write;
+	d.net->log.priv = &d.log;
 	if (config && run_config(d.net, config)) {
 		fprintf(stderr, "netsieve daemon: start-up file %s failed\n",
 			config);
@@ -403,14 +425,16 @@ int tool_daemon_main(int argc, char **argv)
 			strerror(e));
 		goto out_destroy_srv;
 	}
+	daemon_log_describe(&d.log, where, sizeof(where));
 	ns_log(&d.net->log, NS_LOG_INFO,
-	       "netsieve: daemon ready, %d interface(s), control socket %s",
-	       count_devs(d.net), sock);
+	       "netsieve: daemon ready, %d interface(s), control socket %s, "
+	       "log to %s", count_devs(d.net), sock, where);
 	if (notify_fd >= 0) {
 		/*
 		 * Detached: hold none of the caller's terminal or pipes
 		 * (a `$(netsieve daemon)` would otherwise wait for us).
-		 * Without --log, LOG lines are discarded from here on.
+		 * Without --log or --syslog, LOG lines are discarded from
+		 * here on.
 		 */
 		int null = open("/dev/null", O_RDWR);
 
@@ -424,7 +448,7 @@ int tool_daemon_main(int argc, char **argv)
 		notify_parent(&notify_fd, 0);
 	}
 
-	e = ctl_server_run(srv, sig_fd);
+	e = serve(&d, srv, sig_fd);
 	rc = e ? 1 : 0;
 	if (e)
 		fprintf(stderr, "netsieve daemon: control loop: %s\n",
@@ -441,8 +465,7 @@ out_close_wake:
 out_destroy_net:
 	ns_net_destroy(d.net);
 out_close_log:
-	if (d.log_fd > 2)
-		close(d.log_fd);
+	daemon_log_close(&d.log);
 out_close_sig:
 	close(sig_fd);
 out_notify:
