@@ -564,6 +564,42 @@ def t_err_usage(c):
     check('--setup' in p.stdout, 'help text')
 
 
+def t_truncated(c):
+    """A capture cut inside a record: every complete packet is replayed,
+    then a warning names the file, the last packet and the byte; exit 1,
+    as tcpdump -r. A cut inside a record header is the same."""
+    pkts = [(T0 + i, from_a(a_to_b(seq=i + 1))) for i in range(5)]
+    full = c.pcap('full.pcap', pkts)
+    data = open(full, 'rb').read()
+    rec = 16 + len(pkts[0][1])
+    end4 = 24 + 4 * rec                 # end of the 4th record
+    for name, cut in (('cut.pcap', end4 + 16 + 10),   # inside packet 5
+                      ('cuthdr.pcap', end4 + 7)):      # inside its header
+        with open(c.path(name), 'wb') as f:
+            f.write(data[:cut])
+        p = c.replay(['--setup', c.router(), '--in', 'eth0=' + name,
+                      '--out', 'eth1=out1.pcap', '--trace', 'trace.txt',
+                      '--save-counters', 'counters.txt'], rc=1)
+        want = ('netsieve replay: %s: truncated after packet 4 (byte %d): '
+                'the rest was ignored\n' % (name, end4))
+        check(p.stderr.endswith(want), 'warning %r, wanted %r'
+              % (p.stderr, want))
+        out1 = c.out('out1.pcap')
+        check([d['icmp_seq'] for ts, d in out1] == [1, 2, 3, 4],
+              'the four complete packets forwarded: %s' % out1)
+        tr = c.trace()
+        check('pkt 4 ' in tr and 'pkt 5 ' not in tr, 'trace:\n' + tr)
+        cnt = open(c.path('counters.txt')).read()
+        check(re.search(r'^\[4:\d+\] -A FORWARD -s 10\.0\.1\.0/24 -j ACCEPT$',
+                        cnt, re.M), 'counters:\n' + cnt)
+    # Cut inside the file header: not a capture at all, an error.
+    with open(c.path('hdr.pcap'), 'wb') as f:
+        f.write(data[:20])
+    p = c.replay(['--setup', c.router(), '--in', 'eth0=hdr.pcap'], rc=1)
+    check('hdr.pcap' in p.stderr and 'truncated after' not in p.stderr,
+          p.stderr)
+
+
 def t_empty_input(c):
     setup = c.router()
     c.replay(['--setup', setup, '--in', 'eth0=' + c.pcap('e.pcap', []),
