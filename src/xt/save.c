@@ -276,3 +276,38 @@ short_flag:
 	sbuf_free(&buf);
 	return rc;
 }
+
+int xt_rule_text(const struct xt_gen *gen, const char *table,
+		 const char *chain, unsigned rulenum, struct sbuf *out)
+{
+	const struct xt_table *t;
+	const struct xt_chain *c = NULL;
+	size_t start = out->len;
+	unsigned i;
+	int ti;
+
+	ti = table ? xt_table_lookup(table) : -1;
+	if (!gen || !chain || ti < 0 || !gen->t[ti])
+		return -ENOENT;
+	t = gen->t[ti];
+	for (i = 0; i < t->nchains && !c; i++)
+		if (!strcmp(t->chains[i]->name, chain))
+			c = t->chains[i];
+	if (!c || rulenum < 1)
+		return -ENOENT;
+	if (rulenum <= c->nrules) {
+		xt_rule_save(c->rules[rulenum - 1], c->name, 0,
+			     (struct xt_cnt){ 0 }, out);
+	} else if (rulenum == c->nrules + 1 && c->hook >= 0) {
+		sbuf_addf(out, "-P %s %s\n", c->name,
+			  c->policy == NS_ACCEPT ? "ACCEPT" : "DROP");
+	} else {
+		return -ENOENT;
+	}
+	if (out->oom)
+		return -ENOMEM;
+	/* iptables -S ends each rule with a newline; one rule has none. */
+	if (out->len > start && out->s[out->len - 1] == '\n')
+		out->s[--out->len] = '\0';
+	return 0;
+}

@@ -12,6 +12,7 @@
 #include "xt/ext.h"
 
 struct net;
+struct xt_gen;
 
 /*
  * Create the empty tables and register their hook functions. Control path,
@@ -33,5 +34,17 @@ int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		 struct sbuf *err);
 int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 		    struct sbuf *out, struct sbuf *err);
+
+/*
+ * One rule as `iptables -S` prints it, for a trace that names the rule by
+ * its text: rule rulenum (1-based) of chain in table, "-A FORWARD -p tcp
+ * -m tcp --dport 22 -j DROP"; rulenum one past the last rule of a built-in
+ * chain is its policy, "-P FORWARD DROP". No newline. gen is the
+ * generation a packet walked (pkt->xt_gen); the caller keeps it alive (RCU
+ * read side, or the only thread). Appends to out. Returns 0, -ENOENT (no
+ * such table, chain or rule) or -ENOMEM. Control path or offline tools.
+ */
+int xt_rule_text(const struct xt_gen *gen, const char *table,
+		 const char *chain, unsigned rulenum, struct sbuf *out);
 
 #endif
