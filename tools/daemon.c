@@ -12,6 +12,7 @@
  */
 #include "tools/tools.h"
 #include "tools/daemon_log.h"
+#include "tools/sd_notify.h"
 
 #include "base/rcu.h"
 #include "base/sbuf.h"
@@ -448,7 +449,10 @@ int tool_daemon_main(int argc, char **argv)
 		notify_parent(&notify_fd, 0);
 	}
 
+	/* Type=notify under systemd: ready now that the socket serves. */
+	daemon_sd_notify("READY=1");
 	e = serve(&d, srv, sig_fd);
+	daemon_sd_notify("STOPPING=1");
 	rc = e ? 1 : 0;
 	if (e)
 		fprintf(stderr, "netsieve daemon: control loop: %s\n",

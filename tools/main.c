@@ -58,8 +58,7 @@ static bool is_help(const char *a)
 static bool is_ctl_tool(const char *t)
 {
 	static const char *const tools[] = {
-		"iptables", "iptables-save", "iptables-restore",
-		"iptables-legacy", "iptables-legacy-save",
+		"iptables", "iptables-restore", "iptables-legacy",
 		"iptables-legacy-restore", "stats",
 	};
 	size_t i;
@@ -118,6 +117,17 @@ static void ip_usage(void)
 	      stdout);
 }
 
+/* iptables-save has no help option: its synopsis, as iptables-save(8). */
+static void save_usage(const char *tool)
+{
+	printf("usage: netsieve %s [-M modprobe] [-c] [-t table] "
+	       "[-f filename]\n"
+	       "  -c  include packet and byte counters\n"
+	       "  -t  only this table (default: every table in use)\n"
+	       "  -f  write to filename instead of standard output\n",
+	       tool);
+}
+
 static void sysctl_usage(void)
 {
 	fputs("usage: netsieve sysctl [-n] [-q] [-e] [-w] NAME[=VALUE] ... | -a | "
@@ -154,6 +164,11 @@ static int help(int argc, char **argv)
 	}
 	if (is_ctl_tool(cmd))
 		return ctl_help(cmd);
+	if (!strcmp(cmd, "iptables-save") ||
+	    !strcmp(cmd, "iptables-legacy-save")) {
+		save_usage(cmd);
+		return 0;
+	}
 	if (!strcmp(cmd, "ip")) {
 		ip_usage();
 		return 0;
