@@ -16,6 +16,7 @@
 #include "base/sbuf.h"
 #include "core/net.h"
 #include "ctl/ctl.h"
+#include "stack/conf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,7 +150,7 @@ int main(int argc, char **argv)
 		ta = now_s();
 		/* That rule went after ACCEPT: it never matches either. */
 		out = net_dev_by_name(net, "eth1");
-		tx0 = out->stats.tx_packets;
+		tx0 = netdev_stats_read(out).tx_packets;
 		{
 			double start = now_s(), end = start + secs, now;
 			uint64_t ts = 0;
@@ -162,12 +163,12 @@ int main(int argc, char **argv)
 				now = now_s();
 			} while (now < end);
 			end = now - start;
-			if (out->stats.tx_packets - tx0 != sent) {
+			if (netdev_stats_read(out).tx_packets - tx0 != sent) {
 				fprintf(stderr, "bench: %d rules: sent %llu, "
 					"forwarded %llu: the ruleset is not "
 					"what it should be\n", n,
 					(unsigned long long)sent,
-					(unsigned long long)(out->stats.tx_packets - tx0));
+					(unsigned long long)(netdev_stats_read(out).tx_packets - tx0));
 				return 1;
 			}
 			printf("%-8d %14.0f %12.1f %14.2f %14.2f\n", n,

@@ -17,6 +17,7 @@
 #include "tools/tools.h"
 
 #include "core/net.h"
+#include "stack/conf.h"
 #include "ctl/ctl.h"
 #include "io/io.h"
 #include "stack/stack.h"
@@ -507,7 +508,7 @@ static int inject_all(struct replay *r)
 	for (i = 0; i < r->npkts; i++) {
 		const struct rp_pkt *p = &r->pkts[i];
 		const struct rp_input *in = &r->ins[p->input];
-		uint32_t id = r->net->pkt_seq + 1;
+		uint32_t id = r->net->inject.pkt_seq + 1;
 		int err;
 
 		/* ns_net_create() starts ids at 1; nothing else takes one. */
@@ -530,7 +531,7 @@ static int inject_all(struct replay *r)
 				rt_trace_not_injected(r->trace, id,
 						      "no packet buffer free");
 			/* Keep ids aligned with input positions. */
-			r->net->pkt_seq++;
+			r->net->inject.pkt_seq++;
 			continue;
 		}
 		if (err) {
@@ -540,10 +541,10 @@ static int inject_all(struct replay *r)
 		}
 		if (r->trace)
 			rt_trace_flush(r->trace);
-		if (r->net->pkt_seq != id) {
+		if (r->net->inject.pkt_seq != id) {
 			fprintf(stderr,
 				ME ": internal: packet %zu got id %" PRIu32 "\n",
-				i + 1, r->net->pkt_seq);
+				i + 1, r->net->inject.pkt_seq);
 			return 1;
 		}
 	}
@@ -675,8 +676,10 @@ int tool_replay_main(int argc, char **argv)
 	}
 	r.net->log.write = log_to_stderr;
 	/* Rules are loaded "just before" the first packet arrives. */
-	if (r.npkts)
+	if (r.npkts) {
 		r.net->now_ns = r.pkts[0].ts_ns;
+		r.net->inject.now_ns = r.pkts[0].ts_ns;
+	}
 
 	/* Interfaces in the order they were named: --in first, then --out. */
 	for (i = 0; i < r.nins; i++)

@@ -19,6 +19,7 @@
 #include "core/drop.h"
 #include "core/net.h"
 #include "pkt/pkt.h"
+#include "stack/netdev.h"
 #include "xt/xt.h"
 
 #include <arpa/inet.h>

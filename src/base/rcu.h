@@ -45,4 +45,16 @@ static inline void ns_rcu_synchronize(void)
 	synchronize_rcu();
 }
 
+/*
+ * A thread that is not a long-running worker (ns_inject() from an
+ * embedder's thread, replay) reads RCU-protected data only between these
+ * two: the first call registers the thread (unregistered again when it
+ * exits), later ones bring it online; leave takes it offline, so such a
+ * thread never delays a grace period and may itself call
+ * ns_rcu_synchronize() outside the pair. Threads registered with
+ * ns_rcu_register() (workers) are online already and unaffected.
+ */
+void ns_rcu_reader_enter(void);
+void ns_rcu_reader_leave(void);
+
 #endif

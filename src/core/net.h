@@ -1,62 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * struct net: one instance of the stack, the way the kernel's struct net is
- * one network namespace. It owns the hook arrays, the interfaces, routes and
- * neighbours, the sysctl knobs, the iptables state, the packet pool, the
- * clock and the counters.
+ * one network namespace. It owns the hook arrays, the stack configuration
+ * snapshot, the neighbours, the iptables state, the workers, the clock and
+ * the counters.
  *
- * Locking (documented once, here):
- *  - ctl_lock serialises control-path operations (one command at a time).
- *  - stack_lock guards interfaces, addresses, routes, neighbours and sysctls.
- *    The data path takes it once per burst; the control path takes it for
- *    the short time a change to those takes. It is never held while a
- *    ruleset is built.
- *  - Hook arrays and ruleset generations are RCU-published: the data path
- *    reads them without a lock; the control path replaces them whole.
- *  - Counters are per worker (no atomics); readers sum them.
+ * Fields are grouped below by who may write them. Lock order (the only
+ * one): ctl_lock, then neigh_lock. The data path takes no lock but
+ * neigh_lock, which nobody holds for more than one neighbour operation.
  */
 #ifndef NS_CORE_NET_H
 #define NS_CORE_NET_H
 
 #include <netsieve/netsieve.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "base/log.h"
 #include "core/drop.h"
+#include "core/worker.h"
 #include "pkt/pkt.h"
-#include "stack/netdev.h"
 
-#define NS_MAX_WORKERS 8
 #define NS_MAX_DEVS 64
 #define NS_NFPROTO_NUM 2 /* index 0: IPv4, 1: IPv6 */
 
 struct hook_entries;
-struct route_table;
 struct neigh_table;
+struct stack_conf;
 struct xt_net;
 struct trace_event;
-
-/* The kernel-named knobs (`netsieve sysctl`), with the kernel's defaults. */
-struct net_sysctl {
-	int ip_forward;               /* net.ipv4.ip_forward = 0 */
-	int ip_default_ttl;           /* net.ipv4.ip_default_ttl = 64 */
-	int icmp_echo_ignore_all;     /* = 0 */
-	int icmp_echo_ignore_broadcasts; /* = 1 */
-	int icmp_ratelimit;           /* ms, = 1000 */
-	int icmp_ratemask;            /* = 6168 */
-	int icmp_msgs_per_sec;        /* = 1000 */
-	int icmp_msgs_burst;          /* = 50 */
-	int icmp_errors_use_inbound_ifaddr; /* = 0 */
-	int ip_no_pmtu_disc;          /* = 0 */
-	int tcp_rst_on_closed;        /* netsieve: answer closed ports (1) */
-	int send_redirects_all;       /* net.ipv4.conf.all.send_redirects = 1 */
-	int send_redirects_default;   /* net.ipv4.conf.default.send_redirects = 1 */
-	int default_forwarding;       /* net.ipv4.conf.default.forwarding = 0 */
-	int rp_filter_all;            /* net.ipv4.conf.all.rp_filter = 0 */
-	int rp_filter_default;        /* net.ipv4.conf.default.rp_filter = 0 */
-};
 
 /* Per-worker counters; summed by readers. */
 struct net_stats {
@@ -116,46 +90,84 @@ struct ns_trace_sink {
 };
 
 struct net {
-	pthread_mutex_t ctl_lock;
-	pthread_mutex_t stack_lock;
-
-	/* RCU-published hook arrays, [family index][hook]. */
-	struct hook_entries *hooks[NS_NFPROTO_NUM][NS_INET_NUMHOOKS];
-
-	/* Interfaces (index = ifindex; 0 unused). Under stack_lock. */
-	struct netdev *devs[NS_MAX_DEVS];
-	int next_ifindex;
-	struct route_table *routes;   /* src/stack/route.c */
-	struct neigh_table *neigh;    /* src/stack/neigh.c */
-	struct net_sysctl sysctl;
-	void *icmp_rl;                /* src/stack/icmp.c: rate-limit state */
-	uint16_t ip_id;               /* IP ID counter for generated packets */
-
-	struct xt_net *xt;            /* src/xt: tables and generations */
-
-	struct pkt_pool pool;         /* used by the single data-path thread */
-	uint64_t now_ns;              /* the clock (injected by the driver) */
-	uint32_t pkt_seq;             /* ids for received packets */
-
-	struct net_stats stats[NS_MAX_WORKERS];
+	/*
+	 * Set at creation, read-only after: the data-path ops the stack
+	 * registered, the sinks the driver installed before starting
+	 * workers.
+	 */
+	const struct net_dp_ops *dp;
 	struct ns_log_sink log;       /* kernel log lines (LOG, TRACE) */
 	struct ns_trace_sink trace;   /* per-packet trace (replay --trace) */
-
 	/* Local delivery hook for embedders/tests: NULL = stack default. */
 	void (*local_deliver)(struct net *net, struct pkt *pkt);
-};
+	/* Called after a new configuration is published (wake workers). */
+	void (*kick)(void *priv);
+	void *kick_priv;
+	int nqueues;                  /* receive queues per device (workers) */
 
-/* The worker index of the calling thread (0 unless a daemon set it). */
-extern __thread int ns_worker_id;
+	/*
+	 * Written by the control path under ctl_lock; RCU-published, read
+	 * by the data path without a lock.
+	 */
+	pthread_mutex_t ctl_lock;     /* one command at a time (recursive) */
+	struct hook_entries *hooks[NS_NFPROTO_NUM][NS_INET_NUMHOOKS];
+	struct stack_conf *conf;      /* src/stack/conf.h */
+	struct xt_net *xt;            /* src/xt: tables and generations */
+
+	/* Written by data and control path under neigh_lock. */
+	pthread_mutex_t neigh_lock;
+	struct neigh_table *neigh;    /* src/stack/neigh.c */
+
+	/* Each worker writes its own slot; readers sum. */
+	struct net_stats stats[NS_MAX_WORKERS];
+
+	/* The built-in worker of one: ns_inject() runs on it. */
+	struct ns_worker inject;
+	/* The daemon's workers (control path: set before they start). */
+	struct ns_worker *workers[NS_MAX_WORKERS];
+	int nworkers;
+
+	/* Any thread: the latest clock reading a worker saw. */
+	_Atomic uint64_t now_ns;
+};
 
 static inline struct net_stats *net_stats(struct net *net)
 {
 	return &net->stats[ns_worker_id];
 }
 
-/* Interface lookup. Caller holds stack_lock or is the only thread. */
-struct netdev *net_dev_by_name(struct net *net, const char *name);
-struct netdev *net_dev_by_index(struct net *net, int ifindex);
+/*
+ * The clock of the calling worker (its burst's reading), or the latest
+ * any worker saw on a control-path thread.
+ */
+static inline uint64_t net_now(struct net *net)
+{
+	struct ns_worker *w = ns_cur_worker;
+
+	if (w && w->net == net)
+		return w->now_ns;
+	return atomic_load_explicit(&net->now_ns, memory_order_relaxed);
+}
+
+/* The packet pool of the calling worker (the inject worker otherwise). */
+static inline struct pkt_pool *net_pool(struct net *net)
+{
+	struct ns_worker *w = ns_cur_worker;
+
+	if (w && w->net == net)
+		return &w->pool;
+	return &net->inject.pool;
+}
+
+/* The calling worker (the inject worker on other threads). */
+static inline struct ns_worker *net_worker(struct net *net)
+{
+	struct ns_worker *w = ns_cur_worker;
+
+	if (w && w->net == net)
+		return w;
+	return &net->inject;
+}
 
 /*
  * Account a dropped packet: count it under reason, report the fate to the

@@ -7,6 +7,7 @@
 #include "ctl/ctl.h"
 
 #include "core/net.h"
+#include "stack/conf.h"
 #include "xt/xt.h"
 
 #include <errno.h>
@@ -138,6 +139,8 @@ int ctl_exec_argv(struct net *net, int argc, char **argv, const char *input,
 		sbuf_addf(err, "netsieve: unknown command \"%s\"\n", tool);
 		rc = 127;
 	}
+	/* What the command changed in the stack is published now. */
+	stack_conf_commit(net);
 	pthread_mutex_unlock(&net->ctl_lock);
 	return rc;
 }

@@ -1,85 +1,237 @@
 // SPDX-License-Identifier: MIT
 /*
- * `netsieve stats`: per-interface rx/tx counters, the stack's packet
- * counters and every nonzero drop reason, summed over the per-worker
- * counters. Control path: reads the counters under net->stack_lock (the
- * data path updates them under the same lock, once per burst).
+ * `netsieve stats [--json]`: per-interface rx/tx counters, the stack's
+ * packet counters per worker and in sum, packet buffers per worker, and
+ * every nonzero drop reason, summed over the per-worker counters. Control
+ * path: reads the published configuration and the workers' counters
+ * without a lock (each counter is written by one worker; a read may be a
+ * packet behind, never torn).
  */
 #include "ctl/ctl.h"
 
 #include "core/net.h"
 #include "io/io.h"
+#include "stack/conf.h"
 
 #include <inttypes.h>
 #include <string.h>
 
-int ctl_stats_main(struct net *net, int argc, char **argv, struct sbuf *out,
-		   struct sbuf *err)
+#define USAGE "usage: netsieve stats [--json]\n"
+
+struct worker_row {
+	int id;
+	struct net_stats st;
+	unsigned long long buf_free, buf_size, buf_fail;
+};
+
+static void sum_stats(struct net_stats *sum, const struct net_stats *st)
 {
-	struct net_stats sum;
-	unsigned long long pool_free, pool_size, pool_fail;
+	int r;
+
+	for (r = 0; r < DROP_REASON_MAX; r++)
+		sum->drops[r] += st->drops[r];
+	sum->rx_packets += st->rx_packets;
+	sum->tx_packets += st->tx_packets;
+	sum->forwarded += st->forwarded;
+	sum->delivered += st->delivered;
+	sum->generated += st->generated;
+}
+
+/* The workers that exist: the daemon's, or the built-in one. */
+static int worker_rows(struct net *net, struct worker_row *rows)
+{
+	int i, n = 0;
+
+	if (!net->nworkers) {
+		const struct ns_worker *w = &net->inject;
+
+		memset(&rows[0], 0, sizeof(rows[0]));
+		rows[0].st = net->stats[0];
+		rows[0].buf_free = pkt_pool_avail(&w->pool);
+		rows[0].buf_size = w->pool.size;
+		rows[0].buf_fail = w->pool.alloc_fail;
+		return 1;
+	}
+	for (i = 0; i < net->nworkers; i++) {
+		const struct ns_worker *w = net->workers[i];
+
+		if (!w)
+			continue;
+		memset(&rows[n], 0, sizeof(rows[n]));
+		rows[n].id = w->id;
+		rows[n].st = net->stats[w->id];
+		rows[n].buf_free = pkt_pool_avail(&w->pool);
+		rows[n].buf_size = w->pool.size;
+		rows[n].buf_fail = w->pool.alloc_fail;
+		n++;
+	}
+	return n;
+}
+
+static void json_str(struct sbuf *out, const char *s)
+{
+	sbuf_addc(out, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sbuf_addc(out, '\\');
+		if ((unsigned char)*s < 0x20)
+			sbuf_addf(out, "\\u%04x", *s);
+		else
+			sbuf_addc(out, *s);
+	}
+	sbuf_addc(out, '"');
+}
+
+static void print_json(struct net *net, const struct worker_row *rows,
+		       int nrows, const struct net_stats *sum,
+		       struct sbuf *out)
+{
+	struct stack_conf *conf = net_conf(net);
+	bool first = true;
+	int i, r;
+
+	sbuf_adds(out, "{\"interfaces\":[");
+	for (i = 1; i < NS_MAX_DEVS; i++) {
+		const struct netdev *dev = conf->devs[i];
+		struct netdev_stats s;
+
+		if (!dev)
+			continue;
+		s = netdev_stats_read(dev);
+		sbuf_adds(out, first ? "{\"name\":" : ",{\"name\":");
+		first = false;
+		json_str(out, dev->name);
+		sbuf_adds(out, ",\"kind\":");
+		json_str(out, dev->io ? dev->io->kind : "none");
+		sbuf_addf(out, ",\"rx_packets\":%" PRIu64 ",\"rx_bytes\":%"
+			  PRIu64 ",\"tx_packets\":%" PRIu64 ",\"tx_bytes\":%"
+			  PRIu64 ",\"rx_dropped\":%" PRIu64 ",\"tx_dropped\":%"
+			  PRIu64 "}", s.rx_packets, s.rx_bytes, s.tx_packets,
+			  s.tx_bytes, s.rx_dropped, s.tx_dropped);
+	}
+	sbuf_adds(out, "],\"workers\":[");
+	for (i = 0; i < nrows; i++) {
+		const struct net_stats *st = &rows[i].st;
+
+		sbuf_addf(out, "%s{\"id\":%d,\"rx\":%" PRIu64 ",\"tx\":%"
+			  PRIu64 ",\"forwarded\":%" PRIu64 ",\"delivered\":%"
+			  PRIu64 ",\"generated\":%" PRIu64
+			  ",\"buffers_free\":%llu,\"buffers\":%llu,"
+			  "\"buffer_failures\":%llu}",
+			  i ? "," : "", rows[i].id, st->rx_packets,
+			  st->tx_packets, st->forwarded, st->delivered,
+			  st->generated, rows[i].buf_free, rows[i].buf_size,
+			  rows[i].buf_fail);
+	}
+	sbuf_addf(out, "],\"packets\":{\"rx\":%" PRIu64 ",\"tx\":%" PRIu64
+		  ",\"forwarded\":%" PRIu64 ",\"delivered\":%" PRIu64
+		  ",\"generated\":%" PRIu64 "},\"drops\":{",
+		  sum->rx_packets, sum->tx_packets, sum->forwarded,
+		  sum->delivered, sum->generated);
+	first = true;
+	for (r = 1; r < DROP_REASON_MAX; r++) {
+		if (!sum->drops[r])
+			continue;
+		if (!first)
+			sbuf_addc(out, ',');
+		first = false;
+		json_str(out, drop_reason_name((enum drop_reason)r));
+		sbuf_addf(out, ":%" PRIu64, sum->drops[r]);
+	}
+	sbuf_adds(out, "}}\n");
+}
+
+static void print_text(struct net *net, const struct worker_row *rows,
+		       int nrows, const struct net_stats *sum,
+		       struct sbuf *out)
+{
+	struct stack_conf *conf = net_conf(net);
+	unsigned long long bfree = 0, bsize = 0, bfail = 0;
 	int i, r, ndrops = 0;
 
-	if (argc > 1) {
-		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-			sbuf_adds(out, "usage: netsieve stats\n");
-			return 0;
-		}
-		sbuf_addf(err, "stats: unexpected argument \"%s\"\n"
-			  "usage: netsieve stats\n", argv[1]);
-		return 2;
-	}
-	memset(&sum, 0, sizeof(sum));
-	pthread_mutex_lock(&net->stack_lock);
 	sbuf_addf(out, "%-10s %-9s %12s %14s %12s %14s %9s %9s\n",
 		  "Interface", "Kind", "RX-packets", "RX-bytes", "TX-packets",
 		  "TX-bytes", "RX-drop", "TX-drop");
 	for (i = 1; i < NS_MAX_DEVS; i++) {
-		const struct netdev *dev = net->devs[i];
+		const struct netdev *dev = conf->devs[i];
+		struct netdev_stats s;
 
 		if (!dev)
 			continue;
+		s = netdev_stats_read(dev);
 		sbuf_addf(out,
 			  "%-10s %-9s %12" PRIu64 " %14" PRIu64 " %12" PRIu64
 			  " %14" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n",
 			  dev->name, dev->io ? dev->io->kind : "none",
-			  dev->stats.rx_packets, dev->stats.rx_bytes,
-			  dev->stats.tx_packets, dev->stats.tx_bytes,
-			  dev->stats.rx_dropped, dev->stats.tx_dropped);
+			  s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes,
+			  s.rx_dropped, s.tx_dropped);
 	}
-	for (i = 0; i < NS_MAX_WORKERS; i++) {
-		const struct net_stats *st = &net->stats[i];
-
-		for (r = 0; r < DROP_REASON_MAX; r++)
-			sum.drops[r] += st->drops[r];
-		sum.rx_packets += st->rx_packets;
-		sum.tx_packets += st->tx_packets;
-		sum.forwarded += st->forwarded;
-		sum.delivered += st->delivered;
-		sum.generated += st->generated;
-	}
-	pool_free = net->pool.nfree;
-	pool_size = net->pool.size;
-	pool_fail = net->pool.alloc_fail;
-	pthread_mutex_unlock(&net->stack_lock);
-
 	sbuf_addf(out,
 		  "\nPackets: rx %" PRIu64 " tx %" PRIu64 " forwarded %" PRIu64
 		  " delivered %" PRIu64 " generated %" PRIu64 "\n",
-		  sum.rx_packets, sum.tx_packets, sum.forwarded, sum.delivered,
-		  sum.generated);
+		  sum->rx_packets, sum->tx_packets, sum->forwarded,
+		  sum->delivered, sum->generated);
+	if (net->nworkers) {
+		sbuf_addf(out, "\n%-8s %12s %12s %12s %12s %12s\n", "Worker",
+			  "RX", "TX", "Forwarded", "Delivered", "Generated");
+		for (i = 0; i < nrows; i++)
+			sbuf_addf(out, "%-8d %12" PRIu64 " %12" PRIu64
+				  " %12" PRIu64 " %12" PRIu64 " %12" PRIu64
+				  "\n", rows[i].id, rows[i].st.rx_packets,
+				  rows[i].st.tx_packets, rows[i].st.forwarded,
+				  rows[i].st.delivered, rows[i].st.generated);
+	}
+	for (i = 0; i < nrows; i++) {
+		bfree += rows[i].buf_free;
+		bsize += rows[i].buf_size;
+		bfail += rows[i].buf_fail;
+	}
 	sbuf_addf(out, "Buffers: %llu free of %llu, %llu allocation failures\n",
-		  pool_free, pool_size, pool_fail);
+		  bfree, bsize, bfail);
 	sbuf_adds(out, "\nDrops:\n");
 	for (r = 1; r < DROP_REASON_MAX; r++) {
-		if (!sum.drops[r])
+		if (!sum->drops[r])
 			continue;
 		ndrops++;
 		sbuf_addf(out, "  %-20s %12" PRIu64 "  %s\n",
-			  drop_reason_name((enum drop_reason)r), sum.drops[r],
+			  drop_reason_name((enum drop_reason)r), sum->drops[r],
 			  drop_reason_desc((enum drop_reason)r));
 	}
 	if (!ndrops)
 		sbuf_adds(out, "  (none)\n");
+}
+
+int ctl_stats_main(struct net *net, int argc, char **argv, struct sbuf *out,
+		   struct sbuf *err)
+{
+	struct worker_row rows[NS_MAX_WORKERS];
+	struct net_stats sum;
+	bool json = false;
+	int i, nrows;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			sbuf_adds(out, USAGE
+				  "  --json, -j   one JSON object: interfaces, "
+				  "workers, packets, drops\n");
+			return 0;
+		}
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+			json = true;
+			continue;
+		}
+		sbuf_addf(err, "stats: unexpected argument \"%s\"\n" USAGE,
+			  argv[i]);
+		return 2;
+	}
+	memset(&sum, 0, sizeof(sum));
+	/* Every slot: a counter written before the workers changed counts. */
+	for (i = 0; i < NS_MAX_WORKERS; i++)
+		sum_stats(&sum, &net->stats[i]);
+	nrows = worker_rows(net, rows);
+	if (json)
+		print_json(net, rows, nrows, &sum, out);
+	else
+		print_text(net, rows, nrows, &sum, out);
 	return 0;
 }

@@ -2,11 +2,13 @@
 /*
  * The `sysctl` tool (procps-ng 4 syntax and messages) over the stack's
  * knobs: NAME, -w NAME=VALUE (or NAME=VALUE), -p [FILE], -a, -n, -q, -e,
- * -N, names with '/' or '.'. Control path: takes stack_lock around each change.
+ * -N, names with '/' or '.'. Control path: a change goes to the command's
+ * configuration draft (stack/conf.h), published when the command ends.
  */
 #include "ctl/ctl.h"
 
 #include "core/net.h"
+#include "stack/conf.h"
 #include "stack/sysctl.h"
 
 #include <errno.h>
@@ -83,10 +85,13 @@ static int one(struct net *net, char *arg, const struct sysctl_opts *o,
 		return 1;
 	}
 	normalise(arg);
-	pthread_mutex_lock(&net->stack_lock);
+	/* The knob is found (and set) in this command's draft. */
+	if (value && !stack_conf_write(net)) {
+		sbuf_adds(err, "sysctl: out of memory\n");
+		return 1;
+	}
 	rc = stack_sysctl_lookup(net, arg, &ref);
 	if (rc) {
-		pthread_mutex_unlock(&net->stack_lock);
 		if (o->ignore)
 			return 0;
 		sbuf_adds(err, "sysctl: cannot stat /proc/sys/");
@@ -98,18 +103,15 @@ static int one(struct net *net, char *arg, const struct sysctl_opts *o,
 	if (value) {
 		rc = stack_sysctl_set(net, &ref, value);
 		if (rc) {
-			pthread_mutex_unlock(&net->stack_lock);
-			sbuf_addf(err, "sysctl: setting key \"%s\": Invalid argument\n",
+				sbuf_addf(err, "sysctl: setting key \"%s\": Invalid argument\n",
 				  ref.name);
 			return 1;
 		}
 		if (o->quiet) {
-			pthread_mutex_unlock(&net->stack_lock);
-			return 0;
+				return 0;
 		}
 	}
 	show(net, &ref, o, out);
-	pthread_mutex_unlock(&net->stack_lock);
 	return 0;
 }
 
@@ -272,9 +274,7 @@ int ctl_sysctl_main(struct net *net, int argc, char **argv, struct sbuf *out,
 	if (all) {
 		struct walk_ctx w = { .net = net, .o = &o, .out = out };
 
-		pthread_mutex_lock(&net->stack_lock);
 		stack_sysctl_walk(net, walk_one, &w);
-		pthread_mutex_unlock(&net->stack_lock);
 		return 0;
 	}
 	if (!nargs) {

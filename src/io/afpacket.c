@@ -13,7 +13,13 @@
  * of each frame; we complete partial checksums in software and drop (and
  * count) super-frames. Offloads off on the peer (ethtool -K) avoids both.
  *
- * open/close: control path. rx_burst/tx: the one data-path thread.
+ * Workers: with N workers the interface gets N sockets in one
+ * PACKET_FANOUT group (hash mode: the kernel spreads flows by their hash,
+ * so every packet of a flow, and every fragment of a datagram, lands on
+ * the same worker); socket q is read by worker q only. Any worker may
+ * transmit (on socket 0).
+ *
+ * open/close: control path. rx_burst: worker q. tx: any worker.
  */
 #include "io/io.h"
 
@@ -41,8 +47,12 @@
 #define AFP_BURST_MAX 64
 #define AFP_RCVBUF (4 << 20)
 
+#define AFP_MAX_QUEUES 8
+
 struct afp {
-	int fd;
+	int fd;                 /* queue 0; also the one we transmit on */
+	int qfd[AFP_MAX_QUEUES]; /* receive queue q (qfd[0] == fd) */
+	int nq;
 	int ifindex;
 	bool vnet;              /* frames carry a struct virtio_net_hdr */
 	char ifname[IFNAMSIZ];
@@ -118,50 +128,124 @@ static int take_link(struct afp *afp, struct netdev *dev)
 	return 0;
 }
 
-static int afp_open(struct netdev *dev, const char *arg)
+/*
+ * One socket bound to the interface, with the options every queue needs.
+ * Fills *fdp. Returns 0 or a negative errno.
+ */
+static int afp_socket(struct afp *afp, int *fdp)
+{
+	struct sockaddr_ll sll;
+	int one = 1, rcvbuf = AFP_RCVBUF, vnet, fd, err;
+
+	/* Protocol 0: receive nothing until bound to the one interface. */
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	vnet = !setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one,
+			   sizeof(one));
+	if (afp->nq == 0)
+		afp->vnet = vnet;
+	else if (vnet != afp->vnet) {
+		err = -EPROTO;
+		goto err_close_fd;
+	}
+	/* Older kernels lack it: rx_burst also filters PACKET_OUTGOING. */
+	(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+			 sizeof(one));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)))
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				 sizeof(rcvbuf));
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = afp->ifindex;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		err = -errno;
+		goto err_close_fd;
+	}
+	*fdp = fd;
+	return 0;
+
+err_close_fd:
+	close(fd);
+	return err;
+}
+
+/*
+ * Put every queue's socket in one fanout group, hash mode. The kernel
+ * picks a group id no other socket of this namespace uses (UNIQUEID) for
+ * the first; the others join it.
+ */
+static int afp_fanout(struct afp *afp)
+{
+	socklen_t len;
+	int arg, q;
+
+	arg = PACKET_FANOUT_HASH | (PACKET_FANOUT_FLAG_UNIQUEID << 16);
+	if (setsockopt(afp->qfd[0], SOL_PACKET, PACKET_FANOUT, &arg,
+		       sizeof(arg)))
+		return -errno;
+	len = sizeof(arg);
+	if (getsockopt(afp->qfd[0], SOL_PACKET, PACKET_FANOUT, &arg, &len))
+		return -errno;
+	arg = (arg & 0xffff) | (PACKET_FANOUT_HASH << 16);
+	for (q = 1; q < afp->nq; q++)
+		if (setsockopt(afp->qfd[q], SOL_PACKET, PACKET_FANOUT, &arg,
+			       sizeof(arg)))
+			return -errno;
+	return 0;
+}
+
+static void afp_close_queues(struct afp *afp)
+{
+	int q;
+
+	for (q = 0; q < afp->nq; q++)
+		close(afp->qfd[q]);
+	afp->nq = 0;
+}
+
+static int afp_open(struct netdev *dev, const char *arg, int nqueues)
 {
 	struct packet_mreq mr;
-	struct sockaddr_ll sll;
 	struct ifreq ifr;
 	struct afp *afp;
-	int one = 1, rcvbuf = AFP_RCVBUF;
-	int err;
+	int err, q, fd;
 
+	if (nqueues < 1)
+		nqueues = 1;
+	if (nqueues > AFP_MAX_QUEUES)
+		return -EINVAL;
 	afp = calloc(1, sizeof(*afp));
 	if (!afp)
 		return -ENOMEM;
 	err = parse_arg(arg, afp->ifname);
 	if (err)
 		goto err_free_afp;
-	/* Protocol 0: receive nothing until bound to the one interface. */
-	afp->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (afp->fd < 0) {
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
 		err = -errno;
 		goto err_free_afp;
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, afp->ifname, sizeof(ifr.ifr_name));
-	err = if_ioctl(afp->fd, SIOCGIFINDEX, &ifr);
+	err = if_ioctl(fd, SIOCGIFINDEX, &ifr);
+	close(fd);
 	if (err)
-		goto err_close_fd;
+		goto err_free_afp;
 	afp->ifindex = ifr.ifr_ifindex;
-	afp->vnet = !setsockopt(afp->fd, SOL_PACKET, PACKET_VNET_HDR, &one,
-				sizeof(one));
-	/* Older kernels lack it: rx_burst also filters PACKET_OUTGOING. */
-	(void)setsockopt(afp->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
-			 sizeof(one));
-	if (setsockopt(afp->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
-		       sizeof(rcvbuf)))
-		(void)setsockopt(afp->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-				 sizeof(rcvbuf));
-
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_ALL);
-	sll.sll_ifindex = afp->ifindex;
-	if (bind(afp->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		err = -errno;
-		goto err_close_fd;
+	for (q = 0; q < nqueues; q++) {
+		err = afp_socket(afp, &afp->qfd[q]);
+		if (err)
+			goto err_close_queues;
+		afp->nq++;
+	}
+	afp->fd = afp->qfd[0];
+	if (nqueues > 1) {
+		err = afp_fanout(afp);
+		if (err)
+			goto err_close_queues;
 	}
 	memset(&mr, 0, sizeof(mr));
 	mr.mr_ifindex = afp->ifindex;
@@ -169,17 +253,17 @@ static int afp_open(struct netdev *dev, const char *arg)
 	if (setsockopt(afp->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
 		       sizeof(mr))) {
 		err = -errno;
-		goto err_close_fd;
+		goto err_close_queues;
 	}
 	err = take_link(afp, dev);
 	if (err)
-		goto err_close_fd;
+		goto err_close_queues;
 	dev->promisc = true;
 	dev->io_priv = afp;
 	return 0;
 
-err_close_fd:
-	close(afp->fd);
+err_close_queues:
+	afp_close_queues(afp);
 err_free_afp:
 	free(afp);
 	return err;
@@ -191,16 +275,16 @@ static void afp_close(struct netdev *dev)
 
 	if (!afp)
 		return;
-	close(afp->fd);     /* also leaves promiscuous mode */
+	afp_close_queues(afp);  /* also leaves promiscuous mode */
 	free(afp);
 	dev->io_priv = NULL;
 }
 
-static int afp_fd(const struct netdev *dev)
+static int afp_fd(const struct netdev *dev, int q)
 {
 	const struct afp *afp = dev->io_priv;
 
-	return afp ? afp->fd : -1;
+	return afp && q >= 0 && q < afp->nq ? afp->qfd[q] : -1;
 }
 
 /*
@@ -224,7 +308,7 @@ static bool complete_csum(uint8_t *frame, uint32_t len,
 	return true;
 }
 
-static int afp_rx_burst(struct netdev *dev, struct pkt_pool *pool,
+static int afp_rx_burst(struct netdev *dev, int q, struct pkt_pool *pool,
 			struct pkt **pkts, int n)
 {
 	struct afp *afp = dev->io_priv;
@@ -253,7 +337,9 @@ static int afp_rx_burst(struct netdev *dev, struct pkt_pool *pool,
 	}
 	if (m == 0)
 		return 0;       /* pool empty: counted by the pool */
-	r = recvmmsg(afp->fd, msgs, (unsigned)m, MSG_DONTWAIT, NULL);
+	if (q < 0 || q >= afp->nq)
+		q = 0;
+	r = recvmmsg(afp->qfd[q], msgs, (unsigned)m, MSG_DONTWAIT, NULL);
 	if (r < 0)
 		r = 0;
 	for (i = 0; i < r; i++) {
@@ -285,7 +371,7 @@ static int afp_rx_burst(struct netdev *dev, struct pkt_pool *pool,
 		pkts[got++] = pkt;
 		continue;
 drop:
-		dev->stats.rx_dropped++;
+		dev_stats(dev)->rx_dropped++;
 		pkt_free(pkt);
 	}
 	for (i = r; i < m; i++)

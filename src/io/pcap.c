@@ -38,7 +38,7 @@ struct io_pcap {
  * 0, -ENOMEM, or -EIO when the file cannot be created (libpcap says why
  * only in text; the caller has the path for its message).
  */
-static int iop_open(struct netdev *dev, const char *arg)
+static int iop_open(struct netdev *dev, const char *arg, int nqueues)
 {
 	struct io_pcap *p;
 
@@ -81,8 +81,8 @@ static void iop_close(struct netdev *dev)
 }
 
 /* Replay feeds packets itself: nothing to receive here. */
-static int iop_rx_burst(struct netdev *dev, struct pkt_pool *pool,
-			 struct pkt **pkts, int n)
+static int iop_rx_burst(struct netdev *dev, int q, struct pkt_pool *pool,
+			struct pkt **pkts, int n)
 {
 	return 0;
 }
@@ -114,7 +114,7 @@ static int iop_tx(struct netdev *dev, const struct pkt *pkt)
 	return 0;
 }
 
-static int iop_fd(const struct netdev *dev)
+static int iop_fd(const struct netdev *dev, int q)
 {
 	return -1;
 }

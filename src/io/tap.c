@@ -7,7 +7,8 @@
  * on it. It is brought up at open; it disappears when netsieve closes it
  * unless it was made persistent beforehand (ip tuntap add mode tap).
  * netsieve keeps its own MAC (the stack's default): the kernel side has
- * its own. open/close: control path. rx_burst/tx: the data-path thread.
+ * its own. open/close: control path. rx_burst: worker 0 (one queue); tx:
+ * any worker.
  */
 #include "io/io.h"
 
@@ -81,7 +82,7 @@ out_close:
 	return err;
 }
 
-static int tap_open(struct netdev *dev, const char *arg)
+static int tap_open(struct netdev *dev, const char *arg, int nqueues)
 {
 	struct ifreq ifr;
 	struct tap *tap;
@@ -131,14 +132,15 @@ static void tap_close(struct netdev *dev)
 	dev->io_priv = NULL;
 }
 
-static int tap_fd(const struct netdev *dev)
+/* One receive queue, read by worker 0; any worker may write. */
+static int tap_fd(const struct netdev *dev, int q)
 {
 	const struct tap *tap = dev->io_priv;
 
-	return tap ? tap->fd : -1;
+	return tap && q == 0 ? tap->fd : -1;
 }
 
-static int tap_rx_burst(struct netdev *dev, struct pkt_pool *pool,
+static int tap_rx_burst(struct netdev *dev, int q, struct pkt_pool *pool,
 			struct pkt **pkts, int n)
 {
 	struct tap *tap = dev->io_priv;

@@ -61,6 +61,12 @@ struct pkt {
 	const struct netdev *in;  /* receiving interface, NULL if local */
 	const struct netdev *out; /* chosen output interface, once routed */
 	uint32_t nexthop;         /* IPv4 next hop chosen by routing (NBO) */
+	/*
+	 * in/out point into a configuration snapshot, which may be freed
+	 * while the packet waits for a neighbour: the queue keeps their
+	 * ifindexes and re-resolves them when it lets the packet go.
+	 */
+	int16_t q_iif, q_oif;
 	uint32_t mark;
 	uint64_t tstamp_ns;       /* the stack clock when it arrived */
 
@@ -88,23 +94,37 @@ struct pkt {
 };
 
 /*
- * Fixed-size packet pool. Created on the control path with a hard cap;
- * pkt_alloc()/pkt_free() run on one data-path thread (not thread safe).
+ * Fixed-size packet pool. Created on the control path with a hard cap.
+ * One thread owns it (a worker: pkt_pool_set_local()) and allocates and
+ * frees from its free list without atomics. A packet freed by any other
+ * thread (a packet queued for ARP by one worker and sent by another, a
+ * queue flushed by the control path) goes on the pool's remote list with
+ * one atomic push; the owner takes that whole list when its own runs out.
  */
 struct pkt_pool {
+	/* Owner thread only. */
 	struct pkt *free;
 	uint32_t nfree;
-	uint32_t size;
 	uint64_t alloc_fail;    /* counted: "no buffer" */
+	/* Any thread: atomic push; the owner takes all with an exchange. */
+	struct pkt *remote;
+	uint32_t nremote;
+	/* Set at creation. */
+	uint32_t size;
 	struct pkt *mem;
 };
 
 int pkt_pool_create(struct pkt_pool *pool, uint32_t npkts);
 void pkt_pool_destroy(struct pkt_pool *pool);
-/* Returns an empty packet with data at the headroom, or NULL (counted). */
+/* Returns an empty packet with data at the headroom, or NULL (counted).
+ * Owner thread only. */
 struct pkt *pkt_alloc(struct pkt_pool *pool);
-/* Return pkt to the pool it came from. NULL is ignored. */
+/* Return pkt to the pool it came from, from any thread. NULL is ignored. */
 void pkt_free(struct pkt *pkt);
+/* The pool this thread owns (NULL: none; every free is remote). */
+void pkt_pool_set_local(struct pkt_pool *pool);
+/* Free packets, for statistics (racy snapshot, never negative). */
+uint32_t pkt_pool_avail(const struct pkt_pool *pool);
 
 /*
  * Reset metadata and set data to buf + headroom with len 0. has_l2 is set:

@@ -25,6 +25,8 @@ int pkt_pool_create(struct pkt_pool *pool, uint32_t npkts)
 	}
 	pool->nfree = pool->size = npkts;
 	pool->alloc_fail = 0;
+	pool->remote = NULL;
+	pool->nremote = 0;
 	return 0;
 }
 
@@ -53,10 +55,38 @@ void pkt_reset(struct pkt *pkt)
 	pkt->has_l2 = true;
 }
 
+static __thread struct pkt_pool *local_pool;
+
+void pkt_pool_set_local(struct pkt_pool *pool)
+{
+	local_pool = pool;
+}
+
+uint32_t pkt_pool_avail(const struct pkt_pool *pool)
+{
+	return pool->nfree + __atomic_load_n(&pool->nremote, __ATOMIC_RELAXED);
+}
+
+/* Take every packet other threads gave back (owner thread). */
+static struct pkt *take_remote(struct pkt_pool *pool)
+{
+	struct pkt *list, *p;
+	uint32_t n = 0;
+
+	list = __atomic_exchange_n(&pool->remote, NULL, __ATOMIC_ACQUIRE);
+	for (p = list; p; p = p->next)
+		n++;
+	__atomic_sub_fetch(&pool->nremote, n, __ATOMIC_RELAXED);
+	pool->nfree += n;
+	return list;
+}
+
 struct pkt *pkt_alloc(struct pkt_pool *pool)
 {
 	struct pkt *pkt = pool->free;
 
+	if (!pkt && __atomic_load_n(&pool->remote, __ATOMIC_RELAXED))
+		pkt = pool->free = take_remote(pool);
 	if (!pkt) {
 		pool->alloc_fail++;
 		return NULL;
@@ -75,9 +105,19 @@ void pkt_free(struct pkt *pkt)
 	if (!pkt)
 		return;
 	pool = pkt->pool;
-	pkt->next = pool->free;
-	pool->free = pkt;
-	pool->nfree++;
+	if (pool == local_pool) {
+		pkt->next = pool->free;
+		pool->free = pkt;
+		pool->nfree++;
+		return;
+	}
+	/* Another thread's pool: push on its remote list. */
+	pkt->next = __atomic_load_n(&pool->remote, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&pool->remote, &pkt->next, pkt,
+					    true, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED))
+		;
+	__atomic_add_fetch(&pool->nremote, 1, __ATOMIC_RELAXED);
 }
 
 int pkt_set_frame(struct pkt *pkt, const void *frame, uint32_t len)

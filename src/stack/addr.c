@@ -3,8 +3,8 @@
  * Interface addresses and what the kernel derives from them: the local
  * table (our addresses, broadcast addresses), connected routes, primary
  * and secondary addresses, and source address selection
- * (inet_select_addr). Lookups are data path (stack_lock held); add, delete
- * and flush are control path under stack_lock.
+ * (inet_select_addr). Lookups are data path (on the snapshot); add, delete
+ * and flush are control path, on the command's draft.
  */
 #include "stack/internal.h"
 
@@ -27,7 +27,7 @@ static unsigned int local_slot(uint32_t addr)
 static const struct local_ent *local_find(const struct net *net,
 					  uint32_t addr)
 {
-	const struct local_ent *lt = net->routes->local;
+	const struct local_ent *lt = net_conf(net)->routes->local;
 	unsigned int i = local_slot(addr), n;
 
 	for (n = 0; n < LOCAL_SLOTS; n++, i = (i + 1) & (LOCAL_SLOTS - 1)) {
@@ -42,7 +42,7 @@ static const struct local_ent *local_find(const struct net *net,
 static void local_put(struct net *net, uint32_t addr, uint8_t flag,
 		      int ifindex)
 {
-	struct local_ent *lt = net->routes->local;
+	struct local_ent *lt = net_conf(net)->routes->local;
 	unsigned int i = local_slot(addr), n;
 
 	for (n = 0; n < LOCAL_SLOTS; n++, i = (i + 1) & (LOCAL_SLOTS - 1)) {
@@ -64,7 +64,7 @@ struct netdev *addr_local_dev(struct net *net, uint32_t addr)
 
 	if (!e || !(e->flags & LOCAL_F_LOCAL))
 		return NULL;
-	return net->devs[e->ifindex];
+	return net_conf(net)->devs[e->ifindex];
 }
 
 /* The broadcast addresses fib_add_ifaddr() installs for one address. */
@@ -104,9 +104,9 @@ void addr_rebuild(struct net *net)
 {
 	int i, j;
 
-	memset(net->routes->local, 0, sizeof(net->routes->local));
+	memset(net_conf(net)->routes->local, 0, sizeof(net_conf(net)->routes->local));
 	for (i = 1; i < NS_MAX_DEVS; i++) {
-		struct netdev *dev = net->devs[i];
+		struct netdev *dev = net_conf(net)->devs[i];
 
 		if (!dev || !dev->up)
 			continue;
@@ -172,7 +172,7 @@ uint32_t addr_select(struct net *net, const struct netdev *dev, uint32_t dst,
 		return addr;
 	/* Not on dev: any primary address of suitable scope elsewhere. */
 	for (i = 1; i < NS_MAX_DEVS; i++) {
-		struct netdev *d = net->devs[i];
+		struct netdev *d = net_conf(net)->devs[i];
 
 		if (!d || d == dev)
 			continue;

@@ -23,7 +23,7 @@ static void arp_send(struct net *net, struct netdev *dev, uint16_t op,
 	struct ns_arphdr *ah;
 	struct pkt *pkt;
 
-	pkt = pkt_alloc(&net->pool);
+	pkt = pkt_alloc(net_pool(net));
 	if (!pkt) {
 		net_stats(net)->drops[DROP_NO_BUFFER]++;
 		return;
@@ -32,7 +32,7 @@ static void arp_send(struct net *net, struct netdev *dev, uint16_t op,
 		pkt->id = cause->id;
 		pkt->tstamp_ns = cause->tstamp_ns;
 	} else {
-		pkt->tstamp_ns = net->now_ns;
+		pkt->tstamp_ns = net_now(net);
 	}
 	pkt->local_out = true;
 	pkt->has_l2 = true;

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Interfaces: creation, up/down, MTU and MAC changes (control path, under
- * stack_lock), and the last step of the packet path, putting an Ethernet
+ * Interfaces: creation, up/down, MTU and MAC changes (control path, on the
+ * command's configuration draft), and the last step of the packet path, putting an Ethernet
  * header on a packet and handing it to the device's I/O backend (data
  * path). The loopback device hands packets back to the input path.
  */
 #include "stack/internal.h"
 
 #include "io/io.h"
+#include "stack/conf.h"
 #include "stack/sysctl.h"
 
 #include <arpa/inet.h>
@@ -20,32 +21,34 @@ int stack_dev_create(struct net *net, const char *name,
 		     const struct io_ops *io, const char *arg,
 		     struct netdev **out)
 {
+	struct stack_conf *conf;
 	struct netdev *dev;
 	int idx, err;
 
 	if (!name || !*name || strlen(name) >= NS_IFNAMSIZ)
 		return -EINVAL;
-	pthread_mutex_lock(&net->stack_lock);
-	if (net_dev_by_name(net, name)) {
-		err = -EEXIST;
-		goto err_unlock;
-	}
+	conf = stack_conf_write(net);
+	if (!conf)
+		return -ENOMEM;
+	if (net_dev_by_name(net, name))
+		return -EEXIST;
 	/* As dev_new_index(): after the last one given, wrapping around. */
-	for (idx = net->next_ifindex; idx < NS_MAX_DEVS; idx++)
-		if (!net->devs[idx])
+	for (idx = conf->next_ifindex; idx < NS_MAX_DEVS; idx++)
+		if (!conf->devs[idx])
 			break;
 	if (idx >= NS_MAX_DEVS)
 		for (idx = 1; idx < NS_MAX_DEVS; idx++)
-			if (!net->devs[idx])
+			if (!conf->devs[idx])
 				break;
-	if (idx >= NS_MAX_DEVS) {
-		err = -ENOSPC;
-		goto err_unlock;
-	}
+	if (idx >= NS_MAX_DEVS)
+		return -ENOSPC;
 	dev = calloc(1, sizeof(*dev));
-	if (!dev) {
+	if (!dev)
+		return -ENOMEM;
+	dev->pstats = calloc(NS_MAX_WORKERS, sizeof(*dev->pstats));
+	if (!dev->pstats) {
 		err = -ENOMEM;
-		goto err_unlock;
+		goto err_free_dev;
 	}
 	dev->ifindex = idx;
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
@@ -60,22 +63,45 @@ int stack_dev_create(struct net *net, const char *name,
 	if (arg)
 		snprintf(dev->io_arg, sizeof(dev->io_arg), "%s", arg);
 	if (io && io->open) {
-		err = io->open(dev, arg);
+		err = io->open(dev, arg, net->nqueues);
 		if (err)
-			goto err_free_dev;
+			goto err_free_stats;
 	}
-	net->devs[idx] = dev;
-	net->next_ifindex = idx + 1;
-	pthread_mutex_unlock(&net->stack_lock);
+	conf->devs[idx] = dev;
+	conf->next_ifindex = idx + 1;
 	if (out)
 		*out = dev;
 	return 0;
 
+err_free_stats:
+	free(dev->pstats);
 err_free_dev:
 	free(dev);
-err_unlock:
-	pthread_mutex_unlock(&net->stack_lock);
 	return err;
+}
+
+struct netdev_stats *dev_stats(const struct netdev *dev)
+{
+	return &dev->pstats[ns_worker_id];
+}
+
+struct netdev_stats netdev_stats_read(const struct netdev *dev)
+{
+	struct netdev_stats sum;
+	int i;
+
+	memset(&sum, 0, sizeof(sum));
+	for (i = 0; i < NS_MAX_WORKERS; i++) {
+		const struct netdev_stats *s = &dev->pstats[i];
+
+		sum.rx_packets += s->rx_packets;
+		sum.rx_bytes += s->rx_bytes;
+		sum.tx_packets += s->tx_packets;
+		sum.tx_bytes += s->tx_bytes;
+		sum.rx_dropped += s->rx_dropped;
+		sum.tx_dropped += s->tx_dropped;
+	}
+	return sum;
 }
 
 struct netdev *dev_loopback(struct net *net)
@@ -83,8 +109,8 @@ struct netdev *dev_loopback(struct net *net)
 	int i;
 
 	for (i = 1; i < NS_MAX_DEVS; i++)
-		if (net->devs[i] && net->devs[i]->loopback)
-			return net->devs[i];
+		if (net_conf(net)->devs[i] && net_conf(net)->devs[i]->loopback)
+			return net_conf(net)->devs[i];
 	return NULL;
 }
 
@@ -150,9 +176,11 @@ int dev_delete(struct net *net, struct netdev *dev)
 	dev_forget(net, dev);
 	neigh_forget_dev(net, dev);
 	dev->naddrs = 0;
-	if (dev->io && dev->io->close)
-		dev->io->close(dev);
-	net->devs[dev->ifindex] = NULL;
+	/*
+	 * Out of the draft only: the I/O is closed once the published
+	 * snapshots no longer have the device (stack_conf_commit).
+	 */
+	net_conf(net)->devs[dev->ifindex] = NULL;
 	addr_rebuild(net);
 	free(dev);
 	return 0;
@@ -164,19 +192,19 @@ static void dev_tx_frame(struct net *net, struct netdev *dev, struct pkt *pkt)
 	int err = 0;
 
 	if (!dev->up) {
-		dev->stats.tx_dropped++;
+		dev_stats(dev)->tx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
 		return;
 	}
 	if (dev->io && dev->io->tx)
 		err = dev->io->tx(dev, pkt);
 	if (err) {
-		dev->stats.tx_dropped++;
+		dev_stats(dev)->tx_dropped++;
 		net_drop(net, pkt, DROP_TX_ERROR);
 		return;
 	}
-	dev->stats.tx_packets++;
-	dev->stats.tx_bytes += pkt->len;
+	dev_stats(dev)->tx_packets++;
+	dev_stats(dev)->tx_bytes += pkt->len;
 	net_stats(net)->tx_packets++;
 	stack_fate(net, pkt, FATE_SENT, dev->name);
 	pkt_free(pkt);
@@ -222,7 +250,7 @@ void dev_loopback_xmit(struct net *net, struct netdev *lo, struct pkt *pkt)
 	int busy;
 
 	if (!lo->up) {
-		lo->stats.tx_dropped++;
+		dev_stats(lo)->tx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
 		return;
 	}
@@ -233,10 +261,10 @@ void dev_loopback_xmit(struct net *net, struct netdev *lo, struct pkt *pkt)
 	if (pkt->has_l2 && pkt->l3_off)
 		pkt_pull(pkt, pkt->l3_off);
 	pkt->has_l2 = false;
-	lo->stats.tx_packets++;
-	lo->stats.tx_bytes += pkt->len;
-	lo->stats.rx_packets++;
-	lo->stats.rx_bytes += pkt->len;
+	dev_stats(lo)->tx_packets++;
+	dev_stats(lo)->tx_bytes += pkt->len;
+	dev_stats(lo)->rx_packets++;
+	dev_stats(lo)->rx_bytes += pkt->len;
 	/*
 	 * Linux queues looped packets to the backlog and handles them after
 	 * the sender let go of its locks; we run them now, so drop ours.

@@ -8,7 +8,7 @@
  * packet as fits in 576 bytes. Rate limits as in the kernel: the global
  * bucket (icmp_msgs_per_sec/burst), the per-destination token bucket
  * (icmp_ratelimit, inet_peer_xrlim_allow) for types in icmp_ratemask,
- * ip_error's own limit, and the redirect back-off. All on net->now_ns.
+ * ip_error's own limit, and the redirect back-off. All on net_now(net).
  * Data path; the peer table is allocated at start-up.
  */
 #include "stack/internal.h"
@@ -16,6 +16,7 @@
 #include "pkt/csum.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +56,7 @@ struct icmp_rl {
 
 static uint64_t jiffies(const struct net *net)
 {
-	return net->now_ns / (NS_PER_SEC / HZ);
+	return net_now(net) / (NS_PER_SEC / HZ);
 }
 
 static bool time_after(uint64_t a, uint64_t b)
@@ -66,29 +67,39 @@ static bool time_after(uint64_t a, uint64_t b)
 /* proc_dointvec_ms_jiffies: the icmp_ratelimit knob in jiffies. */
 static uint64_t ratelimit_jiffies(const struct net *net)
 {
-	int ms = net->sysctl.icmp_ratelimit;
+	int ms = net_conf(net)->sysctl.icmp_ratelimit;
 
 	if (ms <= 0)
 		return 0;
 	return ((uint64_t)ms * HZ + 999) / 1000;
 }
 
-int icmp_init(struct net *net)
+/*
+ * Rate-limit state is per worker (struct ns_worker.icmp_rl): each worker
+ * has the kernel's buckets for the flows it sees, with no lock or atomic.
+ * With N workers the global icmp_msgs_per_sec budget is N times larger.
+ */
+int icmp_worker_init(struct net *net, struct ns_worker *w)
 {
-	net->icmp_rl = calloc(1, sizeof(struct icmp_rl));
-	return net->icmp_rl ? 0 : -12;
+	w->icmp_rl = calloc(1, sizeof(struct icmp_rl));
+	return w->icmp_rl ? 0 : -ENOMEM;
 }
 
-void icmp_fini(struct net *net)
+void icmp_worker_fini(struct net *net, struct ns_worker *w)
 {
-	free(net->icmp_rl);
-	net->icmp_rl = NULL;
+	free(w->icmp_rl);
+	w->icmp_rl = NULL;
+}
+
+static struct icmp_rl *icmp_rl(struct net *net)
+{
+	return net_worker(net)->icmp_rl;
 }
 
 /* inet_getpeer_v4(): a fresh peer looks 60 s old (full bucket). */
 static struct icmp_peer *getpeer(struct net *net, uint32_t addr)
 {
-	struct icmp_rl *rl = net->icmp_rl;
+	struct icmp_rl *rl = icmp_rl(net);
 	uint32_t h = addr * 0x9e3779b1u;
 	struct icmp_peer *p = &rl->peers[(h >> 16) % PEER_SLOTS];
 	uint64_t now = jiffies(net);
@@ -135,13 +146,13 @@ static bool mask_allow(struct net *net, int type, int code)
 		return true;
 	if (type == NS_ICMP_DEST_UNREACH && code == NS_ICMP_FRAG_NEEDED)
 		return true;
-	return !((1u << type) & (unsigned)net->sysctl.icmp_ratemask);
+	return !((1u << type) & (unsigned)net_conf(net)->sysctl.icmp_ratemask);
 }
 
 /* icmp_global_allow(): check (and refill) without consuming. */
 static bool global_allow(struct net *net)
 {
-	struct icmp_rl *rl = net->icmp_rl;
+	struct icmp_rl *rl = icmp_rl(net);
 	uint64_t now = jiffies(net), delta;
 	int64_t incr;
 
@@ -152,14 +163,14 @@ static bool global_allow(struct net *net)
 		delta = HZ;
 	if (delta < HZ / 50)
 		return false;
-	incr = (int64_t)net->sysctl.icmp_msgs_per_sec * (int64_t)delta / HZ;
+	incr = (int64_t)net_conf(net)->sysctl.icmp_msgs_per_sec * (int64_t)delta / HZ;
 	if (!incr)
 		return false;
 	rl->global_started = true;
 	rl->stamp = now;
 	rl->credit += incr;
-	if (rl->credit > net->sysctl.icmp_msgs_burst)
-		rl->credit = net->sysctl.icmp_msgs_burst;
+	if (rl->credit > net_conf(net)->sysctl.icmp_msgs_burst)
+		rl->credit = net_conf(net)->sysctl.icmp_msgs_burst;
 	return true;
 }
 
@@ -169,7 +180,7 @@ static bool global_allow(struct net *net)
  */
 static void global_consume(struct net *net)
 {
-	((struct icmp_rl *)net->icmp_rl)->credit -= 1;
+	icmp_rl(net)->credit -= 1;
 }
 
 bool icmp_error_allow(struct net *net, uint32_t saddr)
@@ -216,7 +227,7 @@ static void icmp_push(struct net *net, struct pkt *reply, uint32_t saddr,
 	ih->checksum = 0;
 	ih->checksum = csum_fold(csum_partial(ih, icmp_len, 0));
 	ip_build_header_opts(net, reply, saddr, daddr, 1, tos,
-			     (uint8_t)net->sysctl.ip_default_ttl, false, opts,
+			     (uint8_t)net_conf(net)->sysctl.ip_default_ttl, false, opts,
 			     eo, icmp_len);
 	net_stats(net)->generated++;
 	icmp_xmit_busy++;
@@ -269,7 +280,7 @@ void icmp_send(struct net *net, const struct pkt *pkt, int type, int code,
 	} else {
 		saddr = 0;
 		if (pkt->in && !pkt->local_out &&
-		    net->sysctl.icmp_errors_use_inbound_ifaddr)
+		    net_conf(net)->sysctl.icmp_errors_use_inbound_ifaddr)
 			saddr = addr_select(net, pkt->in, iph->saddr,
 					    RT_SCOPE_LINK);
 	}
@@ -388,7 +399,7 @@ static void icmp_reply(struct net *net, const struct pkt *pkt, int rt_type,
 /* Milliseconds since midnight UT (inet_current_timestamp), network order. */
 static uint32_t current_timestamp(struct net *net)
 {
-	uint64_t ms = net->now_ns / NS_PER_MS;
+	uint64_t ms = net_now(net) / NS_PER_MS;
 
 	return htonl((uint32_t)(ms % 86400000ull));
 }
@@ -415,7 +426,7 @@ void icmp_rcv(struct net *net, struct pkt *pkt, int rt_type)
 	}
 	if (rt_type == RTN_BROADCAST || rt_type == RTN_MULTICAST) {
 		if ((ih->type == NS_ICMP_ECHO || ih->type == NS_ICMP_TIMESTAMP) &&
-		    net->sysctl.icmp_echo_ignore_broadcasts) {
+		    net_conf(net)->sysctl.icmp_echo_ignore_broadcasts) {
 			net_drop(net, pkt, DROP_ICMP_IGNORED);
 			return;
 		}
@@ -428,7 +439,7 @@ void icmp_rcv(struct net *net, struct pkt *pkt, int rt_type)
 	}
 	switch (ih->type) {
 	case NS_ICMP_ECHO:
-		if (net->sysctl.icmp_echo_ignore_all) {
+		if (net_conf(net)->sysctl.icmp_echo_ignore_all) {
 			net_drop(net, pkt, DROP_ICMP_IGNORED);
 			return;
 		}

@@ -4,7 +4,7 @@
  * demultiplexing (IPv4, ARP; other ethertypes counted), the IPv4 header
  * checks of ip_rcv_core(), the PREROUTING hook, and the route decision of
  * ip_rcv_finish(): local delivery, forwarding, or an error (ip_error).
- * Data path: runs with net->stack_lock held, allocates nothing.
+ * Data path: reads the worker's snapshot, allocates nothing.
  */
 #include "stack/internal.h"
 
@@ -161,12 +161,12 @@ void stack_rcv(struct net *net, struct netdev *dev, struct pkt *pkt)
 	pkt->out = NULL;
 	pkt->next = NULL;
 	if (!pkt->tstamp_ns)
-		pkt->tstamp_ns = net->now_ns;
+		pkt->tstamp_ns = net_now(net);
 	net_stats(net)->rx_packets++;
-	dev->stats.rx_packets++;
-	dev->stats.rx_bytes += pkt->len;
+	dev_stats(dev)->rx_packets++;
+	dev_stats(dev)->rx_bytes += pkt->len;
 	if (!dev->up) {
-		dev->stats.rx_dropped++;
+		dev_stats(dev)->rx_dropped++;
 		net_drop(net, pkt, DROP_DEV_DOWN);
 		return;
 	}
@@ -176,7 +176,7 @@ void stack_rcv(struct net *net, struct netdev *dev, struct pkt *pkt)
 	 */
 	if (!dev->loopback &&
 	    pkt->len > dev->mtu + (pkt->has_l2 ? NS_ETH_HLEN + 4 : 0)) {
-		dev->stats.rx_dropped++;
+		dev_stats(dev)->rx_dropped++;
 		net_drop(net, pkt, DROP_PKT_TOO_BIG);
 		return;
 	}

@@ -3,8 +3,9 @@
  * Internal interfaces between the files of src/stack/: the routing table,
  * neighbours, addresses, the steps of the packet path and the helpers that
  * build packets. Not for use outside src/stack/ and src/ctl/ (the ip and
- * sysctl tools). Data-path functions run with net->stack_lock held;
- * control-path functions say so.
+ * sysctl tools). Data-path functions read the worker's configuration
+ * snapshot (stack/conf.h); control-path functions change the command's
+ * draft, and say so.
  */
 #ifndef NS_STACK_INTERNAL_H
 #define NS_STACK_INTERNAL_H
@@ -14,6 +15,7 @@
 
 #include "core/net.h"
 #include "pkt/parse.h"
+#include "stack/conf.h"
 #include "stack/stack.h"
 
 /* Route scopes and protocols, the kernel's values. */
@@ -81,7 +83,6 @@ struct rt_result {
 
 /* route.c */
 int route_table_create(struct net *net);
-void route_table_destroy(struct net *net);
 /* Main-table lookup (longest prefix, lowest metric). 0 or -ENETUNREACH. */
 int route_lookup(struct net *net, uint32_t daddr, struct rt_result *res);
 /*
@@ -94,7 +95,7 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 /* Route a locally generated packet (ip_route_output_key). */
 int route_output(struct net *net, uint32_t daddr, uint32_t saddr,
 		 struct rt_result *res);
-/* Control path (stack_lock held): add, replace, delete, flush. */
+/* Control path (on the command's draft, stack_conf_write): add, replace, delete, flush. */
 #define ROUTE_F_EXCL 1
 #define ROUTE_F_REPLACE 2
 int route_add(struct net *net, const struct route *r, int flags);
@@ -126,7 +127,7 @@ uint32_t addr_select(struct net *net, const struct netdev *dev, uint32_t dst,
 		     int scope);
 /* Is a on a connected subnet of dev (and b too, unless b is 0)? */
 bool addr_onlink(const struct netdev *dev, uint32_t a, uint32_t b);
-/* Control path (stack_lock held). */
+/* Control path (on the command's draft, stack_conf_write). */
 int addr_add(struct net *net, struct netdev *dev, uint32_t addr, int plen,
 	     uint32_t bcast, int scope);
 int addr_del(struct net *net, struct netdev *dev, uint32_t addr, int plen);
@@ -188,7 +189,7 @@ void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop,
 void neigh_event(struct net *net, struct netdev *dev, uint32_t ip,
 		 const uint8_t *mac, bool create, bool solicited);
 void neigh_timers(struct net *net);
-/* Control path (stack_lock held). */
+/* Control path (on the command's draft, stack_conf_write). */
 int neigh_add(struct net *net, struct netdev *dev, uint32_t ip,
 	      const uint8_t *mac, uint16_t state, bool replace, bool excl);
 int neigh_del(struct net *net, struct netdev *dev, uint32_t ip);
@@ -264,15 +265,15 @@ void dev_loopback_xmit(struct net *net, struct netdev *lo, struct pkt *pkt);
 struct netdev *dev_loopback(struct net *net);
 /* A device that does no ARP (dummy: no I/O backend, loopback). */
 bool dev_noarp(const struct netdev *dev);
-/* Control path (stack_lock held). */
+/* Control path (on the command's draft, stack_conf_write). */
 int dev_set_up(struct net *net, struct netdev *dev, bool up);
 int dev_set_mtu(struct net *net, struct netdev *dev, uint32_t mtu);
 int dev_set_mac(struct net *net, struct netdev *dev, const uint8_t *mac);
 int dev_delete(struct net *net, struct netdev *dev);
 
 /* icmp.c */
-int icmp_init(struct net *net);
-void icmp_fini(struct net *net);
+int icmp_worker_init(struct net *net, struct ns_worker *w);
+void icmp_worker_fini(struct net *net, struct ns_worker *w);
 void icmp_rcv(struct net *net, struct pkt *pkt, int rt_type);
 /* ip_error()'s own per-source limit (1 s cost, 5 s burst). */
 bool icmp_error_allow(struct net *net, uint32_t saddr);
@@ -315,6 +316,9 @@ void ip_options_build(struct net *net, uint8_t *iph,
 /* reset.c */
 /* tcp_v4_send_reset() for a segment to a closed port (rt_type local). */
 void tcp_v4_send_reset(struct net *net, const struct pkt *pkt);
+
+/* worker.c: the stack's side of core's worker loop. */
+extern const struct net_dp_ops stack_dp_ops;
 
 /* Fate reporting helpers. */
 static inline void stack_fate(struct net *net, const struct pkt *pkt,

@@ -46,7 +46,7 @@ static void tcp_rcv(struct net *net, struct pkt *pkt, int rt_type)
 		net_drop(net, pkt, DROP_TCP_CSUM);
 		return;
 	}
-	if (net->sysctl.tcp_rst_on_closed && rt_type == RTN_LOCAL)
+	if (net_conf(net)->sysctl.tcp_rst_on_closed && rt_type == RTN_LOCAL)
 		tcp_v4_send_reset(net, pkt);
 	net_drop(net, pkt, DROP_NO_SOCKET);
 }

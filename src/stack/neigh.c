@@ -6,8 +6,8 @@
  * STALE after 30 s or when learnt from a request, DELAY/PROBE when a stale
  * entry is used again, FAILED when nobody answered (queued packets get an
  * ICMP host unreachable and are dropped), PERMANENT for static entries.
- * Fixed-size table allocated at start-up: the data path (stack_lock held)
- * never allocates. Timers run from stack_timers() on net->now_ns.
+ * Fixed-size table allocated at start-up, under net->neigh_lock; the data path
+ * never allocates. Timers run from stack_timers() on net_now(net).
  */
 #include "stack/internal.h"
 
@@ -49,6 +49,7 @@ static void purge_queue(struct net *net, struct neigh *n)
 
 		n->q_head = p->next;
 		p->next = NULL;
+		p->in = p->out = NULL;
 		net_drop(net, p, DROP_NEIGH_FAILED);
 	}
 	n->q_tail = NULL;
@@ -149,7 +150,7 @@ static struct neigh *neigh_create(struct net *net, const struct netdev *dev,
 	memset(n, 0, sizeof(*n));
 	n->ip = ip;
 	n->ifindex = dev->ifindex;
-	n->updated_ns = net->now_ns;
+	n->updated_ns = net_now(net);
 	n->next = t->buckets[b];
 	t->buckets[b] = idx;
 	t->count++;
@@ -191,7 +192,14 @@ static void set_state_at(struct net *net, struct neigh *n, uint16_t state,
 
 static void set_state(struct net *net, struct neigh *n, uint16_t state)
 {
-	set_state_at(net, n, state, net->now_ns);
+	set_state_at(net, n, state, net_now(net));
+}
+
+/* A packet leaves the queue: its interfaces in the current snapshot. */
+static void unqueue(struct net *net, struct pkt *p)
+{
+	p->in = p->q_iif ? net_dev_by_index(net, p->q_iif) : NULL;
+	p->out = p->q_oif ? net_dev_by_index(net, p->q_oif) : NULL;
 }
 
 /* Send what waited for the address. */
@@ -203,6 +211,7 @@ static void flush_queue(struct net *net, struct netdev *dev, struct neigh *n)
 		n->q_head = p->next;
 		p->next = NULL;
 		n->qlen--;
+		unqueue(net, p);
 		dev_xmit(net, dev, p, n->mac, NS_ETHTYPE_IP);
 	}
 	n->q_tail = NULL;
@@ -220,8 +229,11 @@ static void enqueue(struct net *net, struct neigh *n, struct pkt *pkt)
 			n->q_tail = NULL;
 		old->next = NULL;
 		n->qlen--;
+		unqueue(net, old);
 		net_drop(net, old, DROP_NEIGH_QUEUEFULL);
 	}
+	pkt->q_iif = pkt->in ? (int16_t)pkt->in->ifindex : 0;
+	pkt->q_oif = pkt->out ? (int16_t)pkt->out->ifindex : 0;
 	pkt->next = NULL;
 	if (n->q_tail)
 		n->q_tail->next = pkt;
@@ -237,7 +249,7 @@ static uint32_t pkt_saddr(const struct pkt *pkt)
 	return pkt_iph(pkt)->saddr;
 }
 
-void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop,
+static void neigh_output_locked(struct net *net, struct netdev *dev, uint32_t nexthop,
 		  struct pkt *pkt)
 {
 	struct neigh *n;
@@ -292,7 +304,7 @@ void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop,
 	enqueue(net, n, pkt);
 }
 
-void neigh_event(struct net *net, struct netdev *dev, uint32_t ip,
+static void neigh_event_locked(struct net *net, struct netdev *dev, uint32_t ip,
 		 const uint8_t *mac, bool create, bool solicited)
 {
 	struct neigh *n = neigh_lookup(net, dev, ip);
@@ -328,6 +340,7 @@ static void neigh_fail(struct net *net, struct neigh *n, uint64_t at)
 		n->q_head = p->next;
 		p->next = NULL;
 		n->qlen--;
+		unqueue(net, p);
 		icmp_send(net, p, NS_ICMP_DEST_UNREACH, NS_ICMP_HOST_UNREACH, 0);
 		net_drop(net, p, DROP_NEIGH_FAILED);
 	}
@@ -386,13 +399,13 @@ static void neigh_timer(struct net *net, struct neigh *n)
 	}
 }
 
-void neigh_timers(struct net *net)
+static void neigh_timers_locked(struct net *net)
 {
 	struct neigh_table *t = net->neigh;
 	uint64_t next = 0;
 	int i;
 
-	if (!t || !t->next_timer_ns || net->now_ns < t->next_timer_ns)
+	if (!t || !t->next_timer_ns || net_now(net) < t->next_timer_ns)
 		return;
 	t->next_timer_ns = 0;
 	for (i = 0; i < NEIGH_MAX; i++) {
@@ -401,7 +414,7 @@ void neigh_timers(struct net *net)
 		if (!n->ifindex || !n->timer_ns)
 			continue;
 		/* Catch up on every expiry a large clock jump skipped. */
-		while (n->timer_ns && n->timer_ns <= net->now_ns)
+		while (n->timer_ns && n->timer_ns <= net_now(net))
 			neigh_timer(net, n);
 		if (n->timer_ns && (!next || n->timer_ns < next))
 			next = n->timer_ns;
@@ -410,9 +423,9 @@ void neigh_timers(struct net *net)
 		t->next_timer_ns = next;
 }
 
-/* Control path below: stack_lock held by the caller. */
+/* Control path below: neigh_lock held (the wrappers at the end). */
 
-int neigh_add(struct net *net, struct netdev *dev, uint32_t ip,
+static int neigh_add_locked(struct net *net, struct netdev *dev, uint32_t ip,
 	      const uint8_t *mac, uint16_t state, bool replace, bool excl)
 {
 	struct neigh *n = neigh_lookup(net, dev, ip);
@@ -433,7 +446,7 @@ int neigh_add(struct net *net, struct netdev *dev, uint32_t ip,
 	return 0;
 }
 
-int neigh_del(struct net *net, struct netdev *dev, uint32_t ip)
+static int neigh_del_locked(struct net *net, struct netdev *dev, uint32_t ip)
 {
 	struct neigh *n = neigh_lookup(net, dev, ip);
 
@@ -443,7 +456,7 @@ int neigh_del(struct net *net, struct netdev *dev, uint32_t ip)
 	return 0;
 }
 
-int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm)
+static int neigh_flush_locked(struct net *net, const struct netdev *dev, bool keep_perm)
 {
 	struct neigh_table *t = net->neigh;
 	int i, count = 0;
@@ -463,7 +476,7 @@ int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm)
 	return count;
 }
 
-void neigh_forget_dev(struct net *net, const struct netdev *dev)
+static void neigh_forget_dev_locked(struct net *net, const struct netdev *dev)
 {
 	struct neigh_table *t = net->neigh;
 	int i;
@@ -476,10 +489,12 @@ void neigh_forget_dev(struct net *net, const struct netdev *dev)
 
 		n->q_tail = NULL;
 		while ((p = *pp) != NULL) {
-			if (p->in == dev || p->out == dev) {
+			if (p->q_iif == dev->ifindex ||
+			    p->q_oif == dev->ifindex) {
 				*pp = p->next;
 				p->next = NULL;
 				n->qlen--;
+				p->in = p->out = NULL;
 				net_drop(net, p, DROP_DEV_DOWN);
 				continue;
 			}
@@ -487,6 +502,69 @@ void neigh_forget_dev(struct net *net, const struct netdev *dev)
 			pp = &p->next;
 		}
 	}
+}
+
+/*
+ * The entry points: each takes net->neigh_lock (recursive: an ICMP error
+ * about a queued packet may come back to neigh_output) for one operation.
+ * Data and control path.
+ */
+void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop, struct pkt *pkt)
+{
+	pthread_mutex_lock(&net->neigh_lock);
+	neigh_output_locked(net, dev, nexthop, pkt);
+	pthread_mutex_unlock(&net->neigh_lock);
+}
+
+void neigh_event(struct net *net, struct netdev *dev, uint32_t ip, const uint8_t *mac, bool create, bool solicited)
+{
+	pthread_mutex_lock(&net->neigh_lock);
+	neigh_event_locked(net, dev, ip, mac, create, solicited);
+	pthread_mutex_unlock(&net->neigh_lock);
+}
+
+void neigh_timers(struct net *net)
+{
+	pthread_mutex_lock(&net->neigh_lock);
+	neigh_timers_locked(net);
+	pthread_mutex_unlock(&net->neigh_lock);
+}
+
+int neigh_add(struct net *net, struct netdev *dev, uint32_t ip, const uint8_t *mac, uint16_t state, bool replace, bool excl)
+{
+	int r;
+
+	pthread_mutex_lock(&net->neigh_lock);
+	r = neigh_add_locked(net, dev, ip, mac, state, replace, excl);
+	pthread_mutex_unlock(&net->neigh_lock);
+	return r;
+}
+
+int neigh_del(struct net *net, struct netdev *dev, uint32_t ip)
+{
+	int r;
+
+	pthread_mutex_lock(&net->neigh_lock);
+	r = neigh_del_locked(net, dev, ip);
+	pthread_mutex_unlock(&net->neigh_lock);
+	return r;
+}
+
+int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm)
+{
+	int r;
+
+	pthread_mutex_lock(&net->neigh_lock);
+	r = neigh_flush_locked(net, dev, keep_perm);
+	pthread_mutex_unlock(&net->neigh_lock);
+	return r;
+}
+
+void neigh_forget_dev(struct net *net, const struct netdev *dev)
+{
+	pthread_mutex_lock(&net->neigh_lock);
+	neigh_forget_dev_locked(net, dev);
+	pthread_mutex_unlock(&net->neigh_lock);
 }
 
 const char *neigh_state_name(uint16_t state)

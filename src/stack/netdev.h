@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Interfaces: what `ip link` shows. A netdev has a name, an ifindex, a MAC,
- * an MTU, flags, its IPv4 addresses, and an I/O backend. Created and changed
- * on the control path under net->stack_lock; read by the data path under
- * the same lock (held per burst).
+ * an MTU, flags, its IPv4 addresses, and an I/O backend. It is part of the
+ * stack's configuration snapshot (stack/conf.h): every snapshot has its own
+ * copy, changed only by the control path before it is published, so the
+ * data path reads it without a lock. What all copies of one device share
+ * is pointed to: the backend's state (io_priv) and the per-worker counters
+ * (pstats), each worker writing its own slot.
  */
 #ifndef NS_STACK_NETDEV_H
 #define NS_STACK_NETDEV_H
@@ -41,12 +44,17 @@ struct netdev {
 	const struct io_ops *io;
 	void *io_priv;
 	char io_arg[64];        /* "dev veth-a" as given, for ip link show */
-	struct netdev_stats stats;
-	/* net.ipv4.conf.NAME.* (src/stack/sysctl.c), under stack_lock. */
+	struct netdev_stats *pstats;  /* [NS_MAX_WORKERS], shared by copies */
+	/* net.ipv4.conf.NAME.* (src/stack/sysctl.c). */
 	int cnf_forwarding;
 	int cnf_send_redirects;
 	int cnf_rp_filter;
 	unsigned int cnf_set;   /* knobs set explicitly (not from default) */
 };
+
+/* The calling worker's counters of dev (data path). */
+struct netdev_stats *dev_stats(const struct netdev *dev);
+/* The sum over the workers (readers; racy but never torn on 64 bits). */
+struct netdev_stats netdev_stats_read(const struct netdev *dev);
 
 #endif

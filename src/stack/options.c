@@ -30,7 +30,7 @@
 
 static uint32_t ms_since_midnight(const struct net *net)
 {
-	return htonl((uint32_t)((net->now_ns / 1000000ull) % 86400000ull));
+	return htonl((uint32_t)((net_now(net) / 1000000ull) % 86400000ull));
 }
 
 /*

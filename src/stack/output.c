@@ -17,7 +17,7 @@
 
 struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
 {
-	struct pkt *pkt = pkt_alloc(&net->pool);
+	struct pkt *pkt = pkt_alloc(net_pool(net));
 
 	if (!pkt) {
 		net_stats(net)->drops[DROP_NO_BUFFER]++;
@@ -33,7 +33,7 @@ struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
 		pkt->id = cause->id;
 		pkt->tstamp_ns = cause->tstamp_ns;
 	} else {
-		pkt->tstamp_ns = net->now_ns;
+		pkt->tstamp_ns = net_now(net);
 	}
 	return pkt;
 }
@@ -49,7 +49,7 @@ void ip_build_header_opts(struct net *net, struct pkt *pkt, uint32_t saddr,
 	iph->ver_ihl = (uint8_t)(0x40 | (5 + optlen / 4));
 	iph->tos = tos;
 	iph->tot_len = htons((uint16_t)(20 + optlen + payload_len));
-	iph->id = df ? 0 : htons(net->ip_id++);
+	iph->id = df ? 0 : htons(net_worker(net)->ip_id++);
 	iph->frag_off = df ? htons(NS_IPH_DF) : 0;
 	iph->ttl = ttl;
 	iph->protocol = proto;
@@ -204,7 +204,7 @@ void stack_output(struct net *net, struct pkt *pkt)
 	pkt->pkt_type = PKT_HOST;
 	pkt->ethertype = NS_ETHTYPE_IP;
 	if (!pkt->tstamp_ns)
-		pkt->tstamp_ns = net->now_ns;
+		pkt->tstamp_ns = net_now(net);
 	if (pkt->len < 20 || (pkt->data[0] >> 4) != 4 ||
 	    iph_hlen((const struct ns_iphdr *)pkt->data) > pkt->len) {
 		net_drop(net, pkt, DROP_IP_INHDR);

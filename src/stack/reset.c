@@ -63,7 +63,7 @@ void tcp_v4_send_reset(struct net *net, const struct pkt *pkt)
 	if (!th || pkt->l4_len < sizeof(*th) || (th->flags & NS_TCPF_RST))
 		return;
 	send_rst(net, pkt, th, pkt_iph(pkt)->tos & ~3,
-		 true, (uint8_t)net->sysctl.ip_default_ttl, true);
+		 true, (uint8_t)net_conf(net)->sysctl.ip_default_ttl, true);
 }
 
 void tcp_send_reset(struct net *net, const struct pkt *pkt, int hook)
@@ -94,6 +94,6 @@ void tcp_send_reset(struct net *net, const struct pkt *pkt, int hook)
 	if (dtype == RTN_BROADCAST || dtype == RTN_MULTICAST)
 		return;
 	/* nf_reject_iphdr_put(): TOS 0, ID 0, DF. */
-	send_rst(net, pkt, th, 0, true, (uint8_t)net->sysctl.ip_default_ttl,
+	send_rst(net, pkt, th, 0, true, (uint8_t)net_conf(net)->sysctl.ip_default_ttl,
 		 false);
 }

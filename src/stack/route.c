@@ -4,8 +4,8 @@
  * received and locally generated packets, as ip_route_input_slow() and
  * ip_route_output_key() decide. The local table (our addresses and
  * broadcast addresses) is derived from the interfaces' addresses in
- * addr.c, not stored. Lookups are data path (stack_lock held, no
- * allocation); changes are control path under stack_lock.
+ * addr.c, not stored. Lookups are data path (on the snapshot, no
+ * allocation); changes are control path, on the command's draft.
  */
 #include "stack/internal.h"
 
@@ -35,19 +35,16 @@ static inline bool is_loopback(uint32_t a)
 	return (ntohl(a) & 0xff000000u) == 0x7f000000u;
 }
 
+/* The first snapshot's table (stack_init); snapshots free their own. */
 int route_table_create(struct net *net)
 {
-	net->routes = calloc(1, sizeof(*net->routes));
-	if (!net->routes)
-		return -ENOMEM;
-	memset(net->routes->slot, 0xff, sizeof(net->routes->slot));
-	return 0;
-}
+	struct route_table *t = calloc(1, sizeof(*t));
 
-void route_table_destroy(struct net *net)
-{
-	free(net->routes);
-	net->routes = NULL;
+	if (!t)
+		return -ENOMEM;
+	memset(t->slot, 0xff, sizeof(t->slot));
+	net_conf(net)->routes = t;
+	return 0;
 }
 
 /* `ip route show` order: prefix ascending, longer first, metric. */
@@ -132,7 +129,7 @@ static void fill_result(struct net *net, const struct route *r,
 
 int route_lookup(struct net *net, uint32_t daddr, struct rt_result *res)
 {
-	const struct route_table *t = net->routes;
+	const struct route_table *t = net_conf(net)->routes;
 	int l;
 
 	for (l = 0; l < t->nplens; l++) {
@@ -194,8 +191,8 @@ static int route_type_err(int type)
 static int validate_source(struct net *net, uint32_t saddr,
 			   const struct netdev *in)
 {
-	int rpf = net->sysctl.rp_filter_all > in->cnf_rp_filter ?
-		  net->sysctl.rp_filter_all : in->cnf_rp_filter;
+	int rpf = net_conf(net)->sysctl.rp_filter_all > in->cnf_rp_filter ?
+		  net_conf(net)->sysctl.rp_filter_all : in->cnf_rp_filter;
 	struct rt_result r;
 
 	if (!rpf || in->loopback)
@@ -266,7 +263,7 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 	 * on the sender's own subnet: tell the sender, if conf.all or the
 	 * interface's send_redirects is on (IN_DEV_TX_REDIRECTS).
 	 */
-	if (res->dev == in && (net->sysctl.send_redirects_all ||
+	if (res->dev == in && (net_conf(net)->sysctl.send_redirects_all ||
 			       in->cnf_send_redirects) &&
 	    addr_onlink(in, saddr, res->gw)) {
 		struct rt_result sr;
@@ -348,7 +345,7 @@ int stack_addr_type(struct net *net, uint32_t addr, const struct netdev *dev)
 	return RTN_UNICAST;
 }
 
-/* Control path below: stack_lock held by the caller. */
+/* Control path below: on the command's draft (stack_conf_write). */
 
 static int find_exact(const struct route_table *t, uint32_t dst, int plen,
 		      uint32_t metric)
@@ -370,7 +367,7 @@ static void remove_at(struct route_table *t, int i)
 
 int route_add(struct net *net, const struct route *r, int flags)
 {
-	struct route_table *t = net->routes;
+	struct route_table *t = net_conf(net)->routes;
 	int i;
 
 	i = find_exact(t, r->dst, r->plen, r->metric);
@@ -396,7 +393,7 @@ int route_add(struct net *net, const struct route *r, int flags)
 int route_del(struct net *net, const struct route *m, bool has_metric,
 	      bool has_gw, bool has_dev, bool has_type)
 {
-	struct route_table *t = net->routes;
+	struct route_table *t = net_conf(net)->routes;
 	int i;
 
 	for (i = 0; i < t->n; i++) {
@@ -425,7 +422,7 @@ int route_del(struct net *net, const struct route *m, bool has_metric,
 
 void route_flush_dev(struct net *net, int ifindex)
 {
-	struct route_table *t = net->routes;
+	struct route_table *t = net_conf(net)->routes;
 	int i;
 
 	for (i = 0; i < t->n;) {
@@ -461,7 +458,7 @@ void route_add_ifaddr(struct net *net, const struct netdev *dev,
 void route_del_ifaddr(struct net *net, const struct netdev *dev,
 		      const struct ifaddr *ifa)
 {
-	struct route_table *t = net->routes;
+	struct route_table *t = net_conf(net)->routes;
 	uint32_t dst = ifa->addr & inet_mask(ifa->plen);
 	int i;
 

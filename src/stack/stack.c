@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Setting up and tearing down the stack of one net: the routing and
- * neighbour tables, ICMP rate-limit state, sysctl defaults and the
- * loopback device (up, 127.0.0.1/8). Also the timer entry point. Init and
- * fini are control path; stack_timers() is data path.
+ * Setting up and tearing down the stack of one net: the first
+ * configuration snapshot (routing table, sysctl defaults, the loopback
+ * device, up, 127.0.0.1/8), the neighbour table, and the data-path ops the
+ * workers call. Init and fini are control path; stack_timers() is data
+ * path.
  */
 #include "stack/internal.h"
 
+#include "stack/conf.h"
 #include "stack/sysctl.h"
 
 #include <errno.h>
@@ -18,44 +20,52 @@ int stack_init(struct net *net)
 	struct netdev *lo;
 	int err;
 
+	net->dp = &stack_dp_ops;
+	err = stack_conf_create(net);
+	if (err)
+		return err;
 	stack_sysctl_defaults(net);
 	err = route_table_create(net);
 	if (err)
-		return err;
+		goto err_conf;
 	err = neigh_table_create(net);
 	if (err)
-		goto err_routes;
-	err = icmp_init(net);
-	if (err)
-		goto err_neigh;
+		goto err_conf;
 	err = stack_dev_create(net, "lo", NULL, NULL, &lo);
 	if (err)
-		goto err_icmp;
+		goto err_neigh;
+	/* lo lives in this thread's draft until the commit below. */
 	lo->loopback = true;
 	lo->mtu = 65536;
 	memset(lo->mac, 0, sizeof(lo->mac));
-	pthread_mutex_lock(&net->stack_lock);
 	dev_set_up(net, lo, true);
-	pthread_mutex_unlock(&net->stack_lock);
+	stack_conf_commit(net);
 	return 0;
 
-err_icmp:
-	icmp_fini(net);
 err_neigh:
 	neigh_table_destroy(net);
-err_routes:
-	route_table_destroy(net);
+err_conf:
+	stack_conf_destroy(net);
 	return err;
 }
 
 void stack_fini(struct net *net)
 {
 	neigh_table_destroy(net);
-	icmp_fini(net);
-	route_table_destroy(net);
+	stack_conf_destroy(net);
 }
 
 void stack_timers(struct net *net)
 {
 	neigh_timers(net);
+}
+
+int stack_dev_count(struct net *net)
+{
+	struct stack_conf *conf = net_conf(net);
+	int i, n = 0;
+
+	for (i = 1; i < NS_MAX_DEVS; i++)
+		n += conf->devs[i] != NULL;
+	return n;
 }

@@ -3,8 +3,9 @@
  * The IPv4 stack around the hooks, behaving like Linux: receive (ip_rcv),
  * routing, local delivery, forwarding, local output, neighbours/ARP, ICMP
  * generation. These are the entry points other layers use; each function
- * says whether it consumes the packet. Data-path functions run with
- * net->stack_lock held by the caller.
+ * says whether it consumes the packet. Data-path functions run on a
+ * worker's configuration snapshot (stack/conf.h) and take no lock but the
+ * neighbours' own.
  */
 #ifndef NS_STACK_STACK_H
 #define NS_STACK_STACK_H
@@ -72,8 +73,9 @@ int stack_addr_type(struct net *net, uint32_t addr, const struct netdev *dev);
  * Create an interface named name bound to backend io (NULL: no I/O, frames
  * sent on it are counted and discarded) with backend argument arg. Assigns
  * the next ifindex; MAC and MTU come from the backend or default to a
- * locally administered MAC and 1500. Control path; takes stack_lock.
- * Fills *out (owned by net). Returns 0, -EEXIST, -ENOSPC or the backend's
+ * locally administered MAC and 1500. Control path: the device is in the
+ * command's draft (stack/conf.h) until the command ends. Fills *out
+ * (owned by the draft). Returns 0, -EEXIST, -ENOSPC or the backend's
  * error.
  */
 struct io_ops;
@@ -81,7 +83,10 @@ int stack_dev_create(struct net *net, const char *name,
 		     const struct io_ops *io, const char *arg,
 		     struct netdev **out);
 
-/* Run timers (ARP retries, neighbour ageing) up to net->now_ns. */
+/* How many interfaces the published configuration has. */
+int stack_dev_count(struct net *net);
+
+/* Run timers (ARP retries, neighbour ageing) up to net_now(net). */
 void stack_timers(struct net *net);
 
 #endif

@@ -5,12 +5,13 @@
  * conf.all.forwarding) sets every interface and conf.default
  * (inet_forward_change); conf.default.send_redirects reaches interfaces
  * whose own value was never written (devinet_copy_dflt_conf); a new
- * interface starts from conf.default. Control path: callers hold
- * stack_lock.
+ * interface starts from conf.default. Control path: changes go to the
+ * command's draft (stack/conf.h).
  */
 #include "stack/sysctl.h"
 
 #include "core/net.h"
+#include "stack/conf.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -87,7 +88,7 @@ static const struct stack_sysctl dev_knobs[] = {
 
 static int *gfield(struct net *net, const struct stack_sysctl *k)
 {
-	return (int *)((char *)&net->sysctl + k->off);
+	return (int *)((char *)&net_conf(net)->sysctl + k->off);
 }
 
 static int *dfield(struct netdev *dev, size_t off)
@@ -105,9 +106,9 @@ void stack_sysctl_defaults(struct net *net)
 
 void stack_sysctl_dev_defaults(struct net *net, struct netdev *dev)
 {
-	dev->cnf_forwarding = net->sysctl.default_forwarding;
-	dev->cnf_send_redirects = net->sysctl.send_redirects_default;
-	dev->cnf_rp_filter = net->sysctl.rp_filter_default;
+	dev->cnf_forwarding = net_conf(net)->sysctl.default_forwarding;
+	dev->cnf_send_redirects = net_conf(net)->sysctl.send_redirects_default;
+	dev->cnf_rp_filter = net_conf(net)->sysctl.rp_filter_default;
 	dev->cnf_set = 0;
 }
 
@@ -185,17 +186,17 @@ int stack_sysctl_set(struct net *net, const struct stack_sysctl_ref *ref,
 	case K_FORWARD_ALL:
 		/* inet_forward_change(): default and every interface. */
 		*gfield(net, k) = (int)v;
-		net->sysctl.default_forwarding = (int)v;
+		net_conf(net)->sysctl.default_forwarding = (int)v;
 		for (i = 1; i < NS_MAX_DEVS; i++)
-			if (net->devs[i])
-				net->devs[i]->cnf_forwarding = (int)v;
+			if (net_conf(net)->devs[i])
+				net_conf(net)->devs[i]->cnf_forwarding = (int)v;
 		return 0;
 	case K_DFLT_COPY:
 		/* devinet_copy_dflt_conf(): interfaces never set follow. */
 		*gfield(net, k) = (int)v;
 		for (i = 1; i < NS_MAX_DEVS; i++)
-			if (net->devs[i] && !(net->devs[i]->cnf_set & k->bit))
-				*dfield(net->devs[i], k->dev_off) = (int)v;
+			if (net_conf(net)->devs[i] && !(net_conf(net)->devs[i]->cnf_set & k->bit))
+				*dfield(net_conf(net)->devs[i], k->dev_off) = (int)v;
 		return 0;
 	default:
 		*gfield(net, k) = (int)v;
@@ -225,13 +226,13 @@ void stack_sysctl_walk(struct net *net,
 		n++;
 	}
 	for (i = 1; i < NS_MAX_DEVS; i++) {
-		if (!net->devs[i])
+		if (!net_conf(net)->devs[i])
 			continue;
 		for (j = 0; j < NDEVKNOBS; j++) {
 			v[n].k = &dev_knobs[j];
-			v[n].dev = net->devs[i];
+			v[n].dev = net_conf(net)->devs[i];
 			snprintf(v[n].name, sizeof(v[n].name),
-				 "net.ipv4.conf.%s.%s", net->devs[i]->name,
+				 "net.ipv4.conf.%s.%s", net_conf(net)->devs[i]->name,
 				 dev_knobs[j].name);
 			n++;
 		}

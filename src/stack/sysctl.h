@@ -5,7 +5,7 @@
  * ones (struct netdev), with the kernel's defaults, value checks and the
  * kernel's propagation rules (writing ip_forward sets every interface,
  * conf.default reaches interfaces not set explicitly). Control path:
- * callers hold stack_lock.
+ * changes go to the command's draft (stack/conf.h).
  */
 #ifndef NS_STACK_SYSCTL_H
 #define NS_STACK_SYSCTL_H

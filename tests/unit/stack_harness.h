@@ -17,6 +17,7 @@
 #include "io/io.h"
 #include "pkt/csum.h"
 #include "pkt/parse.h"
+#include "stack/conf.h"
 #include "stack/stack.h"
 
 /* Helpers: not every test file uses every one. */
@@ -34,10 +35,11 @@ struct cap_frame {
 static struct cap_frame cap[CAP_MAX];
 static int ncap;
 
-HARNESS int cap_open(struct netdev *dev, const char *arg)
+HARNESS int cap_open(struct netdev *dev, const char *arg, int nqueues)
 {
 	(void)dev;
 	(void)arg;
+	(void)nqueues;
 	return 0;
 }
 
@@ -59,6 +61,23 @@ static const struct io_ops cap_ops __attribute__((unused)) = {
 	.open = cap_open,
 	.tx = cap_tx,
 };
+
+/*
+ * Run data-path functions directly, as the net's worker of one would:
+ * publish what this thread changed, take the snapshot. Device pointers
+ * must be looked up after dp_enter().
+ */
+HARNESS void dp_enter(struct net *net)
+{
+	if (stack_draft_net == net)
+		stack_conf_commit(net);
+	ns_worker_enter(&net->inject, net->now_ns);
+}
+
+HARNESS void dp_leave(struct net *net)
+{
+	ns_worker_leave(&net->inject);
+}
 
 HARNESS void cap_reset(void)
 {

@@ -19,6 +19,7 @@
 #include <netsieve/netsieve.h>
 
 #include "core/net.h"
+#include "stack/conf.h"
 
 #define MAXLOG 16
 
@@ -122,7 +123,7 @@ static size_t frame(uint8_t *f)
 
 static uint64_t tx(struct net *net)
 {
-	return net_dev_by_name(net, "eth1")->stats.tx_packets;
+	return netdev_stats_read(net_dev_by_name(net, "eth1")).tx_packets;
 }
 
 static uint64_t drops(struct net *net, enum drop_reason r)
@@ -193,7 +194,7 @@ static void test_stolen(void **state)
 	struct net *net = *state;
 	struct probe a = { 1, NS_STOLEN, 0 }, b = { 2, NS_ACCEPT, 0 };
 	struct ns_hook_ops oa = ops_for(&a, -5), ob = ops_for(&b, 5);
-	uint64_t free0 = net->pool.nfree;
+	uint64_t free0 = pkt_pool_avail(&net->inject.pool);
 
 	assert_int_equal(ns_hook_register(net, &oa), 0);
 	assert_int_equal(ns_hook_register(net, &ob), 0);
@@ -202,11 +203,11 @@ static void test_stolen(void **state)
 	assert_int_equal(tx(net), 0);
 	assert_non_null(stolen);
 	/* The hook owns it now: one buffer out of the pool until freed. */
-	assert_int_equal(net->pool.nfree, free0 - 1);
+	assert_int_equal(pkt_pool_avail(&net->inject.pool), free0 - 1);
 	assert_memory_equal(ns_pkt_network_header(stolen) + 12,
 			    "\x0a\x00\x01\x02", 4);
 	ns_pkt_free(stolen);
-	assert_int_equal(net->pool.nfree, free0);
+	assert_int_equal(pkt_pool_avail(&net->inject.pool), free0);
 }
 
 static void test_queue_without_handler(void **state)

@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/worker.h"
 #include "io/io.h"
 #include "pkt/csum.h"
 #include "pkt/pkt.h"
@@ -32,6 +33,9 @@
 
 /* <net/if.h> clashes with netdev.h's struct ifaddr. */
 extern unsigned int if_nametoindex(const char *ifname);
+
+/* Counters for the test devices (a netdev points at its own). */
+static struct netdev_stats dev_pstats[NS_MAX_WORKERS];
 
 static int have_netns;
 
@@ -145,11 +149,12 @@ static void test_afpacket_open_errors(void **state)
 	if (!have_netns)
 		skip();
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "dev nsv-nope"), -ENODEV);
-	assert_int_equal(ops->open(&dev, ""), -EINVAL);
-	assert_int_equal(ops->open(&dev, "dev a b"), -EINVAL);
-	assert_int_equal(ops->open(&dev, "dev 0123456789abcdefXYZ"), -EINVAL);
-	assert_int_equal(ops->open(&dev, NULL), -EINVAL);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "dev nsv-nope", 1), -ENODEV);
+	assert_int_equal(ops->open(&dev, "", 1), -EINVAL);
+	assert_int_equal(ops->open(&dev, "dev a b", 1), -EINVAL);
+	assert_int_equal(ops->open(&dev, "dev 0123456789abcdefXYZ", 1), -EINVAL);
+	assert_int_equal(ops->open(&dev, NULL, 1), -EINVAL);
 	assert_null(dev.io_priv);
 }
 
@@ -170,24 +175,25 @@ static void test_afpacket_rx_tx(void **state)
 		skip();
 	assert_int_equal(pkt_pool_create(&pool, 256), 0);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "dev nsv-a0"), 0);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "dev nsv-a0", 1), 0);
 	assert_true(dev.mtu == 1500);
 	assert_true(dev.promisc);
 	assert_true(dev.mac[0] || dev.mac[1] || dev.mac[2] || dev.mac[5]);
-	assert_true(ops->fd(&dev) >= 0);
+	assert_true(ops->fd(&dev, 0) >= 0);
 	raw = raw_socket("nsv-a1", 0);
 
 	/* Nothing yet. */
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 0);
-	assert_int_equal(pool.nfree, 256);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 32), 0);
+	assert_int_equal(pkt_pool_avail(&pool), 256);
 
 	/* A unicast frame to another MAC (promiscuous) and a broadcast. */
 	len = make_udp(f, other, 1000, 100);
 	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
 	len = make_udp(g, bcast, 1001, 1400);
 	assert_int_equal(send(raw, g, len, 0), (ssize_t)len);
-	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
-	n = ops->rx_burst(&dev, &pool, pkts, 32);
+	assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
+	n = ops->rx_burst(&dev, 0, &pool, pkts, 32);
 	assert_int_equal(n, 2);
 	assert_int_equal(pkts[0]->len, 14 + 128);
 	assert_memory_equal(pkts[0]->data, f, 14 + 128);
@@ -196,7 +202,7 @@ static void test_afpacket_rx_tx(void **state)
 	assert_int_equal(pkts[1]->pkt_type, PACKET_BROADCAST);
 	pkt_free(pkts[0]);
 	pkt_free(pkts[1]);
-	assert_int_equal(pool.nfree, 256);
+	assert_int_equal(pkt_pool_avail(&pool), 256);
 
 	/* Bursts: 100 frames come out as 32 + 32 + 32 + 4. */
 	for (i = 0; i < 100; i++) {
@@ -207,7 +213,7 @@ static void test_afpacket_rx_tx(void **state)
 	for (i = 0; i < 10 && total < 100; i++) {
 		int j;
 
-		n = ops->rx_burst(&dev, &pool, pkts, 32);
+		n = ops->rx_burst(&dev, 0, &pool, pkts, 32);
 		assert_true(n <= 32);
 		for (j = 0; j < n; j++) {
 			uint8_t *udp = pkts[j]->data + 34;
@@ -235,7 +241,7 @@ static void test_afpacket_rx_tx(void **state)
 	assert_int_equal(recv(raw, g, sizeof(g), 0), (ssize_t)len);
 	assert_memory_equal(g, f, len);
 	usleep(20000);
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 0);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 32), 0);
 
 	/* Pool exhausted: frames stay queued, nothing breaks. */
 	{
@@ -246,18 +252,18 @@ static void test_afpacket_rx_tx(void **state)
 			h++;
 		len = make_udp(f, other, 4000, 10);
 		assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
-		assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
-		assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 0);
+		assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
+		assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 32), 0);
 		while (h)
 			pkt_free(held[--h]);
-		assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 32), 1);
+		assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 32), 1);
 		pkt_free(pkts[0]);
 	}
 
 	close(raw);
 	ops->close(&dev);
 	assert_null(dev.io_priv);
-	assert_int_equal(pool.nfree, 256);
+	assert_int_equal(pkt_pool_avail(&pool), 256);
 	pkt_pool_destroy(&pool);
 }
 
@@ -286,7 +292,8 @@ static void test_afpacket_partial_csum(void **state)
 		skip();
 	assert_int_equal(pkt_pool_create(&pool, 16), 0);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "nsv-a0"), 0);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "nsv-a0", 1), 0);
 	raw = raw_socket("nsv-a1", 1);
 
 	len = make_udp(want, other, 5000, 50);
@@ -307,8 +314,8 @@ static void test_afpacket_partial_csum(void **state)
 	msg.msg_iov = iov;
 	msg.msg_iovlen = 2;
 	assert_int_equal(sendmsg(raw, &msg, 0), (ssize_t)(sizeof(vh) + len));
-	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 1);
+	assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 4), 1);
 	assert_int_equal(pkts[0]->len, len);
 	assert_memory_equal(pkts[0]->data, want, len);
 	pkt_free(pkts[0]);
@@ -336,20 +343,21 @@ static void test_afpacket_jumbo(void **state)
 			    "ip link set nsv-a1 mtu 4000"), 0);
 	assert_int_equal(pkt_pool_create(&pool, 16), 0);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "dev nsv-a0"), 0);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "dev nsv-a0", 1), 0);
 	assert_int_equal(dev.mtu, PKT_MAX_FRAME - 14);
 	raw = raw_socket("nsv-a1", 0);
 	len = make_udp(f, other, 7000, 3000);
 	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
 	len = make_udp(f, other, 7001, 100);
 	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
-	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
+	assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
 	usleep(20000);
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 4), 1);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 4), 1);
 	assert_int_equal(pkts[0]->len, len);
-	assert_int_equal(dev.stats.rx_dropped, 1);
+	assert_int_equal(netdev_stats_read(&dev).rx_dropped, 1);
 	pkt_free(pkts[0]);
-	assert_int_equal(pool.nfree, 16);
+	assert_int_equal(pkt_pool_avail(&pool), 16);
 	close(raw);
 	ops->close(&dev);
 	pkt_pool_destroy(&pool);
@@ -374,7 +382,8 @@ static void test_tap(void **state)
 		skip();
 	assert_int_equal(pkt_pool_create(&pool, 16), 0);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(ops->open(&dev, "name nsv-t0"), 0);
+	dev.pstats = dev_pstats;
+	assert_int_equal(ops->open(&dev, "name nsv-t0", 1), 0);
 	assert_int_not_equal(if_nametoindex("nsv-t0"), 0);
 	assert_int_equal(dev.mtu, 1500);
 	raw = raw_socket("nsv-t0", 0);
@@ -382,8 +391,8 @@ static void test_tap(void **state)
 	/* Host -> tap -> netsieve. */
 	len = make_udp(f, other, 6000, 30);
 	assert_int_equal(send(raw, f, len, 0), (ssize_t)len);
-	assert_true(wait_readable(ops->fd(&dev), 1000) > 0);
-	assert_int_equal(ops->rx_burst(&dev, &pool, pkts, 8), 1);
+	assert_true(wait_readable(ops->fd(&dev, 0), 1000) > 0);
+	assert_int_equal(ops->rx_burst(&dev, 0, &pool, pkts, 8), 1);
 	assert_int_equal(pkts[0]->len, len);
 	assert_memory_equal(pkts[0]->data, f, len);
 
@@ -399,9 +408,9 @@ static void test_tap(void **state)
 
 	ops->close(&dev);
 	assert_int_equal(if_nametoindex("nsv-t0"), 0);  /* not persistent */
-	assert_int_equal(ops->open(&dev, "name has space"), -EINVAL);
+	assert_int_equal(ops->open(&dev, "name has space", 1), -EINVAL);
 	/* Kernel-chosen name. */
-	assert_int_equal(ops->open(&dev, NULL), 0);
+	assert_int_equal(ops->open(&dev, NULL, 1), 0);
 	ops->close(&dev);
 	pkt_pool_destroy(&pool);
 }

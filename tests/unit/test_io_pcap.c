@@ -52,13 +52,13 @@ static void test_writes_frames(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(io->open(&dev, path), 0);
+	assert_int_equal(io->open(&dev, path, 1), 0);
 	fill(&p, 1, 60, 1700000000123456789ull);
 	assert_int_equal(io->tx(&dev, &p), 0);
 	fill(&p, 7, 1514, 1700000001000000001ull);
 	assert_int_equal(io->tx(&dev, &p), 0);
-	assert_int_equal(io->rx_burst(&dev, NULL, NULL, 4), 0);
-	assert_int_equal(io->fd(&dev), -1);
+	assert_int_equal(io->rx_burst(&dev, 0, NULL, NULL, 4), 0);
+	assert_int_equal(io->fd(&dev, 0), -1);
 	io->close(&dev);
 	assert_null(dev.io_priv);
 
@@ -91,12 +91,12 @@ static void test_discard(void **state)
 
 	(void)state;
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(io->open(&dev, ""), 0);
+	assert_int_equal(io->open(&dev, "", 1), 0);
 	fill(&p, 0, 64, 5);
 	assert_int_equal(io->tx(&dev, &p), 0);
 	io->close(&dev);
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(io->open(&dev, NULL), 0);
+	assert_int_equal(io->open(&dev, NULL, 1), 0);
 	assert_int_equal(io->tx(&dev, &p), 0);
 	io->close(&dev);
 }
@@ -108,7 +108,7 @@ static void test_bad_path(void **state)
 
 	(void)state;
 	memset(&dev, 0, sizeof(dev));
-	assert_int_equal(io->open(&dev, "/nonexistent-dir/x/out.pcap"), -EIO);
+	assert_int_equal(io->open(&dev, "/nonexistent-dir/x/out.pcap", 1), -EIO);
 	assert_null(dev.io_priv);
 }
 

@@ -140,7 +140,7 @@ static void test_echo_reply(void **state)
 	assert_int_equal(r[0], NS_ICMP_ECHOREPLY);
 	assert_memory_equal(r + 4, l4 + 4, n - 4); /* id, seq, data */
 	assert_int_equal(csum_fold(csum_partial(r, n, 0)), 0);
-	assert_int_equal(cap[0].id, net->pkt_seq); /* carries the cause id */
+	assert_int_equal(cap[0].id, net->inject.pkt_seq); /* carries the cause id */
 
 	/* icmp_echo_ignore_all */
 	cap_reset();
@@ -733,13 +733,14 @@ static void test_raw_ip_device(void **state)
 	assert_int_equal(run(net, "ip addr add 10.5.0.1/24 dev tun0", NULL), 0);
 	assert_int_equal(run(net, "ip neigh add 10.5.0.2 lladdr 02:00:00:00:00:52 dev tun0", NULL), 0);
 	ip_put(&f, A("10.5.0.2"), A("10.5.0.1"), 1, 64, 0, l4, n);
-	pthread_mutex_lock(&net->stack_lock);
-	pkt = pkt_alloc(&net->pool);
+	dp_enter(net);
+	tun = net_dev_by_name(net, "tun0");
+	pkt = pkt_alloc(&net->inject.pool);
 	assert_non_null(pkt);
 	assert_int_equal(pkt_set_frame(pkt, f.b + 14, f.len - 14), 0);
 	pkt->has_l2 = false;
 	stack_rcv(net, tun, pkt);
-	pthread_mutex_unlock(&net->stack_lock);
+	dp_leave(net);
 	assert_int_equal(ncap, 1);
 	assert_int_equal(cap_l4(0)[0], NS_ICMP_ECHOREPLY);
 }
@@ -759,7 +760,7 @@ static void test_sysctl_tool(void **state)
 	free(err);
 	assert_int_equal(ns_exec(net, "sysctl net/ipv4/ip_default_ttl=99", &out, &err), 0);
 	assert_string_equal(out, "net.ipv4.ip_default_ttl = 99\n");
-	assert_int_equal(net->sysctl.ip_default_ttl, 99);
+	assert_int_equal(net_conf(net)->sysctl.ip_default_ttl, 99);
 	free(out);
 	free(err);
 	assert_int_equal(ns_exec(net, "sysctl -n net.ipv4.icmp_ratemask", &out, &err), 0);
@@ -772,7 +773,7 @@ static void test_sysctl_tool(void **state)
 	free(err);
 	assert_int_equal(ns_exec(net, "sysctl -w net.ipv4.ip_default_ttl=0", &out, &err), 1);
 	assert_string_equal(err, "sysctl: setting key \"net.ipv4.ip_default_ttl\": Invalid argument\n");
-	assert_int_equal(net->sysctl.ip_default_ttl, 99);
+	assert_int_equal(net_conf(net)->sysctl.ip_default_ttl, 99);
 	free(out);
 	free(err);
 	assert_int_equal(ns_exec(net, "sysctl -w net.ipv4.icmp_echo_ignore_all=2", &out, &err), 1);
@@ -823,16 +824,16 @@ static void test_local_output_loopback(void **state)
 	uint32_t n = icmp_build(l4, NS_ICMP_ECHO, 0, 1, 4);
 
 	/* A packet we send to our own address loops back through lo. */
-	pthread_mutex_lock(&net->stack_lock);
+	dp_enter(net);
 	pkt = ip_alloc_reply(net, NULL);
 	memcpy(pkt->data + 20, l4, n);
 	ip_build_header(net, pkt, A("10.0.0.1"), A("10.0.1.1"), 1, 0, 64,
 			false, n);
 	stack_output(net, pkt);
-	pthread_mutex_unlock(&net->stack_lock);
+	dp_leave(net);
 	assert_int_equal(ncap, 0);
-	assert_true(net_dev_by_name(net, "lo")->stats.rx_packets >= 2);
-	assert_int_equal(net->pool.nfree, net->pool.size);
+	assert_true(netdev_stats_read(net_dev_by_name(net, "lo")).rx_packets >= 2);
+	assert_int_equal(pkt_pool_avail(&net->inject.pool), net->inject.pool.size);
 }
 
 struct fate_rec {
@@ -965,10 +966,10 @@ static void test_random_frames_no_leak(void **state)
 	}
 	net->now_ns += 10000000000ull;
 	stack_timers(net);
-	pthread_mutex_lock(&net->stack_lock);
+	dp_enter(net);
 	neigh_flush(net, NULL, false);
-	pthread_mutex_unlock(&net->stack_lock);
-	assert_int_equal(net->pool.nfree, net->pool.size);
+	dp_leave(net);
+	assert_int_equal(pkt_pool_avail(&net->inject.pool), net->inject.pool.size);
 }
 
 static unsigned int reject_hook(void *priv, struct pkt *pkt,
@@ -995,14 +996,14 @@ static void test_reject_own_icmp(void **state)
 	struct frame f;
 	uint8_t l4[64];
 	uint32_t n = icmp_build(l4, NS_ICMP_ECHO, 0, 1, 4);
-	uint64_t lo_rx = net_dev_by_name(net, "lo")->stats.rx_packets;
+	uint64_t lo_rx = netdev_stats_read(net_dev_by_name(net, "lo")).rx_packets;
 
 	assert_int_equal(ns_hook_register(net, &out), 0);
 	eth_put(&f, mac_of(net, "eth0"), PEER_MAC, NS_ETHTYPE_IP);
 	ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 1, 64, 0, l4, n);
 	inject(net, "eth0", &f);
 	assert_int_equal(ncap, 0);
-	assert_int_equal(net_dev_by_name(net, "lo")->stats.rx_packets, lo_rx);
+	assert_int_equal(netdev_stats_read(net_dev_by_name(net, "lo")).rx_packets, lo_rx);
 	assert_int_equal(drops(net, DROP_NETFILTER_DROP), 1);
 	/* A RST rejected in OUTPUT: the port unreachable goes to ourselves
 	 * (through lo, consumed by the stack). */
@@ -1011,7 +1012,7 @@ static void test_reject_own_icmp(void **state)
 	ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 6, 64, 0, l4, n);
 	inject(net, "eth0", &f);
 	assert_int_equal(ncap, 0);
-	assert_true(net_dev_by_name(net, "lo")->stats.rx_packets > lo_rx);
+	assert_true(netdev_stats_read(net_dev_by_name(net, "lo")).rx_packets > lo_rx);
 }
 
 /* icmp_ratelimit=0: ip_error's own limit (burst 5) still holds. */
@@ -1075,7 +1076,7 @@ static void test_vlan_and_mtu(void **state)
 	inject(net, "eth0", &f);
 	assert_int_equal(ncap, 1);
 	assert_int_equal(drops(net, DROP_PKT_TOO_BIG), 1);
-	assert_int_equal(net_dev_by_name(net, "eth0")->stats.rx_dropped, 1);
+	assert_int_equal(netdev_stats_read(net_dev_by_name(net, "eth0")).rx_dropped, 1);
 	/* Exactly MTU: fine. */
 	n = udp_build(l4, A("10.0.0.2"), A("10.0.1.2"), 1, 2, 1280 - 28);
 	ip_put(&f, A("10.0.0.2"), A("10.0.1.2"), 17, 64, 0, l4, n);
@@ -1248,7 +1249,7 @@ static void test_delete_dev_with_queued(void **state)
 	/* The eth0 packet still gets its host unreachable. */
 	assert_int_equal(drops(net, DROP_NEIGH_FAILED), 1);
 	assert_int_equal(cap_l4(ncap - 1)[1], NS_ICMP_HOST_UNREACH);
-	assert_int_equal(net->pool.nfree, net->pool.size);
+	assert_int_equal(pkt_pool_avail(&net->inject.pool), net->inject.pool.size);
 }
 
 /* Fragmenting a forwarded packet with record route (as Linux 6.18). */

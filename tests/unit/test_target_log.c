@@ -418,7 +418,7 @@ static void test_target(void **state)
 }
 
 
-static int null_open(struct netdev *dev, const char *arg)
+static int null_open(struct netdev *dev, const char *arg, int nqueues)
 {
 	return 0;
 }

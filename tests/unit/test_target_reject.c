@@ -155,7 +155,7 @@ static struct {
 	uint8_t frame[CAP_MAX][PKT_MAX_FRAME];
 } cap;
 
-static int cap_open(struct netdev *dev, const char *arg)
+static int cap_open(struct netdev *dev, const char *arg, int nqueues)
 {
 	return 0;
 }

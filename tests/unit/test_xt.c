@@ -45,7 +45,7 @@ struct spec {
 /* A bare IPv4 packet (no L2) as the stack hands it to the hooks. */
 static struct pkt *mkpkt(struct env *e, const struct spec *s)
 {
-	struct pkt *p = pkt_alloc(&e->net->pool);
+	struct pkt *p = pkt_alloc(&e->net->inject.pool);
 	uint16_t l4 = s->proto == 6 ? 20 : s->proto == 17 ? 8 : 8;
 	uint16_t tot = (uint16_t)(20 + l4 + s->paylen);
 	uint8_t *h;

@@ -4,7 +4,7 @@
  * counted in the kernel's units. The rate is kept as the time between
  * packets in 1/XT_LIMIT_SCALE seconds (avg); the bucket holds "credits",
  * CREDITS_PER_JIFFY of which arrive every jiffy, and a packet costs
- * user2credits(avg). Time is net->now_ns cut into jiffies of this kernel's
+ * user2credits(avg). Time is net_now(net) cut into jiffies of this kernel's
  * HZ (250, CONFIG_HZ of the reference machine).
  *
  * Parsing, save, print, check and state_create/state_destroy are control
@@ -246,7 +246,7 @@ static bool limit_mt(const struct pkt *pkt, const void *data,
 
 	if (!st)
 		return false;
-	now = (unsigned long)(act->net->now_ns / LIMIT_NSEC_PER_JIFFY);
+	now = (unsigned long)(net_now(act->net) / LIMIT_NSEC_PER_JIFFY);
 	prev = __atomic_load_n(&st->prev, __ATOMIC_RELAXED);
 	if (prev == LIMIT_PREV_UNSET)
 		__atomic_compare_exchange_n(&st->prev, &prev, now, false,
