@@ -49,10 +49,55 @@ static const char *type_name(int t)
 	}
 }
 
+/* One route as `ip -j route` prints it, members in iproute2's order. */
+static void route_json(struct ipctx *c, int type, uint32_t dst, int plen,
+		       uint32_t gw, const struct netdev *d, int proto,
+		       int scope, uint32_t prefsrc, unsigned metric,
+		       bool onlink)
+{
+	char b[INET_ADDRSTRLEN], pb[16];
+
+	ip_json_obj(c);
+	sbuf_addc(c->out, '{');
+	if (type != RTN_UNICAST)
+		sbuf_addf(c->out, "\"type\":\"%s\",", type_name(type));
+	if (plen == 0)
+		sbuf_adds(c->out, "\"dst\":\"default\"");
+	else if (plen == 32)
+		sbuf_addf(c->out, "\"dst\":\"%s\"", ip_fmt_addr(dst, b));
+	else
+		sbuf_addf(c->out, "\"dst\":\"%s/%d\"", ip_fmt_addr(dst, b),
+			  plen);
+	if (gw)
+		sbuf_addf(c->out, ",\"gateway\":\"%s\"", ip_fmt_addr(gw, b));
+	if (d) {
+		sbuf_addc(c->out, ',');
+		ip_json_str(c->out, "dev", d->name);
+	}
+	if (proto != RTPROT_BOOT)
+		sbuf_addf(c->out, ",\"protocol\":\"%s\"",
+			  proto_name(proto, pb));
+	if (scope != RT_SCOPE_UNIVERSE)
+		sbuf_addf(c->out, ",\"scope\":\"%s\"", ip_scope_name(scope));
+	if (prefsrc)
+		sbuf_addf(c->out, ",\"prefsrc\":\"%s\"",
+			  ip_fmt_addr(prefsrc, b));
+	if (metric)
+		sbuf_addf(c->out, ",\"metric\":%u", metric);
+	sbuf_addf(c->out, ",\"flags\":[%s]}", onlink ? "\"onlink\"" : "");
+}
+
 static void print_route(struct ipctx *c, const struct route *r)
 {
 	char b[INET_ADDRSTRLEN], pb[16];
 	struct netdev *d;
+
+	if (c->json) {
+		d = r->ifindex ? net_dev_by_index(c->net, r->ifindex) : NULL;
+		route_json(c, r->type, r->dst, r->plen, r->gw, d, r->proto,
+			   r->scope, r->prefsrc, r->metric, r->onlink);
+		return;
+	}
 
 	if (r->type != RTN_UNICAST)
 		sbuf_addf(c->out, "%s ", type_name(r->type));
@@ -164,6 +209,14 @@ static void show_local_table(struct ipctx *c)
 		char b[INET_ADDRSTRLEN];
 		const struct netdev *d = net_conf(c->net)->devs[v[i].ifindex];
 
+		if (c->json) {
+			route_json(c, v[i].type, v[i].dst, v[i].plen, 0, d,
+				   RTPROT_KERNEL,
+				   v[i].type == RTN_LOCAL ? RT_SCOPE_HOST :
+							    RT_SCOPE_LINK,
+				   v[i].src, 0, false);
+			continue;
+		}
 		sbuf_addf(c->out, "%s ", type_name(v[i].type));
 		if (v[i].plen == 32)
 			sbuf_addf(c->out, "%s ", ip_fmt_addr(v[i].dst, b));
@@ -235,17 +288,21 @@ static int route_show(struct ipctx *c, int argc, char **argv)
 			}
 		}
 	}
+	if (strcmp(table, "main") && strcmp(table, "254") &&
+	    strcmp(table, "local") && strcmp(table, "255") &&
+	    strcmp(table, "all")) {
+		sbuf_addf(c->err, "Error: netsieve: only the main and local tables exist (not \"%s\").\n",
+			  table);
+		return 2;
+	}
+	if (c->json)
+		ip_json_open(c);
 	if (!strcmp(table, "local") || !strcmp(table, "255") ||
 	    !strcmp(table, "all")) {
 		if (!strcmp(table, "all"))
 			goto main_table;
 		show_local_table(c);
 		return 0;
-	}
-	if (strcmp(table, "main") && strcmp(table, "254")) {
-		sbuf_addf(c->err, "Error: netsieve: only the main and local tables exist (not \"%s\").\n",
-			  table);
-		return 2;
 	}
 main_table:
 	for (i = 0; i < t->n; i++) {
@@ -513,6 +570,10 @@ static int route_get(struct ipctx *c, int argc, char **argv)
 	if (!have) {
 		sbuf_adds(c->err, "need at least a destination address\n");
 		return 1;
+	}
+	if (c->json) {
+		sbuf_adds(c->err, "Error: netsieve: ip -j route get is not supported yet.\n");
+		return 2;
 	}
 	err = route_output(c->net, dst, src, &rt);
 	if (err)
