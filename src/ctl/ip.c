@@ -289,7 +289,9 @@ int ctl_ip_main(struct net *net, int argc, char **argv, struct sbuf *out,
 			sbuf_adds(err, "Error: netsieve: ip -pretty is not supported yet.\n");
 			return 2;
 		}
-		else if (!strcmp(o, "4") || ip_matches(o, "family"))
+		else if (!strcmp(o, "4"))
+			c.inet_only = true;
+		else if (ip_matches(o, "family"))
 			;
 		else if (!strcmp(o, "6")) {
 			sbuf_adds(err, "Error: netsieve: IPv6 is not supported yet.\n");

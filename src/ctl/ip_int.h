@@ -20,6 +20,8 @@ struct ipctx {
 	struct sbuf *out, *err;
 	bool details, stats, brief, oneline;
 	bool json;              /* -j: iproute2's JSON, one array */
+	bool inet_only;         /* -4: no link/ether line in ip addr */
+	bool dev_filter;        /* listing one device: routes omit "dev" */
 	bool json_open;         /* "[" written */
 	unsigned json_count;    /* objects written */
 };

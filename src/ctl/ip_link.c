@@ -46,7 +46,10 @@ void ip_link_head(struct ipctx *c, const struct netdev *d, bool mode)
 		  d->mtu, d->up ? "noqueue" : "noop", state,
 		  mode ? "mode DEFAULT " : "");
 	ip_fmt_mac(d->mac, mac);
-	if (d->loopback)
+	/* ip -4 addr lists the IPv4 addresses, not the link address. */
+	if (c->inet_only && !mode)
+		;
+	else if (d->loopback)
 		sbuf_addf(c->out, "    link/loopback %s brd 00:00:00:00:00:00\n",
 			  mac);
 	else
@@ -111,9 +114,14 @@ void ip_link_json(struct ipctx *c, const struct netdev *d, bool mode)
 		  "\"group\":\"default\",\"txqlen\":1000,",
 		  d->up ? "noqueue" : "noop", ip_oper_state(d),
 		  mode ? "\"linkmode\":\"DEFAULT\"," : "");
-	sbuf_addf(o, "\"link_type\":\"%s\",\"address\":\"%s\","
-		  "\"broadcast\":\"%s\"", d->loopback ? "loopback" : "ether",
-		  mac, d->loopback ? "00:00:00:00:00:00" : "ff:ff:ff:ff:ff:ff");
+	if (c->inet_only && !mode)
+		o->s[--o->len] = '\0';         /* no link address: drop ',' */
+	else
+		sbuf_addf(o, "\"link_type\":\"%s\",\"address\":\"%s\","
+			  "\"broadcast\":\"%s\"",
+			  d->loopback ? "loopback" : "ether", mac,
+			  d->loopback ? "00:00:00:00:00:00" :
+					"ff:ff:ff:ff:ff:ff");
 	if (c->details && !d->loopback) {
 		sbuf_adds(o, ",\"linkinfo\":{");
 		ip_json_str(o, "info_kind", d->io ? d->io->kind : "dummy");

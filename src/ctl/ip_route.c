@@ -51,9 +51,9 @@ static const char *type_name(int t)
 
 /* One route as `ip -j route` prints it, members in iproute2's order. */
 static void route_json(struct ipctx *c, int type, uint32_t dst, int plen,
-		       uint32_t gw, const struct netdev *d, int proto,
-		       int scope, uint32_t prefsrc, unsigned metric,
-		       bool onlink)
+		       uint32_t gw, const struct netdev *d, bool local_tb,
+		       int proto, int scope, uint32_t prefsrc,
+		       unsigned metric, bool onlink)
 {
 	char b[INET_ADDRSTRLEN], pb[16];
 
@@ -70,10 +70,12 @@ static void route_json(struct ipctx *c, int type, uint32_t dst, int plen,
 			  plen);
 	if (gw)
 		sbuf_addf(c->out, ",\"gateway\":\"%s\"", ip_fmt_addr(gw, b));
-	if (d) {
+	if (d && !c->dev_filter) {
 		sbuf_addc(c->out, ',');
 		ip_json_str(c->out, "dev", d->name);
 	}
+	if (local_tb)
+		sbuf_adds(c->out, ",\"table\":\"local\"");
 	if (proto != RTPROT_BOOT)
 		sbuf_addf(c->out, ",\"protocol\":\"%s\"",
 			  proto_name(proto, pb));
@@ -94,8 +96,9 @@ static void print_route(struct ipctx *c, const struct route *r)
 
 	if (c->json) {
 		d = r->ifindex ? net_dev_by_index(c->net, r->ifindex) : NULL;
-		route_json(c, r->type, r->dst, r->plen, r->gw, d, r->proto,
-			   r->scope, r->prefsrc, r->metric, r->onlink);
+		route_json(c, r->type, r->dst, r->plen, r->gw, d, false,
+			   r->proto, r->scope, r->prefsrc, r->metric,
+			   r->onlink);
 		return;
 	}
 
@@ -110,7 +113,7 @@ static void print_route(struct ipctx *c, const struct route *r)
 	if (r->gw)
 		sbuf_addf(c->out, "via %s ", ip_fmt_addr(r->gw, b));
 	d = net_dev_by_index(c->net, r->ifindex);
-	if (r->ifindex && d)
+	if (r->ifindex && d && !c->dev_filter)
 		sbuf_addf(c->out, "dev %s ", d->name);
 	if (r->proto != RTPROT_BOOT)
 		sbuf_addf(c->out, "proto %s ", proto_name(r->proto, pb));
@@ -174,7 +177,12 @@ static uint32_t primary_for(const struct netdev *d, int idx)
 	return a->addr;
 }
 
-static void show_local_table(struct ipctx *c)
+/*
+ * all: listed after the main table (`table all`), each route then says
+ * "table local". dev: only that device's routes.
+ */
+static void show_local_table(struct ipctx *c, bool all,
+			     const struct netdev *dev)
 {
 	enum { MAXL = NS_MAX_DEVS * NS_MAX_ADDRS * 3 };
 	struct lroute *v = calloc(MAXL, sizeof(*v));
@@ -185,7 +193,7 @@ static void show_local_table(struct ipctx *c)
 	for (i = 1; i < NS_MAX_DEVS; i++) {
 		const struct netdev *d = net_conf(c->net)->devs[i];
 
-		if (!d || !d->up)
+		if (!d || !d->up || (dev && d != dev))
 			continue;
 		for (j = 0; j < d->naddrs; j++) {
 			const struct ifaddr *a = &d->addrs[j];
@@ -211,7 +219,7 @@ static void show_local_table(struct ipctx *c)
 
 		if (c->json) {
 			route_json(c, v[i].type, v[i].dst, v[i].plen, 0, d,
-				   RTPROT_KERNEL,
+				   all, RTPROT_KERNEL,
 				   v[i].type == RTN_LOCAL ? RT_SCOPE_HOST :
 							    RT_SCOPE_LINK,
 				   v[i].src, 0, false);
@@ -223,8 +231,10 @@ static void show_local_table(struct ipctx *c)
 		else
 			sbuf_addf(c->out, "%s/%u ", ip_fmt_addr(v[i].dst, b),
 				  v[i].plen);
-		sbuf_addf(c->out, "dev %s proto kernel scope %s src %s \n",
-			  d->name,
+		if (!dev)
+			sbuf_addf(c->out, "dev %s ", d->name);
+		sbuf_addf(c->out, "%sproto kernel scope %s src %s \n",
+			  all ? "table local " : "",
 			  v[i].type == RTN_LOCAL ? "host" : "link",
 			  ip_fmt_addr(v[i].src, b));
 	}
@@ -297,11 +307,12 @@ static int route_show(struct ipctx *c, int argc, char **argv)
 	}
 	if (c->json)
 		ip_json_open(c);
+	c->dev_filter = dev != NULL;
 	if (!strcmp(table, "local") || !strcmp(table, "255") ||
 	    !strcmp(table, "all")) {
 		if (!strcmp(table, "all"))
 			goto main_table;
-		show_local_table(c);
+		show_local_table(c, false, dev);
 		return 0;
 	}
 main_table:
@@ -318,7 +329,7 @@ main_table:
 		print_route(c, &t->r[i]);
 	}
 	if (!strcmp(table, "all"))
-		show_local_table(c);
+		show_local_table(c, true, dev);
 	return 0;
 }
 
