@@ -16,10 +16,10 @@
 #include "tools/replay_trace.h"
 
 #include "base/sbuf.h"
-#include "core/drop.h"
 #include "core/net.h"
+#include "core/netdev.h"
+#include "pkt/drop.h"
 #include "pkt/pkt.h"
-#include "stack/netdev.h"
 #include "xt/xt.h"
 
 #include <arpa/inet.h>

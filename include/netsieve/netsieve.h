@@ -5,8 +5,9 @@
  * at the five Netfilter hooks, and inject frames. This is everything an
  * embedding program includes; nothing under src/ is part of the contract.
  *
- * Threading: one data-path thread per net calls ns_inject()/ns_poll(); any
- * other thread may call ns_exec(). Hook registration is a control-path call.
+ * Threading: one data-path thread per net calls ns_inject() (it runs the
+ * net's built-in worker of one, taking no lock); any other thread may call
+ * ns_exec() at the same time. Hook registration is a control-path call.
  */
 #ifndef NETSIEVE_NETSIEVE_H
 #define NETSIEVE_NETSIEVE_H
@@ -21,6 +22,7 @@ extern "C" {
 struct net;
 struct pkt;
 struct netdev;
+struct ns_worker;
 
 /* Verdicts, with Netfilter's values (NF_DROP .. NF_STOP). */
 enum ns_verdict {
@@ -74,6 +76,7 @@ struct ns_hook_state {
 	int hook;                   /* enum ns_hook */
 	const struct netdev *in;    /* NULL on LOCAL_OUT/POST_ROUTING of local */
 	const struct netdev *out;   /* NULL before routing */
+	struct ns_worker *worker;   /* the data-path worker running the hook */
 };
 
 /*
@@ -104,7 +107,9 @@ void ns_net_destroy(struct net *net);
  * Register/unregister a hook function. Control path. Entries at one hook run
  * in ascending priority; equal priorities run in registration order. The
  * hook array is replaced whole and published atomically; unregister returns
- * after every data-path thread has stopped using the old array.
+ * after every data-path thread has stopped using the old array, and cannot
+ * fail but for an entry never registered (-ENOENT): without memory for a
+ * smaller array, the entry is replaced in place by one that accepts.
  */
 int ns_hook_register(struct net *net, const struct ns_hook_ops *ops);
 int ns_hook_unregister(struct net *net, const struct ns_hook_ops *ops);

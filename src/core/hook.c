@@ -8,6 +8,7 @@
 #include "core/hook.h"
 
 #include "base/rcu.h"
+#include "pkt/parse.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -92,6 +93,21 @@ int ns_hook_register(struct net *net, const struct ns_hook_ops *ops)
 	return 0;
 }
 
+/* What an entry becomes when its array cannot be shrunk: it accepts. */
+static unsigned int accept_all(void *priv, struct pkt *pkt,
+			       const struct ns_hook_state *state)
+{
+	return NS_ACCEPT;
+}
+
+/*
+ * Unregistration cannot fail for want of memory (as the kernel's
+ * nf_remove_net_hook): when the smaller array cannot be allocated, the
+ * entry is swapped in place for one that accepts, so the caller's
+ * function is never called again once this returns, and the array is
+ * shrunk at the next change. Only an entry that was never registered is
+ * an error (-ENOENT).
+ */
 int ns_hook_unregister(struct net *net, const struct ns_hook_ops *ops)
 {
 	struct hook_entries *old, *new = NULL;
@@ -116,14 +132,20 @@ int ns_hook_unregister(struct net *net, const struct ns_hook_ops *ops)
 		pthread_mutex_unlock(&net->ctl_lock);
 		return -ENOENT;
 	}
-	if (old->num > 1) {
-		new = entries_alloc(old->num - 1);
+	/* Dummies left by an earlier failure go now too. */
+	for (i = 0, j = 0; i < old->num; i++)
+		j += (int)i != found && old->ops[i].hook != accept_all;
+	if (j > 0) {
+		new = entries_alloc(j);
 		if (!new) {
+			__atomic_store_n(&old->ops[found].hook, accept_all,
+					 __ATOMIC_RELEASE);
+			ns_rcu_synchronize();
 			pthread_mutex_unlock(&net->ctl_lock);
-			return -ENOMEM;
+			return 0;
 		}
 		for (i = 0, j = 0; i < old->num; i++)
-			if ((int)i != found)
+			if ((int)i != found && old->ops[i].hook != accept_all)
 				new->ops[j++] = old->ops[i];
 	}
 	publish(net, pfi, ops->hooknum, new);
@@ -137,6 +159,7 @@ unsigned int hook_run(struct net *net, int pf, int hook, struct pkt *pkt,
 	const struct hook_entries *e;
 	struct ns_hook_state st = {
 		.net = net, .pf = pf, .hook = hook, .in = in, .out = out,
+		.worker = net_worker(net),
 	};
 	unsigned int i, v;
 	int pfi = hook_pf_index(pf);
@@ -148,7 +171,8 @@ unsigned int hook_run(struct net *net, int pf, int hook, struct pkt *pkt,
 		return NS_ACCEPT;
 	for (i = 0; i < e->num; i++) {
 repeat:
-		v = e->ops[i].hook(e->ops[i].priv, pkt, &st);
+		v = __atomic_load_n(&e->ops[i].hook, __ATOMIC_ACQUIRE)(
+			e->ops[i].priv, pkt, &st);
 		switch (v & 0xff) {
 		case NS_ACCEPT:
 			continue;
@@ -168,6 +192,28 @@ repeat:
 		}
 	}
 	return NS_ACCEPT;
+}
+
+bool nf_hook(struct net *net, int pf, int hook, struct pkt *pkt,
+	     const struct netdev *in, const struct netdev *out)
+{
+	unsigned int v = hook_run(net, pf, hook, pkt, in, out);
+
+	switch (v) {
+	case NS_ACCEPT:
+		/* A hook may have rewritten the header (NAT, mangle). */
+		if (pkt->family == NS_PF_INET)
+			pkt_set_ipv4_offsets(pkt);
+		return true;
+	case NS_STOLEN:
+		return false;
+	case NS_QUEUE:
+		net_drop(net, pkt, DROP_QUEUE_NO_HANDLER);
+		return false;
+	default:
+		net_drop(net, pkt, DROP_NETFILTER_DROP);
+		return false;
+	}
 }
 
 void hook_destroy_all(struct net *net)

@@ -24,6 +24,15 @@ struct hook_entries {
 unsigned int hook_run(struct net *net, int pf, int hook, struct pkt *pkt,
 		      const struct netdev *in, const struct netdev *out);
 
+/*
+ * NF_HOOK() for the stack: run pkt through (pf, hook) and say whether the
+ * caller goes on with it. True: accepted (offsets refreshed, a hook may
+ * have rewritten headers). False: the packet is gone: dropped and counted
+ * (NETFILTER_DROP, QUEUE_NO_HANDLER) or stolen by a hook. Data path.
+ */
+bool nf_hook(struct net *net, int pf, int hook, struct pkt *pkt,
+	     const struct netdev *in, const struct netdev *out);
+
 /* Family index for net->hooks; -1 if unsupported. */
 int hook_pf_index(int pf);
 

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "base/log.h"
-#include "core/drop.h"
+#include "pkt/drop.h"
 #include "core/worker.h"
 #include "pkt/pkt.h"
 

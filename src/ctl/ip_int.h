@@ -13,7 +13,7 @@
 #include "ctl/ctl.h"
 #include "core/net.h"
 #include "io/io.h"
-#include "stack/internal.h"
+#include "stack/config.h"
 
 struct ipctx {
 	struct net *net;

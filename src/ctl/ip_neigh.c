@@ -137,6 +137,8 @@ static int neigh_show(struct ipctx *c, int argc, char **argv, bool flush)
 		neigh_flush(c->net, dev, true);
 		return 0;
 	}
+	/* The data path writes neighbours: walk them under their lock. */
+	pthread_mutex_lock(&c->net->neigh_lock);
 	for (i = 0; i < NEIGH_MAX; i++)
 		if (t->e[i].ifindex && t->e[i].state &&
 		    (!dev || t->e[i].ifindex == dev->ifindex))
@@ -187,6 +189,7 @@ static int neigh_show(struct ipctx *c, int argc, char **argv, bool flush)
 		}
 		sbuf_addf(c->out, "%s \n", neigh_state_name(v[i]->state));
 	}
+	pthread_mutex_unlock(&c->net->neigh_lock);
 	return 0;
 }
 

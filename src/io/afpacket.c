@@ -25,7 +25,7 @@
 
 #include "pkt/csum.h"
 #include "pkt/pkt.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 
 #include <errno.h>
 #include <linux/if_packet.h>

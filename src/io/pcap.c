@@ -15,7 +15,7 @@
 
 #include "base/compiler.h"
 #include "pkt/pkt.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>

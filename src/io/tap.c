@@ -13,7 +13,7 @@
 #include "io/io.h"
 
 #include "pkt/pkt.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 
 #include <errno.h>
 #include <fcntl.h>

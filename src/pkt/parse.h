@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/drop.h"
+#include "pkt/drop.h"
 #include "pkt/pkt.h"
 
 #define NS_ETH_HLEN 14

@@ -23,7 +23,7 @@
 #include "base/rcu.h"
 #include "core/net.h"
 #include "core/worker.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 
 /* The kernel-named knobs (`netsieve sysctl`), with the kernel's defaults. */
 struct net_sysctl {

@@ -15,28 +15,6 @@
 
 __thread int stack_depth;
 
-bool nf_hook_ok(struct net *net, int hook, struct pkt *pkt,
-		const struct netdev *in, const struct netdev *out)
-{
-	unsigned int v = hook_run(net, NS_PF_INET, hook, pkt, in, out);
-
-	switch (v) {
-	case NS_ACCEPT:
-		/* A hook may have rewritten the header (NAT, mangle). */
-		if (pkt->family == NS_PF_INET)
-			pkt_set_ipv4_offsets(pkt);
-		return true;
-	case NS_STOLEN:
-		return false;
-	case NS_QUEUE:
-		net_drop(net, pkt, DROP_QUEUE_NO_HANDLER);
-		return false;
-	default:
-		net_drop(net, pkt, DROP_NETFILTER_DROP);
-		return false;
-	}
-}
-
 /* ip_error(): a received packet we cannot route. */
 static void ip_error(struct net *net, struct pkt *pkt, int err,
 		     const struct rt_result *rt)

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "pkt/pkt.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 
 /*
  * nf_log_buf holds S_SIZE = 1019 bytes including the NUL and the two-byte

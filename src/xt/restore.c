@@ -8,7 +8,6 @@
  */
 #include "xt/xt_int.h"
 
-#include "ctl/ctl.h"
 #include "xt/xt.h"
 
 #include <errno.h>
@@ -58,11 +57,23 @@ static int parse_counters(const char *s, struct xt_cnt *c)
 	return 0;
 }
 
+/* Free what restore_split() filled. */
+static void words_free(char **words)
+{
+	char **a;
+
+	if (!words)
+		return;
+	for (a = words; *a; a++)
+		free(*a);
+	free(words);
+}
+
 /*
  * iptables-restore's own word splitting (add_param_to_argv): blanks
  * separate words, "..." quotes with backslash escapes inside, a closing
  * quote ends the word; single quotes and backslashes outside quotes are
- * ordinary characters. Fills *words like ctl_split(); returns the count or
+ * ordinary characters. Fills *words (a NULL-terminated array, freed with words_free()); returns the count or
  * -1 (a word over 1023 bytes, or no memory).
  */
 static int restore_split(const char *s, char ***wordsp)
@@ -116,7 +127,7 @@ static int restore_split(const char *s, char ***wordsp)
 
 err_free:
 	sbuf_free(&w);
-	ctl_argv_free(words);
+	words_free(words);
 	return -1;
 }
 
@@ -170,7 +181,7 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		return param_error(rs->err, line, "Parameter too long!");
 	argv = calloc((size_t)n + 5, sizeof(*argv));
 	if (!argv) {
-		ctl_argv_free(words);
+		words_free(words);
 		return line_failed(rs->err, line);
 	}
 	argv[argc++] = (char *)RPROG;
@@ -210,7 +221,7 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 	}
 	sbuf_free(&e.msg);
 	free(argv);
-	ctl_argv_free(words);
+	words_free(words);
 	return rc;
 }
 

@@ -28,7 +28,7 @@
 
 #include "base/sbuf.h"
 #include "core/net.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 #include "xt/ext.h"
 
 #define XT_CHAIN_MAXLEN 29   /* a chain name must be under 29 chars */

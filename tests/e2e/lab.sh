@@ -149,7 +149,8 @@ lab_daemon() {
 	local conf=$1 i
 	shift
 	timeout -s TERM 900 ip netns exec "$NS_R" "$NSV" daemon --foreground \
-		--config "$conf" --socket "$LAB_SOCK" --log "$LAB_LOG" "$@" \
+		--workers 2 --config "$conf" --socket "$LAB_SOCK" \
+		--log "$LAB_LOG" "$@" \
 		>>"$LAB_WORK/daemon.out" 2>&1 &
 	LAB_DAEMON_PID=$!
 	for i in $(seq 100); do

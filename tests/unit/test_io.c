@@ -29,7 +29,7 @@
 #include "io/io.h"
 #include "pkt/csum.h"
 #include "pkt/pkt.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 
 /* <net/if.h> clashes with netdev.h's struct ifaddr. */
 extern unsigned int if_nametoindex(const char *ifname);

@@ -15,7 +15,7 @@
 #include "tg_harness.h"
 
 #include "io/io.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 #include "stack/stack.h"
 
 static const char *const setup[] = {

@@ -14,7 +14,7 @@
 #include "core/net.h"
 #include "io/io.h"
 #include "stack/stack.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 #include "xt/log.h"
 
 #include "log_vectors.h"

@@ -10,7 +10,7 @@
 
 #include "core/net.h"
 #include "io/io.h"
-#include "stack/netdev.h"
+#include "core/netdev.h"
 #include "stack/stack.h"
 
 #define F "filter", "INPUT"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Names and descriptions of drop reasons. Pure data. */
-#include "core/drop.h"
+#include "pkt/drop.h"
 
 static const struct {
 	const char *name;

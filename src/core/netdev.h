@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interfaces: what `ip link` shows. A netdev has a name, an ifindex, a MAC,
+ * Interfaces: what `ip link` shows (the kernel's struct net_device, which
+ * lives in its net/core too: the I/O backends below the stack fill it). A netdev has a name, an ifindex, a MAC,
  * an MTU, flags, its IPv4 addresses, and an I/O backend. It is part of the
  * stack's configuration snapshot (stack/conf.h): every snapshot has its own
  * copy, changed only by the control path before it is published, so the
