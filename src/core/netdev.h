@@ -15,15 +15,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pkt/pkt.h"
+
 #define NS_IFNAMSIZ 16
 #define NS_MAX_ADDRS 16
 
 struct io_ops;
 
 struct ifaddr {
-	uint32_t addr;      /* network byte order */
+	struct ns_addr addr;
 	uint8_t plen;
-	uint32_t bcast;     /* NBO; 0 when none */
+	struct ns_addr bcast; /* .ip 0 when none */
 	uint8_t scope;      /* 0 global, 253 link, 254 host */
 };
 

@@ -21,10 +21,10 @@ static void addr_json(struct ipctx *c, const struct netdev *d, int i)
 	char b[INET_ADDRSTRLEN];
 
 	sbuf_addf(c->out, "{\"family\":\"inet\",\"local\":\"%s\","
-		  "\"prefixlen\":%u,", ip_fmt_addr(a->addr, b), a->plen);
-	if (a->bcast)
+		  "\"prefixlen\":%u,", ip_fmt_addr(a->addr.ip, b), a->plen);
+	if (a->bcast.ip)
 		sbuf_addf(c->out, "\"broadcast\":\"%s\",",
-			  ip_fmt_addr(a->bcast, b));
+			  ip_fmt_addr(a->bcast.ip, b));
 	sbuf_addf(c->out, "\"scope\":\"%s\",%s", ip_scope_name(a->scope),
 		  addr_is_secondary(d, i) ? "\"secondary\":true," : "");
 	ip_json_str(c->out, "label", d->name);
@@ -47,7 +47,7 @@ static void addr_show_json(struct ipctx *c, const struct netdev *d)
 		for (i = 0; i < d->naddrs; i++)
 			sbuf_addf(c->out, "%s{\"local\":\"%s\",\"prefixlen\":%u}",
 				  i ? "," : "",
-				  ip_fmt_addr(d->addrs[i].addr, b),
+				  ip_fmt_addr(d->addrs[i].addr.ip, b),
 				  d->addrs[i].plen);
 		sbuf_adds(c->out, "]}");
 		return;
@@ -77,7 +77,7 @@ static void addr_show_dev(struct ipctx *c, const struct netdev *d)
 		sbuf_addf(c->out, "%-16s %-14s ", d->name, ip_oper_state(d));
 		for (i = 0; i < d->naddrs; i++)
 			sbuf_addf(c->out, "%s/%u ",
-				  ip_fmt_addr(d->addrs[i].addr, b),
+				  ip_fmt_addr(d->addrs[i].addr.ip, b),
 				  d->addrs[i].plen);
 		sbuf_adds(c->out, "\n");
 		return;
@@ -88,10 +88,10 @@ static void addr_show_dev(struct ipctx *c, const struct netdev *d)
 			char b1[INET_ADDRSTRLEN], b2[INET_ADDRSTRLEN];
 
 			sbuf_addf(c->out, "%d: %-5s inet %s/%u ", d->ifindex,
-				  d->name, ip_fmt_addr(a->addr, b1), a->plen);
-			if (a->bcast)
+				  d->name, ip_fmt_addr(a->addr.ip, b1), a->plen);
+			if (a->bcast.ip)
 				sbuf_addf(c->out, "brd %s ",
-					  ip_fmt_addr(a->bcast, b2));
+					  ip_fmt_addr(a->bcast.ip, b2));
 			sbuf_addf(c->out, "scope %s %s%s\\       valid_lft forever preferred_lft forever\n",
 				  ip_scope_name(a->scope),
 				  addr_is_secondary(d, i) ? "secondary " : "",
@@ -104,10 +104,10 @@ static void addr_show_dev(struct ipctx *c, const struct netdev *d)
 		const struct ifaddr *a = &d->addrs[i];
 		char b1[INET_ADDRSTRLEN], b2[INET_ADDRSTRLEN];
 
-		sbuf_addf(c->out, "    inet %s/%u ", ip_fmt_addr(a->addr, b1),
+		sbuf_addf(c->out, "    inet %s/%u ", ip_fmt_addr(a->addr.ip, b1),
 			  a->plen);
-		if (a->bcast)
-			sbuf_addf(c->out, "brd %s ", ip_fmt_addr(a->bcast, b2));
+		if (a->bcast.ip)
+			sbuf_addf(c->out, "brd %s ", ip_fmt_addr(a->bcast.ip, b2));
 		sbuf_addf(c->out, "scope %s %s%s\n", ip_scope_name(a->scope),
 			  addr_is_secondary(d, i) ? "secondary " : "",
 			  d->name);

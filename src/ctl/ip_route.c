@@ -96,8 +96,8 @@ static void print_route(struct ipctx *c, const struct route *r)
 
 	if (c->json) {
 		d = r->ifindex ? net_dev_by_index(c->net, r->ifindex) : NULL;
-		route_json(c, r->type, r->dst, r->plen, r->gw, d, false,
-			   r->proto, r->scope, r->prefsrc, r->metric,
+		route_json(c, r->type, r->dst.ip, r->plen, r->gw.ip, d, false,
+			   r->proto, r->scope, r->prefsrc.ip, r->metric,
 			   r->onlink);
 		return;
 	}
@@ -107,11 +107,11 @@ static void print_route(struct ipctx *c, const struct route *r)
 	if (r->plen == 0)
 		sbuf_adds(c->out, "default ");
 	else if (r->plen == 32)
-		sbuf_addf(c->out, "%s ", ip_fmt_addr(r->dst, b));
+		sbuf_addf(c->out, "%s ", ip_fmt_addr(r->dst.ip, b));
 	else
-		sbuf_addf(c->out, "%s/%u ", ip_fmt_addr(r->dst, b), r->plen);
-	if (r->gw)
-		sbuf_addf(c->out, "via %s ", ip_fmt_addr(r->gw, b));
+		sbuf_addf(c->out, "%s/%u ", ip_fmt_addr(r->dst.ip, b), r->plen);
+	if (r->gw.ip)
+		sbuf_addf(c->out, "via %s ", ip_fmt_addr(r->gw.ip, b));
 	d = net_dev_by_index(c->net, r->ifindex);
 	if (r->ifindex && d && !c->dev_filter)
 		sbuf_addf(c->out, "dev %s ", d->name);
@@ -119,8 +119,8 @@ static void print_route(struct ipctx *c, const struct route *r)
 		sbuf_addf(c->out, "proto %s ", proto_name(r->proto, pb));
 	if (r->scope != RT_SCOPE_UNIVERSE)
 		sbuf_addf(c->out, "scope %s ", ip_scope_name(r->scope));
-	if (r->prefsrc)
-		sbuf_addf(c->out, "src %s ", ip_fmt_addr(r->prefsrc, b));
+	if (r->prefsrc.ip)
+		sbuf_addf(c->out, "src %s ", ip_fmt_addr(r->prefsrc.ip, b));
 	if (r->metric)
 		sbuf_addf(c->out, "metric %u ", r->metric);
 	if (r->onlink)
@@ -171,10 +171,10 @@ static uint32_t primary_for(const struct netdev *d, int idx)
 
 	for (i = 0; i < idx; i++)
 		if (d->addrs[i].plen == a->plen &&
-		    !((d->addrs[i].addr ^ a->addr) & inet_mask(a->plen)) &&
+		    !((d->addrs[i].addr.ip ^ a->addr.ip) & inet_mask(a->plen)) &&
 		    !addr_is_secondary(d, i))
-			return d->addrs[i].addr;
-	return a->addr;
+			return d->addrs[i].addr.ip;
+	return a->addr.ip;
 }
 
 /*
@@ -200,15 +200,15 @@ static void show_local_table(struct ipctx *c, bool all,
 			uint32_t m = inet_mask(a->plen), src = primary_for(d, j);
 
 			if (d->loopback)
-				lroute_put(v, &n, MAXL, a->addr & m, a->plen,
+				lroute_put(v, &n, MAXL, a->addr.ip & m, a->plen,
 					   RTN_LOCAL, i, src);
-			lroute_put(v, &n, MAXL, a->addr, 32, RTN_LOCAL, i, src);
-			if (a->bcast && a->bcast != 0xffffffffu)
-				lroute_put(v, &n, MAXL, a->bcast, 32,
+			lroute_put(v, &n, MAXL, a->addr.ip, 32, RTN_LOCAL, i, src);
+			if (a->bcast.ip && a->bcast.ip != 0xffffffffu)
+				lroute_put(v, &n, MAXL, a->bcast.ip, 32,
 					   RTN_BROADCAST, i, src);
 			if (!addr_is_secondary(d, j) && a->plen < 31 &&
-			    (a->addr & m))
-				lroute_put(v, &n, MAXL, (a->addr & m) | ~m, 32,
+			    (a->addr.ip & m))
+				lroute_put(v, &n, MAXL, (a->addr.ip & m) | ~m, 32,
 					   RTN_BROADCAST, i, src);
 		}
 	}
@@ -319,12 +319,12 @@ main_table:
 	for (i = 0; i < t->n; i++) {
 		if (dev && t->r[i].ifindex != dev->ifindex)
 			continue;
-		if (have_pfx && (t->r[i].dst != (pfx & inet_mask(plen)) ||
+		if (have_pfx && (t->r[i].dst.ip != (pfx & inet_mask(plen)) ||
 				 t->r[i].plen != plen))
 			continue;
 		if ((proto >= 0 && t->r[i].proto != proto) ||
 		    (scope >= 0 && t->r[i].scope != scope) ||
-		    (via && t->r[i].gw != via))
+		    (via && t->r[i].gw.ip != via))
 			continue;
 		print_route(c, &t->r[i]);
 	}
@@ -347,7 +347,7 @@ static int check_gateway(struct ipctx *c, uint32_t gw, struct netdev **dev)
 
 		if (r->type != RTN_UNICAST || r->scope == RT_SCOPE_UNIVERSE)
 			continue;
-		if ((gw & inet_mask(r->plen)) != r->dst)
+		if ((gw & inet_mask(r->plen)) != r->dst.ip)
 			continue;
 		d = net_dev_by_index(c->net, r->ifindex);
 		if (!d || !d->up)
@@ -385,7 +385,7 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 		if (!strcmp(a, "via")) {
 			if (!strcmp(argv[i + 1], "inet") && i + 2 < argc)
 				i++;
-			if (ip_parse_addr(argv[++i], &r.gw))
+			if (ip_parse_addr(argv[++i], &r.gw.ip))
 				return ip_bad_arg(c, "inet address", argv[i]);
 		} else if (!strcmp(a, "dev") || !strcmp(a, "oif")) {
 			devname = argv[++i];
@@ -399,7 +399,7 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 			r.metric = (uint32_t)v;
 			has_metric = true;
 		} else if (!strcmp(a, "src")) {
-			if (ip_parse_addr(argv[++i], &r.prefsrc))
+			if (ip_parse_addr(argv[++i], &r.prefsrc.ip))
 				return ip_bad_arg(c, "inet address", argv[i]);
 		} else if (!strcmp(a, "proto")) {
 			const char *p = argv[++i];
@@ -462,7 +462,7 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 	}
 	if (dst & ~inet_mask(plen))
 		return ip_ext_err(c, "Invalid prefix for given prefix length.");
-	r.dst = dst;
+	r.dst.ip = dst;
 	r.plen = (uint8_t)plen;
 	ip_conf_begin(c);
 	if (devname) {
@@ -474,19 +474,19 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 		r.ifindex = dev->ifindex;
 	}
 	if (del) {
-		err = route_del(c->net, &r, has_metric, r.gw != 0, dev != NULL,
+		err = route_del(c->net, &r, has_metric, r.gw.ip != 0, dev != NULL,
 				has_type);
 		ip_conf_end(c);
 		return err ? ip_rtnl_err(c, err) : 0;
 	}
 	if (r.type == RTN_UNICAST) {
-		if (r.gw) {
+		if (r.gw.ip) {
 			if (onlink && dev) {
 				if (!dev->up) {
 					err = 1;
 					goto err_not_up;
 				}
-			} else if (check_gateway(c, r.gw, &dev)) {
+			} else if (check_gateway(c, r.gw.ip, &dev)) {
 				ip_conf_end(c);
 				return ip_ext_err(c, "Nexthop has invalid gateway.");
 			}
@@ -508,9 +508,9 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 		}
 	} else {
 		r.ifindex = 0;
-		r.gw = 0;
+		r.gw.ip = 0;
 	}
-	if (r.prefsrc && !addr_local_dev(c->net, r.prefsrc)) {
+	if (r.prefsrc.ip && !addr_local_dev(c->net, r.prefsrc.ip)) {
 		ip_conf_end(c);
 		return ip_ext_err(c, "Invalid prefsrc address.");
 	}
@@ -592,19 +592,19 @@ static int route_get(struct ipctx *c, int argc, char **argv)
 	if (rt.type == RTN_LOCAL) {
 		sbuf_addf(c->out, "local %s dev %s src %s uid 0 \n    cache <local> \n",
 			  ip_fmt_addr(dst, b), rt.dev ? rt.dev->name : "lo",
-			  ip_fmt_addr(rt.src, s));
+			  ip_fmt_addr(rt.src.ip, s));
 		return 0;
 	}
 	if (rt.type == RTN_BROADCAST) {
 		sbuf_addf(c->out, "broadcast %s dev %s src %s uid 0 \n    cache <local,brd> \n",
-			  ip_fmt_addr(dst, b), rt.dev->name, ip_fmt_addr(rt.src, s));
+			  ip_fmt_addr(dst, b), rt.dev->name, ip_fmt_addr(rt.src.ip, s));
 		return 0;
 	}
 	sbuf_addf(c->out, "%s ", ip_fmt_addr(dst, b));
-	if (rt.gw)
-		sbuf_addf(c->out, "via %s ", ip_fmt_addr(rt.gw, b));
+	if (rt.gw.ip)
+		sbuf_addf(c->out, "via %s ", ip_fmt_addr(rt.gw.ip, b));
 	sbuf_addf(c->out, "dev %s src %s uid 0 \n    cache \n", rt.dev->name,
-		  ip_fmt_addr(rt.src, s));
+		  ip_fmt_addr(rt.src.ip, s));
 	return 0;
 }
 

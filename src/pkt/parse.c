@@ -8,6 +8,7 @@
 #include "pkt/parse.h"
 
 #include <arpa/inet.h>
+#include <string.h>
 
 #include "pkt/csum.h"
 
@@ -52,6 +53,36 @@ enum drop_reason pkt_parse_eth(struct pkt *pkt, const uint8_t *dev_mac)
 	return DROP_NOT_DROPPED;
 }
 
+/* The descriptor's ports from the transport header, if it is there. */
+static void desc_ports(struct pkt *pkt)
+{
+	const uint8_t *l4 = pkt_l4(pkt);
+	struct pkt_desc *d = &pkt->desc;
+
+	d->sport = d->dport = 0;
+	if (!l4)
+		return;
+	switch (d->proto) {
+	case 6: case 17: case 33: case 132: case 136:
+		/* TCP, UDP, DCCP, SCTP, UDP-Lite: ports first. */
+		if (pkt->l4_len >= 4) {
+			memcpy(&d->sport, l4, 2);
+			memcpy(&d->dport, l4 + 2, 2);
+		}
+		break;
+	case 1:
+		if (pkt->l4_len >= 2)
+			d->dport = htons((uint16_t)(l4[0] << 8 | l4[1]));
+		/* echo, timestamp, info request/reply carry an id */
+		if (pkt->l4_len >= 6 &&
+		    (l4[0] == 0 || l4[0] == 8 || (l4[0] >= 13 && l4[0] <= 16)))
+			memcpy(&d->sport, l4 + 4, 2);
+		break;
+	default:
+		break;
+	}
+}
+
 void pkt_set_ipv4_offsets(struct pkt *pkt)
 {
 	const struct ns_iphdr *iph = pkt_iph(pkt);
@@ -70,6 +101,10 @@ void pkt_set_ipv4_offsets(struct pkt *pkt)
 		pkt->l4_off = 0;
 		pkt->l4_len = 0;
 	}
+	pkt->desc.saddr = ns_addr4(iph->saddr);
+	pkt->desc.daddr = ns_addr4(iph->daddr);
+	pkt->desc.proto = iph->protocol;
+	desc_ports(pkt);
 }
 
 enum drop_reason pkt_parse_ipv4(struct pkt *pkt)

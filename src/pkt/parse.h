@@ -149,9 +149,10 @@ enum drop_reason pkt_parse_eth(struct pkt *pkt, const uint8_t *dev_mac);
 enum drop_reason pkt_parse_ipv4(struct pkt *pkt);
 
 /*
- * Recompute l4_proto, frag_off, is_frag, l4_off and l4_len from the IPv4
- * header at l3_off (after a rewrite, or for a locally built packet). Does
- * not validate; assumes the header was built or checked already.
+ * Recompute l4_proto, frag_off, is_frag, l4_off, l4_len and the descriptor
+ * (pkt->desc) from the IPv4 header at l3_off (after a rewrite, or for a
+ * locally built packet). Does not validate; assumes the header was built
+ * or checked already.
  */
 void pkt_set_ipv4_offsets(struct pkt *pkt);
 

@@ -40,6 +40,30 @@ struct ns_addr {
 	};
 };
 
+/* An IPv4 address (NBO) as a family-neutral one. */
+static inline struct ns_addr ns_addr4(uint32_t ip)
+{
+	struct ns_addr a = { .family = 2 /* NS_PF_INET */ };
+
+	a.ip = ip;
+	return a;
+}
+
+/*
+ * What a packet is, parsed once (pkt_set_ipv4_offsets(), again after a
+ * hook rewrote headers): family and addresses, protocol, ports. It is the
+ * key a classifier looks up and the tuple connection tracking will keep.
+ * Ports are in network byte order: TCP, UDP, UDP-Lite, SCTP and DCCP
+ * ports; for ICMP sport is the echo/timestamp/info id (0 otherwise) and
+ * dport type << 8 | code. Both 0 for a later fragment or a header too
+ * short to hold them.
+ */
+struct pkt_desc {
+	struct ns_addr saddr, daddr;   /* family in both */
+	uint8_t proto;
+	uint16_t sport, dport;
+};
+
 struct netdev;
 struct xt_gen;
 struct pkt_pool;
@@ -53,6 +77,7 @@ struct pkt {
 	uint16_t ethertype;     /* host order; ETH_P_IP etc. */
 	uint8_t family;         /* NS_PF_INET, NS_PF_INET6, 0 for non-IP */
 	uint8_t l4_proto;       /* IP protocol number */
+	struct pkt_desc desc;   /* addresses, protocol, ports (see above) */
 	uint8_t pkt_type;       /* enum pkt_type */
 	bool has_l2;            /* data starts with an Ethernet header */
 	uint16_t frag_off;      /* IP fragment offset in 8-byte units */
@@ -60,7 +85,7 @@ struct pkt {
 
 	const struct netdev *in;  /* receiving interface, NULL if local */
 	const struct netdev *out; /* chosen output interface, once routed */
-	uint32_t nexthop;         /* IPv4 next hop chosen by routing (NBO) */
+	struct ns_addr nexthop;   /* next hop chosen by routing */
 	/*
 	 * in/out point into a configuration snapshot, which may be freed
 	 * while the packet waits for a neighbour: the queue keeps their

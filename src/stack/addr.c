@@ -16,7 +16,7 @@ static bool ifa_match(const struct ifaddr *ifa, uint32_t a)
 {
 	uint32_t m = inet_mask(ifa->plen);
 
-	return ((a ^ ifa->addr) & m) == 0;
+	return ((a ^ ifa->addr.ip) & m) == 0;
 }
 
 static unsigned int local_slot(uint32_t addr)
@@ -73,12 +73,12 @@ static bool ifa_is_bcast(const struct netdev *dev, int idx, uint32_t addr)
 	const struct ifaddr *ifa = &dev->addrs[idx];
 	uint32_t m = inet_mask(ifa->plen);
 
-	if (ifa->bcast && ifa->bcast == addr && addr != 0xffffffffu)
+	if (ifa->bcast.ip && ifa->bcast.ip == addr && addr != 0xffffffffu)
 		return true;
 	if (addr_is_secondary(dev, idx))
 		return false;
-	if (ifa->plen < 31 && (ifa->addr & m) != 0 &&
-	    addr == ((ifa->addr & m) | ~m))
+	if (ifa->plen < 31 && (ifa->addr.ip & m) != 0 &&
+	    addr == ((ifa->addr.ip & m) | ~m))
 		return true;
 	return false;
 }
@@ -114,12 +114,12 @@ void addr_rebuild(struct net *net)
 			const struct ifaddr *ifa = &dev->addrs[j];
 			uint32_t m = inet_mask(ifa->plen);
 
-			local_put(net, ifa->addr, LOCAL_F_LOCAL, i);
-			if (ifa->bcast && ifa->bcast != 0xffffffffu)
-				local_put(net, ifa->bcast, LOCAL_F_BCAST, i);
+			local_put(net, ifa->addr.ip, LOCAL_F_LOCAL, i);
+			if (ifa->bcast.ip && ifa->bcast.ip != 0xffffffffu)
+				local_put(net, ifa->bcast.ip, LOCAL_F_BCAST, i);
 			if (!addr_is_secondary(dev, j) && ifa->plen < 31 &&
-			    (ifa->addr & m) != 0)
-				local_put(net, (ifa->addr & m) | ~m,
+			    (ifa->addr.ip & m) != 0)
+				local_put(net, (ifa->addr.ip & m) | ~m,
 					  LOCAL_F_BCAST, i);
 		}
 	}
@@ -133,7 +133,7 @@ bool addr_is_secondary(const struct netdev *dev, int idx)
 	for (i = 0; i < idx; i++) {
 		const struct ifaddr *p = &dev->addrs[i];
 
-		if (p->plen == ifa->plen && ifa_match(p, ifa->addr))
+		if (p->plen == ifa->plen && ifa_match(p, ifa->addr.ip))
 			return true;
 	}
 	return false;
@@ -164,9 +164,9 @@ uint32_t addr_select(struct net *net, const struct netdev *dev, uint32_t dst,
 		if (addr_is_secondary(dev, i) || ifa->scope > scope)
 			continue;
 		if (!dst || ifa_match(ifa, dst))
-			return ifa->addr;
+			return ifa->addr.ip;
 		if (!addr)
-			addr = ifa->addr;
+			addr = ifa->addr.ip;
 	}
 	if (addr)
 		return addr;
@@ -180,7 +180,7 @@ uint32_t addr_select(struct net *net, const struct netdev *dev, uint32_t dst,
 			if (!addr_is_secondary(d, j) &&
 			    d->addrs[j].scope <= scope &&
 			    d->addrs[j].scope < RT_SCOPE_HOST)
-				return d->addrs[j].addr;
+				return d->addrs[j].addr.ip;
 	}
 	return 0;
 }
@@ -195,7 +195,7 @@ int addr_add(struct net *net, struct netdev *dev, uint32_t addr, int plen,
 	if (plen < 0 || plen > 32)
 		return -EINVAL;
 	for (i = 0; i < dev->naddrs; i++)
-		if (dev->addrs[i].addr == addr &&
+		if (dev->addrs[i].addr.ip == addr &&
 		    dev->addrs[i].plen == plen)
 			return -EEXIST;
 	if (dev->naddrs >= NS_MAX_ADDRS)
@@ -218,9 +218,9 @@ int addr_add(struct net *net, struct netdev *dev, uint32_t addr, int plen,
 		(size_t)(dev->naddrs - pos) * sizeof(dev->addrs[0]));
 	ifa = &dev->addrs[pos];
 	memset(ifa, 0, sizeof(*ifa));
-	ifa->addr = addr;
+	ifa->addr = ns_addr4(addr);
 	ifa->plen = (uint8_t)plen;
-	ifa->bcast = bcast;
+	ifa->bcast = ns_addr4(bcast);
 	ifa->scope = (uint8_t)scope;
 	dev->naddrs++;
 	if (!secondary)
@@ -246,7 +246,7 @@ static void addr_del_at(struct net *net, struct netdev *dev, int idx)
 	/* promote_secondaries=0: the primary takes its secondaries along. */
 	for (i = idx; i < dev->naddrs;) {
 		if (dev->addrs[i].plen == old.plen &&
-		    ifa_match(&old, dev->addrs[i].addr)) {
+		    ifa_match(&old, dev->addrs[i].addr.ip)) {
 			memmove(&dev->addrs[i], &dev->addrs[i + 1],
 				(size_t)(dev->naddrs - i - 1) *
 				sizeof(dev->addrs[0]));
@@ -265,7 +265,7 @@ int addr_del(struct net *net, struct netdev *dev, uint32_t addr, int plen)
 	int i;
 
 	for (i = 0; i < dev->naddrs; i++) {
-		if (dev->addrs[i].addr != addr)
+		if (dev->addrs[i].addr.ip != addr)
 			continue;
 		if (plen >= 0 && dev->addrs[i].plen != plen)
 			continue;

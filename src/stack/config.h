@@ -31,15 +31,15 @@
 
 /* One route of the main table. */
 struct route {
-	uint32_t dst;      /* NBO, host bits zero */
+	struct ns_addr dst; /* host bits zero */
 	uint8_t plen;
 	uint8_t type;      /* RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT */
 	uint8_t proto;     /* RTPROT_* */
 	uint8_t scope;     /* RT_SCOPE_* */
-	uint32_t gw;       /* NBO; 0: directly connected */
+	struct ns_addr gw; /* .ip 0: directly connected */
 	int ifindex;       /* 0 for blackhole/unreachable/prohibit */
 	uint32_t metric;
-	uint32_t prefsrc;  /* NBO; 0: none */
+	struct ns_addr prefsrc; /* .ip 0: none */
 	bool onlink;       /* gateway taken as on-link without a check */
 };
 
@@ -75,9 +75,9 @@ struct route_table {
 struct rt_result {
 	int type;             /* RTN_* */
 	struct netdev *dev;   /* output device; lo for RTN_LOCAL */
-	uint32_t gw;          /* gateway, 0 when on link */
-	uint32_t nexthop;     /* gw or the destination */
-	uint32_t src;         /* preferred source address */
+	struct ns_addr gw;    /* gateway, .ip 0 when on link */
+	struct ns_addr nexthop; /* gw or the destination */
+	struct ns_addr src;   /* preferred source address */
 	uint32_t metric;
 	bool redirect;        /* forwarding back out the input interface */
 };

@@ -44,7 +44,7 @@ void ip_forward(struct net *net, struct pkt *pkt, const struct rt_result *rt)
 	}
 	ip_decrease_ttl(iph);
 	if (rt->redirect)
-		icmp_send_redirect(net, pkt, rt->nexthop);
+		icmp_send_redirect(net, pkt, rt->nexthop.ip);
 	if (!nf_hook_ok(net, NS_INET_FORWARD, pkt, pkt->in, rt->dev))
 		return;
 	net_stats(net)->forwarded++;

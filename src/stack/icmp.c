@@ -287,7 +287,7 @@ void icmp_send(struct net *net, const struct pkt *pkt, int type, int code,
 	if (route_output(net, iph->saddr, saddr, &rt))
 		return;
 	if (!saddr)
-		saddr = rt.src;
+		saddr = rt.src.ip;
 	if (!saddr)
 		saddr = htonl(0xc0000008); /* INADDR_DUMMY */
 	/* Per-destination bucket, then consume a global credit. */

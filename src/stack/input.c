@@ -104,7 +104,7 @@ static void ip_rcv_finish(struct net *net, struct netdev *dev, struct pkt *pkt)
 		return;
 	case RTN_UNICAST:
 		pkt->out = rt.dev;
-		pkt->nexthop = rt.nexthop;
+		pkt->nexthop.ip = rt.nexthop.ip;
 		ip_forward(net, pkt, &rt);
 		return;
 	default:

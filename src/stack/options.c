@@ -44,8 +44,8 @@ static uint32_t spec_dst(struct net *net, const struct pkt *pkt, int rt_type)
 
 	if (rt_type != RTN_UNICAST)
 		return iph->daddr;
-	if (iph->saddr && !route_lookup(net, iph->saddr, &r) && r.src)
-		return r.src;
+	if (iph->saddr && !route_lookup(net, iph->saddr, &r) && r.src.ip)
+		return r.src.ip;
 	return addr_select(net, pkt->in, iph->saddr,
 			   iph->saddr ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
 }
@@ -245,7 +245,7 @@ void ip_forward_options(struct net *net, struct pkt *pkt,
 	    pkt->opt_rr + raw[pkt->opt_rr + 2] - 1u <= iph_hlen(iph)) {
 		uint8_t *optptr = raw + pkt->opt_rr;
 
-		memcpy(&optptr[optptr[2] - 5], &rt->src, 4);
+		memcpy(&optptr[optptr[2] - 5], &rt->src.ip, 4);
 		pkt->opt_flags |= IPOPT_F_CHANGED;
 	}
 	if (pkt->opt_flags & IPOPT_F_CHANGED) {

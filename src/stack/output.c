@@ -134,7 +134,7 @@ static void ip_fragment(struct net *net, struct pkt *pkt,
 		f->mark = pkt->mark;
 		f->in = pkt->in;
 		f->out = pkt->out;
-		f->nexthop = pkt->nexthop;
+		f->nexthop.ip = pkt->nexthop.ip;
 		f->xt_gen = pkt->xt_gen;
 		memcpy(f->data, iph, hlen);
 		if (off && hlen > 20)
@@ -150,7 +150,7 @@ static void ip_fragment(struct net *net, struct pkt *pkt,
 		fh->check = ip_fast_csum(fh, hlen / 4);
 		f->len = hlen + n;
 		pkt_set_ipv4_offsets(f);
-		neigh_output(net, rt->dev, rt->nexthop, f);
+		neigh_output(net, rt->dev, rt->nexthop.ip, f);
 		off += n;
 	}
 	/* The original was sent as its fragments. */
@@ -177,13 +177,13 @@ static void ip_finish_output(struct net *net, struct pkt *pkt,
 		ip_fragment(net, pkt, rt, mtu);
 		return;
 	}
-	neigh_output(net, rt->dev, rt->nexthop, pkt);
+	neigh_output(net, rt->dev, rt->nexthop.ip, pkt);
 }
 
 void ip_output(struct net *net, struct pkt *pkt, const struct rt_result *rt)
 {
 	pkt->out = rt->dev;
-	pkt->nexthop = rt->nexthop;
+	pkt->nexthop.ip = rt->nexthop.ip;
 	if (!nf_hook_ok(net, NS_INET_POST_ROUTING, pkt, pkt->in, rt->dev))
 		return;
 	ip_finish_output(net, pkt, rt);
@@ -221,7 +221,7 @@ void stack_output(struct net *net, struct pkt *pkt)
 		return;
 	}
 	pkt->out = rt.dev;
-	pkt->nexthop = rt.nexthop;
+	pkt->nexthop.ip = rt.nexthop.ip;
 	daddr = iph->daddr;
 	mark = pkt->mark;
 	stack_depth++;

@@ -47,10 +47,18 @@ int route_table_create(struct net *net)
 	return 0;
 }
 
+/* The table holds IPv4 routes: their addresses say so. */
+static void route_set_family(struct route *r)
+{
+	r->dst.family = NS_PF_INET;
+	r->gw.family = NS_PF_INET;
+	r->prefsrc.family = NS_PF_INET;
+}
+
 /* `ip route show` order: prefix ascending, longer first, metric. */
 static int show_cmp(const struct route *a, const struct route *b)
 {
-	uint32_t x = ntohl(a->dst), y = ntohl(b->dst);
+	uint32_t x = ntohl(a->dst.ip), y = ntohl(b->dst.ip);
 
 	if (x != y)
 		return x < y ? -1 : 1;
@@ -69,8 +77,8 @@ static int len_cmp(const void *pa, const void *pb, void *base)
 
 	if (a->plen != b->plen)
 		return a->plen > b->plen ? -1 : 1;
-	if (a->dst != b->dst)
-		return ntohl(a->dst) < ntohl(b->dst) ? -1 : 1;
+	if (a->dst.ip != b->dst.ip)
+		return ntohl(a->dst.ip) < ntohl(b->dst.ip) ? -1 : 1;
 	if (a->metric != b->metric)
 		return a->metric < b->metric ? -1 : 1;
 	return *(const uint16_t *)pa - *(const uint16_t *)pb;
@@ -100,11 +108,11 @@ static void reindex(struct route_table *t)
 		const struct route *p = i ? &t->r[t->by_len[i - 1]] : NULL;
 		unsigned int h;
 
-		if (p && p->plen == r->plen && p->dst == r->dst)
+		if (p && p->plen == r->plen && p->dst.ip == r->dst.ip)
 			continue;
 		if (!t->nplens || t->plens[t->nplens - 1] != r->plen)
 			t->plens[t->nplens++] = r->plen;
-		for (h = prefix_hash(r->dst, r->plen); t->slot[h] >= 0;
+		for (h = prefix_hash(r->dst.ip, r->plen); t->slot[h] >= 0;
 		     h = (h + 1) & SLOT_MASK)
 			;
 		t->slot[h] = (int16_t)i;
@@ -120,11 +128,11 @@ static void fill_result(struct net *net, const struct route *r,
 	if (r->type != RTN_UNICAST)
 		return;
 	res->dev = net_dev_by_index(net, r->ifindex);
-	res->gw = r->gw;
-	res->nexthop = r->gw ? r->gw : daddr;
-	res->src = r->prefsrc;
-	if (!res->src && res->dev)
-		res->src = addr_select(net, res->dev, r->gw, r->scope);
+	res->gw.ip = r->gw.ip;
+	res->nexthop.ip = r->gw.ip ? r->gw.ip : daddr;
+	res->src.ip = r->prefsrc.ip;
+	if (!res->src.ip && res->dev)
+		res->src.ip = addr_select(net, res->dev, r->gw.ip, r->scope);
 }
 
 int route_lookup(struct net *net, uint32_t daddr, struct rt_result *res)
@@ -140,14 +148,14 @@ int route_lookup(struct net *net, uint32_t daddr, struct rt_result *res)
 		for (; t->slot[h] >= 0; h = (h + 1) & SLOT_MASK) {
 			int i = t->slot[h];
 
-			if (t->r[t->by_len[i]].dst != key ||
+			if (t->r[t->by_len[i]].dst.ip != key ||
 			    t->r[t->by_len[i]].plen != plen)
 				continue;
 			/* Same prefix: by metric; skip unusable ones. */
 			for (; i < t->n; i++) {
 				const struct route *r = &t->r[t->by_len[i]];
 
-				if (r->dst != key || r->plen != plen)
+				if (r->dst.ip != key || r->plen != plen)
 					break;
 				if (r->type == RTN_UNICAST) {
 					struct netdev *dev =
@@ -235,7 +243,7 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 			return err;
 		res->type = RTN_LOCAL;
 		res->dev = dev_loopback(net);
-		res->src = daddr;
+		res->src.ip = daddr;
 		return 0;
 	}
 	if (addr_is_bcast(net, daddr, NULL))
@@ -265,11 +273,11 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 	 */
 	if (res->dev == in && (net_conf(net)->sysctl.send_redirects_all ||
 			       in->cnf_send_redirects) &&
-	    addr_onlink(in, saddr, res->gw)) {
+	    addr_onlink(in, saddr, res->gw.ip)) {
 		struct rt_result sr;
 
 		if (!route_lookup(net, saddr, &sr) && sr.type == RTN_UNICAST &&
-		    sr.dev == in && !sr.gw)
+		    sr.dev == in && !sr.gw.ip)
 			res->redirect = true;
 	}
 	return 0;
@@ -285,7 +293,7 @@ brd_input:
 	}
 	res->type = RTN_BROADCAST;
 	res->dev = dev_loopback(net);
-	res->src = addr_select(net, in, 0, RT_SCOPE_LINK);
+	res->src.ip = addr_select(net, in, 0, RT_SCOPE_LINK);
 	return 0;
 }
 
@@ -304,8 +312,8 @@ int route_output(struct net *net, uint32_t daddr, uint32_t saddr,
 			return -ENETUNREACH;
 		res->type = RTN_LOCAL;
 		res->dev = lo;
-		res->nexthop = daddr;
-		res->src = saddr ? saddr : daddr;
+		res->nexthop.ip = daddr;
+		res->src.ip = saddr ? saddr : daddr;
 		return 0;
 	}
 	err = route_lookup(net, daddr, res);
@@ -318,7 +326,7 @@ int route_output(struct net *net, uint32_t daddr, uint32_t saddr,
 	else if (is_multicast(daddr))
 		res->type = RTN_MULTICAST;
 	if (saddr)
-		res->src = saddr;
+		res->src.ip = saddr;
 	return 0;
 }
 
@@ -353,7 +361,7 @@ static int find_exact(const struct route_table *t, uint32_t dst, int plen,
 	int i;
 
 	for (i = 0; i < t->n; i++)
-		if (t->r[i].dst == dst && t->r[i].plen == plen &&
+		if (t->r[i].dst.ip == dst && t->r[i].plen == plen &&
 		    t->r[i].metric == metric)
 			return i;
 	return -1;
@@ -370,11 +378,12 @@ int route_add(struct net *net, const struct route *r, int flags)
 	struct route_table *t = net_conf(net)->routes;
 	int i;
 
-	i = find_exact(t, r->dst, r->plen, r->metric);
+	i = find_exact(t, r->dst.ip, r->plen, r->metric);
 	if (i >= 0) {
 		if (!(flags & ROUTE_F_REPLACE))
 			return -EEXIST;
 		t->r[i] = *r;
+		route_set_family(&t->r[i]);
 		reindex(t);
 		return 0;
 	}
@@ -385,6 +394,7 @@ int route_add(struct net *net, const struct route *r, int flags)
 			break;
 	memmove(&t->r[i + 1], &t->r[i], (size_t)(t->n - i) * sizeof(t->r[0]));
 	t->r[i] = *r;
+	route_set_family(&t->r[i]);
 	t->n++;
 	reindex(t);
 	return 0;
@@ -399,17 +409,17 @@ int route_del(struct net *net, const struct route *m, bool has_metric,
 	for (i = 0; i < t->n; i++) {
 		const struct route *r = &t->r[i];
 
-		if (r->dst != m->dst || r->plen != m->plen)
+		if (r->dst.ip != m->dst.ip || r->plen != m->plen)
 			continue;
 		if (has_metric && r->metric != m->metric)
 			continue;
-		if (has_gw && r->gw != m->gw)
+		if (has_gw && r->gw.ip != m->gw.ip)
 			continue;
 		if (has_dev && r->ifindex != m->ifindex)
 			continue;
 		if (has_type && r->type != m->type)
 			continue;
-		if (m->prefsrc && r->prefsrc != m->prefsrc)
+		if (m->prefsrc.ip && r->prefsrc.ip != m->prefsrc.ip)
 			continue;
 		if (m->proto && r->proto != m->proto)
 			continue;
@@ -438,19 +448,19 @@ void route_add_ifaddr(struct net *net, const struct netdev *dev,
 		      const struct ifaddr *ifa)
 {
 	struct route r = {
-		.dst = ifa->addr & inet_mask(ifa->plen),
+		.dst = ns_addr4(ifa->addr.ip & inet_mask(ifa->plen)),
 		.plen = ifa->plen,
 		.type = RTN_UNICAST,
 		.proto = RTPROT_KERNEL,
 		.scope = RT_SCOPE_LINK,
 		.ifindex = dev->ifindex,
-		.prefsrc = ifa->addr,
+		.prefsrc = ns_addr4(ifa->addr.ip),
 	};
 
 	if (!dev->up || dev->loopback)
 		return;
 	/* fib_add_ifaddr(): no prefix route for a /32 host address. */
-	if (ifa->plen == 32 || is_zeronet(r.dst))
+	if (ifa->plen == 32 || is_zeronet(r.dst.ip))
 		return;
 	(void)route_add(net, &r, 0);
 }
@@ -459,15 +469,15 @@ void route_del_ifaddr(struct net *net, const struct netdev *dev,
 		      const struct ifaddr *ifa)
 {
 	struct route_table *t = net_conf(net)->routes;
-	uint32_t dst = ifa->addr & inet_mask(ifa->plen);
+	uint32_t dst = ifa->addr.ip & inet_mask(ifa->plen);
 	int i;
 
 	for (i = 0; i < t->n; i++) {
 		const struct route *r = &t->r[i];
 
 		if (r->proto == RTPROT_KERNEL && r->ifindex == dev->ifindex &&
-		    r->dst == dst && r->plen == ifa->plen &&
-		    r->prefsrc == ifa->addr) {
+		    r->dst.ip == dst && r->plen == ifa->plen &&
+		    r->prefsrc.ip == ifa->addr.ip) {
 			remove_at(t, i);
 			reindex(t);
 			return;

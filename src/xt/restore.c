@@ -22,6 +22,7 @@ struct restore {
 	bool counters, noflush, testing, verbose;
 	const char *only_table;
 	struct sbuf *out, *err;
+	struct sbuf unsupported;   /* xt_unsupported_note() */
 };
 
 static int param_error(struct sbuf *err, unsigned line, const char *fmt,
@@ -140,7 +141,7 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		.xn = rs->xn, .draft = draft, .restore_table = tid,
 		.restore = true, .restore_counters = rs->counters,
 		.verbose = rs->verbose, .line = line, .out = rs->out,
-		.warn = rs->err,
+		.warn = rs->err, .unsupported = &rs->unsupported,
 	};
 	struct xt_err e = { 0 };
 	char *start = buf, **words = NULL, **argv = NULL;
@@ -374,8 +375,11 @@ static int restore_text(struct restore *rs, const char *text)
 				free(buf);
 				continue;
 			}
-			tid = xt_table_lookup(table);
+			tid = xt_table_lookup(rs->xn, table);
 			if (tid < 0) {
+				if (xt_table_defined(table))
+					xt_unsupported_table(&rs->unsupported,
+							     table);
 				rc = param_error(rs->err, line, RPROG ": unable"
 						 " to initialize table '%s'",
 						 table);
@@ -389,7 +393,7 @@ static int restore_text(struct restore *rs, const char *text)
 				free(buf);
 				break;
 			}
-			draft = xt_gen_clone(rs->xn->cur);
+			draft = xt_gen_clone(rs->xn);
 			if (!draft) {
 				rc = line_failed(rs->err, line);
 				free(buf);
@@ -507,6 +511,9 @@ int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 		}
 	}
 	rc = restore_text(&rs, text ? text : (input ? input : ""));
+	if (rc)
+		xt_unsupported_report(&rs.unsupported, err);
+	sbuf_free(&rs.unsupported);
 	free(text);
 	return rc;
 

@@ -235,11 +235,18 @@ short_flag:
 	if (!xn)
 		return 1;
 	if (table) {
-		ti = xt_table_lookup(table);
+		ti = xt_table_lookup(xn, table);
 		if (ti < 0) {
 			sbuf_adds(err, "iptables-save " XT_VERSION " (legacy): "
 				  "Cannot initialize: Table does not exist "
 				  "(do you need to insmod?)\n");
+			if (xt_table_defined(table)) {
+				struct sbuf what = SBUF_INIT;
+
+				xt_unsupported_table(&what, table);
+				xt_unsupported_report(&what, err);
+				sbuf_free(&what);
+			}
 			return 1;
 		}
 		if (xt_table_touch(xn, ti)) {
@@ -280,16 +287,18 @@ short_flag:
 int xt_rule_text(const struct xt_gen *gen, const char *table,
 		 const char *chain, unsigned rulenum, struct sbuf *out)
 {
-	const struct xt_table *t;
+	const struct xt_table *t = NULL;
 	const struct xt_chain *c = NULL;
 	size_t start = out->len;
 	unsigned i;
-	int ti;
 
-	ti = table ? xt_table_lookup(table) : -1;
-	if (!gen || !chain || ti < 0 || !gen->t[ti])
+	if (!gen || !table || !chain)
 		return -ENOENT;
-	t = gen->t[ti];
+	for (i = 0; i < XT_TABLE_MAX && !t; i++)
+		if (gen->t[i] && !strcmp(gen->t[i]->name, table))
+			t = gen->t[i];
+	if (!t)
+		return -ENOENT;
 	for (i = 0; i < t->nchains && !c; i++)
 		if (!strcmp(t->chains[i]->name, chain))
 			c = t->chains[i];

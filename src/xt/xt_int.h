@@ -120,14 +120,19 @@ struct xt_hook_priv {
 	enum xt_table_id id;
 };
 
+struct xt_table_def;
+
 struct xt_net {
 	struct net *net;
+	/* The table definitions this namespace uses: xt_table_defs, or a
+	 * test's own set before its first command. Never changes after. */
+	const struct xt_table_def *defs;
 	struct xt_gen *cur;                /* RCU-published */
 	struct xt_hook_priv priv[XT_TABLE_MAX];
 	unsigned load_seq[XT_TABLE_MAX];   /* 0: not loaded (for save) */
 	unsigned next_seq;
 	int nhooks;
-	struct ns_hook_ops hooks[16];
+	struct ns_hook_ops hooks[XT_TABLE_MAX * NS_INET_NUMHOOKS];
 };
 
 /* Errors as the tools report them. */
@@ -159,25 +164,72 @@ int xt_err_set(struct xt_err *e, enum xt_err_kind kind, const char *fmt, ...)
 int xt_err_kernel(struct xt_err *e, int errnum, const char *msg);
 int xt_err_report(const struct xt_err *e, const char *prog,
 		  struct sbuf *err);
+/*
+ * What a command used that netsieve does not implement yet (a table
+ * iptables knows, an extension of ext/unsupported.c). xt_unsupported_note()
+ * records the first such thing in *what ("the state match"; what may be
+ * NULL: not recorded); xt_unsupported_table() records a table instead of
+ * what was there (the table is what the command fails on).
+ * xt_unsupported_report() adds, after iptables' own
+ * message, "netsieve: <what> is not supported yet" when something was
+ * recorded. Control path.
+ */
+void xt_unsupported_note(struct sbuf *what, const char *fmt, ...)
+	NS_PRINTF(2, 3);
+void xt_unsupported_table(struct sbuf *what, const char *table);
+void xt_unsupported_report(const struct sbuf *what, struct sbuf *err);
 
-/* Tables (gen.c). Names, and the id of an available table or -1. */
+/*
+ * What a table is (table.c), as the kernel's struct xt_table and its
+ * nf_hook_ops: its name, the hooks it has built-in chains at, its priority
+ * at each of them (nat: -100 before routing, +100 after), its flags, and
+ * whether netsieve implements it (an unavailable table is refused as a
+ * missing module).
+ */
+struct xt_table_def {
+	const char *name;
+	unsigned hooks;          /* 1 << NS_INET_* */
+	int prio[NS_INET_NUMHOOKS];
+	unsigned flags;          /* XT_TABLE_F_* */
+	bool available;
+};
+/*
+ * Registered, but not hooked: instantiating the table registers no hook
+ * function; the module that owns it runs it with xt_table_run() when it
+ * wants (NAT: for the first packet of a connection only).
+ */
+#define XT_TABLE_F_OWNED 0x1u
+extern const struct xt_table_def xt_table_defs[XT_TABLE_MAX];
+
+/*
+ * Tables (table.c). Names, the id of a table available in xn or -1, and
+ * whether name is a table netsieve defines at all (available or not: a
+ * table it knows but does not implement yet when the lookup fails).
+ */
 const char *xt_table_name(enum xt_table_id id);
-int xt_table_lookup(const char *name);
+int xt_table_lookup(const struct xt_net *xn, const char *name);
+bool xt_table_defined(const char *name);
 extern const char *const xt_hook_names[NS_INET_NUMHOOKS];
 
 /*
  * Drafts (gen.c), control path under ctl_lock. xt_gen_clone() deep-copies
- * cur (NULL: empty tables) into a new mutable draft owned by the caller;
+ * xn->cur (NULL: empty tables) into a new mutable draft owned by the caller
+ * (with an empty table for every table available in xn that cur lacks);
  * its rules remember the counter slots they came from. xt_gen_free()
  * frees a draft or an unpublished generation (not its extension state:
  * drafts have none).
  */
-struct xt_gen *xt_gen_clone(const struct xt_gen *cur);
+struct xt_gen *xt_gen_clone(const struct xt_net *xn);
 void xt_gen_free(struct xt_gen *g);
+/* Destroy the per-rule extension state of a built generation (gen.c). */
+void xt_gen_states_destroy(struct xt_gen *g);
 
 /*
- * Chains and rules of a draft. xt_chain_add() creates an empty user chain
- * kept in sorted position (0 or -ENOMEM; *out may be NULL).
+ * Chains and rules of a draft (chain.c). xt_chain_new() allocates an empty
+ * chain (hook: enum ns_hook of a built-in, -1 for a user chain; NULL on
+ * ENOMEM), xt_chain_free() frees it with its rules. xt_chain_add()
+ * creates an empty user chain kept in sorted position (0 or -ENOMEM; *out
+ * may be NULL).
  * xt_chain_remove() frees c and its rules. xt_chain_insert() takes
  * ownership of r at pos (clamped to the end; 0 or -ENOMEM).
  * xt_chain_delete() frees the rule at pos. xt_rule_dup() deep-copies a
@@ -186,6 +238,8 @@ void xt_gen_free(struct xt_gen *g);
  * resolves jumps and counts references of a draft's table; it must never
  * run on a published generation (the data path reads jchain).
  */
+struct xt_chain *xt_chain_new(const char *name, int hook);
+void xt_chain_free(struct xt_chain *c);
 struct xt_chain *xt_chain_find(const struct xt_table *t, const char *name);
 int xt_chain_add(struct xt_table *t, const char *name,
 		 struct xt_chain **out);
@@ -196,6 +250,7 @@ void xt_chain_delete(struct xt_chain *c, unsigned pos);
 void xt_rule_free(struct xt_rule *r);
 struct xt_rule *xt_rule_dup(const struct xt_rule *r);
 bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b);
+/* check.c */
 void xt_refs_compute(struct xt_table *t);
 /*
  * Whether r is what the kernel takes for a chain's tail: an unconditional
@@ -204,11 +259,28 @@ void xt_refs_compute(struct xt_table *t);
  * mark_source_chains() stops walking a chain there.
  */
 bool xt_rule_is_tail(const struct xt_rule *r);
+/*
+ * The kernel's translate_table() checks of a draft's table t (check.c):
+ * jumps resolved, loops and jumps to built-ins refused, hook masks
+ * computed, every extension's check. 0, or -1 with e filled.
+ */
+int xt_table_check(struct xt_table *t, struct xt_err *e);
 
 /* Counter value of a rule or policy in g (published: base + workers;
- * draft: its start value + the slot it came from). Control path. */
+ * draft: its start value + the slot it came from). Control path
+ * (counter.c). */
 struct xt_cnt xt_rule_cnt(const struct xt_gen *g, const struct xt_rule *r);
 struct xt_cnt xt_policy_cnt(const struct xt_gen *g, const struct xt_chain *c);
+/*
+ * At commit (counter.c): xt_gen_carry() adds old's counts into the slots of
+ * g that came from it - old's base before publication (final false), the
+ * sum of old's worker slots after the grace period (final true).
+ * xt_policy_counters_reset() starts a replaced table's built-in policy
+ * counters from zero (except a value just set with -c) and clears
+ * t->changed.
+ */
+void xt_gen_carry(struct xt_gen *g, const struct xt_gen *old, bool final);
+void xt_policy_counters_reset(struct xt_table *t);
 
 /*
  * Check, build and publish a draft: the kernel's checks, counter slots,
@@ -229,6 +301,34 @@ int xt_gen_commit(struct xt_net *xn, struct xt_gen *draft, struct xt_err *e);
 int xt_table_touch(struct xt_net *xn, enum xt_table_id id);
 /* Whether table id has been instantiated. Control path. */
 bool xt_table_loaded(const struct xt_net *xn, enum xt_table_id id);
+
+/*
+ * The packet as a rule walk sees it. The interpreter fills it once per
+ * table (pkt, its IPv4 header and length, whether it is a non-first
+ * fragment, the action context of its matches and targets) and refreshes
+ * iph/len after a target that may rewrite the header.
+ */
+struct xt_walk {
+	struct pkt *pkt;
+	const uint8_t *iph;
+	uint32_t len;
+	bool isfrag;
+	bool dropped;            /* next_match: see below */
+	struct xt_action act;
+};
+
+/*
+ * The next matching rule of chain c of generation gen (scan.c): the index
+ * of the first rule at or after pos whose ip part and matches all accept
+ * w->pkt, or c->nrules when none does. When a match of a rule that does
+ * not match asks to drop the packet (hotdrop), the walk ends there: that
+ * rule's index, with w->dropped and w->act.hotdrop set. Sets w->act.chain,
+ * rulenum and state as the matches run. The interpreter does the rest;
+ * this is the one function a compiled classifier replaces. Data path.
+ */
+unsigned xt_chain_next_match(const struct xt_gen *gen,
+			     const struct xt_chain *c, unsigned pos,
+			     struct xt_walk *w);
 
 /*
  * The interpreter (classify.c): ipt_do_table() over table t of the
@@ -275,7 +375,7 @@ void xt_rule_print(const struct xt_rule *r, struct xt_cnt cnt, unsigned num,
 /* ACCEPT/DROP/RETURN, the chain, the extension's name, or "". */
 const char *xt_rule_target_name(const struct xt_rule *r);
 
-/* The iptables command against a draft (cmd.c); used by restore too. */
+/* The iptables command against a draft (cmd*.c); used by restore too. */
 struct xt_cmd_env {
 	struct xt_net *xn;
 	struct xt_gen *draft;      /* restore: the draft being built */
@@ -286,6 +386,7 @@ struct xt_cmd_env {
 	unsigned line;             /* restore: the input line */
 	struct sbuf *out;
 	struct sbuf *warn;         /* warnings (stderr), or NULL */
+	struct sbuf *unsupported;  /* xt_unsupported_note(), or NULL */
 };
 /*
  * Run one iptables command (argv as typed, argv[0] ignored). Without

@@ -3,6 +3,7 @@
 #include "xt_ext_harness.h"
 
 #include "core/net.h"
+#include "stack/conf.h"
 #include "ctl/ctl.h"
 #include "stack/stack.h"
 
@@ -167,6 +168,9 @@ static void test_match_stack(void **state)
 		skip();
 		return;
 	}
+	/* Devices live in configuration snapshots: take the current ones. */
+	eth0 = net_dev_by_name(net, "eth0");
+	eth1 = net_dev_by_name(net, "eth1");
 	assert_true(rule_matches(net, "--dst-type MULTICAST", peer,
 				 0xe0000005, NULL, NULL));
 	assert_true(rule_matches(net, "--dst-type BROADCAST", peer,

@@ -212,6 +212,53 @@ static void test_fragments_and_truncated_l4(void **state)
 	pkt_free(p);
 }
 
+/* The descriptor: addresses with their family, protocol, ports. */
+static void test_descriptor(void **state)
+{
+	struct frame f;
+	struct pkt *p;
+	uint8_t l4[64];
+	uint32_t n;
+
+	(void)state;
+	udp_frame(&f, 4, 0);
+	assert_int_equal(parse(&f, f.len, &p), DROP_NOT_DROPPED);
+	assert_int_equal(p->desc.saddr.family, NS_PF_INET);
+	assert_int_equal(p->desc.saddr.ip, A("10.0.0.2"));
+	assert_int_equal(p->desc.daddr.ip, A("10.0.0.1"));
+	assert_int_equal(p->desc.proto, 17);
+	assert_int_equal(p->desc.sport, htons(1));
+	assert_int_equal(p->desc.dport, htons(2));
+	pkt_free(p);
+	/* A later fragment has no ports. */
+	udp_frame(&f, 4, 3);
+	assert_int_equal(parse(&f, f.len, &p), DROP_NOT_DROPPED);
+	assert_int_equal(p->desc.sport, 0);
+	assert_int_equal(p->desc.dport, 0);
+	pkt_free(p);
+	/* ICMP echo: the id, and type/code. */
+	/* un: id 0x1234 then sequence 7, as on the wire */
+	n = icmp_build(l4, NS_ICMP_ECHO, 0, htonl(0x12340007), 4);
+	eth_put(&f, MY_MAC, PEER_MAC, NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 1, 64, 0, l4, n);
+	assert_int_equal(parse(&f, f.len, &p), DROP_NOT_DROPPED);
+	assert_int_equal(p->desc.proto, 1);
+	assert_int_equal(p->desc.dport, htons(NS_ICMP_ECHO << 8));
+	assert_int_equal(ntohs(p->desc.sport), 0x1234);
+	pkt_free(p);
+	/* A TCP header rewritten in place is read again. */
+	n = tcp_build(l4, A("10.0.0.2"), A("10.0.0.1"), 1000, 80, 1, 0, 0x02,
+		      0);
+	eth_put(&f, MY_MAC, PEER_MAC, NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.0.1"), 6, 64, 0, l4, n);
+	assert_int_equal(parse(&f, f.len, &p), DROP_NOT_DROPPED);
+	assert_int_equal(ntohs(p->desc.dport), 80);
+	pkt_l4(p)[3] = 81;
+	pkt_set_ipv4_offsets(p);
+	assert_int_equal(ntohs(p->desc.dport), 81);
+	pkt_free(p);
+}
+
 static void test_raw_ip_offsets(void **state)
 {
 	struct frame f;
@@ -292,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_validation),
 		cmocka_unit_test(test_fragments_and_truncated_l4),
 		cmocka_unit_test(test_raw_ip_offsets),
+		cmocka_unit_test(test_descriptor),
 		cmocka_unit_test(test_checksums),
 	};
 

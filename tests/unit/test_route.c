@@ -215,8 +215,7 @@ static void test_route_table(void **state)
 static void test_lpm_and_addr_type(void **state)
 {
 	struct net *net = *state;
-	struct netdev *v0 = net_dev_by_name(net, "v0");
-	struct netdev *v1 = net_dev_by_name(net, "v1");
+	struct netdev *v0, *v1;
 	struct rt_result rt;
 
 	expect(net, "ip link set v0 up", 0, "", "");
@@ -228,22 +227,25 @@ static void test_lpm_and_addr_type(void **state)
 	expect(net, "ip route add 10.20.30.0/24 via 10.0.0.3", 0, "", "");
 	expect(net, "ip route add 10.20.30.40/32 via 10.0.1.4", 0, "", "");
 	expect(net, "ip route add default via 10.0.1.9", 0, "", "");
+	/* Devices of the current snapshot (each command made a new one). */
+	v0 = net_dev_by_name(net, "v0");
+	v1 = net_dev_by_name(net, "v1");
 	assert_int_equal(route_lookup(net, A("10.20.30.40"), &rt), 0);
-	assert_int_equal(rt.gw, A("10.0.1.4"));
+	assert_int_equal(rt.gw.ip, A("10.0.1.4"));
 	assert_int_equal(route_lookup(net, A("10.20.30.41"), &rt), 0);
-	assert_int_equal(rt.gw, A("10.0.0.3"));
+	assert_int_equal(rt.gw.ip, A("10.0.0.3"));
 	assert_ptr_equal(rt.dev, v0);
 	assert_int_equal(route_lookup(net, A("10.20.31.1"), &rt), 0);
-	assert_int_equal(rt.gw, A("10.0.1.2"));
+	assert_int_equal(rt.gw.ip, A("10.0.1.2"));
 	assert_ptr_equal(rt.dev, v1);
-	assert_int_equal(rt.src, A("10.0.1.1"));
+	assert_int_equal(rt.src.ip, A("10.0.1.1"));
 	assert_int_equal(route_lookup(net, A("10.99.0.1"), &rt), 0);
-	assert_int_equal(rt.gw, A("10.0.0.2"));
+	assert_int_equal(rt.gw.ip, A("10.0.0.2"));
 	assert_int_equal(route_lookup(net, A("10.0.1.77"), &rt), 0);
-	assert_int_equal(rt.gw, 0);
-	assert_int_equal(rt.nexthop, A("10.0.1.77"));
+	assert_int_equal(rt.gw.ip, 0);
+	assert_int_equal(rt.nexthop.ip, A("10.0.1.77"));
 	assert_int_equal(route_lookup(net, A("192.0.2.1"), &rt), 0);
-	assert_int_equal(rt.gw, A("10.0.1.9"));
+	assert_int_equal(rt.gw.ip, A("10.0.1.9"));
 
 	assert_int_equal(stack_addr_type(net, A("10.0.0.1"), NULL), RTN_LOCAL);
 	assert_int_equal(stack_addr_type(net, A("10.0.0.1"), v0), RTN_LOCAL);
@@ -364,10 +366,10 @@ static void test_lpm_random(void **state)
 		seed = seed * 1103515245u + 12345u;
 		r.plen = (uint8_t)(8 + (seed >> 8) % 25);
 		seed = seed * 1103515245u + 12345u;
-		r.dst = htonl((seed & 0x00ffffffu) | 0x0a000000u) &
+		r.dst.ip = htonl((seed & 0x00ffffffu) | 0x0a000000u) &
 			inet_mask(r.plen);
 		r.metric = (seed >> 28) & 3;
-		r.gw = htonl(0x0a000000u | (uint32_t)n);
+		r.gw.ip = htonl(0x0a000000u | (uint32_t)n);
 		if (route_add(net, &r, ROUTE_F_EXCL) == 0)
 			rs[n++] = r;
 	}
@@ -379,9 +381,9 @@ static void test_lpm_random(void **state)
 		seed = seed * 1103515245u + 12345u;
 		d = htonl((seed & 0x00ffffffu) | 0x0a000000u);
 		if (k & 1) /* an address inside a known prefix */
-			d = rs[(seed >> 4) % 3000].dst | htonl(seed & 0xff);
+			d = rs[(seed >> 4) % 3000].dst.ip | htonl(seed & 0xff);
 		for (i = 0; i < n; i++) {
-			if ((d & inet_mask(rs[i].plen)) != rs[i].dst)
+			if ((d & inet_mask(rs[i].plen)) != rs[i].dst.ip)
 				continue;
 			if (!best || rs[i].plen > best->plen ||
 			    (rs[i].plen == best->plen &&
@@ -390,9 +392,9 @@ static void test_lpm_random(void **state)
 		}
 		assert_int_equal(route_lookup(net, d, &res), 0);
 		if (best)
-			assert_int_equal(res.gw, best->gw);
+			assert_int_equal(res.gw.ip, best->gw.ip);
 		else
-			assert_int_equal(res.gw, 0); /* the connected /8 */
+			assert_int_equal(res.gw.ip, 0); /* the connected /8 */
 	}
 	stack_conf_commit(net);
 	free(rs);

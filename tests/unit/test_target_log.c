@@ -12,6 +12,7 @@
 #include "tg_harness.h"
 
 #include "core/net.h"
+#include "stack/conf.h"
 #include "io/io.h"
 #include "stack/stack.h"
 #include "core/netdev.h"
@@ -470,6 +471,7 @@ static void test_stack_log(void **state)
 	for (i = 0; i < n; i++)
 		frame[i] = (uint8_t)(hexval(hex[2 * i]) << 4 |
 				     hexval(hex[2 * i + 1]));
+	dev = net_dev_by_name(net, "eth0"); /* this snapshot's */
 	memcpy(frame, dev->mac, 6);
 	assert_int_equal(ns_inject(net, "eth0", frame, n, 1000), 0);
 	assert_int_equal(c.n, 1);

@@ -9,6 +9,7 @@
 #include "tg_harness.h"
 
 #include "core/net.h"
+#include "stack/conf.h"
 #include "io/io.h"
 #include "core/netdev.h"
 #include "stack/stack.h"
@@ -230,6 +231,8 @@ static const uint8_t *e2e_send(struct e2e *e, const char *hex,
 	size_t n = strlen(hex) / 2, i;
 	int k;
 
+	/* The device of the current configuration snapshot. */
+	e->dev = net_dev_by_name(e->net, "eth0");
 	memcpy(f, e->dev->mac, 6);
 	memcpy(f + 6, peer_mac, 6);
 	f[12] = 0x08;

@@ -39,7 +39,7 @@ static unsigned int check_hook(void *priv, struct pkt *pkt,
 
 	local = stack_addr_type(st->net, A("10.0.9.1"), NULL) == RTN_LOCAL;
 	routed = route_lookup(st->net, A("10.0.9.5"), &res) == 0 &&
-		 res.dev && !strcmp(res.dev->name, "eth1") && res.gw == 0;
+		 res.dev && !strcmp(res.dev->name, "eth1") && res.gw.ip == 0;
 	if (local && routed)
 		s->with++;
 	else if (!local && !routed)
