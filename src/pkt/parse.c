@@ -83,6 +83,16 @@ static void desc_ports(struct pkt *pkt)
 	}
 }
 
+void pkt_set_desc(struct pkt *pkt)
+{
+	const struct ns_iphdr *iph = pkt_iph(pkt);
+
+	pkt->desc.saddr = ns_addr4(iph->saddr);
+	pkt->desc.daddr = ns_addr4(iph->daddr);
+	pkt->desc.proto = iph->protocol;
+	desc_ports(pkt);
+}
+
 void pkt_set_ipv4_offsets(struct pkt *pkt)
 {
 	const struct ns_iphdr *iph = pkt_iph(pkt);
@@ -101,10 +111,7 @@ void pkt_set_ipv4_offsets(struct pkt *pkt)
 		pkt->l4_off = 0;
 		pkt->l4_len = 0;
 	}
-	pkt->desc.saddr = ns_addr4(iph->saddr);
-	pkt->desc.daddr = ns_addr4(iph->daddr);
-	pkt->desc.proto = iph->protocol;
-	desc_ports(pkt);
+	pkt_set_desc(pkt);
 }
 
 enum drop_reason pkt_parse_ipv4(struct pkt *pkt)

@@ -155,6 +155,8 @@ enum drop_reason pkt_parse_ipv4(struct pkt *pkt);
  * or checked already.
  */
 void pkt_set_ipv4_offsets(struct pkt *pkt);
+/* Only the descriptor, from the IPv4 header and the offsets as they are. */
+void pkt_set_desc(struct pkt *pkt);
 
 /* The IPv4 header of a parsed packet. */
 static inline struct ns_iphdr *pkt_iph(const struct pkt *pkt)

@@ -92,8 +92,8 @@ static bool mi_equal(const struct xt_mi *a, const struct xt_mi *b)
 
 static bool ip_equal(const struct xt_ip *a, const struct xt_ip *b)
 {
-	return a->src == b->src && a->smsk == b->smsk && a->dst == b->dst &&
-	       a->dmsk == b->dmsk && !strcmp(a->iniface, b->iniface) &&
+	return a->src.ip == b->src.ip && a->smsk.ip == b->smsk.ip &&
+	       a->dst.ip == b->dst.ip && a->dmsk.ip == b->dmsk.ip && !strcmp(a->iniface, b->iniface) &&
 	       !strcmp(a->outiface, b->outiface) &&
 	       /* libiptc compares names under their masks: "+" is "". */
 	       (!a->iniface[0] || a->in_wild == b->in_wild) &&

@@ -43,7 +43,7 @@ bool xt_rule_is_tail(const struct xt_rule *r)
 	if (r->vk != XT_VK_ACCEPT && r->vk != XT_VK_DROP &&
 	    r->vk != XT_VK_RETURN)
 		return false;
-	return !(r->nm || ip->src || ip->smsk || ip->dst || ip->dmsk ||
+	return !(r->nm || ip->src.ip || ip->smsk.ip || ip->dst.ip || ip->dmsk.ip ||
 		 ip->iniface[0] || ip->outiface[0] || ip->in_wild ||
 		 ip->out_wild || ip->proto || ip->flags || ip->invflags);
 }

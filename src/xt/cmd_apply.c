@@ -73,10 +73,10 @@ static int expand_rules(struct parse *p, struct xt_rule ***out, unsigned *n)
 				return xt_err_set(p->e, XT_E_OTHER,
 						  "can't alloc memory!");
 			}
-			r->ip.src = p->sa[i];
-			r->ip.smsk = p->sm[i];
-			r->ip.dst = p->da[j];
-			r->ip.dmsk = p->dm[j];
+			r->ip.src = ns_addr4(p->sa[i]);
+			r->ip.smsk = ns_addr4(p->sm[i]);
+			r->ip.dst = ns_addr4(p->da[j]);
+			r->ip.dmsk = ns_addr4(p->dm[j]);
 			r->from = -1;
 			r->init = p->counters;
 			rules[k++] = r;

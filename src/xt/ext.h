@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "base/sbuf.h"
+#include "pkt/pkt.h"
 
 struct net;
 struct netdev;
@@ -51,8 +52,9 @@ enum xt_table_id {
 #define XT_F_GOTO       0x02
 
 struct xt_ip {
-	uint32_t src, smsk;      /* network byte order */
-	uint32_t dst, dmsk;
+	/* family-neutral; IPv4 rules read .ip (network byte order) */
+	struct ns_addr src, smsk;
+	struct ns_addr dst, dmsk;
 	char iniface[16];        /* without the '+' */
 	char outiface[16];
 	bool in_wild, out_wild;  /* name ended in '+' */

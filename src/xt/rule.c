@@ -304,8 +304,8 @@ void xt_rule_save(const struct xt_rule *r, const char *chain, int counters,
 		sbuf_addf(sb, "[%llu:%llu] ", (unsigned long long)cnt.pcnt,
 			  (unsigned long long)cnt.bcnt);
 	sbuf_addf(sb, "-A %s", chain);
-	save_ip(sb, "-s", ip->src, ip->smsk, ip->invflags & XT_INV_SRCIP);
-	save_ip(sb, "-d", ip->dst, ip->dmsk, ip->invflags & XT_INV_DSTIP);
+	save_ip(sb, "-s", ip->src.ip, ip->smsk.ip, ip->invflags & XT_INV_SRCIP);
+	save_ip(sb, "-d", ip->dst.ip, ip->dmsk.ip, ip->invflags & XT_INV_DSTIP);
 	save_iface(sb, 'i', ip->iniface, ip->in_wild,
 		   ip->invflags & XT_INV_VIA_IN);
 	save_iface(sb, 'o', ip->outiface, ip->out_wild,
@@ -475,9 +475,9 @@ void xt_rule_print(const struct xt_rule *r, struct xt_cnt cnt, unsigned num,
 			 ip->out_wild ? "+" : "");
 		sbuf_addf(sb, FMT(f, "%-6s ", "out %s "), iface);
 	}
-	print_addr(sb, ip->src, ip->smsk, ip->invflags & XT_INV_SRCIP, f,
+	print_addr(sb, ip->src.ip, ip->smsk.ip, ip->invflags & XT_INV_SRCIP, f,
 		   false);
-	print_addr(sb, ip->dst, ip->dmsk, ip->invflags & XT_INV_DSTIP, f,
+	print_addr(sb, ip->dst.ip, ip->dmsk.ip, ip->invflags & XT_INV_DSTIP, f,
 		   true);
 	if (f & XT_FMT_NOTABLE)
 		sbuf_adds(sb, "  ");

@@ -25,20 +25,20 @@ static bool iface_match(const struct netdev *dev, const char *name,
 	return !strcmp(dn, name);
 }
 
-/* ip_packet_match(): the part of a rule every rule has. */
-static bool ip_match(const struct xt_ip *ip, const uint8_t *iph,
+/*
+ * ip_packet_match(): the part of a rule every rule has, on the packet's
+ * descriptor (addresses and protocol parsed once).
+ */
+static bool ip_match(const struct xt_ip *ip, const struct pkt_desc *d,
 		     const struct netdev *in, const struct netdev *out,
 		     bool isfrag)
 {
-	uint32_t saddr, daddr;
 	bool r;
 
-	memcpy(&saddr, iph + 12, 4);
-	memcpy(&daddr, iph + 16, 4);
-	r = (saddr & ip->smsk) != ip->src;
+	r = (d->saddr.ip & ip->smsk.ip) != ip->src.ip;
 	if (r != !!(ip->invflags & XT_INV_SRCIP))
 		return false;
-	r = (daddr & ip->dmsk) != ip->dst;
+	r = (d->daddr.ip & ip->dmsk.ip) != ip->dst.ip;
 	if (r != !!(ip->invflags & XT_INV_DSTIP))
 		return false;
 	if (ip->iniface[0] || ip->in_wild) {
@@ -56,7 +56,7 @@ static bool ip_match(const struct xt_ip *ip, const uint8_t *iph,
 		return false;
 	}
 	if (ip->proto) {
-		r = iph[9] != ip->proto;
+		r = d->proto != ip->proto;
 		if (r != !!(ip->invflags & XT_INV_PROTO))
 			return false;
 	}
@@ -80,7 +80,8 @@ unsigned xt_chain_next_match(const struct xt_gen *gen,
 	for (i = pos; i < c->nrules; i++) {
 		const struct xt_rule *r = c->rules[i];
 
-		if (!ip_match(&r->ip, w->iph, act->in, act->out, w->isfrag))
+		if (!ip_match(&r->ip, &w->pkt->desc, act->in, act->out,
+			      w->isfrag))
 			continue;
 		act->chain = c->name;
 		act->rulenum = i + 1;

@@ -73,6 +73,7 @@ static struct pkt *mkpkt(struct env *e, const struct spec *s)
 	p->l4_off = s->frag ? 0 : 20;
 	p->l4_len = l4 + s->paylen;
 	p->family = NS_PF_INET;
+	pkt_set_desc(p);
 	p->ethertype = 0x0800;
 	p->l4_proto = s->proto;
 	p->frag_off = s->frag;

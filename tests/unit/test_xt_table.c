@@ -51,7 +51,7 @@ static void use_nat(struct env *e, bool owned)
 /* A TCP packet from src to 10.9.9.9:dport, as the stack hands it on. */
 static struct pkt *mkpkt(struct env *e, const char *src, uint16_t dport)
 {
-	struct pkt *p = pkt_alloc(&e->net->pool);
+	struct pkt *p = pkt_alloc(&e->net->inject.pool);
 	uint8_t *h;
 
 	assert_non_null(p);
@@ -72,6 +72,7 @@ static struct pkt *mkpkt(struct env *e, const char *src, uint16_t dport)
 	p->l4_off = 20;
 	p->l4_len = 20;
 	p->family = NS_PF_INET;
+	pkt_set_desc(p);
 	p->ethertype = 0x0800;
 	p->l4_proto = 6;
 	return p;

@@ -402,7 +402,7 @@ static void gen_pkt(struct mpkt *p)
 
 static struct pkt *mkpkt(struct env *e, const struct mpkt *s)
 {
-	struct pkt *p = pkt_alloc(&e->net->pool);
+	struct pkt *p = pkt_alloc(&e->net->inject.pool);
 	uint8_t proto = protos[s->proto];
 	uint16_t l4 = proto == 6 ? 20 : 8;
 	uint16_t tot = (uint16_t)(20 + l4);
@@ -432,6 +432,7 @@ static struct pkt *mkpkt(struct env *e, const struct mpkt *s)
 	p->l4_off = s->frag ? 0 : 20;
 	p->l4_len = s->frag ? 0 : l4;
 	p->family = NS_PF_INET;
+	pkt_set_desc(p);
 	p->ethertype = 0x0800;
 	p->l4_proto = proto;
 	p->frag_off = s->frag;

@@ -441,6 +441,7 @@ static inline void tg_ip_pkt(struct pkt *pkt, uint8_t tos, uint8_t ttl,
 	pkt->l4_off = 20;
 	pkt->l4_len = (uint16_t)plen;
 	pkt->family = NS_PF_INET;
+	pkt_set_desc(pkt);
 	pkt->l4_proto = proto;
 	pkt->ethertype = 0x0800;
 }

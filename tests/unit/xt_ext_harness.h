@@ -267,6 +267,7 @@ static inline void h_pkt_build(struct pkt *pkt, const struct h_pktopt *o)
 	pkt->l4_len = 8;
 	pkt->l4_proto = p[9];
 	pkt->family = NS_PF_INET;
+	pkt_set_desc(pkt);
 	pkt->ethertype = 0x0800;
 	pkt->pkt_type = o->pkt_type;
 }

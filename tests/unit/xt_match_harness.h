@@ -427,6 +427,7 @@ static inline void hm_pkt(struct pkt *pkt, uint8_t proto, uint32_t src,
 	pkt->l4_len = l4len;
 	pkt->l4_proto = proto;
 	pkt->family = NS_PF_INET;
+	pkt_set_desc(pkt);
 	pkt->ethertype = 0x0800;
 	pkt->frag_off = frag_off;
 	pkt->is_frag = frag_off || mf;
