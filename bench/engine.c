@@ -7,17 +7,25 @@
  * hooks of every table, routing, forwarding, transmit to a device without
  * I/O). Also measures how long a rule update takes at each size: a full
  * iptables-restore of the ruleset and one `iptables -A` on top of it.
- * Prints a table; figures are kept in doc/benchmarks.md.
+ * Then the same traffic through 1 and 2 data-path workers, each on its own
+ * thread with its own pool, taking bursts of 32 as the daemon's workers
+ * do (256 flows, so both carry traffic), to show how cores add up.
+ * Prints two tables; figures are kept in doc/benchmarks.md.
  *
  * usage: bench-engine [SECONDS_PER_SIZE] [SIZES...]
  */
 #include <netsieve/netsieve.h>
 
+#include "base/rcu.h"
 #include "base/sbuf.h"
 #include "core/net.h"
+#include "core/worker.h"
 #include "ctl/ctl.h"
 #include "stack/conf.h"
+#include "stack/stack.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +122,103 @@ static char *ruleset(int n)
 	return sbuf_detach(&sb);
 }
 
+struct wctx {
+	struct net *net;
+	struct ns_worker *w;
+	const uint8_t *frame;
+	size_t flen;
+	double secs;
+	uint64_t sent;
+	atomic_int *go;
+};
+
+/* One worker's thread: bursts of 32, as the daemon's workers take them. */
+static void *worker_thread(void *arg)
+{
+	struct wctx *c = arg;
+	uint8_t f[64];
+	uint64_t ts = 0;
+	uint16_t flow = 0;
+	double end;
+
+	memcpy(f, c->frame, c->flen);
+	while (!atomic_load(c->go))
+		;
+	end = now_s() + c->secs;
+	do {
+		struct netdev *dev;
+		int i;
+
+		ns_rcu_reader_enter();
+		ns_worker_enter(c->w, ts += 32000);
+		dev = net_dev_by_name(c->net, "eth0");
+		for (i = 0; i < 32; i++) {
+			struct pkt *p = pkt_alloc(&c->w->pool);
+
+			if (!p)
+				break;
+			/* 256 flows: the source port's low byte. */
+			f[14 + 20 + 1] = (uint8_t)flow++;
+			pkt_set_frame(p, f, (uint32_t)c->flen);
+			p->tstamp_ns = ts;
+			stack_rcv(c->net, dev, p);
+		}
+		ns_worker_leave(c->w);
+		ns_rcu_reader_leave();
+		c->sent += 32;
+	} while ((c->sent & 1023) || now_s() < end);
+	return NULL;
+}
+
+/* Packets per second through nw workers on their own threads. */
+static double workers_pps(int n, int nw, const uint8_t *frame, size_t flen,
+			  double secs)
+{
+	struct ns_worker *w[2];
+	struct wctx c[2];
+	pthread_t t[2];
+	atomic_int go = 0;
+	struct net *net;
+	char *rules = ruleset(n);
+	uint64_t sent = 0, fwd;
+	double t0, el;
+	int i;
+
+	if (ns_net_create(&net))
+		return -1;
+	for (i = 0; setup[i]; i++)
+		if (run(net, setup[i], NULL))
+			return -1;
+	if (run(net, "iptables-restore", rules))
+		return -1;
+	free(rules);
+	for (i = 0; i < nw; i++) {
+		if (ns_worker_create(net, i, nw, &w[i]))
+			return -1;
+		c[i] = (struct wctx){ .net = net, .w = w[i], .frame = frame,
+				      .flen = flen, .secs = secs, .go = &go };
+		pthread_create(&t[i], NULL, worker_thread, &c[i]);
+	}
+	t0 = now_s();
+	atomic_store(&go, 1);
+	for (i = 0; i < nw; i++) {
+		pthread_join(t[i], NULL);
+		sent += c[i].sent;
+	}
+	el = now_s() - t0;
+	fwd = netdev_stats_read(net_dev_by_name(net, "eth1")).tx_packets;
+	if (fwd != sent) {
+		fprintf(stderr, "bench: %d workers, %d rules: sent %llu, "
+			"forwarded %llu\n", nw, n, (unsigned long long)sent,
+			(unsigned long long)fwd);
+		return -1;
+	}
+	for (i = 0; i < nw; i++)
+		ns_worker_destroy(w[i]);
+	ns_net_destroy(net);
+	return (double)sent / el;
+}
+
 int main(int argc, char **argv)
 {
 	static const int default_sizes[] = { 0, 100, 1000, 10000 };
@@ -178,6 +283,18 @@ int main(int argc, char **argv)
 		}
 		free(rules);
 		ns_net_destroy(net);
+	}
+	printf("\n%-8s %16s %16s %8s\n", "rules", "1 worker pkts/s",
+	       "2 workers pkts/s", "ratio");
+	for (s = 0; s < nsizes; s++) {
+		int n = argc > 2 ? atoi(argv[2 + s]) : default_sizes[s];
+		double one = workers_pps(n, 1, frame, flen, secs);
+		double two = workers_pps(n, 2, frame, flen, secs);
+
+		if (one < 0 || two < 0)
+			return 1;
+		printf("%-8d %16.0f %16.0f %8.2f\n", n, one, two, two / one);
+		fflush(stdout);
 	}
 	return 0;
 }

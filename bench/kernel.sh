@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Side by side in one run: the kernel forwarding 64-byte UDP between
 # namespaces through FORWARD rules (iptables-legacy and iptables-nft),
-# against netsieve forwarding the same traffic with its AF_PACKET backend.
+# against netsieve forwarding the same traffic with its AF_PACKET backend,
+# with one worker and with two. The traffic is 256 flows (source ports
+# 1024-1279), so the fanout hash can spread it over workers.
 # trafgen (netsniff-ng) generates on CPU 0. The kernel forwards in the
 # generator's softirq (veth delivers synchronously, so also CPU 0); the
-# netsieve daemon is pinned to CPU 1. Read the figures with that in mind.
-# The figure is what reaches the sink namespace per second.
+# one-worker daemon is pinned to CPU 1; the two-worker daemon runs on both
+# CPUs, so one of its workers shares CPU 0 with the generator. Read the
+# figures with that in mind. The figure is what reaches the sink
+# namespace per second.
 # usage: bench/kernel.sh BUILD [SECONDS] [SIZES...]   (root; stops by itself)
 set -eu
 cd "$(dirname "$0")/.."
@@ -50,7 +54,7 @@ ip -n $SINK addr add 10.0.2.2/24 dev s1
 cat > "$TMP/udp.cfg" <<'CFG'
 { eth(da=02:00:00:00:00:01, sa=02:00:00:00:01:01, type=0x0800),
   ipv4(saddr=10.0.1.2, daddr=10.0.2.2, ttl=64),
-  udp(sp=1234, dp=5000),
+  udp(sp=dinc(1024, 1279), dp=5000),
   fill(0x00, 18) }
 CFG
 
@@ -121,22 +125,32 @@ ip neigh add 10.0.2.2 lladdr 02:00:00:00:01:02 dev eth1 nud permanent
 sysctl -w net.ipv4.ip_forward=1
 CFG
 	export NETSIEVE_SOCKET=$TMP/ns.sock
-	ip netns exec $RTR taskset -c 1 "$B/netsieve" daemon --config "$TMP/gw.ns" \
-		--socket "$NETSIEVE_SOCKET" --log "$TMP/daemon.log" --foreground &
-	DPID=$!
-	for _ in $(seq 50); do [ -S "$NETSIEVE_SOCKET" ] && break; sleep 0.1; done
-	for n in $SIZES; do
-		ruleset "$n" > "$TMP/rules.v4"
-		if "$B/netsieve" iptables-restore "$TMP/rules.v4"; then
-			R[netsieve,$n]=$(measure)
-		else
-			R[netsieve,$n]="error"
-		fi
+	for w in 1 2; do
+		if [ $w = 1 ]; then cpus=1; else cpus=0,1; fi
+		ip netns exec $RTR taskset -c $cpus "$B/netsieve" daemon \
+			--workers $w --config "$TMP/gw.ns" \
+			--socket "$NETSIEVE_SOCKET" --log "$TMP/daemon.log" \
+			--foreground &
+		DPID=$!
+		for _ in $(seq 50); do [ -S "$NETSIEVE_SOCKET" ] && break; sleep 0.1; done
+		for n in $SIZES; do
+			ruleset "$n" > "$TMP/rules.v4"
+			if "$B/netsieve" iptables-restore "$TMP/rules.v4"; then
+				R[netsieve$w,$n]=$(measure)
+			else
+				R[netsieve$w,$n]="error"
+			fi
+		done
+		kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+		DPID=""
+		for _ in $(seq 50); do [ -S "$NETSIEVE_SOCKET" ] || break; sleep 0.1; done
 	done
 fi
 
-printf '%-8s %18s %18s %18s\n' rules "iptables-legacy" "iptables-nft" "netsieve afpacket"
+printf '%-8s %16s %16s %16s %16s\n' rules "iptables-legacy" "iptables-nft" \
+	"netsieve 1 wkr" "netsieve 2 wkrs"
 for n in $SIZES; do
-	printf '%-8s %18s %18s %18s\n' "$n" "${R[legacy,$n]}" "${R[nft,$n]}" "${R[netsieve,$n]:-n/a}"
+	printf '%-8s %16s %16s %16s %16s\n' "$n" "${R[legacy,$n]}" "${R[nft,$n]}" \
+		"${R[netsieve1,$n]:-n/a}" "${R[netsieve2,$n]:-n/a}"
 done
 echo "(packets per second reaching the sink; ${SECS}s per cell; 64-byte UDP)"

@@ -37,10 +37,17 @@ static int check_ops(const struct ns_hook_ops *ops)
 	return 0;
 }
 
+/* Fault injection for tests (hook.h): fail this many allocations. */
+int hook_fault_alloc;
+
 static struct hook_entries *entries_alloc(unsigned int num)
 {
 	struct hook_entries *e;
 
+	if (hook_fault_alloc > 0) {
+		hook_fault_alloc--;
+		return NULL;
+	}
 	e = calloc(1, sizeof(*e) + num * sizeof(e->ops[0]));
 	if (e)
 		e->num = num;

@@ -33,6 +33,12 @@ unsigned int hook_run(struct net *net, int pf, int hook, struct pkt *pkt,
 bool nf_hook(struct net *net, int pf, int hook, struct pkt *pkt,
 	     const struct netdev *in, const struct netdev *out);
 
+/*
+ * Fault injection: the next hook_fault_alloc hook-array allocations fail
+ * (tests walk the error paths with it). Control path only.
+ */
+extern int hook_fault_alloc;
+
 /* Family index for net->hooks; -1 if unsupported. */
 int hook_pf_index(int pf);
 

@@ -29,10 +29,11 @@ struct ifaddr {
 	uint8_t scope;      /* 0 global, 253 link, 254 host */
 };
 
+/* One worker's counters of one device: a cache line of its own. */
 struct netdev_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t rx_dropped, tx_dropped;
-};
+} __attribute__((aligned(64)));
 
 struct netdev {
 	int ifindex;

@@ -164,6 +164,8 @@ struct neigh {
 };
 
 struct neigh_table {
+	uint32_t seq;           /* odd while a writer holds neigh_lock */
+	int depth;              /* writer recursion (under neigh_lock) */
 	int buckets[256];
 	int free;
 	int count;

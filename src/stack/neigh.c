@@ -249,8 +249,8 @@ static uint32_t pkt_saddr(const struct pkt *pkt)
 	return pkt_iph(pkt)->saddr;
 }
 
-static void neigh_output_locked(struct net *net, struct netdev *dev, uint32_t nexthop,
-		  struct pkt *pkt)
+static void neigh_output_locked(struct net *net, struct netdev *dev,
+				uint32_t nexthop, struct pkt *pkt)
 {
 	struct neigh *n;
 	uint8_t mac[6];
@@ -505,38 +505,113 @@ static void neigh_forget_dev_locked(struct net *net, const struct netdev *dev)
 }
 
 /*
- * The entry points: each takes net->neigh_lock (recursive: an ICMP error
- * about a queued packet may come back to neigh_output) for one operation.
- * Data and control path.
+ * The entry points. Writers take net->neigh_lock (recursive: an ICMP error
+ * about a queued packet may come back to neigh_output) for one operation
+ * and make the table's sequence count odd while they hold it (outermost
+ * level only). The common case of the data path, a packet for a
+ * neighbour whose address is known and confirmed (NUD_CONNECTED: the
+ * kernel's neigh_event_send() changes nothing then either), takes no lock:
+ * it reads the entry between two reads of the sequence count and falls
+ * back to the locked path when a writer was there. Entries live in a fixed
+ * array and are never freed, so the lockless read is always of valid
+ * memory; a chain changed under it is bounded and caught by the count.
  */
-void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop, struct pkt *pkt)
+static void write_begin(struct net *net)
 {
+	struct neigh_table *t = net->neigh;
+
 	pthread_mutex_lock(&net->neigh_lock);
-	neigh_output_locked(net, dev, nexthop, pkt);
+	if (t->depth++ == 0)
+		__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void write_end(struct net *net)
+{
+	struct neigh_table *t = net->neigh;
+
+	if (--t->depth == 0)
+		__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&net->neigh_lock);
 }
 
-void neigh_event(struct net *net, struct netdev *dev, uint32_t ip, const uint8_t *mac, bool create, bool solicited)
+#define NUD_CONNECTED (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE)
+
+/* The confirmed address of ip on dev, without the lock; false: ask. */
+static bool fast_lookup(struct net *net, const struct netdev *dev,
+			uint32_t ip, uint8_t *mac)
 {
-	pthread_mutex_lock(&net->neigh_lock);
+	const struct neigh_table *t = net->neigh;
+	uint32_t s1, s2;
+	bool found = false;
+	int i, steps = 0;
+
+	s1 = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
+	if (s1 & 1)
+		return false;
+	i = __atomic_load_n(&t->buckets[hash(dev->ifindex, ip)],
+			    __ATOMIC_RELAXED);
+	while (i >= 0 && i < NEIGH_MAX && steps++ < NEIGH_MAX) {
+		const struct neigh *n = &t->e[i];
+
+		if (n->ip == ip && n->ifindex == dev->ifindex) {
+			if (n->state & NUD_CONNECTED) {
+				memcpy(mac, n->mac, 6);
+				found = true;
+			}
+			break;
+		}
+		i = __atomic_load_n(&n->next, __ATOMIC_RELAXED);
+	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	s2 = __atomic_load_n(&t->seq, __ATOMIC_RELAXED);
+	return found && s1 == s2;
+}
+
+void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop,
+		  struct pkt *pkt)
+{
+	uint8_t mac[6];
+
+	if (!dev->loopback && !dev_noarp(dev) &&
+	    fast_lookup(net, dev, nexthop, mac)) {
+		dev_xmit(net, dev, pkt, mac, NS_ETHTYPE_IP);
+		return;
+	}
+	write_begin(net);
+	neigh_output_locked(net, dev, nexthop, pkt);
+	write_end(net);
+}
+
+void neigh_event(struct net *net, struct netdev *dev, uint32_t ip,
+		 const uint8_t *mac, bool create, bool solicited)
+{
+	write_begin(net);
 	neigh_event_locked(net, dev, ip, mac, create, solicited);
-	pthread_mutex_unlock(&net->neigh_lock);
+	write_end(net);
 }
 
 void neigh_timers(struct net *net)
 {
-	pthread_mutex_lock(&net->neigh_lock);
+	const struct neigh_table *t = net->neigh;
+	uint64_t next = __atomic_load_n(&t->next_timer_ns, __ATOMIC_RELAXED);
+
+	/* Nothing due: no lock (every worker asks every round). */
+	if (!next || net_now(net) < next)
+		return;
+	write_begin(net);
 	neigh_timers_locked(net);
-	pthread_mutex_unlock(&net->neigh_lock);
+	write_end(net);
 }
 
-int neigh_add(struct net *net, struct netdev *dev, uint32_t ip, const uint8_t *mac, uint16_t state, bool replace, bool excl)
+int neigh_add(struct net *net, struct netdev *dev, uint32_t ip,
+	      const uint8_t *mac, uint16_t state, bool replace, bool excl)
 {
 	int r;
 
-	pthread_mutex_lock(&net->neigh_lock);
+	write_begin(net);
 	r = neigh_add_locked(net, dev, ip, mac, state, replace, excl);
-	pthread_mutex_unlock(&net->neigh_lock);
+	write_end(net);
 	return r;
 }
 
@@ -544,9 +619,9 @@ int neigh_del(struct net *net, struct netdev *dev, uint32_t ip)
 {
 	int r;
 
-	pthread_mutex_lock(&net->neigh_lock);
+	write_begin(net);
 	r = neigh_del_locked(net, dev, ip);
-	pthread_mutex_unlock(&net->neigh_lock);
+	write_end(net);
 	return r;
 }
 
@@ -554,17 +629,17 @@ int neigh_flush(struct net *net, const struct netdev *dev, bool keep_perm)
 {
 	int r;
 
-	pthread_mutex_lock(&net->neigh_lock);
+	write_begin(net);
 	r = neigh_flush_locked(net, dev, keep_perm);
-	pthread_mutex_unlock(&net->neigh_lock);
+	write_end(net);
 	return r;
 }
 
 void neigh_forget_dev(struct net *net, const struct netdev *dev)
 {
-	pthread_mutex_lock(&net->neigh_lock);
+	write_begin(net);
 	neigh_forget_dev_locked(net, dev);
-	pthread_mutex_unlock(&net->neigh_lock);
+	write_end(net);
 }
 
 const char *neigh_state_name(uint16_t state)

@@ -206,10 +206,18 @@ static int gen_build(struct xt_gen *g, struct xt_err *e)
 	g->base = calloc(n ? n : 1, sizeof(*g->base));
 	if (!g->base)
 		goto err_nomem;
+	/*
+	 * Each worker's counters start on a cache line of their own, so two
+	 * workers counting the same few rules do not share one.
+	 */
 	for (w = 0; w < NS_MAX_WORKERS; w++) {
-		g->w[w] = calloc(n ? n : 1, sizeof(*g->w[w]));
+		size_t sz = (n ? n : 1) * sizeof(*g->w[w]);
+
+		sz = (sz + 63) & ~(size_t)63;
+		g->w[w] = aligned_alloc(64, sz);
 		if (!g->w[w])
 			goto err_nomem;
+		memset(g->w[w], 0, sz);
 	}
 	for (ti = 0; ti < XT_TABLE_MAX; ti++) {
 		struct xt_table *t = g->t[ti];

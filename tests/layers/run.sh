@@ -36,3 +36,17 @@ if [ -s /tmp/layers.$$ ]; then
 fi
 rm -f /tmp/layers.$$
 echo "layers: $n files, every include goes down the layer order"
+
+# Every source file is listed by name in its folder's meson.build (or the
+# build would silently leave it out).
+missing=0
+for f in $(find src tools -name '*.c' | LC_ALL=C sort); do
+	d=$(dirname "$f")
+	b=$(basename "$f")
+	if ! grep -q "'$b'" "$d/meson.build" 2>/dev/null; then
+		echo "layers: $f is not listed in $d/meson.build"
+		missing=$((missing + 1))
+	fi
+done
+[ $missing = 0 ] || exit 1
+echo "layers: every source file is listed in its folder's meson.build"

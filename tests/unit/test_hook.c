@@ -18,6 +18,7 @@
 
 #include <netsieve/netsieve.h>
 
+#include "core/hook.h"
 #include "core/net.h"
 #include "stack/conf.h"
 
@@ -253,6 +254,44 @@ static void test_unregister(void **state)
 	assert_int_equal(tx(net), 1);
 }
 
+/*
+ * Unregistration cannot fail: without memory for the smaller array the
+ * entry is swapped in place for one that accepts; the function is never
+ * called again, the others still are, and the next change drops the
+ * dummy. Registration without memory fails and changes nothing.
+ */
+static void test_unregister_without_memory(void **state)
+{
+	struct net *net = *state;
+	struct probe a = { 1, NS_ACCEPT, 0 }, b = { 2, NS_ACCEPT, 0 };
+	struct probe c = { 3, NS_ACCEPT, 0 };
+	struct ns_hook_ops oa = ops_for(&a, 0), ob = ops_for(&b, 10);
+	struct ns_hook_ops oc = ops_for(&c, 20);
+
+	assert_int_equal(ns_hook_register(net, &oa), 0);
+	assert_int_equal(ns_hook_register(net, &ob), 0);
+	hook_fault_alloc = 1;
+	assert_int_equal(ns_hook_register(net, &oc), -ENOMEM);
+	assert_int_equal(hook_fault_alloc, 0);
+	send1(net);
+	assert_int_equal(ncalls, 2);
+	hook_fault_alloc = 1;
+	assert_int_equal(ns_hook_unregister(net, &oa), 0);
+	assert_int_equal(hook_fault_alloc, 0);
+	ncalls = 0;
+	send1(net);
+	assert_int_equal(ncalls, 1);
+	assert_int_equal(calls[0], 2);
+	assert_int_equal(tx(net), 2);
+	/* The next change rebuilds the array without the dummy. */
+	assert_int_equal(ns_hook_unregister(net, &ob), 0);
+	assert_null(net->hooks[0][oa.hooknum]);
+	ncalls = 0;
+	send1(net);
+	assert_int_equal(ncalls, 0);
+	assert_int_equal(tx(net), 3);
+}
+
 static void test_bad_registration(void **state)
 {
 	struct net *net = *state;
@@ -311,6 +350,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_without_handler, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_repeat_and_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unregister, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unregister_without_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_registration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_between_tables, setup, teardown),
 	};

@@ -118,6 +118,99 @@ static void test_snapshot_whole(void **state)
 	ns_net_destroy(net);
 }
 
+/* Frames sent on eth1 must carry one of the two addresses, whole. */
+static const uint8_t MAC_A[6] = { 2, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa };
+static const uint8_t MAC_B[6] = { 2, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb };
+static atomic_long sent_a, sent_b, sent_bad;
+
+static int mac_open(struct netdev *dev, const char *arg, int nqueues)
+{
+	return 0;
+}
+
+static int mac_tx(struct netdev *dev, const struct pkt *pkt)
+{
+	if (!memcmp(pkt->data, MAC_A, 6))
+		atomic_fetch_add(&sent_a, 1);
+	else if (!memcmp(pkt->data, MAC_B, 6))
+		atomic_fetch_add(&sent_b, 1);
+	else
+		atomic_fetch_add(&sent_bad, 1);
+	return 0;
+}
+
+static const struct io_ops mac_ops = {
+	.kind = "maccheck", .open = mac_open, .tx = mac_tx,
+};
+
+static void *forwarder(void *arg)
+{
+	struct seen *s = arg;
+	struct frame f;
+	uint8_t l4[64];
+	uint32_t n = udp_build(l4, A("10.0.0.2"), A("10.0.1.2"), 1, 2, 8);
+	uint64_t ts = 1;
+
+	eth_put(&f, net_dev_by_name(s->net, "eth0")->mac, PEER_MAC,
+		NS_ETHTYPE_IP);
+	ip_put(&f, A("10.0.0.2"), A("10.0.1.2"), 17, 64, 0, l4, n);
+	while (!atomic_load(&s->stop)) {
+		assert_int_equal(ns_inject(s->net, "eth0", f.b, f.len,
+					   ts += 1000), 0);
+		atomic_fetch_add(&s->pkts, 1);
+	}
+	return NULL;
+}
+
+/*
+ * The lockless neighbour path: while the control path replaces the
+ * neighbour's address back and forth, every forwarded frame carries one
+ * of the two addresses whole, and both are seen.
+ */
+static void test_neigh_replace_racing(void **state)
+{
+	struct seen s = { 0 };
+	struct net *net;
+	pthread_t t;
+	int i;
+
+	(void)state;
+	assert_int_equal(ns_net_create(&net), 0);
+	s.net = net;
+	assert_int_equal(run(net, "ip link add eth0 type dummy", NULL), 0);
+	assert_int_equal(stack_dev_create(net, "eth1", &mac_ops, NULL, NULL),
+			 0);
+	assert_int_equal(run(net, "ip link set eth0 up", NULL), 0);
+	assert_int_equal(run(net, "ip link set eth1 up", NULL), 0);
+	assert_int_equal(run(net, "ip addr add 10.0.0.1/24 dev eth0", NULL), 0);
+	assert_int_equal(run(net, "ip addr add 10.0.1.1/24 dev eth1", NULL), 0);
+	assert_int_equal(run(net, "sysctl -qw net.ipv4.ip_forward=1", NULL), 0);
+	assert_int_equal(run(net, "ip neigh add 10.0.1.2 lladdr "
+			     "02:aa:aa:aa:aa:aa dev eth1 nud permanent", NULL),
+			 0);
+	assert_int_equal(pthread_create(&t, NULL, forwarder, &s), 0);
+	for (i = 0; i < 300; i++) {
+		long seen = atomic_load(&s.pkts);
+
+		while (atomic_load(&s.pkts) < seen + 3)
+			sched_yield();
+		assert_int_equal(run(net, i % 2 ?
+				     "ip neigh replace 10.0.1.2 lladdr "
+				     "02:aa:aa:aa:aa:aa dev eth1 nud permanent" :
+				     "ip neigh replace 10.0.1.2 lladdr "
+				     "02:bb:bb:bb:bb:bb dev eth1 nud permanent",
+				     NULL), 0);
+	}
+	atomic_store(&s.stop, true);
+	pthread_join(t, NULL);
+	assert_int_equal(atomic_load(&sent_bad), 0);
+	assert_true(atomic_load(&sent_a) > 0);
+	assert_true(atomic_load(&sent_b) > 0);
+	assert_int_equal(atomic_load(&sent_a) + atomic_load(&sent_b),
+			 atomic_load(&s.pkts));
+	ns_net_destroy(net);
+}
+
 struct freer {
 	struct pkt *p[64];
 	int n;
@@ -206,6 +299,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot_whole),
+		cmocka_unit_test(test_neigh_replace_racing),
 		cmocka_unit_test(test_remote_free),
 		cmocka_unit_test(test_worker_slots),
 	};
