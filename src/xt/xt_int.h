@@ -159,7 +159,20 @@ int xt_err_kernel(struct xt_err *e, int errnum, const char *msg);
 int xt_err_report(const struct xt_err *e, const char *prog,
 		  struct sbuf *err);
 
-/* Tables (gen.c). Names, and the id of an available table or -1. */
+/*
+ * What a table is (table.c), as the kernel's struct xt_table: its name,
+ * the hooks it has built-in chains at, its priority, and whether netsieve
+ * implements it (an unavailable table is refused as a missing module).
+ */
+struct xt_table_def {
+	const char *name;
+	unsigned hooks;          /* 1 << NS_INET_* */
+	int prio;
+	bool available;
+};
+extern const struct xt_table_def xt_table_defs[XT_TABLE_MAX];
+
+/* Tables (table.c). Names, and the id of an available table or -1. */
 const char *xt_table_name(enum xt_table_id id);
 int xt_table_lookup(const char *name);
 extern const char *const xt_hook_names[NS_INET_NUMHOOKS];
@@ -173,9 +186,13 @@ extern const char *const xt_hook_names[NS_INET_NUMHOOKS];
  */
 struct xt_gen *xt_gen_clone(const struct xt_gen *cur);
 void xt_gen_free(struct xt_gen *g);
+/* Destroy the per-rule extension state of a built generation (gen.c). */
+void xt_gen_states_destroy(struct xt_gen *g);
 
 /*
- * Chains and rules of a draft. xt_chain_add() creates an empty user chain
+ * Chains and rules of a draft (chain.c). xt_chain_new() allocates an empty
+ * chain (hook: enum ns_hook of a built-in, -1 for a user chain; NULL on
+ * ENOMEM), xt_chain_free() frees it with its rules. xt_chain_add() creates an empty user chain
  * kept in sorted position (0 or -ENOMEM; *out may be NULL).
  * xt_chain_remove() frees c and its rules. xt_chain_insert() takes
  * ownership of r at pos (clamped to the end; 0 or -ENOMEM).
@@ -185,6 +202,8 @@ void xt_gen_free(struct xt_gen *g);
  * resolves jumps and counts references of a draft's table; it must never
  * run on a published generation (the data path reads jchain).
  */
+struct xt_chain *xt_chain_new(const char *name, int hook);
+void xt_chain_free(struct xt_chain *c);
 struct xt_chain *xt_chain_find(const struct xt_table *t, const char *name);
 int xt_chain_add(struct xt_table *t, const char *name,
 		 struct xt_chain **out);
@@ -195,6 +214,7 @@ void xt_chain_delete(struct xt_chain *c, unsigned pos);
 void xt_rule_free(struct xt_rule *r);
 struct xt_rule *xt_rule_dup(const struct xt_rule *r);
 bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b);
+/* check.c */
 void xt_refs_compute(struct xt_table *t);
 /*
  * Whether r is what the kernel takes for a chain's tail: an unconditional
@@ -203,11 +223,28 @@ void xt_refs_compute(struct xt_table *t);
  * mark_source_chains() stops walking a chain there.
  */
 bool xt_rule_is_tail(const struct xt_rule *r);
+/*
+ * The kernel's translate_table() checks of a draft's table t (check.c):
+ * jumps resolved, loops and jumps to built-ins refused, hook masks
+ * computed, every extension's check. 0, or -1 with e filled.
+ */
+int xt_table_check(struct xt_table *t, struct xt_err *e);
 
 /* Counter value of a rule or policy in g (published: base + workers;
- * draft: its start value + the slot it came from). Control path. */
+ * draft: its start value + the slot it came from). Control path
+ * (counter.c). */
 struct xt_cnt xt_rule_cnt(const struct xt_gen *g, const struct xt_rule *r);
 struct xt_cnt xt_policy_cnt(const struct xt_gen *g, const struct xt_chain *c);
+/*
+ * At commit (counter.c): xt_gen_carry() adds old's counts into the slots of
+ * g that came from it - old's base before publication (final false), the
+ * sum of old's worker slots after the grace period (final true).
+ * xt_policy_counters_reset() starts a replaced table's built-in policy
+ * counters from zero (except a value just set with -c) and clears
+ * t->changed.
+ */
+void xt_gen_carry(struct xt_gen *g, const struct xt_gen *old, bool final);
+void xt_policy_counters_reset(struct xt_table *t);
 
 /*
  * Check, build and publish a draft: the kernel's checks, counter slots,
@@ -274,7 +311,7 @@ void xt_rule_print(const struct xt_rule *r, struct xt_cnt cnt, unsigned num,
 /* ACCEPT/DROP/RETURN, the chain, the extension's name, or "". */
 const char *xt_rule_target_name(const struct xt_rule *r);
 
-/* The iptables command against a draft (cmd.c); used by restore too. */
+/* The iptables command against a draft (cmd*.c); used by restore too. */
 struct xt_cmd_env {
 	struct xt_net *xn;
 	struct xt_gen *draft;      /* restore: the draft being built */

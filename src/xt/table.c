@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tables: what each one is (name, hooks, priority - the kernel's
+ * xt_table definitions), and its instance in a namespace: hook functions
+ * registered on first use and kept until xt_net_fini(), each running its
+ * table of the packet's generation. xt_net_init()/xt_net_fini() create and
+ * destroy the per-net state. Registration is control path; the hook
+ * function is data path.
+ */
+#include "xt/xt_int.h"
+
+#include "base/rcu.h"
+#include "core/hook.h"
+#include "xt/xt.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const xt_hook_names[NS_INET_NUMHOOKS] = {
+	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
+};
+
+#define H(x) (1u << NS_INET_##x)
+
+const struct xt_table_def xt_table_defs[XT_TABLE_MAX] = {
+	[XT_TABLE_RAW] = { "raw", H(PRE_ROUTING) | H(LOCAL_OUT),
+			   NS_IP_PRI_RAW, true },
+	[XT_TABLE_MANGLE] = { "mangle", H(PRE_ROUTING) | H(LOCAL_IN) |
+			      H(FORWARD) | H(LOCAL_OUT) | H(POST_ROUTING),
+			      NS_IP_PRI_MANGLE, true },
+	[XT_TABLE_NAT] = { "nat", H(PRE_ROUTING) | H(LOCAL_IN) |
+			   H(LOCAL_OUT) | H(POST_ROUTING), NS_IP_PRI_NAT_DST,
+			   false },
+	[XT_TABLE_FILTER] = { "filter", H(LOCAL_IN) | H(FORWARD) |
+			      H(LOCAL_OUT), NS_IP_PRI_FILTER, true },
+	[XT_TABLE_SECURITY] = { "security", H(LOCAL_IN) | H(FORWARD) |
+				H(LOCAL_OUT), NS_IP_PRI_SECURITY, true },
+};
+
+const char *xt_table_name(enum xt_table_id id)
+{
+	return (unsigned)id < XT_TABLE_MAX ? xt_table_defs[id].name : "?";
+}
+
+int xt_table_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < XT_TABLE_MAX; i++)
+		if (xt_table_defs[i].available &&
+		    !strcmp(xt_table_defs[i].name, name))
+			return i;
+	return -1;
+}
+
+/* ---- the tables' hooks ------------------------------------------------ */
+
+static unsigned int xt_hookfn(void *priv, struct pkt *pkt,
+			      const struct ns_hook_state *st)
+{
+	const struct xt_hook_priv *hp = priv;
+	const struct xt_gen *gen = pkt->xt_gen;
+
+	if (!gen) {
+		gen = ns_rcu_dereference(hp->xn->cur);
+		pkt->xt_gen = gen;
+	}
+	if (!gen || !gen->t[hp->id])
+		return NS_ACCEPT;
+	return xt_do_table(st->net, gen, gen->t[hp->id], st->hook, pkt,
+			   st->in, st->out);
+}
+
+/*
+ * Instantiate table id: register its hook functions. The kernel creates a
+ * table in a namespace on first use (xt_find_table_lock -> table_init) and
+ * keeps it until the namespace goes; nothing unregisters it before
+ * xt_net_fini().
+ */
+static int table_instantiate(struct xt_net *xn, enum xt_table_id id)
+{
+	int h, err, first = xn->nhooks;
+
+	for (h = 0; h < NS_INET_NUMHOOKS; h++) {
+		struct ns_hook_ops *ops;
+
+		if (!(xt_table_defs[id].hooks & (1u << h)))
+			continue;
+		if (xn->nhooks >= (int)(sizeof(xn->hooks) /
+					sizeof(xn->hooks[0]))) {
+			err = -ENOSPC;
+			goto err_unregister;
+		}
+		ops = &xn->hooks[xn->nhooks];
+		ops->hook = xt_hookfn;
+		ops->priv = &xn->priv[id];
+		ops->pf = NS_PF_INET;
+		ops->hooknum = h;
+		ops->priority = xt_table_defs[id].prio;
+		err = ns_hook_register(xn->net, ops);
+		if (err)
+			goto err_unregister;
+		xn->nhooks++;
+	}
+	return 0;
+
+err_unregister:
+	while (xn->nhooks > first)
+		ns_hook_unregister(xn->net, &xn->hooks[--xn->nhooks]);
+	return err;
+}
+
+int xt_table_touch(struct xt_net *xn, enum xt_table_id id)
+{
+	int err;
+
+	if (xn->load_seq[id])
+		return 0;
+	if (!xt_table_defs[id].available)
+		return -ENOENT;
+	err = table_instantiate(xn, id);
+	if (err)
+		return err;
+	xn->load_seq[id] = ++xn->next_seq;
+	return 0;
+}
+
+bool xt_table_loaded(const struct xt_net *xn, enum xt_table_id id)
+{
+	return xn->load_seq[id] != 0;
+}
+
+int xt_net_init(struct net *net)
+{
+	struct xt_net *xn;
+	struct xt_gen *g;
+	struct xt_err e = { 0 };
+	int ti;
+
+	xn = calloc(1, sizeof(*xn));
+	if (!xn)
+		return -ENOMEM;
+	xn->net = net;
+	g = xt_gen_clone(NULL);
+	if (!g) {
+		free(xn);
+		return -ENOMEM;
+	}
+	if (xt_gen_commit(xn, g, &e)) {
+		sbuf_free(&e.msg);
+		xt_gen_free(g);
+		free(xn);
+		return -ENOMEM;
+	}
+	net->xt = xn;
+	/* Hooks are registered per table on first use (xt_table_touch). */
+	for (ti = 0; ti < XT_TABLE_MAX; ti++) {
+		xn->priv[ti].xn = xn;
+		xn->priv[ti].id = ti;
+	}
+	return 0;
+}
+
+void xt_net_fini(struct net *net)
+{
+	struct xt_net *xn = net->xt;
+	int i;
+
+	if (!xn)
+		return;
+	for (i = 0; i < xn->nhooks; i++)
+		ns_hook_unregister(net, &xn->hooks[i]);
+	if (xn->cur) {
+		xt_gen_states_destroy(xn->cur);
+		xt_gen_free(xn->cur);
+	}
+	free(xn);
+	net->xt = NULL;
+}
