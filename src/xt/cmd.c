@@ -121,6 +121,18 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	}
 	if (rc)
 		goto out;
+	/*
+	 * A restore line that -6 ended: iptables runs the command as read so
+	 * far, but without -s/-d a rule command adds, checks or deletes no
+	 * rule (its address loops run zero times), and no command is no-op.
+	 */
+	if (p.ipv6_line &&
+	    (!p.command || (p.command & (CMD_APPEND | CMD_DELETE |
+					 CMD_INSERT | CMD_REPLACE |
+					 CMD_CHECK)))) {
+		rc = 0;
+		goto out;
+	}
 	rc = -1;
 	/* The table (iptc_init). */
 	if (env->restore) {

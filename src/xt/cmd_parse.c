@@ -753,7 +753,12 @@ static int do_option(struct parse *p, int c, const char *arg)
 	case '4':
 		return 0;
 	case '6':
-		return xt_err_set(p->e, XT_E_TRYHELP, "-6");
+		/* do_parse(): an ip6tables line in a restore file ends the
+		 * parse there, with what was read so far. */
+		if (!p->env->restore)
+			return xt_err_set(p->e, XT_E_TRYHELP, "-6");
+		p->ipv6_line = true;
+		return 0;
 	case 'c': {
 		const char *pc = arg, *bc;
 		unsigned long long cnt;
@@ -787,7 +792,7 @@ static int parse_args(struct parse *p)
 	int rc;
 
 	p->optind = 1;
-	while (p->optind < p->argc) {
+	while (p->optind < p->argc && !p->ipv6_line) {
 		char *w = p->argv[p->optind++];
 
 		if (!strcmp(w, "--")) {
@@ -836,6 +841,8 @@ static int parse_args(struct parse *p)
 			if (rc)
 				return rc;
 			p->invert = false;
+			if (p->ipv6_line)
+				break;
 		}
 	}
 	return 0;
@@ -905,6 +912,9 @@ int xt_cmd_parse(struct parse *p)
 	rc = parse_args(p);
 	if (rc)
 		return rc;
+	/* An ip6tables line: none of the checks, see xt_do_command(). */
+	if (p->ipv6_line)
+		return 0;
 	if (p->wait_interval && !p->wait)
 		return perr(p, "--wait-interval only makes sense with "
 			    "--wait\n");

@@ -8,6 +8,7 @@
  */
 #include "xt/xt_int.h"
 
+#include "base/opt.h"
 #include "ctl/ctl.h"
 #include "xt/xt.h"
 
@@ -128,7 +129,8 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 	struct xt_cmd_env env = {
 		.xn = rs->xn, .draft = draft, .restore_table = tid,
 		.restore = true, .restore_counters = rs->counters,
-		.verbose = rs->verbose, .line = line, .out = rs->out,
+		/* 1.8.9 prints the rules of -v only for a flushed table. */
+		.verbose = rs->verbose && !rs->noflush, .line = line, .out = rs->out,
 		.warn = rs->err,
 	};
 	struct xt_err e = { 0 };
@@ -315,15 +317,14 @@ static int restore_text(struct restore *rs, const char *text)
 			rc = line_failed(rs->err, line);
 			break;
 		}
-		if (len && buf[len - 1] == '\r')
-			buf[--len] = '\0';
 		if (buf[0] == '\0') {
 			free(buf);
 			continue;
 		}
 		if (buf[0] == '#') {
 			if (rs->verbose)
-				sbuf_addf(rs->out, "%s\n", buf);
+				sbuf_addf(rs->out, "%s%s", buf,
+					  had_nl ? "\n" : "");
 			free(buf);
 			continue;
 		}
@@ -333,7 +334,8 @@ static int restore_text(struct restore *rs, const char *text)
 			free(buf);
 			continue;
 		}
-		if (!strcmp(buf, "COMMIT") && in_table) {
+		/* As 1.8.9: strcmp(buffer, "COMMIT\n"). */
+		if (!strcmp(buf, "COMMIT") && had_nl && in_table) {
 			struct xt_err e = { 0 };
 
 			in_table = false;
@@ -424,88 +426,193 @@ static char *read_file(const char *path)
 	return sbuf_detach(&sb);
 }
 
+/* iptables-restore 1.8.9's options: getopt_long(argc, argv,
+ * "bcvVthnwWM:T:", ...); -w and -W take their value as iptables'
+ * parse_wait_time() and parse_wait_interval() do. */
+static const struct opt_long restore_opts[] = {
+	{ "counters", OPT_NO_ARG, 'c' },
+	{ "verbose", OPT_NO_ARG, 'v' },
+	{ "version", OPT_NO_ARG, 'V' },
+	{ "test", OPT_NO_ARG, 't' },
+	{ "help", OPT_NO_ARG, 'h' },
+	{ "noflush", OPT_NO_ARG, 'n' },
+	{ "modprobe", OPT_REQ_ARG, 'M' },
+	{ "table", OPT_REQ_ARG, 'T' },
+	{ "wait", OPT_OPT_ARG, 'w' },
+	{ "wait-interval", OPT_OPT_ARG, 'W' },
+	{ NULL, OPT_NO_ARG, 0 },
+};
+
+#define RESTORE_SHORTOPTS "bcvVthnwWM:T:"
+
+static void restore_usage(struct sbuf *err)
+{
+	/* print_usage(): on stderr, exit 0. */
+	sbuf_adds(err, "Usage: " RPROG " [-c] [-v] [-V] [-t] [-h] [-n] "
+		  "[-w secs] [-W usecs] [-T table] [-M command] [file]\n"
+		  "\t   [ --counters ]\n"
+		  "\t   [ --verbose ]\n"
+		  "\t   [ --version]\n"
+		  "\t   [ --test ]\n"
+		  "\t   [ --help ]\n"
+		  "\t   [ --noflush ]\n"
+		  "\t   [ --wait=<seconds>\n"
+		  "\t   [ --table=<TABLE> ]\n"
+		  "\t   [ --modprobe=<command> ]\n");
+}
+
+/* The value of -w/-W: attached ("--wait=5"), or the next word when it
+ * does not start with '-' or '!' (xs_has_arg()), or none. */
+static const char *wait_value(struct opt_state *st, int argc, char **argv)
+{
+	if (st->arg)
+		return st->arg;
+	if (opt_has_arg(st, argc, argv))
+		return argv[st->ind++];
+	return NULL;
+}
+
+/*
+ * Read the options into rs. Returns -1 to go on, with *file the index of
+ * the rules file in argv (which is permuted) or -1 for stdin; otherwise
+ * the exit code, after printing what iptables-restore prints.
+ */
+static int restore_args(struct restore *rs, int argc, char **argv,
+			int *file, struct sbuf *out, struct sbuf *err)
+{
+	struct opt_state st = OPT_STATE_INIT;
+	bool wait = false, wait_interval = false;
+	const char *v;
+	int c, n;
+	unsigned u;
+
+	*file = -1;
+	while ((c = opt_next(&st, argc, argv, RESTORE_SHORTOPTS, restore_opts,
+			     err)) != -1) {
+		switch (c) {
+		case 'b':
+			sbuf_adds(err, "-b/--binary option is not "
+				  "implemented\n");
+			break;
+		case 'c':
+			rs->counters = true;
+			break;
+		case 'v':
+			rs->verbose = true;
+			break;
+		case 'V':
+			sbuf_adds(out, RPROG " " XT_VERSION " (legacy)\n");
+			return 0;
+		case 't':
+			rs->testing = true;
+			break;
+		case 'h':
+			restore_usage(err);
+			return 0;
+		case 'n':
+			rs->noflush = true;
+			break;
+		case 'w':
+			v = wait_value(&st, argc, argv);
+			if (v && sscanf(v, "%i", &n) != 1)
+				return param_error(err, 0, "wait seconds not "
+						   "numeric");
+			wait = true;
+			break;
+		case 'W':
+			v = wait_value(&st, argc, argv);
+			if (!v)
+				return param_error(err, 0, "wait interval "
+						   "value required");
+			if (sscanf(v, "%u", &u) != 1)
+				return param_error(err, 0, "wait interval not "
+						   "numeric");
+			if (u > 999999)
+				return param_error(err, 0, "too long usec wait "
+						   "%u > 999999 usec", u);
+			wait_interval = true;
+			break;
+		case 'M':
+			/* Nothing to load: there are no kernel modules. */
+			break;
+		case 'T':
+			rs->only_table = st.arg;
+			break;
+		default:
+			sbuf_adds(err, "Try `" RPROG " -h' for more "
+				  "information.\n");
+			return 1;
+		}
+	}
+	if (st.ind == argc - 1) {
+		*file = st.ind;
+	} else if (st.ind < argc) {
+		sbuf_adds(err, "Unknown arguments found on commandline\n");
+		return 1;
+	}
+	/* One command runs at a time: the wait options change nothing. */
+	if (wait_interval) {
+		sbuf_adds(err, "Ignoring deprecated --wait-interval "
+			  "option.\n");
+		if (!wait) {
+			sbuf_adds(err, "Option --wait-interval requires "
+				  "option --wait\n");
+			return 1;
+		}
+	}
+	return -1;
+}
+
+int xt_restore_file_arg(int argc, char **argv)
+{
+	struct restore rs = { 0 };
+	struct sbuf scratch = SBUF_INIT;
+	char **copy;
+	int i, rc, file, found = -1;
+
+	copy = calloc((size_t)argc + 1, sizeof(*copy));
+	if (!copy)
+		return -1;
+	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+	rc = restore_args(&rs, argc, copy, &file, &scratch, &scratch);
+	if (rc < 0 && file >= 0)
+		for (i = 1; i < argc; i++)
+			if (argv[i] == copy[file])
+				found = i;
+	sbuf_free(&scratch);
+	free(copy);
+	return found;
+}
+
 int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 		    struct sbuf *out, struct sbuf *err)
 {
 	struct restore rs = { .xn = net->xt, .out = out, .err = err };
-	const char *file = NULL;
-	char *text = NULL;
-	int i, rc;
+	char *text = NULL, **av;
+	int rc, file;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-c") || !strcmp(a, "--counters")) {
-			rs.counters = true;
-		} else if (!strcmp(a, "-n") || !strcmp(a, "--noflush")) {
-			rs.noflush = true;
-		} else if (!strcmp(a, "-t") || !strcmp(a, "--test")) {
-			rs.testing = true;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			rs.verbose = true;
-		} else if (!strcmp(a, "-T") || !strcmp(a, "--table")) {
-			if (++i >= argc)
-				goto bad_opt;
-			rs.only_table = argv[i];
-		} else if (!strncmp(a, "--table=", 8)) {
-			rs.only_table = a + 8;
-		} else if (!strcmp(a, "-w") || !strcmp(a, "--wait") ||
-			   !strcmp(a, "-W") || !strcmp(a, "--wait-interval")) {
-			if (i + 1 < argc && argv[i + 1][0] >= '0' &&
-			    argv[i + 1][0] <= '9')
-				i++;
-		} else if (!strcmp(a, "-M") || !strcmp(a, "--modprobe")) {
-			if (++i >= argc)
-				goto bad_opt;
-		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-			sbuf_adds(out, RPROG " " XT_VERSION " (legacy)\n");
-			return 0;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			/* print_usage(): on stderr, exit 0. */
-			sbuf_adds(err, "Usage: " RPROG " [-c] [-v] [-V] [-t] "
-				  "[-h] [-n] [-w secs] [-W usecs] [-T table] "
-				  "[-M command] [file]\n"
-				  "\t   [ --counters ]\n"
-				  "\t   [ --verbose ]\n"
-				  "\t   [ --version]\n"
-				  "\t   [ --test ]\n"
-				  "\t   [ --help ]\n"
-				  "\t   [ --noflush ]\n"
-				  "\t   [ --wait=<seconds>\n"
-				  "\t   [ --table=<TABLE> ]\n"
-				  "\t   [ --modprobe=<command> ]\n");
-			return 0;
-		} else if (a[0] == '-' && a[1]) {
-			goto bad_opt;
-		} else if (!file) {
-			file = a;
-		} else {
-			sbuf_addf(err, "Unknown arguments found on "
-				  "commandline\n");
-			return 1;
-		}
-	}
+	/* A private argv: getopt permutes it. */
+	av = calloc((size_t)argc + 1, sizeof(*av));
+	if (!av)
+		return 4;
+	memcpy(av, argv, (size_t)argc * sizeof(*av));
+	rc = restore_args(&rs, argc, av, &file, out, err);
+	if (rc >= 0)
+		goto out_free;
+	rc = 1;
 	if (!net->xt)
-		return 1;
-	if (file && strcmp(file, "-")) {
-		text = read_file(file);
+		goto out_free;
+	if (file >= 0) {
+		text = read_file(av[file]);
 		if (!text) {
-			sbuf_addf(err, "Can't open %s: %s\n", file,
+			sbuf_addf(err, "Can't open %s: %s\n", av[file],
 				  strerror(errno));
-			return 1;
+			goto out_free;
 		}
 	}
 	rc = restore_text(&rs, text ? text : (input ? input : ""));
+out_free:
 	free(text);
+	free(av);
 	return rc;
-
-bad_opt:
-	if (argv[i - (i >= argc)][1] == '-')
-		sbuf_addf(err, RPROG ": unrecognized option '%s'\n",
-			  argv[i - (i >= argc)]);
-	else
-		sbuf_addf(err, RPROG ": invalid option -- '%s'\n",
-			  argv[i - (i >= argc)] + 1);
-	sbuf_adds(err, "Try `" RPROG " -h' for more information.\n");
-	return 1;
 }

@@ -34,4 +34,11 @@ int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
 int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 		    struct sbuf *out, struct sbuf *err);
 
+/*
+ * The index in argv of the rules file iptables-restore's options name, or
+ * -1 (stdin, or options it refuses, -h or -V: nothing to read). For the
+ * client, which reads the file where the user is. Prints nothing.
+ */
+int xt_restore_file_arg(int argc, char **argv);
+
 #endif
