@@ -157,7 +157,8 @@ static int parse_rulenumber(struct parse *p, const char *s, unsigned *out)
 {
 	uint64_t v;
 
-	if (xt_parse_uint(s, 1, 0x7fffffff, &v) || !isdigit((unsigned char)*s))
+	/* xtables_strtoui(): blanks and '+' first are fine, '-' is not. */
+	if (xt_strtoui(s, NULL, &v, 1, 0x7fffffff))
 		return perr(p, "Invalid rule number `%s'", s);
 	*out = (unsigned)v;
 	return 0;
@@ -480,10 +481,10 @@ static int opt_chain_and_num(struct parse *p, const char *arg, unsigned cmd,
 	if (want_num && has_arg(p)) {
 		if (parse_rulenumber(p, p->argv[p->optind++], &p->rulenum))
 			return -1;
-		if (cmd == CMD_ZERO) {
-			p->command &= ~CMD_ZERO;
-			p->command |= CMD_ZERO_NUM;
-		}
+		/* do_parse(): "p->command = CMD_ZERO_NUM", so an -L or -S
+		 * given before is dropped. */
+		if (cmd == CMD_ZERO)
+			p->command = CMD_ZERO_NUM;
 	}
 	return 0;
 }
