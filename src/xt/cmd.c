@@ -138,6 +138,14 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	if (env->restore) {
 		tid = env->restore_table;
 	} else {
+		int kerr = xt_kernel_open(env->xn);
+
+		if (kerr) {
+			xt_err_set(e, XT_E_TABLE, "can't initialize iptables "
+				   "table `%s': %s", p.table,
+				   xt_kernel_strerror(-kerr));
+			goto out;
+		}
 		tid = xt_table_lookup(p.table);
 		if (tid < 0) {
 			xt_err_set(e, XT_E_TABLE, "can't initialize iptables "

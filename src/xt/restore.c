@@ -365,7 +365,10 @@ static int restore_text(struct restore *rs, const char *text)
 				free(buf);
 				continue;
 			}
-			tid = xt_table_lookup(table);
+			/* create_handle(): iptc_init() fails for a user who
+			 * is not root, whatever the table. */
+			tid = xt_kernel_open(rs->xn) ? -1 :
+			      xt_table_lookup(table);
 			if (tid < 0) {
 				rc = param_error(rs->err, line, RPROG ": unable"
 						 " to initialize table '%s'",
@@ -568,13 +571,14 @@ int xt_restore_file_arg(int argc, char **argv)
 	struct restore rs = { 0 };
 	struct sbuf scratch = SBUF_INIT;
 	char **copy;
-	int i, rc, file, found = -1;
+	int i, rc, file, found;
 
 	copy = calloc((size_t)argc + 1, sizeof(*copy));
 	if (!copy)
 		return -1;
 	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
 	rc = restore_args(&rs, argc, copy, &file, &scratch, &scratch);
+	found = rc < 0 ? 0 : -1;
 	if (rc < 0 && file >= 0)
 		for (i = 1; i < argc; i++)
 			if (argv[i] == copy[file])

@@ -81,7 +81,7 @@ int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
 	bool counters = false, dump = false;
 	FILE *file = NULL;
 	char **av;
-	int c, ti, rc = 1;
+	int c, ti, kerr, rc = 1;
 
 	/* A private argv: getopt permutes it. */
 	av = calloc((size_t)argc + 1, sizeof(*av));
@@ -137,6 +137,19 @@ int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
 	}
 	if (!xn)
 		goto out_free;
+	kerr = xt_kernel_open(xn);
+	if (kerr && table) {
+		sbuf_addf(err, "iptables-save " XT_VERSION " (legacy): Cannot "
+			  "initialize: %s\n", xt_kernel_strerror(-kerr));
+		goto out_free;
+	}
+	if (kerr) {
+		/* The file is root's: EACCES where the kernel says EPERM. */
+		sbuf_addf(err, "Failed to list table names in "
+			  "/proc/net/ip_tables_names: %s\n",
+			  strerror(kerr == -EPERM ? EACCES : -kerr));
+		goto out_free;
+	}
 	if (table) {
 		ti = xt_table_lookup(table);
 		if (ti < 0) {

@@ -35,10 +35,21 @@ int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 		    struct sbuf *out, struct sbuf *err);
 
 /*
- * The index in argv of the rules file iptables-restore's options name, or
- * -1 (stdin, or options it refuses, -h or -V: nothing to read). For the
- * client, which reads the file where the user is. Prints nothing.
+ * What iptables-restore with these options reads: the index in argv of
+ * the rules file, 0 for stdin, or -1 for nothing (options it refuses, -h,
+ * -V). For the client, which reads the file where the user is. Prints
+ * nothing.
  */
 int xt_restore_file_arg(int argc, char **argv);
+
+/*
+ * A net whose tables are refused (errnum, EPERM for a user who is not
+ * root): the tools still print help, versions and their own parse errors,
+ * but a command that would reach the kernel fails with iptables' words for
+ * errnum. xt_net_kernel_used() tells whether a command got that far. For
+ * the client when the daemon cannot be reached. Control path.
+ */
+void xt_net_deny(struct net *net, int errnum);
+bool xt_net_kernel_used(const struct net *net);
 
 #endif
