@@ -14,6 +14,7 @@
  */
 #include "tools/tools.h"
 
+#include "ctl/ctl.h"
 #include "ctl/offline.h"
 #include "ctl/proto.h"
 #include "ctl/server.h"
@@ -70,10 +71,8 @@ static int slurp(FILE *f, char **text, size_t *len)
 		if (r == 0)
 			break;
 	}
-	if (ferror(f)) {
-		free(buf);
-		return -EIO;
-	}
+	/* A read error ends the input, as it ends iptables-restore's
+	 * fgets() loop (a directory reads as empty). */
 	buf[n] = '\0';
 	if (memchr(buf, '\0', n)) {
 		free(buf);
@@ -148,7 +147,7 @@ static int unreachable(const char *path, const char *what)
  * *conn_err set when the daemon's socket could not be connected to.
  */
 static int transact(const char *path, int argc, char **argv,
-		    const char *input, size_t ilen, int *conn_err)
+		    const char *input, size_t ilen, FILE *out, int *conn_err)
 {
 	struct sockaddr_un sun;
 	struct ctl_reply rep;
@@ -191,8 +190,8 @@ static int transact(const char *path, int argc, char **argv,
 		rc = unreachable(path, why);
 		goto out_close;
 	}
-	fwrite(rep.out, 1, rep.out_len, stdout);
-	fflush(stdout);
+	fwrite(rep.out, 1, rep.out_len, out);
+	fflush(out);
 	fwrite(rep.err, 1, rep.err_len, stderr);
 	rc = rep.code;
 	ctl_reply_free(&rep);
@@ -202,6 +201,50 @@ out_close:
 	free(reply);
 	free(frame);
 	return rc;
+}
+
+static bool is_save(const char *tool)
+{
+	return !strcmp(tool, "iptables-save") ||
+	       !strcmp(tool, "iptables-legacy-save");
+}
+
+/*
+ * iptables-save -f FILE: the files are the user's, so the client opens
+ * them (each in turn, truncating it, as iptables-save does) and writes the
+ * output into the last; the daemon gets the rest of argv. On success *av
+ * is replaced by that argv (kept in *saved to be freed).
+ */
+static int save_files(int *argc, char ***av, char ***saved, FILE **out)
+{
+	char **rest, **files;
+	int n, i;
+
+	n = xt_save_take_files(*argc, *av, &rest, &files);
+	if (n < 0) {
+		fprintf(stderr, "netsieve: out of memory\n");
+		return 4;
+	}
+	for (i = 0; files[i]; i++) {
+		if (*out != stdout)
+			fclose(*out);
+		*out = fopen(files[i], "we");
+		if (!*out) {
+			/* iptables-save 1.8.9's words. */
+			fprintf(stderr, "Failed to open file, error: %s\n",
+				strerror(errno));
+			*out = stdout;
+			ctl_argv_free(rest);
+			ctl_argv_free(files);
+			return 1;
+		}
+	}
+	ctl_argv_free(files);
+	free(*av);
+	*av = rest;
+	*saved = rest;
+	*argc = n;
+	return 0;
 }
 
 static bool is_iptables_tool(const char *tool)
@@ -226,7 +269,7 @@ static bool is_iptables_tool(const char *tool)
  * needs the tables ends with the reason and exit code 4.
  */
 static int offline(const char *path, int err, int argc, char **argv,
-		   const char *input)
+		   const char *input, FILE *to)
 {
 	struct sbuf out = SBUF_INIT, errs = SBUF_INIT;
 	bool denied = err == EACCES || err == EPERM, used;
@@ -238,8 +281,8 @@ static int offline(const char *path, int err, int argc, char **argv,
 	} else if (used && !denied) {
 		rc = unreachable(path, strerror(err));
 	} else {
-		fputs(sbuf_str(&out), stdout);
-		fflush(stdout);
+		fputs(sbuf_str(&out), to);
+		fflush(to);
 		fputs(sbuf_str(&errs), stderr);
 	}
 	sbuf_free(&out);
@@ -252,7 +295,8 @@ int tool_client_main(int argc, char **argv)
 	const char *path = NULL;
 	char *input = NULL;
 	size_t ilen = 0;
-	char **av;
+	char **av, **saved = NULL;
+	FILE *out = stdout;
 	int rc, i, conn_err = 0;
 
 	/* netsieve --socket PATH TOOL ... */
@@ -292,13 +336,23 @@ int tool_client_main(int argc, char **argv)
 		if (rc)
 			goto out_free;
 	}
-	rc = transact(path, argc, av, input, ilen, &conn_err);
+	if (is_save(av[0])) {
+		rc = save_files(&argc, &av, &saved, &out);
+		if (rc)
+			goto out_free;
+	}
+	rc = transact(path, argc, av, input, ilen, out, &conn_err);
 	if (rc == -1 && is_iptables_tool(av[0]))
-		rc = offline(path, conn_err, argc, av, input);
+		rc = offline(path, conn_err, argc, av, input, out);
 	else if (rc == -1)
 		rc = unreachable(path, strerror(conn_err));
 out_free:
+	if (out != stdout && fclose(out))
+		rc = rc ? rc : 1;
+	if (saved)
+		ctl_argv_free(saved);   /* it is av */
+	else
+		free(av);
 	free(input);
-	free(av);
 	return rc;
 }

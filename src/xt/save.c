@@ -10,6 +10,7 @@
 #include "xt/xt_int.h"
 
 #include "base/opt.h"
+#include "ctl/ctl.h"
 #include "xt/xt.h"
 
 #include <errno.h>
@@ -185,5 +186,91 @@ out_free:
 		fclose(file);
 	sbuf_free(&buf);
 	free(av);
+	return rc;
+}
+
+/* The argv index of the word w (argv words are told apart by address). */
+static int word_index(int argc, char **argv, const char *w)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (argv[i] == w)
+			return i;
+	return -1;
+}
+
+int xt_save_take_files(int argc, char **argv, char ***rest, char ***files)
+{
+	struct opt_state st = OPT_STATE_INIT;
+	struct sbuf scratch = SBUF_INIT;
+	char **copy, **keep = NULL, **fl = NULL, **nw = NULL;
+	bool *drop = NULL;
+	int c, i, nf = 0, n = 0, rc = -ENOMEM;
+
+	copy = calloc((size_t)argc + 1, sizeof(*copy));
+	nw = calloc((size_t)argc + 1, sizeof(*nw));
+	drop = calloc((size_t)argc + 1, sizeof(*drop));
+	keep = calloc((size_t)argc + 1, sizeof(*keep));
+	fl = calloc((size_t)argc + 1, sizeof(*fl));
+	if (!copy || !nw || !drop || !keep || !fl)
+		goto err_free;
+	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+	for (;;) {
+		const char *wopt, *fpos;
+		bool attached;
+		int io;
+
+		c = opt_next(&st, argc, copy, "bcdt:M:f:V", save_opts,
+			     &scratch);
+		if (c == -1 || c == '?' || c == ':' || c == 'd' || c == 'V')
+			break;
+		if (c != 'f')
+			continue;
+		fl[nf] = strdup(st.arg);
+		if (!fl[nf++])
+			goto err_free;
+		/* The option's words are the last one or two read. */
+		wopt = copy[st.ind - 1];
+		/* A detached value is a word of its own. */
+		attached = st.arg != wopt;
+		if (!attached) {
+			drop[word_index(argc, argv, st.arg)] = true;
+			wopt = copy[st.ind - 2];
+		}
+		io = word_index(argc, argv, wopt);
+		fpos = attached ? st.arg - 1 : wopt + strlen(wopt) - 1;
+		if (wopt[1] == '-' || fpos - wopt <= 1) {
+			/* --file[=X], -f[X]: the whole word. */
+			drop[io] = true;
+		} else {
+			/* A cluster, "-cf" or "-cfX": keep "-c". */
+			free(nw[io]);
+			nw[io] = strndup(wopt, (size_t)(fpos - wopt));
+			if (!nw[io])
+				goto err_free;
+		}
+	}
+	for (i = 0; i < argc; i++) {
+		if (drop[i])
+			continue;
+		keep[n] = nw[i] ? nw[i] : strdup(argv[i]);
+		nw[i] = NULL;
+		if (!keep[n++])
+			goto err_free;
+	}
+	*rest = keep;
+	*files = fl;
+	keep = fl = NULL;
+	rc = n;
+err_free:
+	for (i = 0; nw && i < argc; i++)
+		free(nw[i]);
+	sbuf_free(&scratch);
+	ctl_argv_free(keep);
+	ctl_argv_free(fl);
+	free(drop);
+	free(nw);
+	free(copy);
 	return rc;
 }

@@ -43,6 +43,16 @@ int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 int xt_restore_file_arg(int argc, char **argv);
 
 /*
+ * For the client, which writes iptables-save's -f files where the user is:
+ * *files gets the values of the -f options iptables-save would read (in
+ * order; it opens each, and writes into the last), *rest argv without
+ * them (a cluster "-cf X" becomes "-c"). Both NULL-terminated, malloc'd
+ * (free with ctl_argv_free()). Returns the number of words in *rest, or
+ * -ENOMEM. Prints nothing.
+ */
+int xt_save_take_files(int argc, char **argv, char ***rest, char ***files);
+
+/*
  * A net whose tables are refused (errnum, EPERM for a user who is not
  * root): the tools still print help, versions and their own parse errors,
  * but a command that would reach the kernel fails with iptables' words for

@@ -35,7 +35,15 @@ repetition of a command in a sequence is written 'COMMAND  #n'). In a random
 block, a mismatch after the block's first mismatch is reported as a
 consequence of it and needs no entry of its own (the states differ).
 
-  cli.py NETSIEVE [--seed N] [--count N] [--only CASE] [-v] [--report FILE]
+With --client, netsieve's side is not `netsieve shell` but the tools as a
+user runs them: links named iptables, iptables-save, iptables-restore to
+the netsieve binary, talking to a fresh `netsieve daemon` per sequence
+(commands run with sh -c, as the reference's), so files, stdin and
+iptables-save -f go through the client.
+
+  cli.py NETSIEVE [--seed N] [--count N] [--only CASE,...] [-v]
+                  [--report FILE]
+                  [--client]
                   [--matches ttl,tos,...: random rules use only these]
                   [--prune: delete stale known-differences entries]
                   [--skeleton FILE: write the unexpected mismatches as
@@ -214,6 +222,53 @@ class Netsieve:
             self.p.kill()
 
 
+class Client:
+    """The tools through the client and a daemon of their own."""
+
+    def __init__(self, binary):
+        self.binary = os.path.abspath(binary)
+        self.dir = tempfile.mkdtemp(prefix="nscli-client")
+        for name in ("iptables", "iptables-save", "iptables-restore"):
+            os.symlink(self.binary, os.path.join(self.dir, name))
+        self.sock = os.path.join(self.dir, "netsieve.sock")
+
+    def run(self, cmds):
+        d = subprocess.Popen([self.binary, "daemon", "--socket", self.sock,
+                              "--foreground"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(200):
+                if os.path.exists(self.sock):
+                    break
+                time.sleep(0.05)
+            env = dict(os.environ, NETSIEVE_SOCKET=self.sock, LC_ALL="C",
+                       PATH=self.dir + ":/usr/sbin:/usr/bin:/sbin:/bin")
+            res = []
+            for cmd, here in cmds:
+                p = subprocess.run(["sh", "-c", HEREDOC.sub("", cmd)],
+                                   input=(here or "").encode(), cwd=HERE,
+                                   env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, timeout=60)
+                res.append((p.returncode,
+                            p.stdout.decode("utf-8", "replace"),
+                            p.stderr.decode("utf-8", "replace")))
+            return res
+        finally:
+            d.terminate()
+            try:
+                d.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                d.kill()
+                d.wait()
+            if os.path.exists(self.sock):
+                os.unlink(self.sock)
+
+    def close(self):
+        for name in os.listdir(self.dir):
+            os.unlink(os.path.join(self.dir, name))
+        os.rmdir(self.dir)
+
+
 def run_netsieve(binary, cmds):
     """Run cmds in one shell. If the shell dies (a crash), the command is
     reported as such, a new shell replays the commands before it (outputs
@@ -341,6 +396,7 @@ def main():
     skelfile = None
     gen_only = None
     prune = False
+    client = False
     while args:
         a = args.pop(0)
         if a == "--seed":
@@ -348,7 +404,7 @@ def main():
         elif a == "--count":
             count = int(args.pop(0))
         elif a == "--only":
-            only = args.pop(0)
+            only = args.pop(0).split(",")
         elif a == "-v":
             verbose = True
         elif a == "--report":
@@ -359,6 +415,8 @@ def main():
             prune = True
         elif a == "--skeleton":
             skelfile = args.pop(0)
+        elif a == "--client":
+            client = True
         else:
             print(__doc__)
             return 2
@@ -377,11 +435,12 @@ def main():
         seqs.append(("random", {"missing": ["nat"]},
                      gen.generate(seed, count, gen_only)))
     if only:
-        seqs = [s for s in seqs if s[0] == only]
+        seqs = [s for s in seqs if s[0] in only]
 
     known = load_known(os.path.join(HERE, "known-differences"))
     used = set()
     ref = Reference()
+    cli = Client(binary) if client else None
     tmp_ref = tempfile.mkdtemp(prefix="nscli-ref")
     tmp_ns = tempfile.mkdtemp(prefix="nscli-ns")
     total = unexpected = expected = derived = 0
@@ -394,8 +453,9 @@ def main():
             want = tmp_out(ref.run(tmp_in(refcmds, tmp_ref)), tmp_ref)
             want = [(rc, ref_unrename(o, opts["missing"]),
                      ref_unrename(e, opts["missing"])) for rc, o, e in want]
-            got = tmp_out(run_netsieve(binary, tmp_in(
-                [(c, h) for c, h, _ in cmds], tmp_ns)), tmp_ns)
+            nscmds = tmp_in([(c, h) for c, h, _ in cmds], tmp_ns)
+            got = tmp_out(cli.run(nscmds) if cli else
+                          run_netsieve(binary, nscmds), tmp_ns)
             for fcmd, w, g in file_results(tmp_files(tmp_ref),
                                            tmp_files(tmp_ns)):
                 cmds = cmds + [(fcmd, None, None)]
@@ -440,6 +500,8 @@ def main():
                   (name, len(cmds), nbad, time.monotonic() - t0))
     finally:
         ref.close()
+        if cli:
+            cli.close()
         for d in (tmp_ref, tmp_ns):
             tmp_files(d)
             os.rmdir(d)

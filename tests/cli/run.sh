@@ -23,9 +23,14 @@ if [ ! -x /usr/sbin/xtables-legacy-multi ]; then
 fi
 rc=0
 /usr/bin/python3 "$here/cli.py" "$build/netsieve" "$@" || rc=1
-# The tools as a user who is not root (not with --only: that names a case).
+# Not with --only (that names the cases to run): the client, and the tools
+# as a user who is not root.
 case " $* " in
 *" --only "*) ;;
-*) /usr/bin/python3 "$here/nonroot.py" "$build/netsieve" || rc=1 ;;
+*)	# The cases about files, stdin and options again, through the
+	# client and a daemon (tests/cli/cli.py --client).
+	/usr/bin/python3 "$here/cli.py" "$build/netsieve" --client --count 0 \
+		--only restore,restore_opts || rc=1
+	/usr/bin/python3 "$here/nonroot.py" "$build/netsieve" || rc=1 ;;
 esac
 exit $rc
