@@ -121,6 +121,7 @@ struct xt_ext_ops {
 	bool is_target;          /* a target (-j) rather than a match (-m) */
 	size_t size;             /* bytes of per-rule data (zeroed, then init) */
 	const struct xt_option *opts; /* terminated by { NULL } */
+	const char *help;        /* -h's section; NULL: "takes no options" */
 
 	/* Tool side. */
 	void (*init)(void *data);

@@ -391,7 +391,7 @@ def main():
     if not args:
         print(__doc__)
         return 2
-    binary = args.pop(0)
+    binary = os.path.abspath(args.pop(0))
     seed, count, only, verbose, report = 1, 600, None, False, None
     skelfile = None
     gen_only = None

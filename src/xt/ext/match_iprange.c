@@ -179,8 +179,15 @@ static bool iprange_match(const struct pkt *pkt, const void *data,
 	return true;
 }
 
+/* The help text 1.8.9 prints for -h after -m iprange. */
+static const char iprange_help[] =
+	"iprange match options:\n"
+	"[!] --src-range ip[-ip]    Match source IP in the specified range\n"
+	"[!] --dst-range ip[-ip]    Match destination IP in the specified range\n";
+
 static const struct xt_ext_ops iprange_match_ops = {
 	.name = "iprange",
+	.help = iprange_help,
 	.size = sizeof(struct iprange_info),
 	.opts = iprange_opts,
 	.parse = iprange_parse,
