@@ -222,6 +222,7 @@ static struct xt_parse_ctx pctx(struct parse *p)
 		.chain = p->chain,
 		.err = &p->e->msg,
 		.exit_code = 2,
+		.warn = p->env->warn,
 	};
 
 	return c;

@@ -90,6 +90,8 @@ struct xt_parse_ctx {
 	const char *chain;       /* chain named by -A/-I/... */
 	struct sbuf *err;        /* iptables' message, no program prefix */
 	int exit_code;           /* 2 (PARAMETER_PROBLEM) unless set to 1 */
+	struct sbuf *warn;       /* stderr lines printed at once, before any
+				  * error (NULL: dropped) */
 };
 
 /* Set ctx->err with a printf-style message; returns -1 for convenience. */

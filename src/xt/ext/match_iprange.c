@@ -61,11 +61,11 @@ static int parse_range(struct xt_parse_ctx *ctx, const char *opt,
 	}
 	if (xt_parse_ipaddr(dash + 1, max))
 		return bad_value(ctx, opt, dash + 1, strlen(dash + 1));
-	/*
-	 * iptables warns on stderr that a reversed range "will never match"
-	 * and loads it anyway; the ABI has no warning channel, so it loads
-	 * silently here.
-	 */
+	/* iptables warns that a reversed range will never match, and loads
+	 * it anyway. */
+	if (ntohl(*min) > ntohl(*max) && ctx->warn)
+		sbuf_addf(ctx->warn, "xt_iprange: range %s is reversed and "
+			  "will never match\n", arg);
 	return 0;
 }
 

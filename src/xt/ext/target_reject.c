@@ -115,11 +115,11 @@ static int reject_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 			return 0;
 		}
 	}
-	/*
-	 * iptables first prints "--reject-with echo-reply no longer
-	 * supported" on a line of its own for echo-reply/echoreply; the
-	 * parse ABI carries one message, so only the error is kept.
-	 */
+	/* libipt_REJECT: a line of its own first for the old names. */
+	if (ctx->warn && (!strncasecmp("echo-reply", arg, n) ||
+			  !strncasecmp("echoreply", arg, n)))
+		sbuf_adds(ctx->warn, "--reject-with echo-reply no longer "
+			  "supported\n");
 	return xt_perr(ctx, "unknown reject type \"%s\"", arg);
 }
 
