@@ -123,6 +123,10 @@ static int check_one(const struct xt_table *t, const struct xt_chain *c,
 		return 0;
 	rc = ops->check(&ctx, mi->data);
 	sbuf_free(&msg);
+	/* iptc_strerror(): ENOENT is a match or target the kernel lacks. */
+	if (rc == -ENOENT)
+		return xt_err_kernel(e, ENOENT, "No chain/target/match by "
+				     "that name");
 	if (rc)
 		return xt_err_kernel(e, rc < 0 ? -rc : EINVAL, NULL);
 	return 0;

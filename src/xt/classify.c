@@ -1,71 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * The rule interpreter: the kernel's ipt_do_table() over one table of a
- * published generation. Data path: no allocation, no locks; it writes only
- * the calling worker's counter slots. It is the reference a compiled
- * classifier must agree with; xt_do_table() is the whole interface.
+ * published generation, around xt_chain_next_match() (scan.c), which finds
+ * the next matching rule of a chain: counters, targets, jumps, gotos,
+ * returns, policies, and one trace event per step. Data path: no
+ * allocation, no locks; it writes only the calling worker's counter slots.
  */
 #include "xt/xt_int.h"
 
 #include "xt/log.h"
 
 #include <string.h>
-
-static bool iface_match(const struct netdev *dev, const char *name,
-			bool wild)
-{
-	const char *dn = dev ? dev->name : "";
-	size_t n;
-
-	if (wild) {
-		n = strlen(name);
-		return !strncmp(dn, name, n);
-	}
-	return !strcmp(dn, name);
-}
-
-/* ip_packet_match(): the part of a rule every rule has. */
-static bool ip_match(const struct xt_ip *ip, const uint8_t *iph,
-		     const struct netdev *in, const struct netdev *out,
-		     bool isfrag)
-{
-	uint32_t saddr, daddr;
-	bool r;
-
-	memcpy(&saddr, iph + 12, 4);
-	memcpy(&daddr, iph + 16, 4);
-	r = (saddr & ip->smsk) != ip->src;
-	if (r != !!(ip->invflags & XT_INV_SRCIP))
-		return false;
-	r = (daddr & ip->dmsk) != ip->dst;
-	if (r != !!(ip->invflags & XT_INV_DSTIP))
-		return false;
-	if (ip->iniface[0] || ip->in_wild) {
-		r = !iface_match(in, ip->iniface, ip->in_wild);
-		if (r != !!(ip->invflags & XT_INV_VIA_IN))
-			return false;
-	} else if (ip->invflags & XT_INV_VIA_IN) {
-		return false;
-	}
-	if (ip->outiface[0] || ip->out_wild) {
-		r = !iface_match(out, ip->outiface, ip->out_wild);
-		if (r != !!(ip->invflags & XT_INV_VIA_OUT))
-			return false;
-	} else if (ip->invflags & XT_INV_VIA_OUT) {
-		return false;
-	}
-	if (ip->proto) {
-		r = iph[9] != ip->proto;
-		if (r != !!(ip->invflags & XT_INV_PROTO))
-			return false;
-	}
-	if (ip->flags & XT_F_FRAG) {
-		r = !isfrag;
-		if (r != !!(ip->invflags & XT_INV_FRAG))
-			return false;
-	}
-	return true;
-}
 
 static void count(const struct xt_gen *gen, unsigned idx, uint32_t len)
 {
@@ -156,16 +101,17 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 	struct jump_frame stack[XT_MAX_JUMPS];
 	const struct xt_chain *base = t->hook_chain[hook];
 	const struct xt_chain *c = base;
-	struct xt_action act = {
-		.net = net, .in = in, .out = out, .hook = hook,
-		.table = t->name,
+	struct xt_walk w = {
+		.pkt = pkt,
+		.act = {
+			.net = net, .in = in, .out = out, .hook = hook,
+			.table = t->name,
+		},
 	};
-	const uint8_t *iph;
+	struct xt_action *act = &w.act;
 	const struct xt_chain *rc;
-	unsigned sp = 0, i = 0, k, v, rn;
+	unsigned sp = 0, i = 0, v, rn;
 	uint32_t verdict;
-	uint32_t len;
-	bool isfrag;
 	bool tracing = pkt->trace || net_tracing(net, pkt);
 
 	if (!c || pkt->family != NS_PF_INET)
@@ -173,13 +119,14 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 	/* The stack validated the header; refuse anything shorter anyway. */
 	if (unlikely(pkt_l3_len(pkt) < 20))
 		return NS_DROP;
-	iph = pkt_l3(pkt);
-	len = pkt_l3_len(pkt);
-	isfrag = pkt->frag_off != 0;
+	w.iph = pkt_l3(pkt);
+	w.len = pkt_l3_len(pkt);
+	w.isfrag = pkt->frag_off != 0;
 
 	for (;;) {
 		const struct xt_rule *r;
 
+		i = xt_chain_next_match(gen, c, i, &w);
 		if (i >= c->nrules) {
 			/* The chain's tail: policy or implicit return. */
 			if (c->hook >= 0 || sp == 0) {
@@ -192,7 +139,7 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 						      in, out);
 					c = base;
 				}
-				count(gen, c->cidx, len);
+				count(gen, c->cidx, w.len);
 				if (tracing)
 					trace(net, pkt, TRACE_POLICY, t, c,
 					      c->nrules + 1, hook, c->policy,
@@ -209,32 +156,16 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 			continue;
 		}
 		r = c->rules[i];
-		if (!ip_match(&r->ip, iph, in, out, isfrag)) {
-			i++;
-			continue;
-		}
-		act.chain = c->name;
-		act.rulenum = i + 1;
-		for (k = 0; k < r->nm; k++) {
-			act.state = r->m[k].state;
-			if (!r->m[k].ops->match(pkt, r->m[k].data, &act))
-				break;
-		}
-		if (k < r->nm) {
+		if (w.dropped) {
 			/* As ipt_do_table: a hotdrop ends the walk here. The
 			 * kernel prints no TRACE line for it (the rule did
 			 * not match); the sink learns which rule dropped. */
-			if (act.hotdrop) {
-				if (tracing)
-					trace_sink(net, pkt, TRACE_RULE, t, c,
-						   i + 1, hook, NS_DROP,
-						   "hotdrop");
-				return NS_DROP;
-			}
-			i++;
-			continue;
+			if (tracing)
+				trace_sink(net, pkt, TRACE_RULE, t, c, i + 1,
+					   hook, NS_DROP, "hotdrop");
+			return NS_DROP;
 		}
-		count(gen, r->cidx, len);
+		count(gen, r->cidx, w.len);
 		/* The kernel traces a rule before running its target. */
 		if (tracing)
 			trace_log(net, pkt, rule_trace_kind(c, r), t, c, i + 1,
@@ -278,21 +209,21 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 			i = 0;
 			break;
 		case XT_VK_EXT:
-			act.state = r->t.state;
-			v = r->t.ops->target(pkt, r->t.data, &act);
+			act->state = r->t.state;
+			v = r->t.ops->target(pkt, r->t.data, act);
 			if (v != XT_CONTINUE) {
 				verdict = v;
 				break;
 			}
 			/* A target may have changed the header. */
-			iph = pkt_l3(pkt);
-			len = pkt_l3_len(pkt);
+			w.iph = pkt_l3(pkt);
+			w.len = pkt_l3_len(pkt);
 			i++;
 			break;
 		}
 		/* A match or target that set hotdrop: the kernel's
 		 * do { } while (!acpar.hotdrop) ends after this entry. */
-		if (act.hotdrop)
+		if (act->hotdrop)
 			verdict = NS_DROP;
 		if (tracing)
 			trace_sink(net, pkt, TRACE_RULE, t, rc, rn, hook,

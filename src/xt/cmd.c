@@ -94,6 +94,9 @@ static bool is_standard(const char *j)
 
 static void ext_help(struct sbuf *out, const struct xt_ext_ops *ops)
 {
+	/* An extension netsieve only knows the options of: no text. */
+	if (!ops->help && ops->unsupported)
+		return;
 	sbuf_addc(out, '\n');
 	if (ops->help)
 		sbuf_adds(out, ops->help);
@@ -188,8 +191,11 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 				   xt_kernel_strerror(-kerr));
 			goto out;
 		}
-		tid = xt_table_lookup(p.table);
+		tid = xt_table_lookup(env->xn, p.table);
 		if (tid < 0) {
+			if (xt_table_defined(p.table))
+				xt_unsupported_table(env->unsupported,
+						     p.table);
 			xt_err_set(e, XT_E_TABLE, "can't initialize iptables "
 				   "table `%s': Table does not exist (do you "
 				   "need to insmod?)", p.table);
@@ -234,6 +240,9 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 			r->vk = XT_VK_JUMP;
 			snprintf(r->jname, sizeof(r->jname), "%s", j);
 		} else {
+			if (xt_ext_iptables_has(j, true))
+				xt_unsupported_note(env->unsupported,
+						    "the %s target", j);
 			xt_err_set(e, XT_E_PARAM, "Couldn't load target `%s':"
 				   "No such file or directory\n", j);
 			goto out;
@@ -265,7 +274,7 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 			rc = xt_cmd_apply(&p, t);
 		goto out;
 	}
-	draft = xt_gen_clone(env->xn->cur);
+	draft = xt_gen_clone(env->xn);
 	if (!draft) {
 		xt_err_kernel(e, ENOMEM, "Memory allocation problem");
 		goto out;
@@ -297,7 +306,11 @@ out:
 int xt_iptables_main(struct net *net, int argc, char **argv,
 		     struct sbuf *out, struct sbuf *err)
 {
-	struct xt_cmd_env env = { .xn = net->xt, .out = out, .warn = err };
+	struct sbuf unsupported = SBUF_INIT;
+	struct xt_cmd_env env = {
+		.xn = net->xt, .out = out, .warn = err,
+		.unsupported = &unsupported,
+	};
 	struct xt_err e = { 0 };
 	int rc = 0;
 
@@ -305,8 +318,11 @@ int xt_iptables_main(struct net *net, int argc, char **argv,
 		sbuf_adds(err, "iptables: not initialised\n");
 		return 1;
 	}
-	if (xt_do_command(&env, argc, argv, &e))
+	if (xt_do_command(&env, argc, argv, &e)) {
 		rc = xt_err_report(&e, XT_PROG, err);
+		xt_unsupported_report(&unsupported, err);
+	}
 	sbuf_free(&e.msg);
+	sbuf_free(&unsupported);
 	return rc;
 }

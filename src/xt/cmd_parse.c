@@ -178,6 +178,39 @@ static int mi_init(struct xt_mi *mi, const struct xt_ext_ops *ops)
 	return 0;
 }
 
+/*
+ * libxtables on a kernel without the extension's module: the first load in
+ * a run warns that revision 0 is not supported (and registers it anyway);
+ * a match loaded again in the same run warns that it is not supported (a
+ * target does not). The run's stderr so far (env->warn) tells which. The
+ * rule then fails at commit. netsieve also remembers what it lacks, for
+ * the tool's last line, unless only the name was looked at (-N).
+ */
+static void unsupported_warn(struct parse *p, const struct xt_ext_ops *ops,
+			     bool note)
+{
+	struct xt_cmd_env *env = p->env;
+	const char *name = ops->real_name ? ops->real_name : ops->name;
+	struct sbuf line = SBUF_INIT;
+
+	sbuf_addf(&line, "Warning: Extension %s revision 0 not supported, "
+		  "missing kernel module?\n", name);
+	if (env->warn) {
+		if (!strstr(sbuf_str(env->warn), sbuf_str(&line)))
+			sbuf_adds(env->warn, sbuf_str(&line));
+		else if (!ops->is_target)
+			sbuf_addf(env->warn, "Warning: Extension %s is not "
+				  "supported, missing kernel module?\n",
+				  name);
+		if (ops->notice)
+			sbuf_adds(env->warn, ops->notice);
+	}
+	sbuf_free(&line);
+	if (note)
+		xt_unsupported_note(env->unsupported, "the %s %s", ops->name,
+				    ops->is_target ? "target" : "match");
+}
+
 static int load_match(struct parse *p, const struct xt_ext_ops *ops)
 {
 	struct xt_rule *r = p->r;
@@ -186,6 +219,11 @@ static int load_match(struct parse *p, const struct xt_ext_ops *ops)
 
 	if (r->nm >= MAX_MATCHES)
 		return perr(p, "too many matches");
+	/* A user who is not root: no module question, see access.c. */
+	if (p->env->xn->deny)
+		xt_kernel_revision_warn(p->env->xn, ops, p->env->warn);
+	else if (ops->unsupported)
+		unsupported_warn(p, ops, true);
 	nm = realloc(r->m, (r->nm + 1) * sizeof(*nm));
 	if (!nm)
 		return xt_err_set(p->e, XT_E_OTHER, "can't alloc memory!");
@@ -586,8 +624,16 @@ static int do_option(struct parse *p, int c, const char *arg)
 		if (arg[0] == '-' || arg[0] == '!')
 			return perr(p, "chain name not allowed to start with "
 				    "`%c'", arg[0]);
-		/* xtables_find_target() takes "" for the standard target. */
-		if (xt_target_find(arg) || !arg[0] ||
+		/* xtables_find_target() takes "" for the standard target
+		 * (and loads the target, with its warning if it is one
+		 * netsieve lacks). */
+		ops = xt_target_find(arg);
+		if (ops && p->env->xn->deny)
+			xt_kernel_revision_warn(p->env->xn, ops,
+						p->env->warn);
+		else if (ops && ops->unsupported)
+			unsupported_warn(p, ops, false);
+		if (ops || !arg[0] ||
 		    !strcmp(arg, "ACCEPT") || !strcmp(arg, "DROP") ||
 		    !strcmp(arg, "RETURN") || !strcmp(arg, "QUEUE"))
 			return perr(p, "chain name may not clash with target "
@@ -668,6 +714,11 @@ static int do_option(struct parse *p, int c, const char *arg)
 			return 0;
 		ops = xt_target_find(arg);
 		if (ops) {
+			if (p->env->xn->deny)
+				xt_kernel_revision_warn(p->env->xn, ops,
+							p->env->warn);
+			else if (ops->unsupported)
+				unsupported_warn(p, ops, true);
 			if (mi_init(&r->t, ops))
 				return xt_err_set(p->e, XT_E_OTHER,
 						  "can't alloc memory!");
@@ -704,9 +755,13 @@ static int do_option(struct parse *p, int c, const char *arg)
 		if (p->invert)
 			return perr(p, "unexpected ! flag before --match");
 		ops = xt_match_find(arg);
-		if (!ops)
+		if (!ops) {
+			if (xt_ext_iptables_has(arg, false))
+				xt_unsupported_note(p->env->unsupported,
+						    "the %s match", arg);
 			return perr(p, "Couldn't load match `%s':No such file "
 				    "or directory\n", arg);
+		}
 		return load_match(p, ops);
 	case 'n':
 		return set_option(p, OPT_NUMERIC);

@@ -2,7 +2,9 @@
 /*
  * Errors of the iptables tools: how the core records a refusal (the kind
  * iptables would report and its message) and how a tool prints it, with
- * iptables-legacy 1.8.9's words and exit code. Control path only.
+ * iptables-legacy 1.8.9's words and exit code; and the one line netsieve
+ * adds after them when the command used a table or extension it does not
+ * implement yet. Control path only.
  */
 #include "xt/xt_int.h"
 
@@ -68,4 +70,30 @@ int xt_err_report(const struct xt_err *e, const char *prog,
 		return 2;
 	}
 	return 1;
+}
+
+void xt_unsupported_note(struct sbuf *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!what || what->len)
+		return;
+	va_start(ap, fmt);
+	sbuf_vaddf(what, fmt, ap);
+	va_end(ap);
+}
+
+void xt_unsupported_table(struct sbuf *what, const char *table)
+{
+	if (!what)
+		return;
+	sbuf_reset(what);
+	xt_unsupported_note(what, "the %s table", table);
+}
+
+void xt_unsupported_report(const struct sbuf *what, struct sbuf *err)
+{
+	if (what && what->len)
+		sbuf_addf(err, "netsieve: %s is not supported yet\n",
+			  sbuf_str(what));
 }

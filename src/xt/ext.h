@@ -121,6 +121,16 @@ struct xt_action {
 struct xt_ext_ops {
 	const char *name;        /* "tcp", "REJECT" */
 	bool is_target;          /* a target (-j) rather than a match (-m) */
+	/*
+	 * An extension iptables has and netsieve does not implement yet
+	 * (ext/unsupported.c): it loads and parses as libxtables does when
+	 * the kernel module is missing (with its warning), and the commit
+	 * refuses it as the kernel does (ENOENT). The tools add one line
+	 * saying it is not supported yet.
+	 */
+	bool unsupported;
+	const char *real_name;   /* the kernel's name, if not name (alias) */
+	const char *notice;      /* printed (stderr) each time it loads */
 	size_t size;             /* bytes of per-rule data (zeroed, then init) */
 	const struct xt_option *opts; /* terminated by { NULL } */
 	const char *help;        /* -h's section; NULL: "takes no options" */
@@ -152,6 +162,12 @@ struct xt_ext_ops {
 void xt_ext_register(const struct xt_ext_ops *ops);
 const struct xt_ext_ops *xt_match_find(const char *name);
 const struct xt_ext_ops *xt_target_find(const char *name);
+/*
+ * Whether iptables 1.8.9 ships a match (target: a target) of that name that
+ * netsieve neither implements nor registers as unsupported: refused by
+ * name, with netsieve's "not supported yet" line (ext/unsupported.c).
+ */
+bool xt_ext_iptables_has(const char *name, bool target);
 
 /* Helpers shared by extensions (src/xt/ext/util.c). */
 /* Parse an unsigned in [min,max]; base 0 (dec/hex/oct). 0 or -1. */

@@ -28,7 +28,8 @@ static void table_free(struct xt_table *t)
 	free(t);
 }
 
-static struct xt_table *table_new(enum xt_table_id id)
+static struct xt_table *table_new(const struct xt_table_def *def,
+				  enum xt_table_id id)
 {
 	struct xt_table *t;
 	int h;
@@ -37,8 +38,8 @@ static struct xt_table *table_new(enum xt_table_id id)
 	if (!t)
 		return NULL;
 	t->id = id;
-	t->name = xt_table_defs[id].name;
-	t->valid_hooks = xt_table_defs[id].hooks;
+	t->name = def->name;
+	t->valid_hooks = def->hooks;
 	t->chains = calloc(NS_INET_NUMHOOKS, sizeof(*t->chains));
 	if (!t->chains)
 		goto err_free;
@@ -123,8 +124,9 @@ void xt_gen_free(struct xt_gen *g)
 	free(g);
 }
 
-struct xt_gen *xt_gen_clone(const struct xt_gen *cur)
+struct xt_gen *xt_gen_clone(const struct xt_net *xn)
 {
+	const struct xt_gen *cur = xn->cur;
 	struct xt_gen *g;
 	int i;
 
@@ -133,10 +135,10 @@ struct xt_gen *xt_gen_clone(const struct xt_gen *cur)
 		return NULL;
 	g->prev = cur;
 	for (i = 0; i < XT_TABLE_MAX; i++) {
-		if (!xt_table_defs[i].available)
+		if (!xn->defs[i].available)
 			continue;
 		g->t[i] = cur && cur->t[i] ? table_clone(cur->t[i]) :
-					     table_new(i);
+					     table_new(&xn->defs[i], i);
 		if (!g->t[i])
 			goto err_free;
 	}

@@ -24,6 +24,7 @@ struct restore {
 	bool counters, noflush, testing, verbose;
 	const char *only_table;
 	struct sbuf *out, *err;
+	struct sbuf unsupported;   /* xt_unsupported_note() */
 };
 
 static int param_error(struct sbuf *err, unsigned line, const char *fmt,
@@ -130,8 +131,9 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		.xn = rs->xn, .draft = draft, .restore_table = tid,
 		.restore = true, .restore_counters = rs->counters,
 		/* 1.8.9 prints the rules of -v only for a flushed table. */
-		.verbose = rs->verbose && !rs->noflush, .line = line, .out = rs->out,
-		.warn = rs->err,
+		.verbose = rs->verbose && !rs->noflush, .line = line,
+		.out = rs->out, .warn = rs->err,
+		.unsupported = &rs->unsupported,
 	};
 	struct xt_err e = { 0 };
 	char *start = buf, **words = NULL, **argv = NULL;
@@ -303,7 +305,7 @@ static int restore_text(struct restore *rs, const char *text)
 	const char *p = text;
 	unsigned line = 0;
 	bool in_table = false, skipping = false;
-	int tid = -1, rc = 0;
+	int tid = -1, rc = 0, kerr;
 
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
@@ -367,9 +369,12 @@ static int restore_text(struct restore *rs, const char *text)
 			}
 			/* create_handle(): iptc_init() fails for a user who
 			 * is not root, whatever the table. */
-			tid = xt_kernel_open(rs->xn) ? -1 :
-			      xt_table_lookup(table);
+			kerr = xt_kernel_open(rs->xn);
+			tid = kerr ? -1 : xt_table_lookup(rs->xn, table);
 			if (tid < 0) {
+				if (!kerr && xt_table_defined(table))
+					xt_unsupported_table(&rs->unsupported,
+							     table);
 				rc = param_error(rs->err, line, RPROG ": unable"
 						 " to initialize table '%s'",
 						 table);
@@ -383,7 +388,7 @@ static int restore_text(struct restore *rs, const char *text)
 				free(buf);
 				break;
 			}
-			draft = xt_gen_clone(rs->xn->cur);
+			draft = xt_gen_clone(rs->xn);
 			if (!draft) {
 				rc = line_failed(rs->err, line);
 				free(buf);
@@ -615,7 +620,10 @@ int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 		}
 	}
 	rc = restore_text(&rs, text ? text : (input ? input : ""));
+	if (rc)
+		xt_unsupported_report(&rs.unsupported, err);
 out_free:
+	sbuf_free(&rs.unsupported);
 	free(text);
 	free(av);
 	return rc;

@@ -152,11 +152,18 @@ int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		goto out_free;
 	}
 	if (table) {
-		ti = xt_table_lookup(table);
+		ti = xt_table_lookup(xn, table);
 		if (ti < 0) {
 			sbuf_adds(err, "iptables-save " XT_VERSION " (legacy): "
 				  "Cannot initialize: Table does not exist "
 				  "(do you need to insmod?)\n");
+			if (xt_table_defined(table)) {
+				struct sbuf what = SBUF_INIT;
+
+				xt_unsupported_table(&what, table);
+				xt_unsupported_report(&what, err);
+				sbuf_free(&what);
+			}
 			goto out_free;
 		}
 		if (xt_table_touch(xn, ti)) {

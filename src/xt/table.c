@@ -22,70 +22,134 @@ const char *const xt_hook_names[NS_INET_NUMHOOKS] = {
 };
 
 #define H(x) (1u << NS_INET_##x)
+/* One priority at every hook the table has. */
+#define PRIO_ALL(p) { p, p, p, p, p }
 
 const struct xt_table_def xt_table_defs[XT_TABLE_MAX] = {
-	[XT_TABLE_RAW] = { "raw", H(PRE_ROUTING) | H(LOCAL_OUT),
-			   NS_IP_PRI_RAW, true },
-	[XT_TABLE_MANGLE] = { "mangle", H(PRE_ROUTING) | H(LOCAL_IN) |
-			      H(FORWARD) | H(LOCAL_OUT) | H(POST_ROUTING),
-			      NS_IP_PRI_MANGLE, true },
-	[XT_TABLE_NAT] = { "nat", H(PRE_ROUTING) | H(LOCAL_IN) |
-			   H(LOCAL_OUT) | H(POST_ROUTING), NS_IP_PRI_NAT_DST,
-			   false },
-	[XT_TABLE_FILTER] = { "filter", H(LOCAL_IN) | H(FORWARD) |
-			      H(LOCAL_OUT), NS_IP_PRI_FILTER, true },
-	[XT_TABLE_SECURITY] = { "security", H(LOCAL_IN) | H(FORWARD) |
-				H(LOCAL_OUT), NS_IP_PRI_SECURITY, true },
+	[XT_TABLE_RAW] = {
+		.name = "raw", .hooks = H(PRE_ROUTING) | H(LOCAL_OUT),
+		.prio = PRIO_ALL(NS_IP_PRI_RAW), .available = true,
+	},
+	[XT_TABLE_MANGLE] = {
+		.name = "mangle", .hooks = H(PRE_ROUTING) | H(LOCAL_IN) |
+		H(FORWARD) | H(LOCAL_OUT) | H(POST_ROUTING),
+		.prio = PRIO_ALL(NS_IP_PRI_MANGLE), .available = true,
+	},
+	/*
+	 * As iptable_nat: destination NAT before routing (PREROUTING,
+	 * OUTPUT), source NAT after it (INPUT, POSTROUTING), run by the NAT
+	 * module for the first packet of a connection only. Not available
+	 * until src/nat/ exists: -t nat is refused as a missing module.
+	 */
+	[XT_TABLE_NAT] = {
+		.name = "nat", .hooks = H(PRE_ROUTING) | H(LOCAL_IN) |
+		H(LOCAL_OUT) | H(POST_ROUTING),
+		.prio = {
+			[NS_INET_PRE_ROUTING] = NS_IP_PRI_NAT_DST,
+			[NS_INET_LOCAL_IN] = NS_IP_PRI_NAT_SRC,
+			[NS_INET_LOCAL_OUT] = NS_IP_PRI_NAT_DST,
+			[NS_INET_POST_ROUTING] = NS_IP_PRI_NAT_SRC,
+		},
+		.flags = XT_TABLE_F_OWNED, .available = false,
+	},
+	[XT_TABLE_FILTER] = {
+		.name = "filter", .hooks = H(LOCAL_IN) | H(FORWARD) |
+		H(LOCAL_OUT),
+		.prio = PRIO_ALL(NS_IP_PRI_FILTER), .available = true,
+	},
+	[XT_TABLE_SECURITY] = {
+		.name = "security", .hooks = H(LOCAL_IN) | H(FORWARD) |
+		H(LOCAL_OUT),
+		.prio = PRIO_ALL(NS_IP_PRI_SECURITY), .available = true,
+	},
 };
+
+_Static_assert(NS_INET_NUMHOOKS == 5, "PRIO_ALL names every hook");
 
 const char *xt_table_name(enum xt_table_id id)
 {
 	return (unsigned)id < XT_TABLE_MAX ? xt_table_defs[id].name : "?";
 }
 
-int xt_table_lookup(const char *name)
+int xt_table_lookup(const struct xt_net *xn, const char *name)
 {
 	int i;
 
 	for (i = 0; i < XT_TABLE_MAX; i++)
-		if (xt_table_defs[i].available &&
-		    !strcmp(xt_table_defs[i].name, name))
+		if (xn->defs[i].available && !strcmp(xn->defs[i].name, name))
 			return i;
 	return -1;
 }
 
-/* ---- the tables' hooks ------------------------------------------------ */
+bool xt_table_defined(const char *name)
+{
+	int i;
+
+	for (i = 0; i < XT_TABLE_MAX; i++)
+		if (!strcmp(xt_table_defs[i].name, name))
+			return true;
+	return false;
+}
+
+/* ---- running a table -------------------------------------------------- */
+
+static unsigned table_run(struct xt_net *xn, enum xt_table_id id, int hook,
+			  struct pkt *pkt, const struct netdev *in,
+			  const struct netdev *out)
+{
+	const struct xt_gen *gen = pkt->xt_gen;
+
+	if (!gen) {
+		gen = ns_rcu_dereference(xn->cur);
+		pkt->xt_gen = gen;
+	}
+	if (!gen || !gen->t[id])
+		return NS_ACCEPT;
+	return xt_do_table(xn->net, gen, gen->t[id], hook, pkt, in, out);
+}
+
+unsigned xt_table_run(struct net *net, enum xt_table_id id, int hook,
+		      struct pkt *pkt, const struct netdev *in,
+		      const struct netdev *out)
+{
+	struct xt_net *xn = net->xt;
+
+	if (!xn || (unsigned)id >= XT_TABLE_MAX ||
+	    (unsigned)hook >= NS_INET_NUMHOOKS)
+		return NS_ACCEPT;
+	/* A table not yet instantiated in this namespace has no rules and
+	 * counts nothing, as in the kernel before the table's first use. */
+	if (!__atomic_load_n(&xn->load_seq[id], __ATOMIC_ACQUIRE))
+		return NS_ACCEPT;
+	return table_run(xn, id, hook, pkt, in, out);
+}
 
 static unsigned int xt_hookfn(void *priv, struct pkt *pkt,
 			      const struct ns_hook_state *st)
 {
 	const struct xt_hook_priv *hp = priv;
-	const struct xt_gen *gen = pkt->xt_gen;
 
-	if (!gen) {
-		gen = ns_rcu_dereference(hp->xn->cur);
-		pkt->xt_gen = gen;
-	}
-	if (!gen || !gen->t[hp->id])
-		return NS_ACCEPT;
-	return xt_do_table(st->net, gen, gen->t[hp->id], st->hook, pkt,
-			   st->in, st->out);
+	return table_run(hp->xn, hp->id, st->hook, pkt, st->in, st->out);
 }
 
 /*
- * Instantiate table id: register its hook functions. The kernel creates a
- * table in a namespace on first use (xt_find_table_lock -> table_init) and
- * keeps it until the namespace goes; nothing unregisters it before
- * xt_net_fini().
+ * Instantiate table id: register its hook functions, each at the table's
+ * priority for that hook. The kernel creates a table in a namespace on
+ * first use (xt_find_table_lock -> table_init) and keeps it until the
+ * namespace goes; nothing unregisters it before xt_net_fini(). An owned
+ * table registers nothing: its owner runs it (xt_table_run()).
  */
 static int table_instantiate(struct xt_net *xn, enum xt_table_id id)
 {
+	const struct xt_table_def *def = &xn->defs[id];
 	int h, err, first = xn->nhooks;
 
+	if (def->flags & XT_TABLE_F_OWNED)
+		return 0;
 	for (h = 0; h < NS_INET_NUMHOOKS; h++) {
 		struct ns_hook_ops *ops;
 
-		if (!(xt_table_defs[id].hooks & (1u << h)))
+		if (!(def->hooks & (1u << h)))
 			continue;
 		if (xn->nhooks >= (int)(sizeof(xn->hooks) /
 					sizeof(xn->hooks[0]))) {
@@ -97,7 +161,7 @@ static int table_instantiate(struct xt_net *xn, enum xt_table_id id)
 		ops->priv = &xn->priv[id];
 		ops->pf = NS_PF_INET;
 		ops->hooknum = h;
-		ops->priority = xt_table_defs[id].prio;
+		ops->priority = def->prio[h];
 		err = ns_hook_register(xn->net, ops);
 		if (err)
 			goto err_unregister;
@@ -117,12 +181,13 @@ int xt_table_touch(struct xt_net *xn, enum xt_table_id id)
 
 	if (xn->load_seq[id])
 		return 0;
-	if (!xt_table_defs[id].available)
+	if (!xn->defs[id].available)
 		return -ENOENT;
 	err = table_instantiate(xn, id);
 	if (err)
 		return err;
-	xn->load_seq[id] = ++xn->next_seq;
+	/* xt_table_run() reads it on the data path. */
+	__atomic_store_n(&xn->load_seq[id], ++xn->next_seq, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -142,7 +207,8 @@ int xt_net_init(struct net *net)
 	if (!xn)
 		return -ENOMEM;
 	xn->net = net;
-	g = xt_gen_clone(NULL);
+	xn->defs = xt_table_defs;
+	g = xt_gen_clone(xn);
 	if (!g) {
 		free(xn);
 		return -ENOMEM;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * iptables in netsieve: the tables (raw, mangle, filter, security at the
- * kernel's priorities), their chains and rules, ruleset generations, and the
+ * kernel's priorities; nat defined, owned by NAT), their chains and rules,
+ * ruleset generations, running a table from another module, and the
  * iptables, iptables-save and iptables-restore commands run in-process.
  * This header is what the rest of netsieve calls; src/xt/ holds the rest.
  */
@@ -12,6 +13,8 @@
 #include "xt/ext.h"
 
 struct net;
+struct netdev;
+struct pkt;
 
 /*
  * Create the empty tables and register their hook functions. Control path,
@@ -19,6 +22,20 @@ struct net;
  */
 int xt_net_init(struct net *net);
 void xt_net_fini(struct net *net);
+
+/*
+ * Run table id of net at hook (enum ns_hook) for pkt, as its hook function
+ * would: the packet's generation (snapped on first use, pkt->xt_gen), the
+ * built-in chain of that hook, counters, trace. For a module that owns a
+ * table (XT_TABLE_F_OWNED: NAT runs the nat table for the first packet of
+ * a connection only), or any hook function that wants a table's verdict.
+ * Returns NS_ACCEPT, NS_DROP or an extension target's verdict; NS_ACCEPT
+ * when the table has no chain at hook or has not been used yet in net.
+ * Data path: the caller is RCU-online (a hook function is).
+ */
+unsigned xt_table_run(struct net *net, enum xt_table_id id, int hook,
+		      struct pkt *pkt, const struct netdev *in,
+		      const struct netdev *out);
 
 /*
  * The three tools, run in-process against net. argv[0] is the tool's name

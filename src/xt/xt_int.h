@@ -119,14 +119,19 @@ struct xt_hook_priv {
 	enum xt_table_id id;
 };
 
+struct xt_table_def;
+
 struct xt_net {
 	struct net *net;
+	/* The table definitions this namespace uses: xt_table_defs, or a
+	 * test's own set before its first command. Never changes after. */
+	const struct xt_table_def *defs;
 	struct xt_gen *cur;                /* RCU-published */
 	struct xt_hook_priv priv[XT_TABLE_MAX];
 	unsigned load_seq[XT_TABLE_MAX];   /* 0: not loaded (for save) */
 	unsigned next_seq;
 	int nhooks;
-	struct ns_hook_ops hooks[16];
+	struct ns_hook_ops hooks[XT_TABLE_MAX * NS_INET_NUMHOOKS];
 	/* Set once before the first command (xt_net_deny(), access.c). */
 	int deny;                          /* errno for the tables, or 0 */
 	bool kernel_used;                  /* a command got that far */
@@ -140,6 +145,15 @@ struct xt_net {
 int xt_kernel_open(struct xt_net *xn);
 /* What libiptc says when iptc_init() fails with errnum. */
 const char *xt_kernel_strerror(int errnum);
+struct xt_ext_ops;
+/*
+ * Loading extension ops on a net whose tables are refused: the line
+ * libxtables prints when it cannot ask the kernel which revision it has
+ * ("NAME: Could not determine whether revision N is supported, assuming
+ * it is."), for the extensions whose library has several. To warn.
+ */
+void xt_kernel_revision_warn(const struct xt_net *xn,
+			     const struct xt_ext_ops *ops, struct sbuf *warn);
 
 /* Errors as the tools report them. */
 enum xt_err_kind {
@@ -170,33 +184,62 @@ int xt_err_set(struct xt_err *e, enum xt_err_kind kind, const char *fmt, ...)
 int xt_err_kernel(struct xt_err *e, int errnum, const char *msg);
 int xt_err_report(const struct xt_err *e, const char *prog,
 		  struct sbuf *err);
+/*
+ * What a command used that netsieve does not implement yet (a table
+ * iptables knows, an extension of ext/unsupported.c). xt_unsupported_note()
+ * records the first such thing in *what ("the state match"; what may be
+ * NULL: not recorded); xt_unsupported_table() records a table instead of
+ * what was there (the table is what the command fails on).
+ * xt_unsupported_report() adds, after iptables' own
+ * message, "netsieve: <what> is not supported yet" when something was
+ * recorded. Control path.
+ */
+void xt_unsupported_note(struct sbuf *what, const char *fmt, ...)
+	NS_PRINTF(2, 3);
+void xt_unsupported_table(struct sbuf *what, const char *table);
+void xt_unsupported_report(const struct sbuf *what, struct sbuf *err);
 
 /*
- * What a table is (table.c), as the kernel's struct xt_table: its name,
- * the hooks it has built-in chains at, its priority, and whether netsieve
- * implements it (an unavailable table is refused as a missing module).
+ * What a table is (table.c), as the kernel's struct xt_table and its
+ * nf_hook_ops: its name, the hooks it has built-in chains at, its priority
+ * at each of them (nat: -100 before routing, +100 after), its flags, and
+ * whether netsieve implements it (an unavailable table is refused as a
+ * missing module).
  */
 struct xt_table_def {
 	const char *name;
 	unsigned hooks;          /* 1 << NS_INET_* */
-	int prio;
+	int prio[NS_INET_NUMHOOKS];
+	unsigned flags;          /* XT_TABLE_F_* */
 	bool available;
 };
+/*
+ * Registered, but not hooked: instantiating the table registers no hook
+ * function; the module that owns it runs it with xt_table_run() when it
+ * wants (NAT: for the first packet of a connection only).
+ */
+#define XT_TABLE_F_OWNED 0x1u
 extern const struct xt_table_def xt_table_defs[XT_TABLE_MAX];
 
-/* Tables (table.c). Names, and the id of an available table or -1. */
+/*
+ * Tables (table.c). Names, the id of a table available in xn or -1, and
+ * whether name is a table netsieve defines at all (available or not: a
+ * table it knows but does not implement yet when the lookup fails).
+ */
 const char *xt_table_name(enum xt_table_id id);
-int xt_table_lookup(const char *name);
+int xt_table_lookup(const struct xt_net *xn, const char *name);
+bool xt_table_defined(const char *name);
 extern const char *const xt_hook_names[NS_INET_NUMHOOKS];
 
 /*
  * Drafts (gen.c), control path under ctl_lock. xt_gen_clone() deep-copies
- * cur (NULL: empty tables) into a new mutable draft owned by the caller;
+ * xn->cur (NULL: empty tables) into a new mutable draft owned by the caller
+ * (with an empty table for every table available in xn that cur lacks);
  * its rules remember the counter slots they came from. xt_gen_free()
  * frees a draft or an unpublished generation (not its extension state:
  * drafts have none).
  */
-struct xt_gen *xt_gen_clone(const struct xt_gen *cur);
+struct xt_gen *xt_gen_clone(const struct xt_net *xn);
 void xt_gen_free(struct xt_gen *g);
 /* Destroy the per-rule extension state of a built generation (gen.c). */
 void xt_gen_states_destroy(struct xt_gen *g);
@@ -204,8 +247,9 @@ void xt_gen_states_destroy(struct xt_gen *g);
 /*
  * Chains and rules of a draft (chain.c). xt_chain_new() allocates an empty
  * chain (hook: enum ns_hook of a built-in, -1 for a user chain; NULL on
- * ENOMEM), xt_chain_free() frees it with its rules. xt_chain_add() creates an empty user chain
- * kept in sorted position (0 or -ENOMEM; *out may be NULL).
+ * ENOMEM), xt_chain_free() frees it with its rules. xt_chain_add()
+ * creates an empty user chain kept in sorted position (0 or -ENOMEM; *out
+ * may be NULL).
  * xt_chain_remove() frees c and its rules. xt_chain_insert() takes
  * ownership of r at pos (clamped to the end; 0 or -ENOMEM).
  * xt_chain_delete() frees the rule at pos. xt_rule_dup() deep-copies a
@@ -279,6 +323,34 @@ int xt_table_touch(struct xt_net *xn, enum xt_table_id id);
 bool xt_table_loaded(const struct xt_net *xn, enum xt_table_id id);
 
 /*
+ * The packet as a rule walk sees it. The interpreter fills it once per
+ * table (pkt, its IPv4 header and length, whether it is a non-first
+ * fragment, the action context of its matches and targets) and refreshes
+ * iph/len after a target that may rewrite the header.
+ */
+struct xt_walk {
+	struct pkt *pkt;
+	const uint8_t *iph;
+	uint32_t len;
+	bool isfrag;
+	bool dropped;            /* next_match: see below */
+	struct xt_action act;
+};
+
+/*
+ * The next matching rule of chain c of generation gen (scan.c): the index
+ * of the first rule at or after pos whose ip part and matches all accept
+ * w->pkt, or c->nrules when none does. When a match of a rule that does
+ * not match asks to drop the packet (hotdrop), the walk ends there: that
+ * rule's index, with w->dropped and w->act.hotdrop set. Sets w->act.chain,
+ * rulenum and state as the matches run. The interpreter does the rest;
+ * this is the one function a compiled classifier replaces. Data path.
+ */
+unsigned xt_chain_next_match(const struct xt_gen *gen,
+			     const struct xt_chain *c, unsigned pos,
+			     struct xt_walk *w);
+
+/*
  * The interpreter (classify.c): ipt_do_table() over table t of the
  * published generation gen at hook. Returns NS_ACCEPT, NS_DROP or an
  * extension target's verdict. Counts into the calling worker's slots and
@@ -334,6 +406,7 @@ struct xt_cmd_env {
 	unsigned line;             /* restore: the input line */
 	struct sbuf *out;
 	struct sbuf *warn;         /* warnings (stderr), or NULL */
+	struct sbuf *unsupported;  /* xt_unsupported_note(), or NULL */
 };
 /*
  * Run one iptables command (argv as typed, argv[0] ignored). Without

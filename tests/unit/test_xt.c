@@ -234,7 +234,7 @@ static void test_counters_carry(void **state)
 			    "-A INPUT -p udp -c 4 160");
 	/* A packet counted in the old generation after the draft was cloned
 	 * is carried into the new one. */
-	draft = xt_gen_clone(xn->cur);
+	draft = xt_gen_clone(xn);
 	assert_non_null(draft);
 	in_filter(e, &udp, &eth0);
 	assert_int_equal(xt_gen_commit(xn, draft, &err), 0);
