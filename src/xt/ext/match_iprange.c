@@ -183,7 +183,8 @@ static bool iprange_match(const struct pkt *pkt, const void *data,
 static const char iprange_help[] =
 	"iprange match options:\n"
 	"[!] --src-range ip[-ip]    Match source IP in the specified range\n"
-	"[!] --dst-range ip[-ip]    Match destination IP in the specified range\n";
+	"[!] --dst-range ip[-ip]    Match destination IP in the specified "
+	"range\n";
 
 static const struct xt_ext_ops iprange_match_ops = {
 	.name = "iprange",

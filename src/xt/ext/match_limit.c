@@ -283,7 +283,8 @@ static bool limit_mt(const struct pkt *pkt, const void *data,
 static const char limit_help[] =
 	"limit match options:\n"
 	"--limit avg\t\t\tmax average match rate: default 3/hour\n"
-	"                                [Packets per second unless followed by \n"
+	"                                [Packets per second unless followed "
+	"by \n"
 	"                                /sec /minute /hour /day postfixes]\n"
 	"--limit-burst number\t\tnumber to match in a burst, default 5\n";
 

@@ -133,8 +133,10 @@ static unsigned mark_target(struct pkt *pkt, const void *data,
 /* The help text 1.8.9 prints for -h after -j MARK. */
 static const char mark_help[] =
 	"MARK target options:\n"
-	"  --set-xmark value[/mask]  Clear bits in mask and XOR value into nfmark\n"
-	"  --set-mark value[/mask]   Clear bits in mask and OR value into nfmark\n"
+	"  --set-xmark value[/mask]  Clear bits in mask and XOR value into "
+	"nfmark\n"
+	"  --set-mark value[/mask]   Clear bits in mask and OR value into "
+	"nfmark\n"
 	"  --and-mark bits           Binary AND the nfmark with bits\n"
 	"  --or-mark bits            Binary OR the nfmark with bits\n"
 	"  --xor-mark bits           Binary XOR the nfmark with bits\n";

@@ -276,7 +276,8 @@ static const char reject_help[] =
 	"    icmp-admin-prohibited    \tICMP administratively prohibited (*)\n"
 	"    admin-prohib             \talias\n"
 	"\n"
-	"(*) See man page or read the INCOMPATIBILITES file for compatibility issues.\n";
+	"(*) See man page or read the INCOMPATIBILITES file for compatibility "
+	"issues.\n";
 
 static const struct xt_ext_ops reject_target_ops = {
 	.name = "REJECT",

@@ -186,8 +186,10 @@ static unsigned tos_target(struct pkt *pkt, const void *data,
 /* The help text 1.8.9 prints for -h after -j TOS. */
 static const char tos_help[] =
 	"TOS target vlibxtables.so.12 options:\n"
-	"  --set-tos value[/mask]  Set Type of Service/Priority field to value\n"
-	"                          (Zero out bits in mask and XOR value into TOS)\n"
+	"  --set-tos value[/mask]  Set Type of Service/Priority field to "
+	"value\n"
+	"                          (Zero out bits in mask and XOR value into "
+	"TOS)\n"
 	"  --set-tos symbol        Set TOS field (IPv4 only) by symbol\n"
 	"                          (this zeroes the 4-bit Precedence part!)\n"
 	"                          Accepted symbolic names for value are:\n"
