@@ -6,19 +6,21 @@
  * the control socket and prints the reply's stdout and stderr, exiting
  * with the reply's code. Contains no engine logic. The socket is
  * --socket PATH (before the tool name), $NETSIEVE_SOCKET, or the default.
- * When the daemon cannot be reached, the iptables tools run offline
- * (ctl/offline.h): help, versions and parse errors as iptables prints
- * them; a command that needs the tables gets iptables' "Permission denied
- * (you must be root)" when the socket refused this user, or exit code 4
- * (iptables' RESOURCE_PROBLEM) with the reason when no daemon listens.
+ * When the daemon cannot be reached, the iptables tools run offline, in
+ * a net of their own whose tables are refused (xt_net_deny()): help,
+ * versions and parse errors as iptables prints them; a command that needs
+ * the tables gets iptables' "Permission denied (you must be root)" when
+ * the socket refused this user, or exit code 4 (iptables'
+ * RESOURCE_PROBLEM) with the reason when no daemon listens.
  */
 #include "tools/tools.h"
 
 #include "ctl/ctl.h"
-#include "ctl/offline.h"
 #include "ctl/proto.h"
 #include "ctl/server.h"
 #include "xt/xt.h"
+
+#include <netsieve/netsieve.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -263,6 +265,30 @@ static bool is_iptables_tool(const char *tool)
 }
 
 /*
+ * Run argv (an iptables tool) as the daemon would, but in a new empty net
+ * whose tables are refused (EPERM): help, versions and the tool's own
+ * parse errors come out as iptables prints them, and a command that would
+ * reach the kernel fails as iptables fails for a user who is not root
+ * (*kernel_used is then set). Returns the exit code, or -errno.
+ */
+static int exec_offline(int argc, char **argv, const char *input,
+			bool *kernel_used, struct sbuf *out, struct sbuf *err)
+{
+	struct net *net;
+	int rc;
+
+	*kernel_used = false;
+	rc = ns_net_create(&net);
+	if (rc)
+		return rc;
+	xt_net_deny(net, EPERM);
+	rc = ctl_exec_argv(net, argc, argv, input, out, err);
+	*kernel_used = xt_net_kernel_used(net);
+	ns_net_destroy(net);
+	return rc;
+}
+
+/*
  * The daemon's socket could not be connected to (errno err): run the tool
  * offline. Refused by the socket's permissions, the user is told what
  * iptables tells a user who is not root; with no daemon listening, what
@@ -275,7 +301,7 @@ static int offline(const char *path, int err, int argc, char **argv,
 	bool denied = err == EACCES || err == EPERM, used;
 	int rc;
 
-	rc = ctl_exec_offline(argc, argv, input, EPERM, &used, &out, &errs);
+	rc = exec_offline(argc, argv, input, &used, &out, &errs);
 	if (rc < 0) {
 		rc = unreachable(path, strerror(err));
 	} else if (used && !denied) {

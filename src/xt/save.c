@@ -10,7 +10,6 @@
 #include "xt/xt_int.h"
 
 #include "base/opt.h"
-#include "ctl/ctl.h"
 #include "xt/xt.h"
 
 #include <errno.h>
@@ -196,6 +195,17 @@ out_free:
 	return rc;
 }
 
+static void words_free(char **words)
+{
+	char **a;
+
+	if (!words)
+		return;
+	for (a = words; *a; a++)
+		free(*a);
+	free(words);
+}
+
 /* The argv index of the word w (argv words are told apart by address). */
 static int word_index(int argc, char **argv, const char *w)
 {
@@ -274,8 +284,8 @@ err_free:
 	for (i = 0; nw && i < argc; i++)
 		free(nw[i]);
 	sbuf_free(&scratch);
-	ctl_argv_free(keep);
-	ctl_argv_free(fl);
+	words_free(keep);
+	words_free(fl);
 	free(drop);
 	free(nw);
 	free(copy);

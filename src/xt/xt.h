@@ -63,9 +63,9 @@ int xt_restore_file_arg(int argc, char **argv);
  * For the client, which writes iptables-save's -f files where the user is:
  * *files gets the values of the -f options iptables-save would read (in
  * order; it opens each, and writes into the last), *rest argv without
- * them (a cluster "-cf X" becomes "-c"). Both NULL-terminated, malloc'd
- * (free with ctl_argv_free()). Returns the number of words in *rest, or
- * -ENOMEM. Prints nothing.
+ * them (a cluster "-cf X" becomes "-c"). Both NULL-terminated arrays of
+ * malloc'd strings (free each, then the array). Returns the number of
+ * words in *rest, or -ENOMEM. Prints nothing.
  */
 int xt_save_take_files(int argc, char **argv, char ***rest, char ***files);
 
