@@ -126,7 +126,7 @@ err_free:
 static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		     char *buf, unsigned line, bool had_nl)
 {
-	char *nlbuf = NULL;
+	char *nlbuf;
 	struct xt_cmd_env env = {
 		.xn = rs->xn, .draft = draft, .restore_table = tid,
 		.restore = true, .restore_counters = rs->counters,
@@ -136,51 +136,52 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		.unsupported = &rs->unsupported,
 	};
 	struct xt_err e = { 0 };
-	char *start = buf, **words = NULL, **argv = NULL;
-	char pc[32] = "", bc[32] = "";
+	char *start, **words = NULL, **argv = NULL;
+	char *pc = NULL, *bc = NULL;
+	size_t l = strlen(buf);
 	int n, argc = 0, rc = 0, i;
 
-	if (buf[0] == '[') {
-		char *close = strchr(buf, ']'), *colon;
-
-		if (!close)
-			return param_error(rs->err, line, "Bad line %u: need "
-					   "]", line);
-		colon = strchr(buf, ':');
-		if (!colon || colon > close)
-			return param_error(rs->err, line, "Bad line %u: need "
-					   "]", line);
-		snprintf(pc, sizeof(pc), "%.*s", (int)(colon - buf - 1),
-			 buf + 1);
-		snprintf(bc, sizeof(bc), "%.*s", (int)(close - colon - 1),
-			 colon + 1);
-		start = close + 1;
-	}
 	/* fgets() keeps the newline: an unterminated "..." takes it into
 	 * its word (add_param_to_argv), else it separates words. */
-	if (had_nl) {
-		size_t l = strlen(start);
-
-		nlbuf = malloc(l + 2);
-		if (!nlbuf)
-			return line_failed(rs->err, line);
-		memcpy(nlbuf, start, l);
+	nlbuf = malloc(l + 2);
+	if (!nlbuf)
+		return line_failed(rs->err, line);
+	memcpy(nlbuf, buf, l + 1);
+	if (had_nl)
 		memcpy(nlbuf + l, "\n", 2);
-		start = nlbuf;
+	start = nlbuf;
+	if (nlbuf[0] == '[') {
+		/* As 1.8.9: the first ']' ends the counters, which are
+		 * strtok(":") and strtok("]") of the line itself (so they
+		 * may cut the rule short). */
+		char *close = strchr(nlbuf, ']'), *save = NULL;
+
+		if (close) {
+			pc = strtok_r(nlbuf + 1, ":", &save);
+			bc = pc ? strtok_r(NULL, "]", &save) : NULL;
+		}
+		if (!close || !bc) {
+			free(nlbuf);
+			return param_error(rs->err, line, "Bad line %u: need "
+					   "%s", line, close && !pc ? ":" : "]");
+		}
+		start = close + 1;
 	}
 	n = restore_split(start, &words);
-	free(nlbuf);
-	if (n < 0)
+	if (n < 0) {
+		free(nlbuf);
 		return param_error(rs->err, line, "Parameter too long!");
+	}
 	argv = calloc((size_t)n + 5, sizeof(*argv));
 	if (!argv) {
 		ctl_argv_free(words);
+		free(nlbuf);
 		return line_failed(rs->err, line);
 	}
 	argv[argc++] = (char *)RPROG;
 	/* As iptables-restore: "--set-counters P B" before the rule's words,
 	 * so a trailing option without its argument stays one. */
-	if (rs->counters && pc[0]) {
+	if (rs->counters && pc) {
 		argv[argc++] = (char *)"--set-counters";
 		argv[argc++] = pc;
 		argv[argc++] = bc;
@@ -215,6 +216,7 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 	sbuf_free(&e.msg);
 	free(argv);
 	ctl_argv_free(words);
+	free(nlbuf);
 	return rc;
 }
 
@@ -304,7 +306,9 @@ static int restore_text(struct restore *rs, const char *text)
 	struct xt_gen *draft = NULL;
 	const char *p = text;
 	unsigned line = 0;
-	bool in_table = false, skipping = false;
+	bool in_table = false;
+	/* -T: lines before the first "*table" belong to no table it wants. */
+	bool skipping = rs->only_table != NULL;
 	int tid = -1, rc = 0, kerr;
 
 	while (p && *p) {
@@ -330,12 +334,13 @@ static int restore_text(struct restore *rs, const char *text)
 			free(buf);
 			continue;
 		}
-		if (skipping) {
-			if (!strcmp(buf, "COMMIT"))
-				skipping = false;
+		/* -T: a block of another table is passed over up to the
+		 * next "*table" line, COMMIT or not (as 1.8.9 does). */
+		if (skipping && buf[0] != '*') {
 			free(buf);
 			continue;
 		}
+		skipping = false;
 		/* As 1.8.9: strcmp(buffer, "COMMIT\n"). */
 		if (!strcmp(buf, "COMMIT") && had_nl && in_table) {
 			struct xt_err e = { 0 };
