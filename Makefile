@@ -5,7 +5,9 @@ SANBUILD   ?= build-san
 FUZZBUILD  ?= build-fuzz
 MESON_OPTS ?=
 
-.PHONY: all deps build san fuzz demo check unit e2e kernel conformance bench clean links
+.PHONY: all deps build san fuzz demo check unit e2e kernel conformance bench clean links install
+PREFIX     ?= /usr/local
+DESTDIR    ?=
 
 all: build
 
@@ -55,6 +57,13 @@ demo: build
 # suites again. Fuzzers run a few seconds each.
 check: build san fuzz
 	@tests/run-all.sh $(BUILD) $(SANBUILD) $(FUZZBUILD)
+
+# Install under PREFIX (default /usr/local), staged under DESTDIR when set:
+# the binary, netsieve(8), the links folder PREFIX/lib/netsieve/bin, the
+# systemd unit and the sample start-up file (dist/meson.build).
+install: deps $(BUILD)/.configured
+	@meson configure $(BUILD) -Dprefix=$(PREFIX) >/dev/null
+	@DESTDIR="$(DESTDIR)" meson install -C $(BUILD) --quiet
 
 bench: build
 	@bench/run.sh $(BUILD)

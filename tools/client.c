@@ -6,12 +6,21 @@
  * the control socket and prints the reply's stdout and stderr, exiting
  * with the reply's code. Contains no engine logic. The socket is
  * --socket PATH (before the tool name), $NETSIEVE_SOCKET, or the default.
- * An unreachable daemon is exit code 4, iptables' RESOURCE_PROBLEM.
+ * When the daemon cannot be reached, the iptables tools run offline, in
+ * a net of their own whose tables are refused (xt_net_deny()): help,
+ * versions and parse errors as iptables prints them; a command that needs
+ * the tables gets iptables' "Permission denied (you must be root)" when
+ * the socket refused this user, or exit code 4 (iptables'
+ * RESOURCE_PROBLEM) with the reason when no daemon listens.
  */
 #include "tools/tools.h"
 
+#include "ctl/ctl.h"
 #include "ctl/proto.h"
 #include "ctl/server.h"
+#include "xt/xt.h"
+
+#include <netsieve/netsieve.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -20,10 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #define CLIENT_EXIT_UNREACHABLE 4   /* iptables' RESOURCE_PROBLEM */
+#define CLIENT_EXIT_TOO_BIG 4       /* the same: a limit was hit */
 #define CLIENT_REPLY_TIMEOUT_MS (300 * 1000)
 
 static const char *base(const char *s)
@@ -64,10 +75,8 @@ static int slurp(FILE *f, char **text, size_t *len)
 		if (r == 0)
 			break;
 	}
-	if (ferror(f)) {
-		free(buf);
-		return -EIO;
-	}
+	/* A read error ends the input, as it ends iptables-restore's
+	 * fgets() loop (a directory reads as empty). */
 	buf[n] = '\0';
 	if (memchr(buf, '\0', n)) {
 		free(buf);
@@ -78,60 +87,91 @@ static int slurp(FILE *f, char **text, size_t *len)
 	return 0;
 }
 
+/*
+ * The size of an input slurp() refused: the file's size, or for a pipe the
+ * bytes read so far plus whatever is still to come (read and counted).
+ */
+static unsigned long long input_size(FILE *f)
+{
+	unsigned long long n = 0;
+	struct stat st;
+	char buf[65536];
+	size_t r;
+
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+		return (unsigned long long)st.st_size;
+	n = CTL_PROTO_MAX_BODY;         /* what slurp() had read */
+	while ((r = fread(buf, 1, sizeof(buf), f)) > 0)
+		n += r;
+	return n;
+}
+
+/* The words for a request over the protocol's cap. Returns the exit code. */
+static int too_big(const char *tool, const char *what,
+		   unsigned long long size)
+{
+	fprintf(stderr, "%s: ", tool);
+	if (size > CTL_PROTO_MAX_BODY)
+		fprintf(stderr, "%s is %llu bytes, larger than", what, size);
+	else if (size)
+		fprintf(stderr, "%s is %llu bytes; with the command it is "
+			"larger than", what, size);
+	else
+		fprintf(stderr, "%s is larger than", what);
+	fprintf(stderr, " the control protocol's limit of %u bytes (%u MiB); "
+		"nothing was changed\n", CTL_PROTO_MAX_BODY,
+		CTL_PROTO_MAX_BODY >> 20);
+	return CLIENT_EXIT_TOO_BIG;
+}
+
+/* encode_request() said -E2BIG: name the cap that was hit. */
+static int request_too_big(int argc, char **argv, const char *input)
+{
+	int i;
+
+	if ((unsigned)argc > CTL_PROTO_MAX_ARGS) {
+		fprintf(stderr, "%s: %d words, more than the control "
+			"protocol's limit of %u; nothing was changed\n",
+			argv[0], argc, CTL_PROTO_MAX_ARGS);
+		return CLIENT_EXIT_TOO_BIG;
+	}
+	for (i = 0; i < argc; i++) {
+		if (strlen(argv[i]) <= CTL_PROTO_MAX_ARG)
+			continue;
+		fprintf(stderr, "%s: argument %d is %zu bytes, more than the "
+			"control protocol's limit of %u bytes; nothing was "
+			"changed\n", argv[0], i, strlen(argv[i]),
+			CTL_PROTO_MAX_ARG);
+		return CLIENT_EXIT_TOO_BIG;
+	}
+	return too_big(argv[0], input ? "the command with its input" :
+		       "the command", 0);
+}
+
 static bool is_restore(const char *tool)
 {
 	return !strcmp(tool, "iptables-restore") ||
 	       !strcmp(tool, "iptables-legacy-restore");
 }
 
-/* iptables-restore options that take the next word as their value. */
-static bool restore_opt_takes_arg(const char *a)
-{
-	static const char *const with_arg[] = {
-		"-M", "--modprobe", "-T", "--table", "-W", "--wait-interval",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(with_arg) / sizeof(with_arg[0]); i++)
-		if (!strcmp(a, with_arg[i]))
-			return true;
-	return false;
-}
-
 /*
- * For iptables-restore: find the rules file argument (the first word that
- * is not an option), read it here - the daemon may not see the same files -
- * and remove it from argv; with no file, read stdin. -h/-V read nothing.
- * Returns 0 with *input set (or NULL), or an exit code after printing why.
+ * For iptables-restore: read the rules file its options name (the daemon
+ * may not see the same files) and remove it from argv, or read stdin, or
+ * nothing (-h, -V, options it will refuse). Returns 0 with *input set (or
+ * NULL), or an exit code after printing why.
  */
 static int restore_input(int *argc, char **argv, char **input, size_t *ilen)
 {
 	const char *file = NULL;
-	int i, fidx = -1, e;
+	int fidx, e;
 	FILE *f;
 
 	*input = NULL;
 	*ilen = 0;
-	for (i = 1; i < *argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help") ||
-		    !strcmp(a, "-V") || !strcmp(a, "--version"))
-			return 0;
-		if (!strcmp(a, "--")) {
-			if (i + 1 < *argc)
-				fidx = i + 1;
-			break;
-		}
-		if (a[0] == '-' && a[1]) {
-			if (restore_opt_takes_arg(a))
-				i++;
-			continue;
-		}
-		fidx = i;
-		break;
-	}
-	if (fidx >= 0) {
+	fidx = xt_restore_file_arg(*argc, argv);
+	if (fidx < 0)
+		return 0;
+	if (fidx > 0) {
 		file = argv[fidx];
 		f = fopen(file, "re");
 		if (!f) {
@@ -144,6 +184,13 @@ static int restore_input(int *argc, char **argv, char **input, size_t *ilen)
 		f = stdin;
 	}
 	e = slurp(f, input, ilen);
+	if (e == -E2BIG) {
+		unsigned long long size = input_size(f);
+
+		if (f != stdin)
+			fclose(f);
+		return too_big(base(argv[0]), "input", size);
+	}
 	if (f != stdin)
 		fclose(f);
 	if (e) {
@@ -152,14 +199,10 @@ static int restore_input(int *argc, char **argv, char **input, size_t *ilen)
 			e == -EINVAL ? "contains a NUL byte" : strerror(-e));
 		return 1;
 	}
-	if (fidx >= 0) {
-		/* Drop the file name (and a "--" before it). */
-		int drop = fidx > 1 && !strcmp(argv[fidx - 1], "--") ? 2 : 1;
-		int from = fidx - drop + 1;
-
-		memmove(&argv[from], &argv[fidx + 1],
+	if (fidx > 0) {
+		memmove(&argv[fidx], &argv[fidx + 1],
 			(size_t)(*argc - fidx) * sizeof(char *));
-		*argc -= drop;
+		(*argc)--;
 	}
 	return 0;
 }
@@ -171,9 +214,12 @@ static int unreachable(const char *path, const char *what)
 	return CLIENT_EXIT_UNREACHABLE;
 }
 
-/* Send one request and print the reply. Returns the exit code. */
+/*
+ * Send one request and print the reply. Returns the exit code, or -1 with
+ * *conn_err set when the daemon's socket could not be connected to.
+ */
 static int transact(const char *path, int argc, char **argv,
-		    const char *input, size_t ilen)
+		    const char *input, size_t ilen, FILE *out, int *conn_err)
 {
 	struct sockaddr_un sun;
 	struct ctl_reply rep;
@@ -183,10 +229,11 @@ static int transact(const char *path, int argc, char **argv,
 	int fd, e, rc;
 
 	e = ctl_proto_encode_request(argc, argv, input, ilen, &frame, &flen);
+	if (e == -E2BIG)
+		return request_too_big(argc, argv, input);
 	if (e) {
 		fprintf(stderr, "netsieve: cannot send this command: %s\n",
-			e == -E2BIG ? "too large for the control protocol"
-				    : "empty command name");
+			"empty command name");
 		return 2;
 	}
 	if (strlen(path) >= sizeof(sun.sun_path)) {
@@ -198,7 +245,8 @@ static int transact(const char *path, int argc, char **argv,
 	strcpy(sun.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		rc = unreachable(path, strerror(errno));
+		*conn_err = errno;
+		rc = -1;
 		goto out_close;
 	}
 	/* A daemon that rejects the request early still sends a reply. */
@@ -215,8 +263,8 @@ static int transact(const char *path, int argc, char **argv,
 		rc = unreachable(path, why);
 		goto out_close;
 	}
-	fwrite(rep.out, 1, rep.out_len, stdout);
-	fflush(stdout);
+	fwrite(rep.out, 1, rep.out_len, out);
+	fflush(out);
 	fwrite(rep.err, 1, rep.err_len, stderr);
 	rc = rep.code;
 	ctl_reply_free(&rep);
@@ -228,13 +276,125 @@ out_close:
 	return rc;
 }
 
+static bool is_save(const char *tool)
+{
+	return !strcmp(tool, "iptables-save") ||
+	       !strcmp(tool, "iptables-legacy-save");
+}
+
+/*
+ * iptables-save -f FILE: the files are the user's, so the client opens
+ * them (each in turn, truncating it, as iptables-save does) and writes the
+ * output into the last; the daemon gets the rest of argv. On success *av
+ * is replaced by that argv (kept in *saved to be freed).
+ */
+static int save_files(int *argc, char ***av, char ***saved, FILE **out)
+{
+	char **rest, **files;
+	int n, i;
+
+	n = xt_save_take_files(*argc, *av, &rest, &files);
+	if (n < 0) {
+		fprintf(stderr, "netsieve: out of memory\n");
+		return 4;
+	}
+	for (i = 0; files[i]; i++) {
+		if (*out != stdout)
+			fclose(*out);
+		*out = fopen(files[i], "we");
+		if (!*out) {
+			/* iptables-save 1.8.9's words. */
+			fprintf(stderr, "Failed to open file, error: %s\n",
+				strerror(errno));
+			*out = stdout;
+			ctl_argv_free(rest);
+			ctl_argv_free(files);
+			return 1;
+		}
+	}
+	ctl_argv_free(files);
+	free(*av);
+	*av = rest;
+	*saved = rest;
+	*argc = n;
+	return 0;
+}
+
+static bool is_iptables_tool(const char *tool)
+{
+	static const char *const tools[] = {
+		"iptables", "iptables-legacy", "iptables-save",
+		"iptables-legacy-save", "iptables-restore",
+		"iptables-legacy-restore",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+		if (!strcmp(tool, tools[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Run argv (an iptables tool) as the daemon would, but in a new empty net
+ * whose tables are refused (EPERM): help, versions and the tool's own
+ * parse errors come out as iptables prints them, and a command that would
+ * reach the kernel fails as iptables fails for a user who is not root
+ * (*kernel_used is then set). Returns the exit code, or -errno.
+ */
+static int exec_offline(int argc, char **argv, const char *input,
+			bool *kernel_used, struct sbuf *out, struct sbuf *err)
+{
+	struct net *net;
+	int rc;
+
+	*kernel_used = false;
+	rc = ns_net_create(&net);
+	if (rc)
+		return rc;
+	xt_net_deny(net, EPERM);
+	rc = ctl_exec_argv(net, argc, argv, input, out, err);
+	*kernel_used = xt_net_kernel_used(net);
+	ns_net_destroy(net);
+	return rc;
+}
+
+/*
+ * The daemon's socket could not be connected to (errno err): run the tool
+ * offline. Refused by the socket's permissions, the user is told what
+ * iptables tells a user who is not root; with no daemon listening, what
+ * needs the tables ends with the reason and exit code 4.
+ */
+static int offline(const char *path, int err, int argc, char **argv,
+		   const char *input, FILE *to)
+{
+	struct sbuf out = SBUF_INIT, errs = SBUF_INIT;
+	bool denied = err == EACCES || err == EPERM, used;
+	int rc;
+
+	rc = exec_offline(argc, argv, input, &used, &out, &errs);
+	if (rc < 0) {
+		rc = unreachable(path, strerror(err));
+	} else if (used && !denied) {
+		rc = unreachable(path, strerror(err));
+	} else {
+		fputs(sbuf_str(&out), to);
+		fflush(to);
+		fputs(sbuf_str(&errs), stderr);
+	}
+	sbuf_free(&out);
+	sbuf_free(&errs);
+	return rc;
+}
+
 int tool_client_main(int argc, char **argv)
 {
 	const char *path = NULL;
 	char *input = NULL;
 	size_t ilen = 0;
-	char **av;
-	int rc, i;
+	char **av, **saved = NULL;
+	FILE *out = stdout;
+	int rc, i, conn_err = 0;
 
 	/* netsieve --socket PATH TOOL ... */
 	while (argc > 0 && !strncmp(argv[0], "--socket", 8)) {
@@ -273,9 +433,23 @@ int tool_client_main(int argc, char **argv)
 		if (rc)
 			goto out_free;
 	}
-	rc = transact(path, argc, av, input, ilen);
+	if (is_save(av[0])) {
+		rc = save_files(&argc, &av, &saved, &out);
+		if (rc)
+			goto out_free;
+	}
+	rc = transact(path, argc, av, input, ilen, out, &conn_err);
+	if (rc == -1 && is_iptables_tool(av[0]))
+		rc = offline(path, conn_err, argc, av, input, out);
+	else if (rc == -1)
+		rc = unreachable(path, strerror(conn_err));
 out_free:
+	if (out != stdout && fclose(out))
+		rc = rc ? rc : 1;
+	if (saved)
+		ctl_argv_free(saved);   /* it is av */
+	else
+		free(av);
 	free(input);
-	free(av);
 	return rc;
 }

@@ -4,9 +4,12 @@
  * start-up file through the command language, starts the data-path
  * workers (src/core/worker.c; --workers N, one per CPU by default) and
  * serves the control socket on the main thread until SIGTERM/SIGINT,
- * then stops the workers cleanly. No packet handling here.
+ * then stops the workers cleanly; SIGHUP reopens the log file (the log
+ * sinks are in tools/daemon_log.c). No packet handling here.
  */
 #include "tools/tools.h"
+#include "tools/daemon_log.h"
+#include "tools/sd_notify.h"
 
 #include "base/rcu.h"
 #include "base/sbuf.h"
@@ -19,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -33,38 +37,8 @@
 
 struct daemon {
 	struct net *net;
-	int log_fd;
+	struct daemon_log log;
 };
-
-/*
- * The net->log sink: one line with a UTC timestamp, written with a single
- * write() so lines from the two threads never interleave. Runs on the data
- * path (LOG target): stack buffer only, no malloc.
- */
-static void log_write(void *priv, int level, const char *line)
-{
-	struct daemon *d = priv;
-	char buf[1200];
-	struct timespec ts;
-	struct tm tm;
-	int n, m;
-
-	(void)level;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = (int)strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	m = snprintf(buf + n, sizeof(buf) - (size_t)n, ".%06ldZ %s\n",
-		     ts.tv_nsec / 1000, line);
-	if (m < 0)
-		return;
-	n += m;
-	if (n > (int)sizeof(buf) - 1) {
-		n = (int)sizeof(buf) - 1;
-		buf[n - 1] = '\n';
-	}
-	if (write(d->log_fd, buf, (size_t)n) < 0)
-		return; /* nowhere left to report it */
-}
 
 /* After every command: workers re-read their queues (new interfaces). */
 static void wake_workers(void *priv)
@@ -78,15 +52,22 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: netsieve daemon [--config FILE] [--socket PATH] "
-		"[--log FILE] [--workers N] [--foreground]\n"
+		"[--log FILE | --syslog]\n"
+		"                       [--workers N] [--foreground]\n"
 		"  --config FILE   start-up file in the command language\n"
 		"  --socket PATH   control socket (default $NETSIEVE_SOCKET or "
 		CTL_SOCKET_DEFAULT ")\n"
-		"  --log FILE      append LOG lines there (default stderr)\n"
+		"  --log FILE      append the log (LOG, TRACE lines) there; "
+		"SIGHUP reopens it\n"
+		"  --syslog        log to syslog (facility daemon) instead\n"
 		"  --workers N     data-path threads, 1-%d (default: one per "
 		"online CPU)\n"
 		"  --foreground    do not detach; stop with SIGTERM or "
-		"SIGINT\n", NS_MAX_WORKERS);
+		"SIGINT\n"
+		"Without --log or --syslog the log goes to stderr, with "
+		"\"<N>\" level prefixes\n"
+		"when stderr is the systemd journal ($JOURNAL_STREAM). "
+		"See netsieve(8).\n", NS_MAX_WORKERS);
 }
 
 /*
@@ -142,12 +123,46 @@ static int run_config(struct net *net, const char *path)
 	return rc;
 }
 
+/*
+ * Serve the control socket until SIGTERM or SIGINT. SIGHUP reopens the log
+ * file (after logrotate moved it) and serving goes on. Returns 0, or a
+ * negative errno if the control loop failed.
+ */
+static int serve(struct daemon *d, struct ctl_server *srv, int sig_fd)
+{
+	struct signalfd_siginfo si;
+	int e;
+
+	for (;;) {
+		e = ctl_server_run(srv, sig_fd);
+		if (e)
+			return e;
+		if (read(sig_fd, &si, sizeof(si)) != sizeof(si)) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return 0;
+		}
+		if (si.ssi_signo != SIGHUP)
+			return 0;
+		e = daemon_log_reopen(&d->log);
+		if (e)
+			ns_log(&d->net->log, NS_LOG_ERR,
+			       "netsieve: SIGHUP: cannot reopen %s: %s; "
+			       "still logging to the old file", d->log.path,
+			       strerror(-e));
+		else
+			ns_log(&d->net->log, NS_LOG_INFO,
+			       "netsieve: SIGHUP: log reopened");
+	}
+}
+
 int tool_daemon_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "syslog", no_argument, NULL, 'S' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
@@ -156,8 +171,9 @@ int tool_daemon_main(int argc, char **argv)
 	const char *config = NULL, *sock = NULL, *logpath = NULL;
 	struct ctl_server *srv = NULL;
 	struct sbuf err = SBUF_INIT;
-	struct daemon d = { .log_fd = 2 };
-	bool foreground = false;
+	struct daemon d = { .log.fd = 2 };
+	bool foreground = false, use_syslog = false;
+	char where[PATH_MAX + 16];
 	int notify_fd = -1, sig_fd, c, e, rc = 1, nworkers;
 	long ncpu;
 	char *end;
@@ -172,6 +188,7 @@ int tool_daemon_main(int argc, char **argv)
 		case 'c': config = optarg; break;
 		case 's': sock = optarg; break;
 		case 'l': logpath = optarg; break;
+		case 'S': use_syslog = true; break;
 		case 'f': foreground = true; break;
 		case 'w':
 			nworkers = (int)strtol(optarg, &end, 10);
@@ -193,6 +210,12 @@ int tool_daemon_main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (logpath && use_syslog) {
+		fprintf(stderr, "netsieve daemon: --log and --syslog exclude "
+			"each other\n");
+		usage(stderr);
+		return 2;
+	}
 	if (!sock)
 		sock = getenv("NETSIEVE_SOCKET");
 	if (!sock || !*sock)
@@ -206,26 +229,27 @@ int tool_daemon_main(int argc, char **argv)
 			return 1;
 		}
 	}
-	/* Signals arrive on a signalfd the control loop polls. */
+	/*
+	 * Signals arrive on a signalfd the control loop polls (blocked, not
+	 * ignored: an ignored signal never reaches the signalfd). The
+	 * workers inherit the mask.
+	 */
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	if (sig_fd < 0) {
 		perror("netsieve daemon: signalfd");
 		goto out_notify;
 	}
-	if (logpath) {
-		d.log_fd = open(logpath, O_WRONLY | O_APPEND | O_CREAT |
-				O_CLOEXEC, 0640);
-		if (d.log_fd < 0) {
-			fprintf(stderr, "netsieve daemon: %s: %s\n", logpath,
-				strerror(errno));
-			goto out_close_sig;
-		}
+	e = daemon_log_open(&d.log, logpath, use_syslog);
+	if (e) {
+		fprintf(stderr, "netsieve daemon: %s: %s\n", logpath,
+			strerror(-e));
+		goto out_close_sig;
 	}
 	e = ns_net_create(&d.net);
 	if (e) {
@@ -234,8 +258,8 @@ int tool_daemon_main(int argc, char **argv)
 			strerror(-e));
 		goto out_close_log;
 	}
-	d.net->log.write = log_write;
-	d.net->log.priv = &d;
+	d.net->log.write = daemon_log_write;
+	d.net->log.priv = &d.log;
 	/* Before the start-up file creates interfaces: one queue each. */
 	e = net_workers_prepare(d.net, nworkers);
 	if (e) {
@@ -258,14 +282,17 @@ int tool_daemon_main(int argc, char **argv)
 			strerror(-e));
 		goto out_destroy_srv;
 	}
+	daemon_log_describe(&d.log, where, sizeof(where));
 	ns_log(&d.net->log, NS_LOG_INFO,
 	       "netsieve: daemon ready, %d interface(s), %d worker(s), "
-	       "control socket %s", stack_dev_count(d.net), nworkers, sock);
+	       "control socket %s, log to %s", stack_dev_count(d.net),
+	       nworkers, sock, where);
 	if (notify_fd >= 0) {
 		/*
 		 * Detached: hold none of the caller's terminal or pipes
 		 * (a `$(netsieve daemon)` would otherwise wait for us).
-		 * Without --log, LOG lines are discarded from here on.
+		 * Without --log or --syslog, LOG lines are discarded from
+		 * here on.
 		 */
 		int null = open("/dev/null", O_RDWR);
 
@@ -279,7 +306,10 @@ int tool_daemon_main(int argc, char **argv)
 		notify_parent(&notify_fd, 0);
 	}
 
-	e = ctl_server_run(srv, sig_fd);
+	/* Type=notify under systemd: ready now that the socket serves. */
+	daemon_sd_notify("READY=1");
+	e = serve(&d, srv, sig_fd);
+	daemon_sd_notify("STOPPING=1");
 	rc = e ? 1 : 0;
 	if (e)
 		fprintf(stderr, "netsieve daemon: control loop: %s\n",
@@ -292,8 +322,7 @@ out_destroy_srv:
 out_destroy_net:
 	ns_net_destroy(d.net);
 out_close_log:
-	if (d.log_fd > 2)
-		close(d.log_fd);
+	daemon_log_close(&d.log);
 out_close_sig:
 	close(sig_fd);
 out_notify:

@@ -52,6 +52,9 @@ struct rp_input {
 	const char *ifname;
 	const char *path;
 	enum rt_link link;
+	bool truncated;       /* the file ends inside a packet record */
+	uint64_t complete;    /* packets read before the cut */
+	long cut_at;          /* byte offset where the cut record starts */
 };
 
 struct rp_pkt {
@@ -303,6 +306,7 @@ static int read_input(struct replay *r, unsigned idx)
 		pcap_close(pc);
 		return 1;
 	}
+	in->cut_at = ftell(pcap_file(pc));
 	while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
 		struct rp_pkt p = {
 			.ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ull +
@@ -321,6 +325,18 @@ static int read_input(struct replay *r, unsigned idx)
 			return 1;
 		}
 		memcpy(p.data, data, h->caplen);
+		in->cut_at = ftell(pcap_file(pc));
+	}
+	/*
+	 * A capture cut short (a full disk, a copy of a file still being
+	 * written): keep the complete packets, as tcpdump -r does, and
+	 * report the cut once the replay is done.
+	 */
+	if (rc == -1 && strstr(pcap_geterr(pc), "truncated")) {
+		in->truncated = true;
+		in->complete = seq;
+		pcap_close(pc);
+		return 0;
 	}
 	if (rc == -1) {
 		fprintf(stderr, ME ": %s: %s\n", in->path, pcap_geterr(pc));
@@ -565,6 +581,29 @@ out:
 	return rc ? 1 : 0;
 }
 
+/*
+ * Warn about every input that was cut in the middle of a packet record.
+ * Returns true if there was one: the exit status is then 1, as tcpdump -r
+ * exits 1 after printing every complete packet of a truncated file.
+ */
+static bool report_truncated(const struct replay *r)
+{
+	bool any = false;
+	unsigned i;
+
+	for (i = 0; i < r->nins; i++) {
+		const struct rp_input *in = &r->ins[i];
+
+		if (!in->truncated)
+			continue;
+		fprintf(stderr,
+			ME ": %s: truncated after packet %" PRIu64 " (byte %ld): the rest was ignored\n",
+			in->path, in->complete, in->cut_at);
+		any = true;
+	}
+	return any;
+}
+
 static void replay_free(struct replay *r)
 {
 	size_t i;
@@ -669,6 +708,8 @@ int tool_replay_main(int argc, char **argv)
 	}
 	rc = 0;
 out:
+	if (report_truncated(&r))
+		rc = 1;
 	replay_free(&r);
 	return rc;
 }

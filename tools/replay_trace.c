@@ -8,15 +8,19 @@
  * packet's id) are grouped as "replies" under that packet. A drop with
  * reason NETFILTER_DROP is attributed to the rule or policy step just
  * before it if that step's verdict was NS_DROP (a rule's DROP/REJECT, a
- * DROP policy, or a match's hotdrop). Tool code on the replay thread; it
- * allocates.
+ * DROP policy, or a match's hotdrop). Every rule and policy step carries
+ * the rule's text as `iptables -S` prints it, taken from the generation
+ * the packet walked (pkt->xt_gen) and kept once per rule in a small cache.
+ * Tool code on the replay thread; it allocates.
  */
 #include "tools/replay_trace.h"
 
-#include "pkt/drop.h"
+#include "base/sbuf.h"
 #include "core/net.h"
-#include "pkt/pkt.h"
 #include "core/netdev.h"
+#include "pkt/drop.h"
+#include "pkt/pkt.h"
+#include "xt/xt.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +31,7 @@
 
 #define RT_SUMMARY 192
 #define RT_STEP_NAME 80
+#define RT_RULE_BUCKETS 1024        /* rule-text cache; chains grow */
 
 struct rt_step {
 	uint8_t kind;               /* enum trace_kind */
@@ -38,6 +43,18 @@ struct rt_step {
 	char chain[32];
 	char ifname[NS_IFNAMSIZ];
 	char *text;                 /* NOTE text or FATE detail; malloc'd */
+	const char *rule;           /* RULE/POLICY: the rule's text, owned
+				     * by the cache; NULL if unknown */
+};
+
+/* The text of one rule of one generation (rt_trace.rules). */
+struct rt_rule_text {
+	struct rt_rule_text *next;
+	const void *gen;
+	unsigned rulenum;
+	char table[16];
+	char chain[32];
+	char text[];
 };
 
 /* One packet's steps: the input packet, or one the stack generated. */
@@ -71,6 +88,7 @@ struct rt_trace {
 	FILE *f;
 	bool json;
 	bool oom;
+	struct rt_rule_text *rules[RT_RULE_BUCKETS];
 };
 
 /* ---- packet summaries ---------------------------------------------- */
@@ -337,10 +355,16 @@ static void rec_free(struct rt_rec *r)
 
 void rt_trace_destroy(struct rt_trace *t)
 {
+	struct rt_rule_text *rt, *next;
 	size_t i;
 
 	if (!t)
 		return;
+	for (i = 0; i < RT_RULE_BUCKETS; i++)
+		for (rt = t->rules[i]; rt; rt = next) {
+			next = rt->next;
+			free(rt);
+		}
 	for (i = 0; i < t->n; i++)
 		rec_free(&t->recs[i]);
 	rec_free(&t->other);
@@ -447,6 +471,61 @@ static const char *step_type(enum trace_kind k)
 	}
 }
 
+static unsigned rule_hash(const void *gen, const char *table,
+			  const char *chain, unsigned rulenum)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)gen ^ rulenum;
+
+	for (; *table; table++)
+		h = (h ^ (uint8_t)*table) * 16777619u;
+	for (; *chain; chain++)
+		h = (h ^ (uint8_t)*chain) * 16777619u;
+	return h & (RT_RULE_BUCKETS - 1);
+}
+
+/*
+ * The `iptables -S` text of the rule (or policy) a step names, in the
+ * generation the packet walked; formatted once per rule and kept until
+ * the trace is destroyed. NULL if there is no such rule (a user chain's
+ * implicit return) or memory ran out.
+ */
+static const char *rule_text(struct rt_trace *t, const struct pkt *pkt,
+			     const struct trace_event *ev)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct rt_rule_text *rt;
+	unsigned h;
+
+	if (!pkt->xt_gen || !ev->table || !ev->chain)
+		return NULL;
+	h = rule_hash(pkt->xt_gen, ev->table, ev->chain, ev->rulenum);
+	for (rt = t->rules[h]; rt; rt = rt->next)
+		if (rt->gen == pkt->xt_gen && rt->rulenum == ev->rulenum &&
+		    !strcmp(rt->table, ev->table) &&
+		    !strcmp(rt->chain, ev->chain))
+			return rt->text;
+	if (xt_rule_text(pkt->xt_gen, ev->table, ev->chain, ev->rulenum,
+			 &sb)) {
+		sbuf_free(&sb);
+		return NULL;
+	}
+	rt = malloc(sizeof(*rt) + sb.len + 1);
+	if (!rt) {
+		sbuf_free(&sb);
+		t->oom = true;
+		return NULL;
+	}
+	rt->gen = pkt->xt_gen;
+	rt->rulenum = ev->rulenum;
+	snprintf(rt->table, sizeof(rt->table), "%s", ev->table);
+	snprintf(rt->chain, sizeof(rt->chain), "%s", ev->chain);
+	memcpy(rt->text, sbuf_str(&sb), sb.len + 1);
+	sbuf_free(&sb);
+	rt->next = t->rules[h];
+	t->rules[h] = rt;
+	return rt->text;
+}
+
 static void rt_event(void *priv, const struct pkt *pkt,
 		     const struct trace_event *ev)
 {
@@ -481,6 +560,8 @@ static void rt_event(void *priv, const struct pkt *pkt,
 	st->rulenum = ev->rulenum;
 	st->verdict = ev->kind == TRACE_RULE || ev->kind == TRACE_POLICY ?
 			      ev->verdict : TRACE_NO_VERDICT;
+	if (ev->kind == TRACE_RULE || ev->kind == TRACE_POLICY)
+		st->rule = rule_text(t, pkt, ev);
 	st->fate = ev->fate;
 	st->reason = ev->reason;
 	if (ev->ifname)
@@ -577,14 +658,19 @@ static void fate_text(const struct rt_rec *r, const struct rt_sub *s,
 		break;
 	}
 	case FATE_DROPPED:
-		if (drop_by(s, i, by, sizeof(by)))
-			addf(buf, size, "dropped by %s%s", by,
-			     step_hotdrop(&s->steps[i - 1]) ? " (hotdrop)" :
-							      "");
-		else
+		if (drop_by(s, i, by, sizeof(by))) {
+			const struct rt_step *prev = &s->steps[i - 1];
+
+			addf(buf, size, "dropped by %s", by);
+			if (prev->rule)
+				addf(buf, size, " (%s)", prev->rule);
+			if (step_hotdrop(prev))
+				addf(buf, size, " (hotdrop)");
+		} else {
 			addf(buf, size, "dropped: %s (%s)",
 			     drop_reason_name(st->reason),
 			     drop_reason_desc(st->reason));
+		}
 		break;
 	case FATE_STOLEN:
 		addf(buf, size, "stolen by a hook");
@@ -597,10 +683,47 @@ static void fate_text(const struct rt_rec *r, const struct rt_sub *s,
 		addf(buf, size, " [%s]", st->text);
 }
 
+/* A terminal verdict's name ("DROP"), or NULL when the packet went on. */
+static const char *verdict_name(uint32_t v)
+{
+	static const char *const names[] = {
+		[NS_DROP] = "DROP", [NS_ACCEPT] = "ACCEPT",
+		[NS_STOLEN] = "STOLEN", [NS_QUEUE] = "QUEUE",
+		[NS_REPEAT] = "REPEAT", [NS_STOP] = "STOP",
+	};
+
+	if (v == TRACE_NO_VERDICT)
+		return NULL;
+	v &= 0xff;
+	return v < sizeof(names) / sizeof(names[0]) && names[v] ? names[v] :
+								  "?";
+}
+
+/*
+ * "filter:FORWARD:rule:1 (-A FORWARD -p udp -m udp --dport 53 -j DROP):
+ * DROP": the kernel TRACE notation, the rule as iptables -S prints it, and
+ * the verdict when the step ended the chain walk.
+ */
+static void write_step_text(const struct rt_step *st, const char *ind,
+			    FILE *f)
+{
+	const char *v = verdict_name(st->verdict);
+
+	fprintf(f, "%s%s:%s:%s:%u", ind, st->table, st->chain,
+		step_type(st->kind), st->rulenum);
+	if (st->rule)
+		fprintf(f, " (%s)", st->rule);
+	if (v)
+		fprintf(f, ": %s", v);
+	if (step_hotdrop(st))
+		fputs(" (hotdrop)", f);
+	fputc('\n', f);
+}
+
 static void write_steps_text(const struct rt_rec *r, const struct rt_sub *s,
 			     const char *ind, FILE *f)
 {
-	char line[512];
+	char line[16384];
 	bool fate = false;
 	size_t i;
 
@@ -611,9 +734,7 @@ static void write_steps_text(const struct rt_rec *r, const struct rt_sub *s,
 		case TRACE_RULE:
 		case TRACE_RETURN:
 		case TRACE_POLICY:
-			fprintf(f, "%s%s:%s:%s:%u%s\n", ind, st->table,
-				st->chain, step_type(st->kind), st->rulenum,
-				step_hotdrop(st) ? " (hotdrop)" : "");
+			write_step_text(st, ind, f);
 			break;
 		case TRACE_NOTE:
 			fprintf(f, "%snote: %s\n", ind,
@@ -714,9 +835,16 @@ static void write_sub_json(const struct rt_sub *s, FILE *f)
 		json_str(f, st->table);
 		fputs(",\"chain\":", f);
 		json_str(f, st->chain);
-		fprintf(f, ",\"type\":\"%s\",\"rulenum\":%u%s}",
-			step_type(st->kind), st->rulenum,
-			step_hotdrop(st) ? ",\"hotdrop\":true" : "");
+		fprintf(f, ",\"type\":\"%s\",\"rulenum\":%u",
+			step_type(st->kind), st->rulenum);
+		if (st->rule) {
+			fputs(",\"rule\":", f);
+			json_str(f, st->rule);
+		}
+		if (verdict_name(st->verdict))
+			fprintf(f, ",\"verdict\":\"%s\"",
+				verdict_name(st->verdict));
+		fprintf(f, "%s}", step_hotdrop(st) ? ",\"hotdrop\":true" : "");
 	}
 	fputs("],\"fates\":[", f);
 	sep = "";
@@ -738,6 +866,10 @@ static void write_sub_json(const struct rt_sub *s, FILE *f)
 			if (drop_by(s, i, by, sizeof(by))) {
 				fputs(",\"by\":", f);
 				json_str(f, by);
+				if (s->steps[i - 1].rule) {
+					fputs(",\"rule\":", f);
+					json_str(f, s->steps[i - 1].rule);
+				}
 			}
 		}
 		if (st->text) {

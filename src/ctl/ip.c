@@ -209,14 +209,66 @@ int ip_parse_scope(const char *s)
 		return (int)v;
 	return -1;
 }
+void ip_json_open(struct ipctx *c)
+{
+	if (c->json_open)
+		return;
+	sbuf_addc(c->out, '[');
+	c->json_open = true;
+}
 
+void ip_json_obj(struct ipctx *c)
+{
+	ip_json_open(c);
+	if (c->json_count++)
+		sbuf_addc(c->out, ',');
+}
+
+/* "key":"val" with JSON escapes; key NULL: the string alone. */
+void ip_json_str(struct sbuf *sb, const char *key, const char *val)
+{
+	if (key)
+		sbuf_addf(sb, "\"%s\":", key);
+	sbuf_addc(sb, '"');
+	for (; *val; val++) {
+		unsigned char ch = (unsigned char)*val;
+
+		if (ch == '"' || ch == '\\')
+			sbuf_addf(sb, "\\%c", ch);
+		else if (ch < 0x20)
+			sbuf_addf(sb, "\\u%04x", ch);
+		else
+			sbuf_addc(sb, (char)ch);
+	}
+	sbuf_addc(sb, '"');
+}
+
+void ip_json_uint(struct sbuf *sb, const char *key, unsigned long long v)
+{
+	sbuf_addf(sb, "\"%s\":%llu", key, v);
+}
+
+static int ip_dispatch(struct ipctx *c, const char *obj, int argc,
+		       char **argv)
+{
+	if (ip_matches(obj, "link"))
+		return ip_link_cmd(c, argc, argv);
+	if (ip_matches(obj, "address"))
+		return ip_addr_cmd(c, argc, argv);
+	if (ip_matches(obj, "route"))
+		return ip_route_cmd(c, argc, argv);
+	if (ip_matches(obj, "neighbor") || ip_matches(obj, "neighbour"))
+		return ip_neigh_cmd(c, argc, argv);
+	sbuf_addf(c->err, "Object \"%s\" is unknown, try \"ip help\".\n", obj);
+	return 255;
+}
 
 int ctl_ip_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		struct sbuf *err)
 {
 	struct ipctx c = { .net = net, .out = out, .err = err };
 	const char *obj;
-	int i = 1;
+	int i = 1, rc;
 
 	while (i < argc && argv[i][0] == '-' && argv[i][1]) {
 		const char *o = argv[i] + 1;
@@ -231,7 +283,15 @@ int ctl_ip_main(struct net *net, int argc, char **argv, struct sbuf *out,
 			c.oneline = true;
 		else if (ip_matches(o, "statistics") || !strcmp(o, "s"))
 			c.stats = true;
-		else if (!strcmp(o, "4") || ip_matches(o, "family"))
+		else if (ip_matches(o, "json"))
+			c.json = true;
+		else if (ip_matches(o, "pretty")) {
+			sbuf_adds(err, "Error: netsieve: ip -pretty is not supported yet.\n");
+			return 2;
+		}
+		else if (!strcmp(o, "4"))
+			c.inet_only = true;
+		else if (ip_matches(o, "family"))
 			;
 		else if (!strcmp(o, "6")) {
 			sbuf_adds(err, "Error: netsieve: IPv6 is not supported yet.\n");
@@ -249,15 +309,9 @@ int ctl_ip_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		return 255;
 	}
 	obj = argv[i++];
-	if (ip_matches(obj, "link"))
-		return ip_link_cmd(&c, argc - i, argv + i);
-	if (ip_matches(obj, "address"))
-		return ip_addr_cmd(&c, argc - i, argv + i);
-	if (ip_matches(obj, "route"))
-		return ip_route_cmd(&c, argc - i, argv + i);
-	if (ip_matches(obj, "neighbor") || ip_matches(obj, "neighbour"))
-		return ip_neigh_cmd(&c, argc - i, argv + i);
-	sbuf_addf(err, "Object \"%s\" is unknown, try \"ip help\".\n", obj);
-	return 255;
+	rc = ip_dispatch(&c, obj, argc - i, argv + i);
+	if (c.json_open)
+		sbuf_adds(out, "]\n");
+	return rc;
 }
 

@@ -14,9 +14,62 @@
 
 /* ---- addr ---- */
 
+/* One address as an addr_info member of `ip -j addr`. */
+static void addr_json(struct ipctx *c, const struct netdev *d, int i)
+{
+	const struct ifaddr *a = &d->addrs[i];
+	char b[INET_ADDRSTRLEN];
+
+	sbuf_addf(c->out, "{\"family\":\"inet\",\"local\":\"%s\","
+		  "\"prefixlen\":%u,", ip_fmt_addr(a->addr.ip, b), a->plen);
+	if (a->bcast.ip)
+		sbuf_addf(c->out, "\"broadcast\":\"%s\",",
+			  ip_fmt_addr(a->bcast.ip, b));
+	sbuf_addf(c->out, "\"scope\":\"%s\",%s", ip_scope_name(a->scope),
+		  addr_is_secondary(d, i) ? "\"secondary\":true," : "");
+	ip_json_str(c->out, "label", d->name);
+	sbuf_adds(c->out, ",\"valid_life_time\":4294967295,"
+		  "\"preferred_life_time\":4294967295}");
+}
+
+/* `ip -j [-br] addr`: one object per device. */
+static void addr_show_json(struct ipctx *c, const struct netdev *d)
+{
+	char b[INET_ADDRSTRLEN];
+	int i;
+
+	ip_json_obj(c);
+	sbuf_addc(c->out, '{');
+	if (c->brief) {
+		ip_json_str(c->out, "ifname", d->name);
+		sbuf_addf(c->out, ",\"operstate\":\"%s\",\"addr_info\":[",
+			  ip_oper_state(d));
+		for (i = 0; i < d->naddrs; i++)
+			sbuf_addf(c->out, "%s{\"local\":\"%s\",\"prefixlen\":%u}",
+				  i ? "," : "",
+				  ip_fmt_addr(d->addrs[i].addr.ip, b),
+				  d->addrs[i].plen);
+		sbuf_adds(c->out, "]}");
+		return;
+	}
+	ip_link_json(c, d, false);
+	sbuf_adds(c->out, ",\"addr_info\":[");
+	for (i = 0; i < d->naddrs; i++) {
+		if (i)
+			sbuf_addc(c->out, ',');
+		addr_json(c, d, i);
+	}
+	sbuf_adds(c->out, "]}");
+}
+
 static void addr_show_dev(struct ipctx *c, const struct netdev *d)
 {
 	int i;
+
+	if (c->json) {
+		addr_show_json(c, d);
+		return;
+	}
 
 	if (c->brief) {
 		char b[INET_ADDRSTRLEN];
@@ -83,6 +136,8 @@ static int addr_show(struct ipctx *c, int argc, char **argv)
 	}
 	if (name && !net_dev_by_name(c->net, name))
 		return ip_no_device(c, name);
+	if (c->json)
+		ip_json_open(c);
 	for (i = 1; i < NS_MAX_DEVS; i++) {
 		struct netdev *d = net_conf(c->net)->devs[i];
 

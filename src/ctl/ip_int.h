@@ -19,6 +19,11 @@ struct ipctx {
 	struct net *net;
 	struct sbuf *out, *err;
 	bool details, stats, brief, oneline;
+	bool json;              /* -j: iproute2's JSON, one array */
+	bool inet_only;         /* -4: no link/ether line in ip addr */
+	bool dev_filter;        /* listing one device: routes omit "dev" */
+	bool json_open;         /* "[" written */
+	unsigned json_count;    /* objects written */
 };
 
 bool ip_matches(const char *arg, const char *word);
@@ -37,10 +42,24 @@ void ip_conf_end(struct ipctx *c);
 int ip_lock_dev(struct ipctx *c, const char *name, struct netdev **dev);
 int ip_dev_word(struct ipctx *c, int argc, char **argv, const char **name);
 const char *ip_scope_name(int scope);
+
+/*
+ * -j output: ip_json_obj() opens the array on first use and separates
+ * objects; the entry point closes it ("]\n"). A listing that fails before
+ * its first object prints nothing; one with no object prints "[]".
+ */
+void ip_json_open(struct ipctx *c);
+void ip_json_obj(struct ipctx *c);
+void ip_json_str(struct sbuf *sb, const char *key, const char *val);
+void ip_json_uint(struct sbuf *sb, const char *key, unsigned long long v);
+
 int ip_parse_scope(const char *s);
 
 /* ip_link.c: the link line of `ip link`/`ip addr` (mode: as ip link shows it). */
 void ip_link_head(struct ipctx *c, const struct netdev *d, bool mode);
+/* The same as JSON members (no braces): "ifindex":1,... */
+void ip_link_json(struct ipctx *c, const struct netdev *d, bool mode);
+void ip_link_flags_json(const struct netdev *d, struct sbuf *sb);
 const char *ip_oper_state(const struct netdev *d);
 
 int ip_link_cmd(struct ipctx *c, int argc, char **argv);

@@ -47,7 +47,10 @@ void ip_link_head(struct ipctx *c, const struct netdev *d, bool mode)
 		  d->mtu, d->up ? "noqueue" : "noop", state,
 		  mode ? "mode DEFAULT " : "");
 	ip_fmt_mac(d->mac, mac);
-	if (d->loopback)
+	/* ip -4 addr lists the IPv4 addresses, not the link address. */
+	if (c->inet_only && !mode)
+		;
+	else if (d->loopback)
 		sbuf_addf(c->out, "    link/loopback %s brd 00:00:00:00:00:00\n",
 			  mac);
 	else
@@ -74,6 +77,83 @@ void ip_link_head(struct ipctx *c, const struct netdev *d, bool mode)
 	}
 }
 
+/* "flags":["BROADCAST","MULTICAST","UP","LOWER_UP"], as link_flags(). */
+void ip_link_flags_json(const struct netdev *d, struct sbuf *sb)
+{
+	if (d->loopback)
+		sbuf_adds(sb, "\"flags\":[\"LOOPBACK\"");
+	else if (!d->io)
+		sbuf_adds(sb, "\"flags\":[\"BROADCAST\",\"NOARP\"");
+	else
+		sbuf_adds(sb, "\"flags\":[\"BROADCAST\",\"MULTICAST\"");
+	if (d->promisc)
+		sbuf_adds(sb, ",\"PROMISC\"");
+	if (d->up)
+		sbuf_adds(sb, ",\"UP\",\"LOWER_UP\"");
+	sbuf_addc(sb, ']');
+}
+
+/*
+ * ip_link_head() as `ip -j` prints it: the members of the link object in
+ * iproute2's order (mode: "linkmode", as ip link shows it; -s adds
+ * "stats64", -d "linkinfo" with the I/O backend).
+ */
+void ip_link_json(struct ipctx *c, const struct netdev *d, bool mode)
+{
+	struct sbuf *o = c->out;
+	char mac[18];
+
+	ip_fmt_mac(d->mac, mac);
+	ip_json_uint(o, "ifindex", (unsigned)d->ifindex);
+	sbuf_addc(o, ',');
+	ip_json_str(o, "ifname", d->name);
+	sbuf_addc(o, ',');
+	ip_link_flags_json(d, o);
+	sbuf_addc(o, ',');
+	ip_json_uint(o, "mtu", d->mtu);
+	sbuf_addf(o, ",\"qdisc\":\"%s\",\"operstate\":\"%s\",%s"
+		  "\"group\":\"default\",\"txqlen\":1000,",
+		  d->up ? "noqueue" : "noop", ip_oper_state(d),
+		  mode ? "\"linkmode\":\"DEFAULT\"," : "");
+	if (c->inet_only && !mode)
+		o->s[--o->len] = '\0';         /* no link address: drop ',' */
+	else
+		sbuf_addf(o, "\"link_type\":\"%s\",\"address\":\"%s\","
+			  "\"broadcast\":\"%s\"",
+			  d->loopback ? "loopback" : "ether", mac,
+			  d->loopback ? "00:00:00:00:00:00" :
+					"ff:ff:ff:ff:ff:ff");
+	if (c->details && !d->loopback) {
+		sbuf_adds(o, ",\"linkinfo\":{");
+		ip_json_str(o, "info_kind", d->io ? d->io->kind : "dummy");
+		if (d->io && d->io_arg[0]) {
+			sbuf_adds(o, ",\"info_data\":{");
+			/* afpacket: the kernel device; tap: its name. */
+			ip_json_str(o, !strcmp(d->io->kind, "afpacket") ? "dev" :
+				    !strcmp(d->io->kind, "tap") ? "name" : "arg",
+				    d->io_arg);
+			sbuf_addc(o, '}');
+		}
+		sbuf_addc(o, '}');
+	}
+	if (c->stats) {
+		const struct netdev_stats s = netdev_stats_read(d);
+
+		sbuf_addf(o, ",\"stats64\":{\"rx\":{\"bytes\":%llu,"
+			  "\"packets\":%llu,\"errors\":0,\"dropped\":%llu,"
+			  "\"over_errors\":0,\"multicast\":0},",
+			  (unsigned long long)s.rx_bytes,
+			  (unsigned long long)s.rx_packets,
+			  (unsigned long long)s.rx_dropped);
+		sbuf_addf(o, "\"tx\":{\"bytes\":%llu,\"packets\":%llu,"
+			  "\"errors\":0,\"dropped\":%llu,"
+			  "\"carrier_errors\":0,\"collisions\":0}}",
+			  (unsigned long long)s.tx_bytes,
+			  (unsigned long long)s.tx_packets,
+			  (unsigned long long)s.tx_dropped);
+	}
+}
+
 const char *ip_oper_state(const struct netdev *d)
 {
 	if (!d->up)
@@ -87,6 +167,16 @@ static void link_brief(struct ipctx *c, const struct netdev *d)
 	char mac[18];
 
 	ip_fmt_mac(d->mac, mac);
+	if (c->json) {
+		ip_json_obj(c);
+		sbuf_addc(c->out, '{');
+		ip_json_str(c->out, "ifname", d->name);
+		sbuf_addf(c->out, ",\"operstate\":\"%s\",\"address\":\"%s\",",
+			  ip_oper_state(d), mac);
+		ip_link_flags_json(d, c->out);
+		sbuf_addc(c->out, '}');
+		return;
+	}
 	sbuf_addf(c->out, "%-16s %-14s %s ", d->name, ip_oper_state(d), mac);
 	link_flags(d, c->out);
 	sbuf_adds(c->out, " \n");
@@ -110,15 +200,23 @@ static int link_show(struct ipctx *c, int argc, char **argv)
 	}
 	if (name && !net_dev_by_name(c->net, name))
 		return ip_no_device(c, name);
+	if (c->json)
+		ip_json_open(c);
 	for (i = 1; i < NS_MAX_DEVS; i++) {
 		struct netdev *d = net_conf(c->net)->devs[i];
 
 		if (!d || (name && strcmp(name, d->name)))
 			continue;
-		if (c->brief)
+		if (c->brief) {
 			link_brief(c, d);
-		else
+		} else if (c->json) {
+			ip_json_obj(c);
+			sbuf_addc(c->out, '{');
+			ip_link_json(c, d, true);
+			sbuf_addc(c->out, '}');
+		} else {
 			ip_link_head(c, d, true);
+		}
 	}
 	return 0;
 }

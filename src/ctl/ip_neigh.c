@@ -155,9 +155,30 @@ static int neigh_show(struct ipctx *c, int argc, char **argv, bool flush)
 			v[j - 1] = b;
 			v[j] = a;
 		}
+	if (c->json)
+		ip_json_open(c);
 	for (i = 0; i < n; i++) {
 		char b[INET_ADDRSTRLEN], m[18];
 		const struct netdev *d = net_dev_by_index(c->net, v[i]->ifindex);
+
+		if (c->json) {
+			/* iproute2: "dev" only without a dev filter, as in
+			 * the text form. */
+			ip_json_obj(c);
+			sbuf_addf(c->out, "{\"dst\":\"%s\"",
+				  ip_fmt_addr(v[i]->ip, b));
+			if (!dev && d) {
+				sbuf_addc(c->out, ',');
+				ip_json_str(c->out, "dev", d->name);
+			}
+			if (v[i]->state & NUD_VALID) {
+				ip_fmt_mac(v[i]->mac, m);
+				sbuf_addf(c->out, ",\"lladdr\":\"%s\"", m);
+			}
+			sbuf_addf(c->out, ",\"state\":[\"%s\"]}",
+				  neigh_state_name(v[i]->state));
+			continue;
+		}
 
 		sbuf_addf(c->out, "%s ", ip_fmt_addr(v[i]->ip, b));
 		if (!dev && d)

@@ -49,10 +49,58 @@ static const char *type_name(int t)
 	}
 }
 
+/* One route as `ip -j route` prints it, members in iproute2's order. */
+static void route_json(struct ipctx *c, int type, uint32_t dst, int plen,
+		       uint32_t gw, const struct netdev *d, bool local_tb,
+		       int proto, int scope, uint32_t prefsrc,
+		       unsigned metric, bool onlink)
+{
+	char b[INET_ADDRSTRLEN], pb[16];
+
+	ip_json_obj(c);
+	sbuf_addc(c->out, '{');
+	if (type != RTN_UNICAST)
+		sbuf_addf(c->out, "\"type\":\"%s\",", type_name(type));
+	if (plen == 0)
+		sbuf_adds(c->out, "\"dst\":\"default\"");
+	else if (plen == 32)
+		sbuf_addf(c->out, "\"dst\":\"%s\"", ip_fmt_addr(dst, b));
+	else
+		sbuf_addf(c->out, "\"dst\":\"%s/%d\"", ip_fmt_addr(dst, b),
+			  plen);
+	if (gw)
+		sbuf_addf(c->out, ",\"gateway\":\"%s\"", ip_fmt_addr(gw, b));
+	if (d && !c->dev_filter) {
+		sbuf_addc(c->out, ',');
+		ip_json_str(c->out, "dev", d->name);
+	}
+	if (local_tb)
+		sbuf_adds(c->out, ",\"table\":\"local\"");
+	if (proto != RTPROT_BOOT)
+		sbuf_addf(c->out, ",\"protocol\":\"%s\"",
+			  proto_name(proto, pb));
+	if (scope != RT_SCOPE_UNIVERSE)
+		sbuf_addf(c->out, ",\"scope\":\"%s\"", ip_scope_name(scope));
+	if (prefsrc)
+		sbuf_addf(c->out, ",\"prefsrc\":\"%s\"",
+			  ip_fmt_addr(prefsrc, b));
+	if (metric)
+		sbuf_addf(c->out, ",\"metric\":%u", metric);
+	sbuf_addf(c->out, ",\"flags\":[%s]}", onlink ? "\"onlink\"" : "");
+}
+
 static void print_route(struct ipctx *c, const struct route *r)
 {
 	char b[INET_ADDRSTRLEN], pb[16];
 	struct netdev *d;
+
+	if (c->json) {
+		d = r->ifindex ? net_dev_by_index(c->net, r->ifindex) : NULL;
+		route_json(c, r->type, r->dst.ip, r->plen, r->gw.ip, d, false,
+			   r->proto, r->scope, r->prefsrc.ip, r->metric,
+			   r->onlink);
+		return;
+	}
 
 	if (r->type != RTN_UNICAST)
 		sbuf_addf(c->out, "%s ", type_name(r->type));
@@ -65,7 +113,7 @@ static void print_route(struct ipctx *c, const struct route *r)
 	if (r->gw.ip)
 		sbuf_addf(c->out, "via %s ", ip_fmt_addr(r->gw.ip, b));
 	d = net_dev_by_index(c->net, r->ifindex);
-	if (r->ifindex && d)
+	if (r->ifindex && d && !c->dev_filter)
 		sbuf_addf(c->out, "dev %s ", d->name);
 	if (r->proto != RTPROT_BOOT)
 		sbuf_addf(c->out, "proto %s ", proto_name(r->proto, pb));
@@ -129,7 +177,12 @@ static uint32_t primary_for(const struct netdev *d, int idx)
 	return a->addr.ip;
 }
 
-static void show_local_table(struct ipctx *c)
+/*
+ * all: listed after the main table (`table all`), each route then says
+ * "table local". dev: only that device's routes.
+ */
+static void show_local_table(struct ipctx *c, bool all,
+			     const struct netdev *dev)
 {
 	enum { MAXL = NS_MAX_DEVS * NS_MAX_ADDRS * 3 };
 	struct lroute *v = calloc(MAXL, sizeof(*v));
@@ -140,7 +193,7 @@ static void show_local_table(struct ipctx *c)
 	for (i = 1; i < NS_MAX_DEVS; i++) {
 		const struct netdev *d = net_conf(c->net)->devs[i];
 
-		if (!d || !d->up)
+		if (!d || !d->up || (dev && d != dev))
 			continue;
 		for (j = 0; j < d->naddrs; j++) {
 			const struct ifaddr *a = &d->addrs[j];
@@ -164,14 +217,24 @@ static void show_local_table(struct ipctx *c)
 		char b[INET_ADDRSTRLEN];
 		const struct netdev *d = net_conf(c->net)->devs[v[i].ifindex];
 
+		if (c->json) {
+			route_json(c, v[i].type, v[i].dst, v[i].plen, 0, d,
+				   all, RTPROT_KERNEL,
+				   v[i].type == RTN_LOCAL ? RT_SCOPE_HOST :
+							    RT_SCOPE_LINK,
+				   v[i].src, 0, false);
+			continue;
+		}
 		sbuf_addf(c->out, "%s ", type_name(v[i].type));
 		if (v[i].plen == 32)
 			sbuf_addf(c->out, "%s ", ip_fmt_addr(v[i].dst, b));
 		else
 			sbuf_addf(c->out, "%s/%u ", ip_fmt_addr(v[i].dst, b),
 				  v[i].plen);
-		sbuf_addf(c->out, "dev %s proto kernel scope %s src %s \n",
-			  d->name,
+		if (!dev)
+			sbuf_addf(c->out, "dev %s ", d->name);
+		sbuf_addf(c->out, "%sproto kernel scope %s src %s \n",
+			  all ? "table local " : "",
 			  v[i].type == RTN_LOCAL ? "host" : "link",
 			  ip_fmt_addr(v[i].src, b));
 	}
@@ -235,17 +298,22 @@ static int route_show(struct ipctx *c, int argc, char **argv)
 			}
 		}
 	}
+	if (strcmp(table, "main") && strcmp(table, "254") &&
+	    strcmp(table, "local") && strcmp(table, "255") &&
+	    strcmp(table, "all")) {
+		sbuf_addf(c->err, "Error: netsieve: only the main and local tables exist (not \"%s\").\n",
+			  table);
+		return 2;
+	}
+	if (c->json)
+		ip_json_open(c);
+	c->dev_filter = dev != NULL;
 	if (!strcmp(table, "local") || !strcmp(table, "255") ||
 	    !strcmp(table, "all")) {
 		if (!strcmp(table, "all"))
 			goto main_table;
-		show_local_table(c);
+		show_local_table(c, false, dev);
 		return 0;
-	}
-	if (strcmp(table, "main") && strcmp(table, "254")) {
-		sbuf_addf(c->err, "Error: netsieve: only the main and local tables exist (not \"%s\").\n",
-			  table);
-		return 2;
 	}
 main_table:
 	for (i = 0; i < t->n; i++) {
@@ -261,7 +329,7 @@ main_table:
 		print_route(c, &t->r[i]);
 	}
 	if (!strcmp(table, "all"))
-		show_local_table(c);
+		show_local_table(c, true, dev);
 	return 0;
 }
 
@@ -513,6 +581,10 @@ static int route_get(struct ipctx *c, int argc, char **argv)
 	if (!have) {
 		sbuf_adds(c->err, "need at least a destination address\n");
 		return 1;
+	}
+	if (c->json) {
+		sbuf_adds(c->err, "Error: netsieve: ip -j route get is not supported yet.\n");
+		return 2;
 	}
 	err = route_output(c->net, dst, src, &rt);
 	if (err)

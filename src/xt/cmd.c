@@ -86,6 +86,51 @@ static const char *help_text =
 "  --set-counters -c PKTS BYTES\tset the counter during insert/append\n"
 "[!] --version\t-V\t\tprint package version.\n";
 
+static bool is_standard(const char *j)
+{
+	return !*j || !strcmp(j, "ACCEPT") || !strcmp(j, "DROP") ||
+	       !strcmp(j, "QUEUE") || !strcmp(j, "RETURN");
+}
+
+static void ext_help(struct sbuf *out, const struct xt_ext_ops *ops)
+{
+	/* An extension netsieve only knows the options of: no text. */
+	if (!ops->help && ops->unsupported)
+		return;
+	sbuf_addc(out, '\n');
+	if (ops->help)
+		sbuf_adds(out, ops->help);
+	else
+		sbuf_addf(out, "%s does not take any options\n", ops->name);
+}
+
+/*
+ * xtables_printhelp(): the core help, then the sections of the target and
+ * of the matches loaded so far, in order; with no match, the one named
+ * after -p ("iptables -p icmp -h").
+ */
+static void print_help(struct parse *p)
+{
+	const struct xt_ext_ops *pm;
+	unsigned i;
+
+	sbuf_adds(p->env->out, help_text);
+	if (p->have_target_ext)
+		ext_help(p->env->out, p->r->t.ops);
+	else if (p->jumpto && !(p->r->ip.flags & XT_F_GOTO) &&
+		 is_standard(p->jumpto))
+		/* xtables_find_target() loads "standard" for these. */
+		sbuf_adds(p->env->out, "\nstandard match options:\n(If "
+			  "target is DROP, ACCEPT, RETURN or nothing)\n");
+	for (i = 0; i < p->r->nm; i++)
+		ext_help(p->env->out, p->r->m[i].ops);
+	if (!p->r->nm && p->protocol[0]) {
+		pm = xt_match_find(p->protocol);
+		if (pm)
+			ext_help(p->env->out, pm);
+	}
+}
+
 int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 		  struct xt_err *e)
 {
@@ -110,7 +155,7 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 		return xt_err_set(e, XT_E_OTHER, "can't alloc memory!");
 	rc = xt_cmd_parse(&p);
 	if (rc == 'h') {
-		sbuf_adds(env->out, help_text);
+		print_help(&p);
 		rc = 0;
 		goto out;
 	}
@@ -121,11 +166,31 @@ int xt_do_command(struct xt_cmd_env *env, int argc, char **argv,
 	}
 	if (rc)
 		goto out;
+	/*
+	 * A restore line that -6 ended: iptables runs the command as read so
+	 * far, but without -s/-d a rule command adds, checks or deletes no
+	 * rule (its address loops run zero times), and no command is no-op.
+	 */
+	if (p.ipv6_line &&
+	    (!p.command || (p.command & (CMD_APPEND | CMD_DELETE |
+					 CMD_INSERT | CMD_REPLACE |
+					 CMD_CHECK)))) {
+		rc = 0;
+		goto out;
+	}
 	rc = -1;
 	/* The table (iptc_init). */
 	if (env->restore) {
 		tid = env->restore_table;
 	} else {
+		int kerr = xt_kernel_open(env->xn);
+
+		if (kerr) {
+			xt_err_set(e, XT_E_TABLE, "can't initialize iptables "
+				   "table `%s': %s", p.table,
+				   xt_kernel_strerror(-kerr));
+			goto out;
+		}
 		tid = xt_table_lookup(env->xn, p.table);
 		if (tid < 0) {
 			if (xt_table_defined(p.table))

@@ -165,6 +165,24 @@ static int set_policy(struct parse *p, struct xt_table *t)
 	return 0;
 }
 
+/*
+ * libiptc's iptcc_map_target() refuses a jump or goto to a built-in chain
+ * (EINVAL) when the rule is added, inserted, replaced, deleted or checked,
+ * after it found the chain (and the index): before any commit.
+ */
+static int builtin_jump(struct parse *p, struct xt_table *t,
+			const struct xt_rule *r)
+{
+	const struct xt_chain *to;
+
+	if (r->vk != XT_VK_JUMP && r->vk != XT_VK_GOTO)
+		return 0;
+	to = xt_chain_find(t, r->jname);
+	if (!to || to->hook < 0)
+		return 0;
+	return xt_err_kernel(p->e, EINVAL, NULL);
+}
+
 static int rule_cmd(struct parse *p, struct xt_table *t)
 {
 	struct xt_chain *c = xt_chain_find(t, p->chain);
@@ -187,6 +205,8 @@ static int rule_cmd(struct parse *p, struct xt_table *t)
 					      "chain?)");
 				goto out;
 			}
+			if (builtin_jump(p, t, r))
+				goto out;
 			for (j = 0; j < c->nrules; j++)
 				if (xt_rule_equal(c->rules[j], r))
 					break;
@@ -213,6 +233,8 @@ static int rule_cmd(struct parse *p, struct xt_table *t)
 			goto out;
 		}
 		if (p->command & CMD_APPEND) {
+			if (builtin_jump(p, t, r))
+				goto out;
 			if (xt_chain_insert(c, c->nrules, r))
 				goto nomem;
 		} else if (p->command & CMD_INSERT) {
@@ -223,6 +245,8 @@ static int rule_cmd(struct parse *p, struct xt_table *t)
 					      " too big");
 				goto out;
 			}
+			if (builtin_jump(p, t, r))
+				goto out;
 			if (xt_chain_insert(c, p->rulenum - 1, r))
 				goto nomem;
 		} else if (p->command & CMD_REPLACE) {
@@ -231,6 +255,8 @@ static int rule_cmd(struct parse *p, struct xt_table *t)
 					      "replacement too big");
 				goto out;
 			}
+			if (builtin_jump(p, t, r))
+				goto out;
 			xt_rule_free(c->rules[p->rulenum - 1]);
 			c->rules[p->rulenum - 1] = r;
 		}

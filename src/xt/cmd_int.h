@@ -76,6 +76,7 @@ struct parse {
 	bool extra_args;          /* words after "--" */
 	int wait;                 /* -w seconds, -1 forever, 0 none */
 	bool wait_interval;       /* -W given */
+	bool ipv6_line;           /* restore: -6 ended the parse */
 };
 
 /*

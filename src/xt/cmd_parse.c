@@ -157,7 +157,8 @@ static int parse_rulenumber(struct parse *p, const char *s, unsigned *out)
 {
 	uint64_t v;
 
-	if (xt_parse_uint(s, 1, 0x7fffffff, &v) || !isdigit((unsigned char)*s))
+	/* xtables_strtoui(): blanks and '+' first are fine, '-' is not. */
+	if (xt_strtoui(s, NULL, &v, 1, 0x7fffffff))
 		return perr(p, "Invalid rule number `%s'", s);
 	*out = (unsigned)v;
 	return 0;
@@ -218,7 +219,10 @@ static int load_match(struct parse *p, const struct xt_ext_ops *ops)
 
 	if (r->nm >= MAX_MATCHES)
 		return perr(p, "too many matches");
-	if (ops->unsupported)
+	/* A user who is not root: no module question, see access.c. */
+	if (p->env->xn->deny)
+		xt_kernel_revision_warn(p->env->xn, ops, p->env->warn);
+	else if (ops->unsupported)
 		unsupported_warn(p, ops, true);
 	nm = realloc(r->m, (r->nm + 1) * sizeof(*nm));
 	if (!nm)
@@ -256,6 +260,7 @@ static struct xt_parse_ctx pctx(struct parse *p)
 		.chain = p->chain,
 		.err = &p->e->msg,
 		.exit_code = 2,
+		.warn = p->env->warn,
 	};
 
 	return c;
@@ -515,10 +520,10 @@ static int opt_chain_and_num(struct parse *p, const char *arg, unsigned cmd,
 	if (want_num && has_arg(p)) {
 		if (parse_rulenumber(p, p->argv[p->optind++], &p->rulenum))
 			return -1;
-		if (cmd == CMD_ZERO) {
-			p->command &= ~CMD_ZERO;
-			p->command |= CMD_ZERO_NUM;
-		}
+		/* do_parse(): "p->command = CMD_ZERO_NUM", so an -L or -S
+		 * given before is dropped. */
+		if (cmd == CMD_ZERO)
+			p->command = CMD_ZERO_NUM;
 	}
 	return 0;
 }
@@ -623,7 +628,10 @@ static int do_option(struct parse *p, int c, const char *arg)
 		 * (and loads the target, with its warning if it is one
 		 * netsieve lacks). */
 		ops = xt_target_find(arg);
-		if (ops && ops->unsupported)
+		if (ops && p->env->xn->deny)
+			xt_kernel_revision_warn(p->env->xn, ops,
+						p->env->warn);
+		else if (ops && ops->unsupported)
 			unsupported_warn(p, ops, false);
 		if (ops || !arg[0] ||
 		    !strcmp(arg, "ACCEPT") || !strcmp(arg, "DROP") ||
@@ -706,7 +714,10 @@ static int do_option(struct parse *p, int c, const char *arg)
 			return 0;
 		ops = xt_target_find(arg);
 		if (ops) {
-			if (ops->unsupported)
+			if (p->env->xn->deny)
+				xt_kernel_revision_warn(p->env->xn, ops,
+							p->env->warn);
+			else if (ops->unsupported)
 				unsupported_warn(p, ops, true);
 			if (mi_init(&r->t, ops))
 				return xt_err_set(p->e, XT_E_OTHER,
@@ -799,7 +810,12 @@ static int do_option(struct parse *p, int c, const char *arg)
 	case '4':
 		return 0;
 	case '6':
-		return xt_err_set(p->e, XT_E_TRYHELP, "-6");
+		/* do_parse(): an ip6tables line in a restore file ends the
+		 * parse there, with what was read so far. */
+		if (!p->env->restore)
+			return xt_err_set(p->e, XT_E_TRYHELP, "-6");
+		p->ipv6_line = true;
+		return 0;
 	case 'c': {
 		const char *pc = arg, *bc;
 		unsigned long long cnt;
@@ -833,7 +849,7 @@ static int parse_args(struct parse *p)
 	int rc;
 
 	p->optind = 1;
-	while (p->optind < p->argc) {
+	while (p->optind < p->argc && !p->ipv6_line) {
 		char *w = p->argv[p->optind++];
 
 		if (!strcmp(w, "--")) {
@@ -882,6 +898,8 @@ static int parse_args(struct parse *p)
 			if (rc)
 				return rc;
 			p->invert = false;
+			if (p->ipv6_line)
+				break;
 		}
 	}
 	return 0;
@@ -951,6 +969,9 @@ int xt_cmd_parse(struct parse *p)
 	rc = parse_args(p);
 	if (rc)
 		return rc;
+	/* An ip6tables line: none of the checks, see xt_do_command(). */
+	if (p->ipv6_line)
+		return 0;
 	if (p->wait_interval && !p->wait)
 		return perr(p, "--wait-interval only makes sense with "
 			    "--wait\n");

@@ -92,6 +92,8 @@ struct xt_parse_ctx {
 	const char *chain;       /* chain named by -A/-I/... */
 	struct sbuf *err;        /* iptables' message, no program prefix */
 	int exit_code;           /* 2 (PARAMETER_PROBLEM) unless set to 1 */
+	struct sbuf *warn;       /* stderr lines printed at once, before any
+				  * error (NULL: dropped) */
 };
 
 /* Set ctx->err with a printf-style message; returns -1 for convenience. */
@@ -133,6 +135,7 @@ struct xt_ext_ops {
 	const char *notice;      /* printed (stderr) each time it loads */
 	size_t size;             /* bytes of per-rule data (zeroed, then init) */
 	const struct xt_option *opts; /* terminated by { NULL } */
+	const char *help;        /* -h's section; NULL: "takes no options" */
 
 	/* Tool side. */
 	void (*init)(void *data);

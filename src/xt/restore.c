@@ -8,6 +8,7 @@
  */
 #include "xt/xt_int.h"
 
+#include "base/opt.h"
 #include "xt/xt.h"
 
 #include <errno.h>
@@ -136,59 +137,62 @@ err_free:
 static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 		     char *buf, unsigned line, bool had_nl)
 {
-	char *nlbuf = NULL;
+	char *nlbuf;
 	struct xt_cmd_env env = {
 		.xn = rs->xn, .draft = draft, .restore_table = tid,
 		.restore = true, .restore_counters = rs->counters,
-		.verbose = rs->verbose, .line = line, .out = rs->out,
-		.warn = rs->err, .unsupported = &rs->unsupported,
+		/* 1.8.9 prints the rules of -v only for a flushed table. */
+		.verbose = rs->verbose && !rs->noflush, .line = line,
+		.out = rs->out, .warn = rs->err,
+		.unsupported = &rs->unsupported,
 	};
 	struct xt_err e = { 0 };
-	char *start = buf, **words = NULL, **argv = NULL;
-	char pc[32] = "", bc[32] = "";
+	char *start, **words = NULL, **argv = NULL;
+	char *pc = NULL, *bc = NULL;
+	size_t l = strlen(buf);
 	int n, argc = 0, rc = 0, i;
 
-	if (buf[0] == '[') {
-		char *close = strchr(buf, ']'), *colon;
-
-		if (!close)
-			return param_error(rs->err, line, "Bad line %u: need "
-					   "]", line);
-		colon = strchr(buf, ':');
-		if (!colon || colon > close)
-			return param_error(rs->err, line, "Bad line %u: need "
-					   "]", line);
-		snprintf(pc, sizeof(pc), "%.*s", (int)(colon - buf - 1),
-			 buf + 1);
-		snprintf(bc, sizeof(bc), "%.*s", (int)(close - colon - 1),
-			 colon + 1);
-		start = close + 1;
-	}
 	/* fgets() keeps the newline: an unterminated "..." takes it into
 	 * its word (add_param_to_argv), else it separates words. */
-	if (had_nl) {
-		size_t l = strlen(start);
-
-		nlbuf = malloc(l + 2);
-		if (!nlbuf)
-			return line_failed(rs->err, line);
-		memcpy(nlbuf, start, l);
+	nlbuf = malloc(l + 2);
+	if (!nlbuf)
+		return line_failed(rs->err, line);
+	memcpy(nlbuf, buf, l + 1);
+	if (had_nl)
 		memcpy(nlbuf + l, "\n", 2);
-		start = nlbuf;
+	start = nlbuf;
+	if (nlbuf[0] == '[') {
+		/* As 1.8.9: the first ']' ends the counters, which are
+		 * strtok(":") and strtok("]") of the line itself (so they
+		 * may cut the rule short). */
+		char *close = strchr(nlbuf, ']'), *save = NULL;
+
+		if (close) {
+			pc = strtok_r(nlbuf + 1, ":", &save);
+			bc = pc ? strtok_r(NULL, "]", &save) : NULL;
+		}
+		if (!close || !bc) {
+			free(nlbuf);
+			return param_error(rs->err, line, "Bad line %u: need "
+					   "%s", line, close && !pc ? ":" : "]");
+		}
+		start = close + 1;
 	}
 	n = restore_split(start, &words);
-	free(nlbuf);
-	if (n < 0)
+	if (n < 0) {
+		free(nlbuf);
 		return param_error(rs->err, line, "Parameter too long!");
+	}
 	argv = calloc((size_t)n + 5, sizeof(*argv));
 	if (!argv) {
 		words_free(words);
+		free(nlbuf);
 		return line_failed(rs->err, line);
 	}
 	argv[argc++] = (char *)RPROG;
 	/* As iptables-restore: "--set-counters P B" before the rule's words,
 	 * so a trailing option without its argument stays one. */
-	if (rs->counters && pc[0]) {
+	if (rs->counters && pc) {
 		argv[argc++] = (char *)"--set-counters";
 		argv[argc++] = pc;
 		argv[argc++] = bc;
@@ -223,6 +227,7 @@ static int rule_line(struct restore *rs, struct xt_gen *draft, int tid,
 	sbuf_free(&e.msg);
 	free(argv);
 	words_free(words);
+	free(nlbuf);
 	return rc;
 }
 
@@ -312,8 +317,10 @@ static int restore_text(struct restore *rs, const char *text)
 	struct xt_gen *draft = NULL;
 	const char *p = text;
 	unsigned line = 0;
-	bool in_table = false, skipping = false;
-	int tid = -1, rc = 0;
+	bool in_table = false;
+	/* -T: lines before the first "*table" belong to no table it wants. */
+	bool skipping = rs->only_table != NULL;
+	int tid = -1, rc = 0, kerr;
 
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
@@ -327,25 +334,26 @@ static int restore_text(struct restore *rs, const char *text)
 			rc = line_failed(rs->err, line);
 			break;
 		}
-		if (len && buf[len - 1] == '\r')
-			buf[--len] = '\0';
 		if (buf[0] == '\0') {
 			free(buf);
 			continue;
 		}
 		if (buf[0] == '#') {
 			if (rs->verbose)
-				sbuf_addf(rs->out, "%s\n", buf);
+				sbuf_addf(rs->out, "%s%s", buf,
+					  had_nl ? "\n" : "");
 			free(buf);
 			continue;
 		}
-		if (skipping) {
-			if (!strcmp(buf, "COMMIT"))
-				skipping = false;
+		/* -T: a block of another table is passed over up to the
+		 * next "*table" line, COMMIT or not (as 1.8.9 does). */
+		if (skipping && buf[0] != '*') {
 			free(buf);
 			continue;
 		}
-		if (!strcmp(buf, "COMMIT") && in_table) {
+		skipping = false;
+		/* As 1.8.9: strcmp(buffer, "COMMIT\n"). */
+		if (!strcmp(buf, "COMMIT") && had_nl && in_table) {
 			struct xt_err e = { 0 };
 
 			in_table = false;
@@ -375,9 +383,12 @@ static int restore_text(struct restore *rs, const char *text)
 				free(buf);
 				continue;
 			}
-			tid = xt_table_lookup(rs->xn, table);
+			/* create_handle(): iptc_init() fails for a user who
+			 * is not root, whatever the table. */
+			kerr = xt_kernel_open(rs->xn);
+			tid = kerr ? -1 : xt_table_lookup(rs->xn, table);
 			if (tid < 0) {
-				if (xt_table_defined(table))
+				if (!kerr && xt_table_defined(table))
 					xt_unsupported_table(&rs->unsupported,
 							     table);
 				rc = param_error(rs->err, line, RPROG ": unable"
@@ -439,91 +450,197 @@ static char *read_file(const char *path)
 	return sbuf_detach(&sb);
 }
 
+/* iptables-restore 1.8.9's options: getopt_long(argc, argv,
+ * "bcvVthnwWM:T:", ...); -w and -W take their value as iptables'
+ * parse_wait_time() and parse_wait_interval() do. */
+static const struct opt_long restore_opts[] = {
+	{ "counters", OPT_NO_ARG, 'c' },
+	{ "verbose", OPT_NO_ARG, 'v' },
+	{ "version", OPT_NO_ARG, 'V' },
+	{ "test", OPT_NO_ARG, 't' },
+	{ "help", OPT_NO_ARG, 'h' },
+	{ "noflush", OPT_NO_ARG, 'n' },
+	{ "modprobe", OPT_REQ_ARG, 'M' },
+	{ "table", OPT_REQ_ARG, 'T' },
+	{ "wait", OPT_OPT_ARG, 'w' },
+	{ "wait-interval", OPT_OPT_ARG, 'W' },
+	{ NULL, OPT_NO_ARG, 0 },
+};
+
+#define RESTORE_SHORTOPTS "bcvVthnwWM:T:"
+
+static void restore_usage(struct sbuf *err)
+{
+	/* print_usage(): on stderr, exit 0. */
+	sbuf_adds(err, "Usage: " RPROG " [-c] [-v] [-V] [-t] [-h] [-n] "
+		  "[-w secs] [-W usecs] [-T table] [-M command] [file]\n"
+		  "\t   [ --counters ]\n"
+		  "\t   [ --verbose ]\n"
+		  "\t   [ --version]\n"
+		  "\t   [ --test ]\n"
+		  "\t   [ --help ]\n"
+		  "\t   [ --noflush ]\n"
+		  "\t   [ --wait=<seconds>\n"
+		  "\t   [ --table=<TABLE> ]\n"
+		  "\t   [ --modprobe=<command> ]\n");
+}
+
+/* The value of -w/-W: attached ("--wait=5"), or the next word when it
+ * does not start with '-' or '!' (xs_has_arg()), or none. */
+static const char *wait_value(struct opt_state *st, int argc, char **argv)
+{
+	if (st->arg)
+		return st->arg;
+	if (opt_has_arg(st, argc, argv))
+		return argv[st->ind++];
+	return NULL;
+}
+
+/*
+ * Read the options into rs. Returns -1 to go on, with *file the index of
+ * the rules file in argv (which is permuted) or -1 for stdin; otherwise
+ * the exit code, after printing what iptables-restore prints.
+ */
+static int restore_args(struct restore *rs, int argc, char **argv,
+			int *file, struct sbuf *out, struct sbuf *err)
+{
+	struct opt_state st = OPT_STATE_INIT;
+	bool wait = false, wait_interval = false;
+	const char *v;
+	int c, n;
+	unsigned u;
+
+	*file = -1;
+	while ((c = opt_next(&st, argc, argv, RESTORE_SHORTOPTS, restore_opts,
+			     err)) != -1) {
+		switch (c) {
+		case 'b':
+			sbuf_adds(err, "-b/--binary option is not "
+				  "implemented\n");
+			break;
+		case 'c':
+			rs->counters = true;
+			break;
+		case 'v':
+			rs->verbose = true;
+			break;
+		case 'V':
+			sbuf_adds(out, RPROG " " XT_VERSION " (legacy)\n");
+			return 0;
+		case 't':
+			rs->testing = true;
+			break;
+		case 'h':
+			restore_usage(err);
+			return 0;
+		case 'n':
+			rs->noflush = true;
+			break;
+		case 'w':
+			v = wait_value(&st, argc, argv);
+			if (v && sscanf(v, "%i", &n) != 1)
+				return param_error(err, 0, "wait seconds not "
+						   "numeric");
+			wait = true;
+			break;
+		case 'W':
+			v = wait_value(&st, argc, argv);
+			if (!v)
+				return param_error(err, 0, "wait interval "
+						   "value required");
+			if (sscanf(v, "%u", &u) != 1)
+				return param_error(err, 0, "wait interval not "
+						   "numeric");
+			if (u > 999999)
+				return param_error(err, 0, "too long usec wait "
+						   "%u > 999999 usec", u);
+			wait_interval = true;
+			break;
+		case 'M':
+			/* Nothing to load: there are no kernel modules. */
+			break;
+		case 'T':
+			rs->only_table = st.arg;
+			break;
+		default:
+			sbuf_adds(err, "Try `" RPROG " -h' for more "
+				  "information.\n");
+			return 1;
+		}
+	}
+	if (st.ind == argc - 1) {
+		*file = st.ind;
+	} else if (st.ind < argc) {
+		sbuf_adds(err, "Unknown arguments found on commandline\n");
+		return 1;
+	}
+	/* One command runs at a time: the wait options change nothing. */
+	if (wait_interval) {
+		sbuf_adds(err, "Ignoring deprecated --wait-interval "
+			  "option.\n");
+		if (!wait) {
+			sbuf_adds(err, "Option --wait-interval requires "
+				  "option --wait\n");
+			return 1;
+		}
+	}
+	return -1;
+}
+
+int xt_restore_file_arg(int argc, char **argv)
+{
+	struct restore rs = { 0 };
+	struct sbuf scratch = SBUF_INIT;
+	char **copy;
+	int i, rc, file, found;
+
+	copy = calloc((size_t)argc + 1, sizeof(*copy));
+	if (!copy)
+		return -1;
+	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+	rc = restore_args(&rs, argc, copy, &file, &scratch, &scratch);
+	found = rc < 0 ? 0 : -1;
+	if (rc < 0 && file >= 0)
+		for (i = 1; i < argc; i++)
+			if (argv[i] == copy[file])
+				found = i;
+	sbuf_free(&scratch);
+	free(copy);
+	return found;
+}
+
 int xt_restore_main(struct net *net, int argc, char **argv, const char *input,
 		    struct sbuf *out, struct sbuf *err)
 {
 	struct restore rs = { .xn = net->xt, .out = out, .err = err };
-	const char *file = NULL;
-	char *text = NULL;
-	int i, rc;
+	char *text = NULL, **av;
+	int rc, file;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-c") || !strcmp(a, "--counters")) {
-			rs.counters = true;
-		} else if (!strcmp(a, "-n") || !strcmp(a, "--noflush")) {
-			rs.noflush = true;
-		} else if (!strcmp(a, "-t") || !strcmp(a, "--test")) {
-			rs.testing = true;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			rs.verbose = true;
-		} else if (!strcmp(a, "-T") || !strcmp(a, "--table")) {
-			if (++i >= argc)
-				goto bad_opt;
-			rs.only_table = argv[i];
-		} else if (!strncmp(a, "--table=", 8)) {
-			rs.only_table = a + 8;
-		} else if (!strcmp(a, "-w") || !strcmp(a, "--wait") ||
-			   !strcmp(a, "-W") || !strcmp(a, "--wait-interval")) {
-			if (i + 1 < argc && argv[i + 1][0] >= '0' &&
-			    argv[i + 1][0] <= '9')
-				i++;
-		} else if (!strcmp(a, "-M") || !strcmp(a, "--modprobe")) {
-			if (++i >= argc)
-				goto bad_opt;
-		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-			sbuf_adds(out, RPROG " " XT_VERSION " (legacy)\n");
-			return 0;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			/* print_usage(): on stderr, exit 0. */
-			sbuf_adds(err, "Usage: " RPROG " [-c] [-v] [-V] [-t] "
-				  "[-h] [-n] [-w secs] [-W usecs] [-T table] "
-				  "[-M command] [file]\n"
-				  "\t   [ --counters ]\n"
-				  "\t   [ --verbose ]\n"
-				  "\t   [ --version]\n"
-				  "\t   [ --test ]\n"
-				  "\t   [ --help ]\n"
-				  "\t   [ --noflush ]\n"
-				  "\t   [ --wait=<seconds>\n"
-				  "\t   [ --table=<TABLE> ]\n"
-				  "\t   [ --modprobe=<command> ]\n");
-			return 0;
-		} else if (a[0] == '-' && a[1]) {
-			goto bad_opt;
-		} else if (!file) {
-			file = a;
-		} else {
-			sbuf_addf(err, "Unknown arguments found on "
-				  "commandline\n");
-			return 1;
-		}
-	}
+	/* A private argv: getopt permutes it. */
+	av = calloc((size_t)argc + 1, sizeof(*av));
+	if (!av)
+		return 4;
+	memcpy(av, argv, (size_t)argc * sizeof(*av));
+	rc = restore_args(&rs, argc, av, &file, out, err);
+	if (rc >= 0)
+		goto out_free;
+	rc = 1;
 	if (!net->xt)
-		return 1;
-	if (file && strcmp(file, "-")) {
-		text = read_file(file);
+		goto out_free;
+	if (file >= 0) {
+		text = read_file(av[file]);
 		if (!text) {
-			sbuf_addf(err, "Can't open %s: %s\n", file,
+			sbuf_addf(err, "Can't open %s: %s\n", av[file],
 				  strerror(errno));
-			return 1;
+			goto out_free;
 		}
 	}
 	rc = restore_text(&rs, text ? text : (input ? input : ""));
 	if (rc)
 		xt_unsupported_report(&rs.unsupported, err);
+out_free:
 	sbuf_free(&rs.unsupported);
 	free(text);
+	free(av);
 	return rc;
-
-bad_opt:
-	if (argv[i - (i >= argc)][1] == '-')
-		sbuf_addf(err, RPROG ": unrecognized option '%s'\n",
-			  argv[i - (i >= argc)]);
-	else
-		sbuf_addf(err, RPROG ": invalid option -- '%s'\n",
-			  argv[i - (i >= argc)] + 1);
-	sbuf_adds(err, "Try `" RPROG " -h' for more information.\n");
-	return 1;
 }

@@ -338,11 +338,12 @@ void xt_rule_save(const struct xt_rule *r, const char *chain, int counters,
 		if (r->t.ops->save)
 			r->t.ops->save(r->t.data, ip, sb);
 		break;
-	case XT_VK_GOTO:
-		sbuf_addf(sb, " -g %s", r->jname);
-		break;
 	default:
-		sbuf_addf(sb, " -j %s", xt_rule_target_name(r));
+		/* print_rule4(): "-j NAME" / "-g NAME" only when NAME is not
+		 * empty (a chain renamed to "" is jumped to in silence). */
+		if (*xt_rule_target_name(r))
+			sbuf_addf(sb, " -%c %s", r->vk == XT_VK_GOTO ? 'g' :
+				  'j', xt_rule_target_name(r));
 		break;
 	}
 	sbuf_addc(sb, '\n');

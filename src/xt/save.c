@@ -9,10 +9,12 @@
  */
 #include "xt/xt_int.h"
 
+#include "base/opt.h"
 #include "xt/xt.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -58,149 +60,36 @@ static void save_table(const struct xt_gen *g, struct xt_table *t,
 	stamp(out, "Completed");
 }
 
-/* iptables-save's long options (getopt_long, "bcdt:M:f:V"). */
-static const struct {
-	const char *name;
-	int val;
-	bool arg;
-} save_opts[] = {
-	{ "counters", 'c', false }, { "dump", 'd', false },
-	{ "table", 't', true }, { "modprobe", 'M', true },
-	{ "file", 'f', true }, { "version", 'V', false },
+/* iptables-save's options: getopt_long(argc, argv, "bcdt:M:f:V", ...). */
+static const struct opt_long save_opts[] = {
+	{ "counters", OPT_NO_ARG, 'c' },
+	{ "dump", OPT_NO_ARG, 'd' },
+	{ "table", OPT_REQ_ARG, 't' },
+	{ "modprobe", OPT_REQ_ARG, 'M' },
+	{ "file", OPT_REQ_ARG, 'f' },
+	{ "version", OPT_NO_ARG, 'V' },
+	{ NULL, OPT_NO_ARG, 0 },
 };
-
-/* getopt's complaint, then iptables-save's pointer to its manual. */
-static int save_usage(struct sbuf *err, const char *prog, const char *fmt,
-		      const char *what)
-{
-	if (fmt) {
-		sbuf_addf(err, "%s: ", prog);
-		sbuf_addf(err, fmt, what);
-		sbuf_addc(err, '\n');
-	}
-	sbuf_adds(err, "Look at manual page `iptables-save.8' for more "
-		  "information.\n");
-	return 1;
-}
-
-/*
- * Long option word (after "--"): exact name or unique prefix. Returns the
- * option's val, or 0 after printing getopt's message.
- */
-static int save_long(const char *word, const char **arg, int argc,
-		     char **argv, int *i, const char *prog, struct sbuf *err)
-{
-	const char *name = word + 2, *eq = strchr(name, '=');
-	size_t len = eq ? (size_t)(eq - name) : strlen(name), k;
-	int found = -1;
-	char buf[64];
-
-	for (k = 0; k < ARRAY_SIZE(save_opts); k++) {
-		if (strncmp(save_opts[k].name, name, len))
-			continue;
-		if (!save_opts[k].name[len]) {
-			found = (int)k;
-			break;
-		}
-		if (found >= 0) {
-			snprintf(buf, sizeof(buf), "%.*s", (int)len, name);
-			save_usage(err, prog, "option '--%s' is ambiguous",
-				   buf);
-			return 0;
-		}
-		found = (int)k;
-	}
-	if (found < 0) {
-		snprintf(buf, sizeof(buf), "%.*s", (int)len, name);
-		save_usage(err, prog, eq ? "unrecognized option '--%s'" :
-			   "unrecognized option '--%s'", eq ? word + 2 : buf);
-		return 0;
-	}
-	*arg = NULL;
-	if (!save_opts[found].arg) {
-		if (eq) {
-			save_usage(err, prog, "option '--%s' doesn't allow an "
-				   "argument", save_opts[found].name);
-			return 0;
-		}
-	} else if (eq) {
-		*arg = eq + 1;
-	} else if (*i + 1 < argc) {
-		*arg = argv[++*i];
-	} else {
-		save_usage(err, prog, "option '--%s' requires an argument",
-			   save_opts[found].name);
-		return 0;
-	}
-	return save_opts[found].val;
-}
 
 int xt_save_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		 struct sbuf *err)
 {
+	struct opt_state st = OPT_STATE_INIT;
 	struct xt_net *xn = net->xt;
-	const char *table = NULL, *file = NULL;
-	const char *prog = argc > 0 ? argv[0] : "iptables-save";
+	const char *table = NULL;
 	struct sbuf buf = SBUF_INIT;
 	bool counters = false, dump = false;
-	int i, ti, rc = 0, extra = 0;
+	FILE *file = NULL;
+	char **av;
+	int c, ti, kerr, rc = 1;
 
-	/* getopt_long with argument permutation: options anywhere, other
-	 * words only counted (and refused once every option is read). */
-	for (i = 1; i < argc && !dump; i++) {
-		const char *a = argv[i], *arg = NULL;
-		int c;
-
-		if (!strcmp(a, "--")) {
-			extra += argc - i - 1;
-			break;
-		}
-		if (a[0] != '-' || !a[1]) {
-			extra++;
-			continue;
-		}
-		if (a[1] == '-') {
-			c = save_long(a, &arg, argc, argv, &i, prog, err);
-			if (!c)
-				return 1;
-		} else {
-			const char *w = a + 1;
-
-			/* A cluster: -ct filter, -tfilter. */
-			for (; *w; w++) {
-				char opt[2] = { *w, 0 };
-
-				c = *w;
-				if (!strchr("bcdtMfV", c))
-					return save_usage(err, prog, "invalid "
-							  "option -- '%s'",
-							  opt);
-				if (c != 't' && c != 'M' && c != 'f') {
-					if (w[1])
-						goto short_flag;
-					break;
-				}
-				if (w[1]) {
-					arg = w + 1;
-				} else if (i + 1 < argc) {
-					arg = argv[++i];
-				} else {
-					return save_usage(err, prog, "option "
-							  "requires an "
-							  "argument -- '%s'",
-							  opt);
-				}
-				break;
-short_flag:
-				if (c == 'c')
-					counters = true;
-				else if (c == 'b')
-					sbuf_adds(err, "-b/--binary option is "
-						  "not implemented\n");
-				else if (c == 'd' || c == 'V')
-					break;
-			}
-		}
+	/* A private argv: getopt permutes it. */
+	av = calloc((size_t)argc + 1, sizeof(*av));
+	if (!av)
+		return 1;
+	memcpy(av, argv, (size_t)argc * sizeof(*av));
+	while (!dump && (c = opt_next(&st, argc, av, "bcdt:M:f:V", save_opts,
+				      err)) != -1) {
 		switch (c) {
 		case 'b':
 			sbuf_adds(err, "-b/--binary option is not "
@@ -210,30 +99,57 @@ short_flag:
 			counters = true;
 			break;
 		case 't':
-			table = arg;
+			table = st.arg;
 			break;
 		case 'M':
+			/* Nothing to load: there are no kernel modules. */
 			break;
 		case 'f':
-			file = arg;
+			/* Opened (and truncated) at once, as 1.8.9 does; the
+			 * last one gets the output. */
+			if (file)
+				fclose(file);
+			file = fopen(st.arg, "w");
+			if (!file) {
+				sbuf_addf(err, "Failed to open file, error: "
+					  "%s\n", strerror(errno));
+				goto out_free;
+			}
 			break;
 		case 'd':
 			/* do_output() at once, with what was read so far. */
 			dump = true;
-			extra = 0;
 			break;
 		case 'V':
 			sbuf_adds(out, "iptables-save " XT_VERSION
 				  " (legacy)\n");
-			return 0;
+			rc = 0;
+			goto out_free;
+		default:
+			sbuf_adds(err, "Look at manual page `iptables-save.8' "
+				  "for more information.\n");
+			goto out_free;
 		}
 	}
-	if (extra) {
+	if (!dump && st.ind < argc) {
 		sbuf_addf(err, "Unknown arguments found on commandline\n");
-		return 1;
+		goto out_free;
 	}
 	if (!xn)
-		return 1;
+		goto out_free;
+	kerr = xt_kernel_open(xn);
+	if (kerr && table) {
+		sbuf_addf(err, "iptables-save " XT_VERSION " (legacy): Cannot "
+			  "initialize: %s\n", xt_kernel_strerror(-kerr));
+		goto out_free;
+	}
+	if (kerr) {
+		/* The file is root's: EACCES where the kernel says EPERM. */
+		sbuf_addf(err, "Failed to list table names in "
+			  "/proc/net/ip_tables_names: %s\n",
+			  strerror(kerr == -EPERM ? EACCES : -kerr));
+		goto out_free;
+	}
 	if (table) {
 		ti = xt_table_lookup(xn, table);
 		if (ti < 0) {
@@ -247,13 +163,13 @@ short_flag:
 				xt_unsupported_report(&what, err);
 				sbuf_free(&what);
 			}
-			return 1;
+			goto out_free;
 		}
 		if (xt_table_touch(xn, ti)) {
 			sbuf_adds(err, "iptables-save " XT_VERSION " (legacy): "
 				  "Cannot initialize: Memory allocation "
 				  "problem\n");
-			return 1;
+			goto out_free;
 		}
 		save_table(xn->cur, xn->cur->t[ti], counters, &buf);
 	} else {
@@ -266,20 +182,149 @@ short_flag:
 					save_table(xn->cur, xn->cur->t[ti],
 						   counters, &buf);
 	}
-	if (file) {
-		FILE *f = fopen(file, "w");
-
-		if (!f) {
-			sbuf_addf(err, "Failed to open file, error: %s\n",
-				  strerror(errno));
-			rc = 1;
-		} else {
-			fputs(sbuf_str(&buf), f);
-			fclose(f);
-		}
-	} else {
+	rc = 0;
+	if (file)
+		fputs(sbuf_str(&buf), file);
+	else
 		sbuf_adds(out, sbuf_str(&buf));
-	}
+out_free:
+	if (file)
+		fclose(file);
 	sbuf_free(&buf);
+	free(av);
 	return rc;
+}
+
+static void words_free(char **words)
+{
+	char **a;
+
+	if (!words)
+		return;
+	for (a = words; *a; a++)
+		free(*a);
+	free(words);
+}
+
+/* The argv index of the word w (argv words are told apart by address). */
+static int word_index(int argc, char **argv, const char *w)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (argv[i] == w)
+			return i;
+	return -1;
+}
+
+int xt_save_take_files(int argc, char **argv, char ***rest, char ***files)
+{
+	struct opt_state st = OPT_STATE_INIT;
+	struct sbuf scratch = SBUF_INIT;
+	char **copy, **keep = NULL, **fl = NULL, **nw = NULL;
+	bool *drop = NULL;
+	int c, i, nf = 0, n = 0, rc = -ENOMEM;
+
+	copy = calloc((size_t)argc + 1, sizeof(*copy));
+	nw = calloc((size_t)argc + 1, sizeof(*nw));
+	drop = calloc((size_t)argc + 1, sizeof(*drop));
+	keep = calloc((size_t)argc + 1, sizeof(*keep));
+	fl = calloc((size_t)argc + 1, sizeof(*fl));
+	if (!copy || !nw || !drop || !keep || !fl)
+		goto err_free;
+	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+	for (;;) {
+		const char *wopt, *fpos;
+		bool attached;
+		int io;
+
+		c = opt_next(&st, argc, copy, "bcdt:M:f:V", save_opts,
+			     &scratch);
+		if (c == -1 || c == '?' || c == ':' || c == 'd' || c == 'V')
+			break;
+		if (c != 'f')
+			continue;
+		fl[nf] = strdup(st.arg);
+		if (!fl[nf++])
+			goto err_free;
+		/* The option's words are the last one or two read. */
+		wopt = copy[st.ind - 1];
+		/* A detached value is a word of its own. */
+		attached = st.arg != wopt;
+		if (!attached) {
+			drop[word_index(argc, argv, st.arg)] = true;
+			wopt = copy[st.ind - 2];
+		}
+		io = word_index(argc, argv, wopt);
+		fpos = attached ? st.arg - 1 : wopt + strlen(wopt) - 1;
+		if (wopt[1] == '-' || fpos - wopt <= 1) {
+			/* --file[=X], -f[X]: the whole word. */
+			drop[io] = true;
+		} else {
+			/* A cluster, "-cf" or "-cfX": keep "-c". */
+			free(nw[io]);
+			nw[io] = strndup(wopt, (size_t)(fpos - wopt));
+			if (!nw[io])
+				goto err_free;
+		}
+	}
+	for (i = 0; i < argc; i++) {
+		if (drop[i])
+			continue;
+		keep[n] = nw[i] ? nw[i] : strdup(argv[i]);
+		nw[i] = NULL;
+		if (!keep[n++])
+			goto err_free;
+	}
+	*rest = keep;
+	*files = fl;
+	keep = fl = NULL;
+	rc = n;
+err_free:
+	for (i = 0; nw && i < argc; i++)
+		free(nw[i]);
+	sbuf_free(&scratch);
+	words_free(keep);
+	words_free(fl);
+	free(drop);
+	free(nw);
+	free(copy);
+	return rc;
+}
+
+int xt_rule_text(const struct xt_gen *gen, const char *table,
+		 const char *chain, unsigned rulenum, struct sbuf *out)
+{
+	const struct xt_table *t = NULL;
+	const struct xt_chain *c = NULL;
+	size_t start = out->len;
+	unsigned i;
+
+	if (!gen || !table || !chain)
+		return -ENOENT;
+	for (i = 0; i < XT_TABLE_MAX && !t; i++)
+		if (gen->t[i] && !strcmp(gen->t[i]->name, table))
+			t = gen->t[i];
+	if (!t)
+		return -ENOENT;
+	for (i = 0; i < t->nchains && !c; i++)
+		if (!strcmp(t->chains[i]->name, chain))
+			c = t->chains[i];
+	if (!c || rulenum < 1)
+		return -ENOENT;
+	if (rulenum <= c->nrules) {
+		xt_rule_save(c->rules[rulenum - 1], c->name, 0,
+			     (struct xt_cnt){ 0 }, out);
+	} else if (rulenum == c->nrules + 1 && c->hook >= 0) {
+		sbuf_addf(out, "-P %s %s\n", c->name,
+			  c->policy == NS_ACCEPT ? "ACCEPT" : "DROP");
+	} else {
+		return -ENOENT;
+	}
+	if (out->oom)
+		return -ENOMEM;
+	/* iptables -S ends each rule with a newline; one rule has none. */
+	if (out->len > start && out->s[out->len - 1] == '\n')
+		out->s[--out->len] = '\0';
+	return 0;
 }

@@ -133,7 +133,28 @@ struct xt_net {
 	unsigned next_seq;
 	int nhooks;
 	struct ns_hook_ops hooks[XT_TABLE_MAX * NS_INET_NUMHOOKS];
+	/* Set once before the first command (xt_net_deny(), access.c). */
+	int deny;                          /* errno for the tables, or 0 */
+	bool kernel_used;                  /* a command got that far */
 };
+
+/*
+ * Where iptables would first talk to the kernel (iptc_init(), reading
+ * /proc/net/ip_tables_names): notes that a command got there, and returns
+ * -xn->deny when the tables are refused to this user, else 0.
+ */
+int xt_kernel_open(struct xt_net *xn);
+/* What libiptc says when iptc_init() fails with errnum. */
+const char *xt_kernel_strerror(int errnum);
+struct xt_ext_ops;
+/*
+ * Loading extension ops on a net whose tables are refused: the line
+ * libxtables prints when it cannot ask the kernel which revision it has
+ * ("NAME: Could not determine whether revision N is supported, assuming
+ * it is."), for the extensions whose library has several. To warn.
+ */
+void xt_kernel_revision_warn(const struct xt_net *xn,
+			     const struct xt_ext_ops *ops, struct sbuf *warn);
 
 /* Errors as the tools report them. */
 enum xt_err_kind {

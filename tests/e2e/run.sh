@@ -599,6 +599,52 @@ t_log() {
 	ok log-target
 }
 
+# The daemon's pid (not timeout's): the netsieve process of the router
+# namespace that holds our control socket's name on its command line.
+daemon_pid() {
+	local p
+	for p in $(ip netns pids "$NS_R"); do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = netsieve ] || continue
+		tr '\0' ' ' </proc/$p/cmdline | grep -qF -- "--socket $LAB_SOCK " &&
+			{ echo $p; return; }
+	done
+}
+
+# logrotate: the log is renamed, SIGHUP makes the daemon reopen its --log
+# path, and LOG and TRACE lines land in the new file, none in the old.
+t_log_reopen() {
+	local pid i
+	reset_rules
+	ctl iptables -t raw -F >/dev/null 2>&1
+	pid=$(daemon_pid)
+	[ -n "$pid" ] || { ko log-reopen "no daemon pid"; return; }
+	mv "$LAB_LOG" "$LAB_LOG.1"
+	kill -HUP "$pid"
+	for i in $(seq 100); do
+		grep -q 'SIGHUP: log reopened' "$LAB_LOG" 2>/dev/null && break
+		sleep 0.05
+	done
+	grep -q 'SIGHUP: log reopened' "$LAB_LOG" 2>/dev/null ||
+		{ ko log-reopen "no new log file after SIGHUP"; return; }
+	kill -0 "$pid" || { ko log-reopen "SIGHUP killed the daemon"; return; }
+	ctl iptables -A FORWARD -p icmp --icmp-type echo-request -j LOG \
+		--log-prefix "nsv-rot: " >/dev/null 2>&1 &&
+	ctl iptables -t raw -A PREROUTING -p icmp --icmp-type echo-request \
+		-s $LAB_CLIENT_IP -j TRACE >/dev/null 2>&1 ||
+		{ ko log-reopen "cannot add the LOG/TRACE rules"; return; }
+	nsc timeout 5 ping -c 1 -W 2 -q $LAB_SERVER_IP >/dev/null
+	sleep 0.2
+	grep -qE "nsv-rot: IN=eth0 OUT=eth1 .*SRC=$LAB_CLIENT_IP DST=$LAB_SERVER_IP" "$LAB_LOG" ||
+		{ ko log-reopen "no LOG line in the new file: $(tail -2 "$LAB_LOG")"; return; }
+	grep -qE "TRACE: raw:PREROUTING:policy:2 IN=eth0 .*SRC=$LAB_CLIENT_IP" "$LAB_LOG" ||
+		{ ko log-reopen "no TRACE line in the new file: $(tail -2 "$LAB_LOG")"; return; }
+	grep -qE 'nsv-rot|TRACE:' "$LAB_LOG.1" &&
+		{ ko log-reopen "new lines went to the rotated file"; return; }
+	ctl iptables -t raw -F >/dev/null 2>&1
+	reset_rules
+	ok log-reopen
+}
+
 # TAP: netsieve creates a tap device; the kernel side moves to a fourth
 # namespace that reaches the server through netsieve.
 t_tap() {
@@ -771,6 +817,7 @@ t_links
 t_live_swap
 t_workers
 t_log
+t_log_reopen
 t_tap
 t_second_daemon
 t_second_bind

@@ -160,7 +160,7 @@ def t_forward(c):
     b = pkt_block(tr, 1)
     check(b.startswith('pkt 1 eth0 10.0.1.2 > 10.0.2.2 ICMP echo-request'),
           'header line: %s' % b)
-    has_line(b, 'filter:FORWARD:rule:2')
+    has_line(b, 'filter:FORWARD:rule:2 (-A FORWARD -s 10.0.1.0/24 -j ACCEPT): ACCEPT')
     has_line(b, '-> sent out eth1')
     cnt = open(c.path('counters.txt')).read()
     check(re.search(r'^\[1:%d\] -A FORWARD -s 10\.0\.1\.0/24 -j ACCEPT$'
@@ -175,8 +175,8 @@ def t_drop_rule(c):
     b = pkt_block(tr, 1)
     check(b.startswith('pkt 1 eth0 10.0.1.2:5353 > 10.0.2.2:53 UDP'),
           'header: %s' % b)
-    has_line(b, 'filter:FORWARD:rule:1')
-    has_line(b, '-> dropped by filter:FORWARD:rule:1')
+    has_line(b, 'filter:FORWARD:rule:1 (-A FORWARD -p udp -m udp --dport 53 -j DROP): DROP')
+    has_line(b, '-> dropped by filter:FORWARD:rule:1 (-A FORWARD -p udp -m udp --dport 53 -j DROP)')
     check('filter:FORWARD:rule:2' not in b, 'no step after the drop:\n' + b)
     cnt = open(c.path('counters.txt')).read()
     check(re.search(r'^\[1:33\] -A FORWARD -p udp -m udp --dport 53 -j DROP$',
@@ -200,9 +200,9 @@ def t_hotdrop_after_log(c):
               '--save-counters', 'counters.txt'])
     check(c.out('out1.pcap') == [], 'hotdropped: nothing out')
     b = pkt_block(c.trace(), 1)
-    has_line(b, 'filter:FORWARD:rule:1')
-    has_line(b, 'filter:FORWARD:rule:2 (hotdrop)')
-    has_line(b, '-> dropped by filter:FORWARD:rule:2 (hotdrop)')
+    has_line(b, 'filter:FORWARD:rule:1 (-A FORWARD -j LOG --log-prefix "seen ")')
+    has_line(b, 'filter:FORWARD:rule:2 (-A FORWARD -p udp -m udp --dport 53 -j DROP): DROP (hotdrop)')
+    has_line(b, '-> dropped by filter:FORWARD:rule:2 (-A FORWARD -p udp -m udp --dport 53 -j DROP) (hotdrop)')
     check('dropped by filter:FORWARD:rule:1' not in b,
           'the LOG rule dropped nothing:\n' + b)
     check('filter:FORWARD:rule:3' not in b, 'no step after it:\n' + b)
@@ -215,9 +215,11 @@ def t_hotdrop_after_log(c):
               '--trace-format', 'json'])
     o = json.loads(c.trace('trace.json').splitlines()[0])
     check({'table': 'filter', 'chain': 'FORWARD', 'type': 'rule',
-           'rulenum': 2, 'hotdrop': True} in o['steps'],
+           'rulenum': 2, 'rule': '-A FORWARD -p udp -m udp --dport 53 -j DROP', 'verdict': 'DROP',
+           'hotdrop': True} in o['steps'],
           'hotdrop step %s' % o['steps'])
-    check(o['fates'][-1]['by'] == 'filter:FORWARD:rule:2',
+    check(o['fates'][-1]['by'] == 'filter:FORWARD:rule:2'
+          and o['fates'][-1]['rule'] == '-A FORWARD -p udp -m udp --dport 53 -j DROP',
           'drop fate %s' % o['fates'])
 
 
@@ -231,8 +233,8 @@ def t_policy_drop(c):
               '--save-counters', 'counters.txt'])
     check(c.out('out0.pcap') == [], 'policy DROP: nothing out')
     b = pkt_block(c.trace(), 1)
-    has_line(b, 'filter:FORWARD:policy:3')
-    has_line(b, '-> dropped by filter:FORWARD:policy:3')
+    has_line(b, 'filter:FORWARD:policy:3 (-P FORWARD DROP): DROP')
+    has_line(b, '-> dropped by filter:FORWARD:policy:3 (-P FORWARD DROP)')
     cnt = open(c.path('counters.txt')).read()
     check(re.search(r'^:FORWARD DROP \[1:%d\]$' % len(b_to_a()), cnt, re.M),
           'policy counter:\n' + cnt)
@@ -253,7 +255,8 @@ def t_echo_reply(c):
     b = pkt_block(tr, 1)
     has_line(b, '-> answered (echo reply out eth0)')
     has_line(b, 'reply 10.0.1.1 > 10.0.1.2 ICMP echo-reply')
-    check(re.search(r'^    filter:OUTPUT:policy:1$', b, re.M),
+    check(re.search(r'^    filter:OUTPUT:policy:1 \(-P OUTPUT ACCEPT\): '
+                    r'ACCEPT$', b, re.M),
           'reply steps indented under the request:\n' + b)
     check(re.search(r'^    -> sent out eth0$', b, re.M), 'reply sent:\n' + b)
 
@@ -316,7 +319,8 @@ def t_interleave(c):
           [(SEC, 1), (3 * SEC, 3)], 'eth1 output %s' % out1)
     check([(ts - T0, d['icmp_seq']) for ts, d in out0] ==
           [(SEC // 2, 0), (2 * SEC, 2), (3 * SEC, 4)], 'eth0 output %s' % out0)
-    has_line(pkt_block(tr, 1), 'filter:FORWARD:policy:3')
+    has_line(pkt_block(tr, 1),
+             'filter:FORWARD:policy:3 (-P FORWARD ACCEPT): ACCEPT')
 
 
 def t_json(c):
@@ -329,10 +333,12 @@ def t_json(c):
     check(o1['pkt'] == 1 and o1['in'] == 'eth0' and o1['ts_ns'] == T0
           and o1['len'] == len(udp), 'packet fields %s' % o1)
     check({'table': 'filter', 'chain': 'FORWARD', 'type': 'rule',
-           'rulenum': 1} in o1['steps'], 'rule step %s' % o1['steps'])
+           'rulenum': 1, 'rule': '-A FORWARD -p udp -m udp --dport 53 -j DROP', 'verdict': 'DROP'}
+          in o1['steps'], 'rule step %s' % o1['steps'])
     check(o1['fates'][-1]['fate'] == 'dropped'
           and o1['fates'][-1]['reason'] == 'NETFILTER_DROP'
-          and o1['fates'][-1]['by'] == 'filter:FORWARD:rule:1',
+          and o1['fates'][-1]['by'] == 'filter:FORWARD:rule:1'
+          and o1['fates'][-1]['rule'] == '-A FORWARD -p udp -m udp --dport 53 -j DROP',
           'drop fate %s' % o1['fates'])
     check(o2['fates'] == [{'fate': 'sent', 'out': 'eth1'}],
           'sent fate %s' % o2['fates'])
@@ -366,11 +372,13 @@ def t_reject(c):
           % unr)
     tr = c.trace()
     b = pkt_block(tr, 1)
-    has_line(b, '-> dropped by filter:INPUT:rule:1')
+    has_line(b, '-> dropped by filter:INPUT:rule:1 (-A INPUT -p tcp -m tcp '
+             '--dport 23 -j REJECT --reject-with tcp-reset)')
     check(re.search(r'^  reply 10\.0\.1\.1:23 > 10\.0\.1\.2:40000 TCP \[R',
                     b, re.M), 'the reset under its cause:\n' + b)
     b = pkt_block(tr, 2)
-    has_line(b, '-> dropped by filter:INPUT:rule:2')
+    has_line(b, '-> dropped by filter:INPUT:rule:2 (-A INPUT -p udp -m udp '
+             '--dport 9 -j REJECT --reject-with icmp-port-unreachable)')
     has_line(b, 'reply 10.0.1.1 > 10.0.1.2 ICMP port-unreachable')
     cnt = open(c.path('counters.txt')).read()
     check(re.search(r'^\[1:%d\] -A INPUT -p udp -m udp --dport 9 -j REJECT '
@@ -448,12 +456,14 @@ def t_example(c):
     check(p.returncode == 0, 'demo exit %d: %s' % (p.returncode, p.stderr))
     tr = p.stdout
     has_line(pkt_block(tr, 1), '-> sent out eth1')
-    has_line(pkt_block(tr, 2), '-> dropped by filter:FORWARD:rule:1')
+    has_line(pkt_block(tr, 2), '-> dropped by filter:FORWARD:rule:1 '
+             '(-A FORWARD -i eth0 -o eth1 -p tcp -m tcp --dport 22 -j DROP)')
     has_line(pkt_block(tr, 3), '-> answered (echo reply out eth0)')
     has_line(pkt_block(tr, 4), '-> sent out eth0')
     has_line(pkt_block(tr, 5),
              '-> dropped: IP_TTL_EXPIRED (TTL expired in transit)')
-    has_line(pkt_block(tr, 6), '-> dropped by filter:INPUT:rule:1')
+    has_line(pkt_block(tr, 6), '-> dropped by filter:INPUT:rule:1 '
+             '(-A INPUT -i eth1 -p tcp -m tcp --dport 22 -j DROP)')
     check(re.search(r'^\[1:40\] -A FORWARD -i eth0 -o eth1 -j ACCEPT$', tr,
                     re.M), 'counters in the demo output:\n' + tr)
 
@@ -562,6 +572,86 @@ def t_err_usage(c):
                                                            p.stderr))
     p = c.replay(['--help'], rc=0)
     check('--setup' in p.stdout, 'help text')
+
+
+def t_rule_text(c):
+    """Every rule and policy step names the rule by its text, as iptables
+    -S prints it, from the ruleset the packet met: user chains, a return,
+    a comment with quotes (escaped in JSON)."""
+    rules = RULES.replace(
+        '-A FORWARD -p udp',
+        ':web - [0:0]\n'
+        '-A FORWARD -p icmp -j web\n'
+        '-A web -s 10.0.1.2/32 -m comment --comment "say \\"hi\\"" -j LOG\n'
+        '-A web -p icmp -m icmp --icmp-type 8 -j DROP\n'
+        '-A FORWARD -p udp')
+    c.write('setup.ns', SETUP)
+    c.write('rules.v4', rules)
+    c.pcap('in0.pcap', [(T0, from_a(a_to_b())),
+                        (T0 + 1, from_a(P.ipv4(A, B, 17,
+                                               P.udp(A, B, 1, 2))))])
+    base = ['--setup', 'setup.ns', '--in', 'eth0=in0.pcap', '--out',
+            'eth1=out1.pcap']
+    c.replay(base + ['--trace', 'trace.txt'])
+    tr = c.trace()
+    b = pkt_block(tr, 1)
+    for line in ('filter:FORWARD:rule:1 (-A FORWARD -p icmp -j web)',
+                 'filter:web:rule:1 (-A web -s 10.0.1.2/32 -m comment '
+                 '--comment "say \\"hi\\"" -j LOG)',
+                 'filter:web:rule:2 (-A web -p icmp -m icmp --icmp-type 8 '
+                 '-j DROP): DROP',
+                 '-> dropped by filter:web:rule:2 (-A web -p icmp -m icmp '
+                 '--icmp-type 8 -j DROP)'):
+        has_line(b, line)
+    b = pkt_block(tr, 2)
+    has_line(b, 'filter:FORWARD:rule:3 (-A FORWARD -s 10.0.1.0/24 -j ACCEPT)'
+             ': ACCEPT')
+    c.replay(base + ['--trace', 'trace.json', '--trace-format', 'json'])
+    o = json.loads(c.trace('trace.json').splitlines()[0])
+    check([st.get('rule') for st in o['steps']] ==
+          ['-A FORWARD -p icmp -j web',
+           '-A web -s 10.0.1.2/32 -m comment --comment "say \\"hi\\"" -j LOG',
+           '-A web -p icmp -m icmp --icmp-type 8 -j DROP'],
+          'rule texts %s' % o['steps'])
+    check(o['fates'][-1]['rule'] ==
+          '-A web -p icmp -m icmp --icmp-type 8 -j DROP', 'fate %s'
+          % o['fates'])
+
+
+def t_truncated(c):
+    """A capture cut inside a record: every complete packet is replayed,
+    then a warning names the file, the last packet and the byte; exit 1,
+    as tcpdump -r. A cut inside a record header is the same."""
+    pkts = [(T0 + i, from_a(a_to_b(seq=i + 1))) for i in range(5)]
+    full = c.pcap('full.pcap', pkts)
+    data = open(full, 'rb').read()
+    rec = 16 + len(pkts[0][1])
+    end4 = 24 + 4 * rec                 # end of the 4th record
+    for name, cut in (('cut.pcap', end4 + 16 + 10),   # inside packet 5
+                      ('cuthdr.pcap', end4 + 7)):      # inside its header
+        with open(c.path(name), 'wb') as f:
+            f.write(data[:cut])
+        p = c.replay(['--setup', c.router(), '--in', 'eth0=' + name,
+                      '--out', 'eth1=out1.pcap', '--trace', 'trace.txt',
+                      '--save-counters', 'counters.txt'], rc=1)
+        want = ('netsieve replay: %s: truncated after packet 4 (byte %d): '
+                'the rest was ignored\n' % (name, end4))
+        check(p.stderr.endswith(want), 'warning %r, wanted %r'
+              % (p.stderr, want))
+        out1 = c.out('out1.pcap')
+        check([d['icmp_seq'] for ts, d in out1] == [1, 2, 3, 4],
+              'the four complete packets forwarded: %s' % out1)
+        tr = c.trace()
+        check('pkt 4 ' in tr and 'pkt 5 ' not in tr, 'trace:\n' + tr)
+        cnt = open(c.path('counters.txt')).read()
+        check(re.search(r'^\[4:\d+\] -A FORWARD -s 10\.0\.1\.0/24 -j ACCEPT$',
+                        cnt, re.M), 'counters:\n' + cnt)
+    # Cut inside the file header: not a capture at all, an error.
+    with open(c.path('hdr.pcap'), 'wb') as f:
+        f.write(data[:20])
+    p = c.replay(['--setup', c.router(), '--in', 'eth0=hdr.pcap'], rc=1)
+    check('hdr.pcap' in p.stderr and 'truncated after' not in p.stderr,
+          p.stderr)
 
 
 def t_empty_input(c):

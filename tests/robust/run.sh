@@ -104,6 +104,59 @@ printf '*filter\n[999999999999999999999:1] -A INPUT -j DROP\nCOMMIT\n' > "$T/bad
 printf '*nosuchtable\nCOMMIT\n' > "$T/badtable"
 check "restore unknown table"    "iptables-restore" "$T/badtable"
 
+# Restore input over the control protocol's cap (16 MiB), through a
+# daemon: refused by the client with the cap named, exit 4 (iptables'
+# RESOURCE_PROBLEM), nothing sent, nothing changed.
+dcheck() {
+	local name=$1 how=$2 want=$3 rc
+	n=$((n + 1))
+	"$NS" --socket "$T/d.sock" iptables-save > "$T/dbefore" 2>&1
+	if [ "$how" = file ]; then
+		"$NS" --socket "$T/d.sock" iptables-restore "$T/huge" > "$T/dout" 2> "$T/derr"
+	else
+		"$NS" --socket "$T/d.sock" iptables-restore < "$T/huge" > "$T/dout" 2> "$T/derr"
+	fi
+	rc=$?
+	"$NS" --socket "$T/d.sock" iptables-save > "$T/dafter" 2>&1
+	if [ $rc != 4 ] || ! grep -qF -- "$want" "$T/derr"; then
+		echo "robust: $name: rc $rc, expected 4 and \"$want\""
+		head -3 "$T/derr"; fail=1; return
+	fi
+	if ! diff <(grep -v '^#' "$T/dbefore") <(grep -v '^#' "$T/dafter") >/dev/null ||
+	   ! grep -q -- '-A web -s 10.0.0.0/8 -j ACCEPT' "$T/dafter"; then
+		echo "robust: $name: the ruleset changed"; fail=1; return
+	fi
+}
+"$NS" daemon --foreground --socket "$T/d.sock" > "$T/d.out" 2>&1 &
+dpid=$!
+for i in $(seq 200); do [ -S "$T/d.sock" ] && break; sleep 0.05; done
+if [ -S "$T/d.sock" ]; then
+	echo "$BASE" | while read -r line; do
+		# shellcheck disable=SC2086
+		"$NS" --socket "$T/d.sock" $line || echo "robust: base: $line failed"
+	done
+	python3 - "$T/huge" <<'PY'
+import sys
+size = 17825792                        # 17 MiB
+line = b'-A INPUT -s 10.9.9.9/32 -j ACCEPT\n'
+head, tail = b'*filter\n', b'COMMIT\n'
+body = line * ((size - len(head) - len(tail)) // len(line))
+pad = b'#' * (size - len(head) - len(tail) - len(body) - 1) + b'\n'
+with open(sys.argv[1], 'wb') as f:
+    f.write(head + body + pad + tail)
+PY
+	dcheck "restore of 17 MiB (file)" file \
+		"iptables-restore: input is 17825792 bytes, larger than the control protocol's limit of 16777216 bytes (16 MiB); nothing was changed"
+	dcheck "restore of 17 MiB (stdin)" stdin \
+		"iptables-restore: input is 17825792 bytes, larger than the control protocol's limit of 16777216 bytes (16 MiB); nothing was changed"
+	head -c 16777216 "$T/huge" > "$T/huge.1"; mv "$T/huge.1" "$T/huge"
+	dcheck "restore of exactly 16 MiB" file \
+		"iptables-restore: input is 16777216 bytes; with the command it is larger than the control protocol's limit of 16777216 bytes (16 MiB); nothing was changed"
+else
+	echo "robust: the daemon did not start: $(head -3 "$T/d.out")"; fail=1
+fi
+kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
+
 # Replay with broken inputs: a clear error, exit 1..127, no crash.
 rcheck() {
 	local name=$1; shift

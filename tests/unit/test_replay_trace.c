@@ -33,8 +33,13 @@ static void ev(struct ns_trace_sink *s, const struct pkt *p,
 {
 	struct trace_event e = {
 		.kind = kind, .table = table, .chain = chain, .rulenum = n,
+		/* As the xt core reports them: policies here accept, rules
+		 * drop, a return has no verdict. */
+		.verdict = kind == TRACE_POLICY ? NS_ACCEPT :
+			   kind == TRACE_RULE ? NS_DROP : TRACE_NO_VERDICT,
 	};
 
+	/* No generation (pkt->xt_gen NULL): no rule text. */
 	s->event(s->priv, p, &e);
 }
 
@@ -131,8 +136,8 @@ static void test_drop_by_rule(void **state)
 	out = finish(t, &m);
 	assert_string_equal(out,
 		"pkt 1 eth0 10.0.1.2 > 10.0.2.2 ICMP echo-request\n"
-		"  raw:PREROUTING:policy:1\n"
-		"  filter:FORWARD:rule:2\n"
+		"  raw:PREROUTING:policy:1: ACCEPT\n"
+		"  filter:FORWARD:rule:2: DROP\n"
 		"  -> dropped by filter:FORWARD:rule:2\n"
 		"pkt 2 eth1 10.0.1.2 > 10.0.2.2 ICMP echo-request\n"
 		"  filter:sub:return:3\n"
@@ -148,8 +153,9 @@ static void test_drop_by_rule(void **state)
 		"{\"pkt\":1,\"ts_ns\":5,\"in\":\"eth0\",\"len\":42,"
 		"\"summary\":\"10.0.1.2 > 10.0.2.2 ICMP echo-request\","
 		"\"steps\":[{\"table\":\"raw\",\"chain\":\"PREROUTING\","
-		"\"type\":\"policy\",\"rulenum\":1},{\"table\":\"filter\","
-		"\"chain\":\"FORWARD\",\"type\":\"rule\",\"rulenum\":2}],"
+		"\"type\":\"policy\",\"rulenum\":1,\"verdict\":\"ACCEPT\"},"
+		"{\"table\":\"filter\",\"chain\":\"FORWARD\",\"type\":\"rule\","
+		"\"rulenum\":2,\"verdict\":\"DROP\"}],"
 		"\"fates\":[{\"fate\":\"dropped\",\"reason\":\"NETFILTER_DROP\","
 		"\"desc\":\"dropped by a hook\",\"by\":\"filter:FORWARD:rule:2\"}],"
 		"\"replies\":[]}\n"));
@@ -187,10 +193,10 @@ static void test_reply_grouped(void **state)
 	out = finish(t, &m);
 	assert_string_equal(out,
 		"pkt 1 eth0 10.0.1.2 > 10.0.2.2 ICMP echo-request\n"
-		"  filter:INPUT:policy:1\n"
+		"  filter:INPUT:policy:1: ACCEPT\n"
 		"  -> answered (echo reply out eth0)\n"
 		"  reply 10.0.1.1 > 10.0.1.2 ICMP echo-reply\n"
-		"    filter:OUTPUT:policy:1\n"
+		"    filter:OUTPUT:policy:1: ACCEPT\n"
 		"    -> sent out eth0\n"
 		"stack (events of no input packet)\n"
 		"  -> dropped: NEIGH_FAILED (neighbour unreachable)\n");
@@ -202,7 +208,8 @@ static void test_reply_grouped(void **state)
 				    "\"summary\":\"10.0.1.1 > 10.0.1.2 ICMP "
 				    "echo-reply\",\"steps\":[{\"table\":"
 				    "\"filter\",\"chain\":\"OUTPUT\",\"type\":"
-				    "\"policy\",\"rulenum\":1}],\"fates\":"
+				    "\"policy\",\"rulenum\":1,\"verdict\":\"ACCEPT\"}],"
+		"\"fates\":"
 				    "[{\"fate\":\"sent\",\"out\":\"eth0\"}]}]}"));
 	assert_non_null(strstr(out, "{\"pkt\":0,"));
 	free(out);

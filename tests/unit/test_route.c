@@ -92,9 +92,9 @@ static void test_addr_and_connected_routes(void **state)
 	       "Error: ipv4: Address not found.\n");
 	/* Deleting the primary takes its secondary along. */
 	expect(net, "ip addr del 10.0.0.1/24 dev v0", 0, "", "");
+	/* -4: iproute2 leaves out the link/ether line. */
 	expect(net, "ip -4 addr show v0", 0,
 	       "2: v0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n"
-	       "    link/ether 02:6e:73:00:00:02 brd ff:ff:ff:ff:ff:ff\n"
 	       "    inet 10.0.1.1/24 brd 10.0.1.255 scope global v0\n"
 	       "       valid_lft forever preferred_lft forever\n", "");
 	expect(net, "ip route", 0,
@@ -173,13 +173,14 @@ static void test_route_table(void **state)
 	       "broadcast 10.0.0.255 dev v0 src 10.0.0.1 uid 0 \n    cache <local,brd> \n", "");
 	/* Delete the metric 0 route: the metric 5 one remains. */
 	expect(net, "ip route del 10.9.0.0/16", 0, "", "");
+	/* Filtered by device: iproute2 does not repeat "dev v0". */
 	expect(net, "ip route show dev v0", 0,
-	       "default via 10.0.0.254 dev v0 \n"
-	       "10.0.0.0/24 dev v0 proto kernel scope link src 10.0.0.1 \n"
-	       "10.0.1.0/24 dev v0 proto kernel scope link src 10.0.1.1 \n"
-	       "10.2.0.0/16 via 10.0.0.254 dev v0 src 10.0.0.2 \n"
-	       "10.7.0.0/16 dev v0 scope link \n"
-	       "10.9.0.0/16 via 10.0.0.254 dev v0 metric 5 \n", "");
+	       "default via 10.0.0.254 \n"
+	       "10.0.0.0/24 proto kernel scope link src 10.0.0.1 \n"
+	       "10.0.1.0/24 proto kernel scope link src 10.0.1.1 \n"
+	       "10.2.0.0/16 via 10.0.0.254 src 10.0.0.2 \n"
+	       "10.7.0.0/16 scope link \n"
+	       "10.9.0.0/16 via 10.0.0.254 metric 5 \n", "");
 	/* replace: same prefix and metric is replaced, else added. */
 	expect(net, "ip route replace 10.9.0.0/16 via 10.0.0.253 metric 5", 0, "", "");
 	expect(net, "ip route replace 10.10.0.0/16 dev v0", 0, "", "");

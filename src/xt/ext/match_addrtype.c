@@ -257,8 +257,33 @@ static bool addrtype_mt(const struct pkt *pkt, const void *data,
 	return ret;
 }
 
+/* The help text 1.8.9 prints for -h after -m addrtype. */
+static const char addrtype_help[] =
+	"Address type match options:\n"
+	" [!] --src-type type[,...]      Match source address type\n"
+	" [!] --dst-type type[,...]      Match destination address type\n"
+	"     --limit-iface-in           Match only on the packet's incoming "
+	"device\n"
+	"     --limit-iface-out          Match only on the packet's outgoing "
+	"device\n"
+	"\n"
+	"Valid types:           \n"
+	"                                UNSPEC\n"
+	"                                UNICAST\n"
+	"                                LOCAL\n"
+	"                                BROADCAST\n"
+	"                                ANYCAST\n"
+	"                                MULTICAST\n"
+	"                                BLACKHOLE\n"
+	"                                UNREACHABLE\n"
+	"                                PROHIBIT\n"
+	"                                THROW\n"
+	"                                NAT\n"
+	"                                XRESOLVE\n";
+
 static const struct xt_ext_ops addrtype_match = {
 	.name = "addrtype",
+	.help = addrtype_help,
 	.size = sizeof(struct addrtype_info),
 	.opts = addrtype_opts,
 	.parse = addrtype_parse,

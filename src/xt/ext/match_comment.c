@@ -75,8 +75,14 @@ static bool comment_match(const struct pkt *pkt, const void *data,
 	return true;
 }
 
+/* The help text 1.8.9 prints for -h after -m comment. */
+static const char comment_help[] =
+	"comment match options:\n"
+	"--comment COMMENT             Attach a comment to a rule\n";
+
 static const struct xt_ext_ops comment_match_ops = {
 	.name = "comment",
+	.help = comment_help,
 	.size = sizeof(struct comment_info),
 	.opts = comment_opts,
 	.parse = comment_parse,

@@ -115,8 +115,20 @@ static bool dscp_mt(const struct pkt *pkt, const void *data,
 	return ((dsfield >> DSCP_SHIFT) == info->dscp) ^ !!info->invert;
 }
 
+/* The help text 1.8.9 prints for -h after -m dscp. */
+static const char dscp_help[] =
+	"dscp match options\n"
+	"[!] --dscp value\t\tMatch DSCP codepoint with numerical value\n"
+	"  \t\t                This value can be in decimal (ex: 32)\n"
+	"               \t\tor in hex (ex: 0x20)\n"
+	"[!] --dscp-class name\t\tMatch the DiffServ class. This value may\n"
+	"\t\t\t\tbe any of the BE,EF, AFxx or CSx classes\n"
+	"\n"
+	"\t\t\t\tThese two options are mutually exclusive !\n";
+
 static const struct xt_ext_ops dscp_match = {
 	.name = "dscp",
+	.help = dscp_help,
 	.size = sizeof(struct dscp_info),
 	.opts = dscp_opts,
 	.parse = dscp_parse,

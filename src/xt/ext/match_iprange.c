@@ -61,11 +61,11 @@ static int parse_range(struct xt_parse_ctx *ctx, const char *opt,
 	}
 	if (xt_parse_ipaddr(dash + 1, max))
 		return bad_value(ctx, opt, dash + 1, strlen(dash + 1));
-	/*
-	 * iptables warns on stderr that a reversed range "will never match"
-	 * and loads it anyway; the ABI has no warning channel, so it loads
-	 * silently here.
-	 */
+	/* iptables warns that a reversed range will never match, and loads
+	 * it anyway. */
+	if (ntohl(*min) > ntohl(*max) && ctx->warn)
+		sbuf_addf(ctx->warn, "xt_iprange: range %s is reversed and "
+			  "will never match\n", arg);
 	return 0;
 }
 
@@ -179,8 +179,16 @@ static bool iprange_match(const struct pkt *pkt, const void *data,
 	return true;
 }
 
+/* The help text 1.8.9 prints for -h after -m iprange. */
+static const char iprange_help[] =
+	"iprange match options:\n"
+	"[!] --src-range ip[-ip]    Match source IP in the specified range\n"
+	"[!] --dst-range ip[-ip]    Match destination IP in the specified "
+	"range\n";
+
 static const struct xt_ext_ops iprange_match_ops = {
 	.name = "iprange",
+	.help = iprange_help,
 	.size = sizeof(struct iprange_info),
 	.opts = iprange_opts,
 	.parse = iprange_parse,

@@ -117,8 +117,16 @@ static bool length_match(const struct pkt *pkt, const void *data,
 	return (len >= info->min && len <= info->max) ^ info->invert;
 }
 
+/* The help text 1.8.9 prints for -h after -m length. */
+static const char length_help[] =
+	"length match options:\n"
+	"[!] --length length[:length]    Match packet length against value or "
+	"range\n"
+	"                                of values (inclusive)\n";
+
 static const struct xt_ext_ops length_match_ops = {
 	.name = "length",
+	.help = length_help,
 	.size = sizeof(struct length_info),
 	.opts = length_opts,
 	.parse = length_parse,

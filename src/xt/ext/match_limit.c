@@ -279,8 +279,18 @@ static bool limit_mt(const struct pkt *pkt, const void *data,
 	return ret;
 }
 
+/* The help text 1.8.9 prints for -h after -m limit. */
+static const char limit_help[] =
+	"limit match options:\n"
+	"--limit avg\t\t\tmax average match rate: default 3/hour\n"
+	"                                [Packets per second unless followed "
+	"by \n"
+	"                                /sec /minute /hour /day postfixes]\n"
+	"--limit-burst number\t\tnumber to match in a burst, default 5\n";
+
 static const struct xt_ext_ops limit_match = {
 	.name = "limit",
+	.help = limit_help,
 	.size = sizeof(struct limit_info),
 	.opts = limit_opts,
 	.init = limit_init,

@@ -120,8 +120,15 @@ static bool mac_mt(const struct pkt *pkt, const void *data,
 	       !!info->invert;
 }
 
+/* The help text 1.8.9 prints for -h after -m mac. */
+static const char mac_help[] =
+	"mac match options:\n"
+	"[!] --mac-source XX:XX:XX:XX:XX:XX\n"
+	"\t\t\t\tMatch source MAC address\n";
+
 static const struct xt_ext_ops mac_match = {
 	.name = "mac",
+	.help = mac_help,
 	.size = sizeof(struct mac_info),
 	.opts = mac_opts,
 	.parse = mac_parse,

@@ -86,8 +86,14 @@ static bool mark_match(const struct pkt *pkt, const void *data,
 	return ((pkt->mark & info->mask) == info->mark) ^ info->invert;
 }
 
+/* The help text 1.8.9 prints for -h after -m mark. */
+static const char mark_help[] =
+	"mark match options:\n"
+	"[!] --mark value[/mask]    Match nfmark value with optional mask\n";
+
 static const struct xt_ext_ops mark_match_ops = {
 	.name = "mark",
+	.help = mark_help,
 	.size = sizeof(struct mark_info),
 	.opts = mark_opts,
 	.parse = mark_parse,

@@ -250,8 +250,21 @@ static bool mp_match(const struct pkt *pkt, const void *data,
 	return info->invert;
 }
 
+/* The help text 1.8.9 prints for -h after -m multiport. */
+static const char multiport_help[] =
+	"multiport match options:\n"
+	"[!] --source-ports port[,port:port,port...]\n"
+	" --sports ...\n"
+	"\t\t\t\tmatch source port(s)\n"
+	"[!] --destination-ports port[,port:port,port...]\n"
+	" --dports ...\n"
+	"\t\t\t\tmatch destination port(s)\n"
+	"[!] --ports port[,port:port,port]\n"
+	"\t\t\t\tmatch both source and destination port(s)\n";
+
 static const struct xt_ext_ops multiport_match_ops = {
 	.name = "multiport",
+	.help = multiport_help,
 	.size = sizeof(struct mp_info),
 	.opts = mp_opts,
 	.parse = mp_parse,

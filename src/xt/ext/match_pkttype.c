@@ -118,8 +118,20 @@ static bool pkttype_mt(const struct pkt *pkt, const void *data,
 	return (type == info->pkttype) ^ !!info->invert;
 }
 
+/* The help text 1.8.9 prints for -h after -m pkttype. */
+static const char pkttype_help[] =
+	"pkttype match options:\n"
+	"[!] --pkt-type packettype    match packet type\n"
+	"Valid packet types:\n"
+	"\tunicast       \t\tto us\n"
+	"\tbroadcast     \t\tto all\n"
+	"\tmulticast     \t\tto group\n"
+	"\totherhost     \t\tto someone else\n"
+	"\n";
+
 static const struct xt_ext_ops pkttype_match = {
 	.name = "pkttype",
+	.help = pkttype_help,
 	.size = sizeof(struct pkttype_info),
 	.opts = pkttype_opts,
 	.parse = pkttype_parse,

@@ -261,8 +261,19 @@ static bool statistic_mt(const struct pkt *pkt, const void *data,
 	return ret;
 }
 
+/* The help text 1.8.9 prints for -h after -m statistic. */
+static const char statistic_help[] =
+	"statistic match options:\n"
+	" --mode mode                    Match mode (random, nth)\n"
+	" random mode:\n"
+	"[!] --probability p\t\t Probability\n"
+	" nth mode:\n"
+	"[!] --every n\t\t\t Match every nth packet\n"
+	" --packet p\t\t\t Initial counter value (0 <= p <= n-1, default 0)\n";
+
 static const struct xt_ext_ops statistic_match = {
 	.name = "statistic",
+	.help = statistic_help,
 	.size = sizeof(struct statistic_info),
 	.opts = statistic_opts,
 	.parse = statistic_parse,

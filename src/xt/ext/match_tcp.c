@@ -371,8 +371,24 @@ static bool tcp_match(const struct pkt *pkt, const void *data,
 	return true;
 }
 
+/* The help text 1.8.9 prints for -h after -m tcp. */
+static const char tcp_help[] =
+	"tcp match options:\n"
+	"[!] --tcp-flags mask comp\tmatch when TCP flags & mask == comp\n"
+	"\t\t\t\t(Flags: SYN ACK FIN RST URG PSH ALL NONE)\n"
+	"[!] --syn\t\t\tmatch when only SYN flag set\n"
+	"\t\t\t\t(equivalent to --tcp-flags SYN,RST,ACK,FIN SYN)\n"
+	"[!] --source-port port[:port]\n"
+	" --sport ...\n"
+	"\t\t\t\tmatch source port(s)\n"
+	"[!] --destination-port port[:port]\n"
+	" --dport ...\n"
+	"\t\t\t\tmatch destination port(s)\n"
+	"[!] --tcp-option number        match if TCP option set\n";
+
 static const struct xt_ext_ops tcp_match_ops = {
 	.name = "tcp",
+	.help = tcp_help,
 	.size = sizeof(struct tcp_info),
 	.opts = tcp_opts,
 	.init = tcp_init,

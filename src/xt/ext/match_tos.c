@@ -131,8 +131,22 @@ static bool tos_mt(const struct pkt *pkt, const void *data,
 	return ((tos & info->mask) == info->value) ^ !!info->invert;
 }
 
+/* The help text 1.8.9 prints for -h after -m tos. */
+static const char tos_help[] =
+	"tos match options:\n"
+	"[!] --tos value[/mask]    Match Type of Service/Priority field value\n"
+	"[!] --tos symbol          Match TOS field (IPv4 only) by symbol\n"
+	"                          Accepted symbolic names for value are:\n"
+	"                          (0x10) 16 Minimize-Delay\n"
+	"                          (0x08)  8 Maximize-Throughput\n"
+	"                          (0x04)  4 Maximize-Reliability\n"
+	"                          (0x02)  2 Minimize-Cost\n"
+	"                          (0x00)  0 Normal-Service\n"
+	"\n";
+
 static const struct xt_ext_ops tos_match = {
 	.name = "tos",
+	.help = tos_help,
 	.size = sizeof(struct tos_info),
 	.opts = tos_opts,
 	.parse = tos_parse,

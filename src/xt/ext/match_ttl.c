@@ -128,8 +128,16 @@ static bool ttl_mt(const struct pkt *pkt, const void *data,
 	return false;
 }
 
+/* The help text 1.8.9 prints for -h after -m ttl. */
+static const char ttl_help[] =
+	"ttl match options:\n"
+	"[!] --ttl-eq value\tMatch time to live value\n"
+	"  --ttl-lt value\tMatch TTL < value\n"
+	"  --ttl-gt value\tMatch TTL > value\n";
+
 static const struct xt_ext_ops ttl_match = {
 	.name = "ttl",
+	.help = ttl_help,
 	.size = sizeof(struct ttl_info),
 	.opts = ttl_opts,
 	.parse = ttl_parse,

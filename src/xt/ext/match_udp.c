@@ -192,8 +192,19 @@ static bool udp_match(const struct pkt *pkt, const void *data,
 			  info->invflags & UDP_INV_DSTPT);
 }
 
+/* The help text 1.8.9 prints for -h after -m udp. */
+static const char udp_help[] =
+	"udp match options:\n"
+	"[!] --source-port port[:port]\n"
+	" --sport ...\n"
+	"\t\t\t\tmatch source port(s)\n"
+	"[!] --destination-port port[:port]\n"
+	" --dport ...\n"
+	"\t\t\t\tmatch destination port(s)\n";
+
 static const struct xt_ext_ops udp_match_ops = {
 	.name = "udp",
+	.help = udp_help,
 	.size = sizeof(struct udp_info),
 	.opts = udp_opts,
 	.init = udp_init,

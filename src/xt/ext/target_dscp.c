@@ -113,8 +113,22 @@ static unsigned dscp_target(struct pkt *pkt, const void *data,
 	return XT_CONTINUE;
 }
 
+/* The help text 1.8.9 prints for -h after -j DSCP. */
+static const char dscp_help[] =
+	"DSCP target options\n"
+	"  --set-dscp value\t\tSet DSCP field in packet header to value\n"
+	"  \t\t                This value can be in decimal (ex: 32)\n"
+	"               \t\tor in hex (ex: 0x20)\n"
+	"  --set-dscp-class class\tSet the DSCP field in packet header to the\n"
+	"\t\t\t\tvalue represented by the DiffServ class value.\n"
+	"\t\t\t\tThis class may be EF,BE or any of the CSxx\n"
+	"\t\t\t\tor AFxx classes.\n"
+	"\n"
+	"\t\t\t\tThese two options are mutually exclusive !\n";
+
 static const struct xt_ext_ops dscp_target_ops = {
 	.name = "DSCP",
+	.help = dscp_help,
 	.is_target = true,
 	.size = sizeof(struct dscp_info),
 	.opts = dscp_opts,

@@ -205,8 +205,20 @@ static unsigned log_target(struct pkt *pkt, const void *data,
 	return XT_CONTINUE;
 }
 
+/* The help text 1.8.9 prints for -h after -j LOG. */
+static const char log_help[] =
+	"LOG target options:\n"
+	" --log-level level\t\tLevel of logging (numeric or see syslog.conf)\n"
+	" --log-prefix prefix\t\tPrefix log messages with this prefix.\n"
+	" --log-tcp-sequence\t\tLog TCP sequence numbers.\n"
+	" --log-tcp-options\t\tLog TCP options.\n"
+	" --log-ip-options\t\tLog IP options.\n"
+	" --log-uid\t\t\tLog UID owning the local socket.\n"
+	" --log-macdecode\t\tDecode MAC addresses and protocol.\n";
+
 static const struct xt_ext_ops log_target_ops = {
 	.name = "LOG",
+	.help = log_help,
 	.is_target = true,
 	.size = sizeof(struct log_info),
 	.opts = log_opts,

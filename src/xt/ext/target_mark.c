@@ -130,8 +130,20 @@ static unsigned mark_target(struct pkt *pkt, const void *data,
 	return XT_CONTINUE;
 }
 
+/* The help text 1.8.9 prints for -h after -j MARK. */
+static const char mark_help[] =
+	"MARK target options:\n"
+	"  --set-xmark value[/mask]  Clear bits in mask and XOR value into "
+	"nfmark\n"
+	"  --set-mark value[/mask]   Clear bits in mask and OR value into "
+	"nfmark\n"
+	"  --and-mark bits           Binary AND the nfmark with bits\n"
+	"  --or-mark bits            Binary OR the nfmark with bits\n"
+	"  --xor-mark bits           Binary XOR the nfmark with bits\n";
+
 static const struct xt_ext_ops mark_target_ops = {
 	.name = "MARK",
+	.help = mark_help,
 	.is_target = true,
 	.size = sizeof(struct mark_info),
 	.opts = mark_opts,

@@ -115,11 +115,11 @@ static int reject_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 			return 0;
 		}
 	}
-	/*
-	 * iptables first prints "--reject-with echo-reply no longer
-	 * supported" on a line of its own for echo-reply/echoreply; the
-	 * parse ABI carries one message, so only the error is kept.
-	 */
+	/* libipt_REJECT: a line of its own first for the old names. */
+	if (ctx->warn && (!strncasecmp("echo-reply", arg, n) ||
+			  !strncasecmp("echoreply", arg, n)))
+		sbuf_adds(ctx->warn, "--reject-with echo-reply no longer "
+			  "supported\n");
 	return xt_perr(ctx, "unknown reject type \"%s\"", arg);
 }
 
@@ -255,8 +255,35 @@ static unsigned reject_target(struct pkt *pkt, const void *data,
 	return NS_DROP;
 }
 
+/* The help text 1.8.9 prints for -h after -j REJECT. */
+static const char reject_help[] =
+	"REJECT target options:\n"
+	"--reject-with type              drop input packet and send back\n"
+	"                                a reply packet according to type:\n"
+	"Valid reject types:\n"
+	"    icmp-net-unreachable     \tICMP network unreachable\n"
+	"    net-unreach              \talias\n"
+	"    icmp-host-unreachable    \tICMP host unreachable\n"
+	"    host-unreach             \talias\n"
+	"    icmp-proto-unreachable   \tICMP protocol unreachable\n"
+	"    proto-unreach            \talias\n"
+	"    icmp-port-unreachable    \tICMP port unreachable (default)\n"
+	"    port-unreach             \talias\n"
+	"    icmp-net-prohibited      \tICMP network prohibited\n"
+	"    net-prohib               \talias\n"
+	"    icmp-host-prohibited     \tICMP host prohibited\n"
+	"    host-prohib              \talias\n"
+	"    tcp-reset                \tTCP RST packet\n"
+	"    tcp-rst                  \talias\n"
+	"    icmp-admin-prohibited    \tICMP administratively prohibited (*)\n"
+	"    admin-prohib             \talias\n"
+	"\n"
+	"(*) See man page or read the INCOMPATIBILITES file for compatibility "
+	"issues.\n";
+
 static const struct xt_ext_ops reject_target_ops = {
 	.name = "REJECT",
+	.help = reject_help,
 	.is_target = true,
 	.size = sizeof(struct reject_info),
 	.opts = reject_opts,

@@ -183,8 +183,29 @@ static unsigned tos_target(struct pkt *pkt, const void *data,
 	return XT_CONTINUE;
 }
 
+/* The help text 1.8.9 prints for -h after -j TOS. */
+static const char tos_help[] =
+	"TOS target vlibxtables.so.12 options:\n"
+	"  --set-tos value[/mask]  Set Type of Service/Priority field to "
+	"value\n"
+	"                          (Zero out bits in mask and XOR value into "
+	"TOS)\n"
+	"  --set-tos symbol        Set TOS field (IPv4 only) by symbol\n"
+	"                          (this zeroes the 4-bit Precedence part!)\n"
+	"                          Accepted symbolic names for value are:\n"
+	"                            (0x10) 16 Minimize-Delay\n"
+	"                            (0x08)  8 Maximize-Throughput\n"
+	"                            (0x04)  4 Maximize-Reliability\n"
+	"                            (0x02)  2 Minimize-Cost\n"
+	"                            (0x00)  0 Normal-Service\n"
+	"\n"
+	"  --and-tos bits          Binary AND the TOS value with bits\n"
+	"  --or-tos  bits          Binary OR the TOS value with bits\n"
+	"  --xor-tos bits          Binary XOR the TOS value with bits\n";
+
 static const struct xt_ext_ops tos_target_ops = {
 	.name = "TOS",
+	.help = tos_help,
 	.is_target = true,
 	.size = sizeof(struct tos_info),
 	.opts = tos_opts,

@@ -178,8 +178,16 @@ static unsigned ttl_target(struct pkt *pkt, const void *data,
 	return XT_CONTINUE;
 }
 
+/* The help text 1.8.9 prints for -h after -j TTL. */
+static const char ttl_help[] =
+	"TTL target options\n"
+	"  --ttl-set value\t\tSet TTL to <value 0-255>\n"
+	"  --ttl-dec value\t\tDecrement TTL by <value 1-255>\n"
+	"  --ttl-inc value\t\tIncrement TTL by <value 1-255>\n";
+
 static const struct xt_ext_ops ttl_target_ops = {
 	.name = "TTL",
+	.help = ttl_help,
 	.is_target = true,
 	.size = sizeof(struct ttl_info),
 	.opts = ttl_opts,
