@@ -88,8 +88,14 @@ void pkt_set_desc(struct pkt *pkt)
 {
 	const struct ns_iphdr *iph = pkt_iph(pkt);
 
-	pkt->desc.saddr = ns_addr4(iph->saddr);
-	pkt->desc.daddr = ns_addr4(iph->daddr);
+	/*
+	 * Field by field: building whole struct ns_addr values here made the
+	 * CPU stall on store forwarding (this runs after every hook).
+	 */
+	pkt->desc.saddr.family = 2; /* NS_PF_INET */
+	pkt->desc.saddr.ip = iph->saddr;
+	pkt->desc.daddr.family = 2;
+	pkt->desc.daddr.ip = iph->daddr;
 	pkt->desc.proto = iph->protocol;
 	desc_ports(pkt);
 }

@@ -573,8 +573,18 @@ void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop,
 {
 	uint8_t mac[6];
 
-	if (!dev->loopback && !dev_noarp(dev) &&
-	    fast_lookup(net, dev, nexthop, mac)) {
+	/*
+	 * Loopback, no-ARP devices, broadcast and multicast need no
+	 * neighbour entry: neigh_output_locked() sends them without
+	 * touching the table, so without the lock.
+	 */
+	if (dev->loopback || dev_noarp(dev) || nexthop == 0xffffffffu ||
+	    (ntohl(nexthop) & 0xf0000000u) == 0xe0000000u ||
+	    addr_is_bcast(net, nexthop, dev)) {
+		neigh_output_locked(net, dev, nexthop, pkt);
+		return;
+	}
+	if (fast_lookup(net, dev, nexthop, mac)) {
 		dev_xmit(net, dev, pkt, mac, NS_ETHTYPE_IP);
 		return;
 	}
