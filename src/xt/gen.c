@@ -120,7 +120,7 @@ void xt_gen_free(struct xt_gen *g)
 		table_free(g->t[i]);
 	free(g->base);
 	for (i = 0; i < NS_MAX_WORKERS; i++)
-		free(g->w[i]);
+		free(g->w_mem[i]);
 	free(g);
 }
 
@@ -211,13 +211,14 @@ static int gen_build(struct xt_gen *g, struct xt_err *e)
 	 * workers counting the same few rules do not share one.
 	 */
 	for (w = 0; w < NS_MAX_WORKERS; w++) {
-		size_t sz = (n ? n : 1) * sizeof(*g->w[w]);
+		size_t sz = (n ? n : 1) * sizeof(*g->w[w]) + 64;
 
-		sz = (sz + 63) & ~(size_t)63;
-		g->w[w] = aligned_alloc(64, sz);
-		if (!g->w[w])
+		/* calloc: large arrays come as untouched zero pages. */
+		g->w_mem[w] = calloc(1, sz);
+		if (!g->w_mem[w])
 			goto err_nomem;
-		memset(g->w[w], 0, sz);
+		g->w[w] = (struct xt_cnt *)(((uintptr_t)g->w_mem[w] + 63) &
+					    ~(uintptr_t)63);
 	}
 	for (ti = 0; ti < XT_TABLE_MAX; ti++) {
 		struct xt_table *t = g->t[ti];

@@ -113,6 +113,7 @@ struct xt_gen {
 	unsigned ncnt;
 	struct xt_cnt *base;               /* control-owned */
 	struct xt_cnt *w[NS_MAX_WORKERS];  /* data path, per worker */
+	void *w_mem[NS_MAX_WORKERS];       /* what w[] was carved from */
 };
 
 struct xt_hook_priv {
