@@ -128,34 +128,19 @@ int ip_need_arg(struct ipctx *c, const char *kw)
 }
 
 /*
- * Every ip command works on the command's configuration draft
- * (stack_conf_write(); published when the command ends): listings see
- * what the command changed so far, changes never reach a packet half
- * done.
+ * Find the device called name for a change: in the command's
+ * configuration draft (stack_conf_write(); published when the command
+ * ends), so the change never reaches a packet half done. Listings read
+ * the published configuration and need no draft. On success *dev is set
+ * (returns 0); otherwise the tool's exit code with iproute2's message.
  */
-void ip_conf_begin(struct ipctx *c)
+int ip_change_dev(struct ipctx *c, const char *name, struct netdev **dev)
 {
-	(void)stack_conf_write(c->net);
-}
-
-void ip_conf_end(struct ipctx *c)
-{
-	(void)c;
-}
-
-/*
- * Find the device called name in the draft. On success *dev is set
- * (returns 0); otherwise the tool's exit code returned with iproute2's
- * message.
- */
-int ip_lock_dev(struct ipctx *c, const char *name, struct netdev **dev)
-{
-	ip_conf_begin(c);
+	if (!stack_conf_write(c->net))
+		return ip_rtnl_err(c, -ENOMEM);
 	*dev = net_dev_by_name(c->net, name);
-	if (!*dev) {
-		ip_conf_end(c);
+	if (!*dev)
 		return ip_no_device(c, name);
-	}
 	return 0;
 }
 

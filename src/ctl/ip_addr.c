@@ -219,19 +219,17 @@ static int addr_modify(struct ipctx *c, bool add, int argc, char **argv)
 			return ip_bad_arg(c, "inet address", brd);
 		}
 	}
-	rc = ip_lock_dev(c, name, &dev);
+	rc = ip_change_dev(c, name, &dev);
 	if (rc)
 		return rc;
 	if (!add && !local) {
 		addr_flush(c->net, dev);
-		ip_conf_end(c);
 		return 0;
 	}
 	if (add)
 		err = addr_add(c->net, dev, addr, plen, bcast, scope);
 	else
 		err = addr_del(c->net, dev, addr, plen);
-	ip_conf_end(c);
 	if (err == -EEXIST)
 		return ip_ext_err(c, "ipv4: Address already assigned.");
 	if (err == -EADDRNOTAVAIL)
@@ -254,11 +252,10 @@ static int addr_flush_cmd(struct ipctx *c, int argc, char **argv)
 		sbuf_adds(c->err, "Flush requires arguments.\n");
 		return 255;
 	}
-	rc = ip_lock_dev(c, name, &dev);
+	rc = ip_change_dev(c, name, &dev);
 	if (rc)
 		return rc;
 	addr_flush(c->net, dev);
-	ip_conf_end(c);
 	return 0;
 }
 
@@ -268,9 +265,7 @@ int ip_addr_cmd(struct ipctx *c, int argc, char **argv)
 
 	if (argc == 0 || ip_matches(argv[0], "show") || ip_matches(argv[0], "list") ||
 	    ip_matches(argv[0], "lst")) {
-		ip_conf_begin(c);
 		rc = addr_show(c, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
-		ip_conf_end(c);
 		return rc;
 	}
 	if (ip_matches(argv[0], "add") || ip_matches(argv[0], "replace"))

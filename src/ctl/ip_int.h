@@ -37,9 +37,7 @@ int ip_rtnl_err(struct ipctx *c, int err);
 int ip_ext_err(struct ipctx *c, const char *msg);
 int ip_bad_arg(struct ipctx *c, const char *what, const char *arg);
 int ip_need_arg(struct ipctx *c, const char *kw);
-void ip_conf_begin(struct ipctx *c);
-void ip_conf_end(struct ipctx *c);
-int ip_lock_dev(struct ipctx *c, const char *name, struct netdev **dev);
+int ip_change_dev(struct ipctx *c, const char *name, struct netdev **dev);
 int ip_dev_word(struct ipctx *c, int argc, char **argv, const char **name);
 const char *ip_scope_name(int scope);
 

@@ -322,11 +322,10 @@ static int link_del(struct ipctx *c, int argc, char **argv)
 		sbuf_adds(c->err, "Not enough information: \"dev\" argument is required.\n");
 		return 255;
 	}
-	rc = ip_lock_dev(c, name, &dev);
+	rc = ip_change_dev(c, name, &dev);
 	if (rc)
 		return rc;
 	err = dev_delete(c->net, dev);
-	ip_conf_end(c);
 	if (err)
 		return ip_rtnl_err(c, err);
 	return 0;
@@ -355,7 +354,7 @@ static int link_set(struct ipctx *c, int argc, char **argv)
 		sbuf_adds(c->err, "Not enough information: \"dev\" argument is required.\n");
 		return 255;
 	}
-	rc = ip_lock_dev(c, name, &dev);
+	rc = ip_change_dev(c, name, &dev);
 	if (rc)
 		return rc;
 	for (i = 0; i < argc && !rc; i++) {
@@ -439,7 +438,6 @@ static int link_set(struct ipctx *c, int argc, char **argv)
 		if (err && !rc)
 			rc = ip_rtnl_err(c, err);
 	}
-	ip_conf_end(c);
 	return rc;
 }
 
@@ -449,9 +447,7 @@ int ip_link_cmd(struct ipctx *c, int argc, char **argv)
 	    ip_matches(argv[0], "lst")) {
 		int rc;
 
-		ip_conf_begin(c);
 		rc = link_show(c, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
-		ip_conf_end(c);
 		return rc;
 	}
 	if (ip_matches(argv[0], "add"))

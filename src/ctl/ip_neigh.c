@@ -84,16 +84,13 @@ static int neigh_modify(struct ipctx *c, const char *cmd, int argc,
 	}
 	if (ip_parse_addr(dst, &ip))
 		return ip_bad_arg(c, "inet address", dst);
-	ip_conf_begin(c);
+	/* Neighbours are not in the configuration snapshot: no draft. */
 	dev = net_dev_by_name(c->net, devname);
-	if (!dev) {
-		ip_conf_end(c);
+	if (!dev)
 		return ip_no_device(c, devname);
-	}
 	if (!strcmp(cmd, "del")) {
 		err = neigh_del(c->net, dev, ip);
 	} else if ((state & NUD_VALID) && state != NUD_NOARP && !have_mac) {
-		ip_conf_end(c);
 		return ip_ext_err(c, "No link layer address given.");
 	} else {
 		bool excl = !strcmp(cmd, "add");
@@ -104,7 +101,6 @@ static int neigh_modify(struct ipctx *c, const char *cmd, int argc,
 			err = neigh_add(c->net, dev, ip, have_mac ? mac : NULL,
 					state, !excl, excl);
 	}
-	ip_conf_end(c);
 	return err ? ip_rtnl_err(c, err) : 0;
 }
 
@@ -201,10 +197,8 @@ int ip_neigh_cmd(struct ipctx *c, int argc, char **argv)
 	    ip_matches(argv[0], "lst") || ip_matches(argv[0], "flush")) {
 		bool flush = argc && ip_matches(argv[0], "flush");
 
-		ip_conf_begin(c);
 		rc = neigh_show(c, argc ? argc - 1 : 0, argv + (argc ? 1 : 0),
 				flush);
-		ip_conf_end(c);
 		return rc;
 	}
 	if (ip_matches(argv[0], "add"))

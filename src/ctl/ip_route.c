@@ -464,19 +464,17 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 		return ip_ext_err(c, "Invalid prefix for given prefix length.");
 	r.dst.ip = dst;
 	r.plen = (uint8_t)plen;
-	ip_conf_begin(c);
+	if (!stack_conf_write(c->net))
+		return ip_rtnl_err(c, -ENOMEM);
 	if (devname) {
 		dev = net_dev_by_name(c->net, devname);
-		if (!dev) {
-			ip_conf_end(c);
+		if (!dev)
 			return ip_no_device(c, devname);
-		}
 		r.ifindex = dev->ifindex;
 	}
 	if (del) {
 		err = route_del(c->net, &r, has_metric, r.gw.ip != 0, dev != NULL,
 				has_type);
-		ip_conf_end(c);
 		return err ? ip_rtnl_err(c, err) : 0;
 	}
 	if (r.type == RTN_UNICAST) {
@@ -487,7 +485,6 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 					goto err_not_up;
 				}
 			} else if (check_gateway(c, r.gw.ip, &dev)) {
-				ip_conf_end(c);
 				return ip_ext_err(c, "Nexthop has invalid gateway.");
 			}
 			r.ifindex = dev->ifindex;
@@ -495,10 +492,8 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 			if (!has_scope)
 				r.scope = RT_SCOPE_UNIVERSE;
 		} else {
-			if (!dev) {
-				ip_conf_end(c);
+			if (!dev)
 				return ip_rtnl_err(c, -ENODEV);
-			}
 			if (!dev->up) {
 				err = 1;
 				goto err_not_up;
@@ -510,17 +505,13 @@ static int route_modify(struct ipctx *c, const char *cmd, int argc,
 		r.ifindex = 0;
 		r.gw.ip = 0;
 	}
-	if (r.prefsrc.ip && !addr_local_dev(c->net, r.prefsrc.ip)) {
-		ip_conf_end(c);
+	if (r.prefsrc.ip && !addr_local_dev(c->net, r.prefsrc.ip))
 		return ip_ext_err(c, "Invalid prefsrc address.");
-	}
 	flags = !strcmp(cmd, "replace") ? ROUTE_F_REPLACE : ROUTE_F_EXCL;
 	err = route_add(c->net, &r, flags);
-	ip_conf_end(c);
 	return err ? ip_rtnl_err(c, err) : 0;
 
 err_not_up:
-	ip_conf_end(c);
 	return ip_ext_err(c, "Device for nexthop is not up.");
 }
 
@@ -614,9 +605,7 @@ int ip_route_cmd(struct ipctx *c, int argc, char **argv)
 
 	if (argc == 0 || ip_matches(argv[0], "show") || ip_matches(argv[0], "list") ||
 	    ip_matches(argv[0], "lst")) {
-		ip_conf_begin(c);
 		rc = route_show(c, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
-		ip_conf_end(c);
 		return rc;
 	}
 	if (ip_matches(argv[0], "add"))
@@ -625,15 +614,13 @@ int ip_route_cmd(struct ipctx *c, int argc, char **argv)
 		return route_modify(c, "replace", argc - 1, argv + 1);
 	if (ip_matches(argv[0], "delete"))
 		return route_modify(c, "del", argc - 1, argv + 1);
-	if (ip_matches(argv[0], "flush") || ip_matches(argv[0], "get")) {
-		ip_conf_begin(c);
-		if (ip_matches(argv[0], "flush"))
-			rc = route_flush_cmd(c, argc - 1, argv + 1);
-		else
-			rc = route_get(c, argc - 1, argv + 1);
-		ip_conf_end(c);
-		return rc;
+	if (ip_matches(argv[0], "flush")) {
+		if (!stack_conf_write(c->net))
+			return ip_rtnl_err(c, -ENOMEM);
+		return route_flush_cmd(c, argc - 1, argv + 1);
 	}
+	if (ip_matches(argv[0], "get"))
+		return route_get(c, argc - 1, argv + 1);
 	sbuf_addf(c->err, "Command \"%s\" is unknown, try \"ip route help\".\n",
 		  argv[0]);
 	return 255;
