@@ -249,23 +249,26 @@ static uint32_t pkt_saddr(const struct pkt *pkt)
 	return pkt_iph(pkt)->saddr;
 }
 
-static void neigh_output_locked(struct net *net, struct netdev *dev,
-				uint32_t nexthop, struct pkt *pkt)
+/*
+ * Sends that need no neighbour entry, and so no lock: loopback, devices
+ * without ARP, broadcast and multicast. True when pkt was sent (consumed).
+ */
+static bool output_without_entry(struct net *net, struct netdev *dev,
+				 uint32_t nexthop, struct pkt *pkt)
 {
-	struct neigh *n;
 	uint8_t mac[6];
 
 	if (dev->loopback) {
 		dev_loopback_xmit(net, dev, pkt);
-		return;
+		return true;
 	}
 	if (dev_noarp(dev)) {
 		dev_xmit(net, dev, pkt, dev->mac, NS_ETHTYPE_IP);
-		return;
+		return true;
 	}
 	if (nexthop == 0xffffffffu || addr_is_bcast(net, nexthop, dev)) {
 		dev_xmit(net, dev, pkt, bcast_mac, NS_ETHTYPE_IP);
-		return;
+		return true;
 	}
 	if ((ntohl(nexthop) & 0xf0000000u) == 0xe0000000u) {
 		uint32_t h = ntohl(nexthop);
@@ -277,8 +280,17 @@ static void neigh_output_locked(struct net *net, struct netdev *dev,
 		mac[4] = (h >> 8) & 0xff;
 		mac[5] = h & 0xff;
 		dev_xmit(net, dev, pkt, mac, NS_ETHTYPE_IP);
-		return;
+		return true;
 	}
+	return false;
+}
+
+/* A unicast next hop through the table: resolve, queue or send. */
+static void neigh_resolve_locked(struct net *net, struct netdev *dev,
+				 uint32_t nexthop, struct pkt *pkt)
+{
+	struct neigh *n;
+
 	n = neigh_lookup(net, dev, nexthop);
 	if (!n) {
 		n = neigh_create(net, dev, nexthop);
@@ -573,23 +585,14 @@ void neigh_output(struct net *net, struct netdev *dev, uint32_t nexthop,
 {
 	uint8_t mac[6];
 
-	/*
-	 * Loopback, no-ARP devices, broadcast and multicast need no
-	 * neighbour entry: neigh_output_locked() sends them without
-	 * touching the table, so without the lock.
-	 */
-	if (dev->loopback || dev_noarp(dev) || nexthop == 0xffffffffu ||
-	    (ntohl(nexthop) & 0xf0000000u) == 0xe0000000u ||
-	    addr_is_bcast(net, nexthop, dev)) {
-		neigh_output_locked(net, dev, nexthop, pkt);
+	if (output_without_entry(net, dev, nexthop, pkt))
 		return;
-	}
 	if (fast_lookup(net, dev, nexthop, mac)) {
 		dev_xmit(net, dev, pkt, mac, NS_ETHTYPE_IP);
 		return;
 	}
 	write_begin(net);
-	neigh_output_locked(net, dev, nexthop, pkt);
+	neigh_resolve_locked(net, dev, nexthop, pkt);
 	write_end(net);
 }
 
