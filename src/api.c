@@ -41,7 +41,6 @@ int ns_net_create(struct net **out)
 	pthread_mutex_init(&net->neigh_lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	net->nqueues = 1;
-	net->inject.wake_fd = -1;
 
 	err = stack_init(net);
 	if (err)

@@ -113,11 +113,17 @@ static void set_clock(struct ns_worker *w, uint64_t now_ns)
 		;
 }
 
-void ns_worker_enter(struct ns_worker *w, uint64_t now_ns)
+/* This thread is w's from now on (w NULL: no worker's). */
+static void set_thread_worker(struct ns_worker *w)
 {
 	ns_cur_worker = w;
-	ns_worker_id = w->id;
-	pkt_pool_set_local(&w->pool);
+	ns_worker_id = w ? w->id : 0;
+	pkt_pool_set_local(w ? &w->pool : NULL);
+}
+
+void ns_worker_enter(struct ns_worker *w, uint64_t now_ns)
+{
+	set_thread_worker(w);
 	set_clock(w, now_ns);
 	if (w->net->dp && w->net->dp->snapshot)
 		w->net->dp->snapshot(w->net, w);
@@ -126,9 +132,7 @@ void ns_worker_enter(struct ns_worker *w, uint64_t now_ns)
 void ns_worker_leave(struct ns_worker *w)
 {
 	w->conf = NULL;
-	pkt_pool_set_local(NULL);
-	ns_cur_worker = NULL;
-	ns_worker_id = 0;
+	set_thread_worker(NULL);
 }
 
 static uint64_t mono_ns(void)
@@ -172,14 +176,11 @@ static void *worker_main(void *arg)
 	bool more = false;
 
 	ns_rcu_register();
-	ns_cur_worker = w;
-	ns_worker_id = w->id;
-	pkt_pool_set_local(&w->pool);
+	set_thread_worker(w);
 	while (!atomic_load(&w->stop)) {
 		int n, pr, got;
 
 		/* The queues of the current configuration. */
-		set_clock(w, mono_ns());
 		net->dp->snapshot(net, w);
 		n = net->dp->rx_queues(net, w, q, NS_WORKER_MAX_QUEUES);
 		w->conf = NULL;
@@ -232,8 +233,7 @@ static void *worker_main(void *arg)
 			spins = 0;
 		}
 	}
-	pkt_pool_set_local(NULL);
-	ns_cur_worker = NULL;
+	set_thread_worker(NULL);
 	ns_rcu_offline();
 	ns_rcu_unregister();
 	return NULL;

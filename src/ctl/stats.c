@@ -39,40 +39,32 @@ static void sum_stats(struct net_stats *sum, const struct net_stats *st)
 	sum->generated += st->generated;
 }
 
+static void fill_row(struct worker_row *row, struct net *net,
+		     const struct ns_worker *w)
+{
+	memset(row, 0, sizeof(*row));
+	row->id = w->id;
+	row->st = net->stats[w->id];
+	row->buf_free = pkt_pool_avail(&w->pool);
+	row->buf_size = w->pool.size;
+	row->buf_fail = w->pool.alloc_fail;
+	row->big_free = pkt_pool_big_avail(&w->pool);
+	row->big_size = w->pool.big_size;
+	row->big_fail = w->pool.big_alloc_fail;
+}
+
 /* The workers that exist: the daemon's, or the built-in one. */
 static int worker_rows(struct net *net, struct worker_row *rows)
 {
 	int i, n = 0;
 
 	if (!net->nworkers) {
-		const struct ns_worker *w = &net->inject;
-
-		memset(&rows[0], 0, sizeof(rows[0]));
-		rows[0].st = net->stats[0];
-		rows[0].buf_free = pkt_pool_avail(&w->pool);
-		rows[0].buf_size = w->pool.size;
-		rows[0].buf_fail = w->pool.alloc_fail;
-		rows[0].big_free = pkt_pool_big_avail(&w->pool);
-		rows[0].big_size = w->pool.big_size;
-		rows[0].big_fail = w->pool.big_alloc_fail;
+		fill_row(&rows[0], net, &net->inject);
 		return 1;
 	}
-	for (i = 0; i < net->nworkers; i++) {
-		const struct ns_worker *w = net->workers[i];
-
-		if (!w)
-			continue;
-		memset(&rows[n], 0, sizeof(rows[n]));
-		rows[n].id = w->id;
-		rows[n].st = net->stats[w->id];
-		rows[n].buf_free = pkt_pool_avail(&w->pool);
-		rows[n].buf_size = w->pool.size;
-		rows[n].buf_fail = w->pool.alloc_fail;
-		rows[n].big_free = pkt_pool_big_avail(&w->pool);
-		rows[n].big_size = w->pool.big_size;
-		rows[n].big_fail = w->pool.big_alloc_fail;
-		n++;
-	}
+	for (i = 0; i < net->nworkers; i++)
+		if (net->workers[i])
+			fill_row(&rows[n++], net, net->workers[i]);
 	return n;
 }
 
