@@ -15,19 +15,35 @@
 
 /* ---- link ---- */
 
+/* The link's flags as iproute2 names them, in its order; returns how many. */
+static int link_flag_names(const struct netdev *d, const char *names[6])
+{
+	int n = 0;
+
+	if (d->loopback) {
+		names[n++] = "LOOPBACK";
+	} else {
+		names[n++] = "BROADCAST";
+		names[n++] = d->io ? "MULTICAST" : "NOARP";
+	}
+	if (d->promisc)
+		names[n++] = "PROMISC";
+	if (d->up) {
+		names[n++] = "UP";
+		names[n++] = "LOWER_UP";
+	}
+	return n;
+}
+
+/* <BROADCAST,MULTICAST,UP,LOWER_UP> */
 static void link_flags(const struct netdev *d, struct sbuf *sb)
 {
-	if (d->loopback)
-		sbuf_adds(sb, "<LOOPBACK");
-	else if (!d->io)
-		sbuf_adds(sb, "<BROADCAST,NOARP");
-	else
-		sbuf_adds(sb, "<BROADCAST,MULTICAST");
-	if (d->promisc)
-		sbuf_adds(sb, ",PROMISC");
-	if (d->up)
-		sbuf_adds(sb, ",UP,LOWER_UP");
-	sbuf_adds(sb, ">");
+	const char *names[6];
+	int i, n = link_flag_names(d, names);
+
+	for (i = 0; i < n; i++)
+		sbuf_addf(sb, "%c%s", i ? ',' : '<', names[i]);
+	sbuf_addc(sb, '>');
 }
 
 void ip_link_head(struct ipctx *c, const struct netdev *d, bool mode)
@@ -80,16 +96,12 @@ void ip_link_head(struct ipctx *c, const struct netdev *d, bool mode)
 /* "flags":["BROADCAST","MULTICAST","UP","LOWER_UP"], as link_flags(). */
 void ip_link_flags_json(const struct netdev *d, struct sbuf *sb)
 {
-	if (d->loopback)
-		sbuf_adds(sb, "\"flags\":[\"LOOPBACK\"");
-	else if (!d->io)
-		sbuf_adds(sb, "\"flags\":[\"BROADCAST\",\"NOARP\"");
-	else
-		sbuf_adds(sb, "\"flags\":[\"BROADCAST\",\"MULTICAST\"");
-	if (d->promisc)
-		sbuf_adds(sb, ",\"PROMISC\"");
-	if (d->up)
-		sbuf_adds(sb, ",\"UP\",\"LOWER_UP\"");
+	const char *names[6];
+	int i, n = link_flag_names(d, names);
+
+	sbuf_adds(sb, "\"flags\":[");
+	for (i = 0; i < n; i++)
+		sbuf_addf(sb, "%s\"%s\"", i ? "," : "", names[i]);
 	sbuf_addc(sb, ']');
 }
 
