@@ -6,7 +6,7 @@
  * fragmentation to the output MTU (ip_fragment; DF packets too big get
  * an ICMP fragmentation needed), the neighbour and the device. Also the
  * helpers that build packets the stack sends. Data path: generated
- * packets come from net->pool.
+ * packets come from the calling worker's pool (net_pool()).
  */
 #include "stack/internal.h"
 
