@@ -69,6 +69,7 @@ void pkt_reset(struct pkt *pkt)
 	uint8_t *big = pkt->big;
 
 	memset(pkt, 0, offsetof(struct pkt, buf));
+	pkt->ctinfo = 0xff; /* CT_NONE */
 	pkt->next = next;
 	pkt->pool = pool;
 	pkt->big = big;
@@ -80,6 +81,8 @@ void pkt_reset(struct pkt *pkt)
 	 */
 	pkt->has_l2 = true;
 }
+
+void (*pkt_ct_release)(struct pkt *pkt);
 
 static __thread struct pkt_pool *local_pool;
 
@@ -159,6 +162,8 @@ void pkt_free(struct pkt *pkt)
 
 	if (!pkt)
 		return;
+	if (pkt->ct && pkt_ct_release)
+		pkt_ct_release(pkt);
 	pool = pkt->pool;
 	if (pool == local_pool) {
 		if (pkt->big) {
