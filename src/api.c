@@ -19,8 +19,19 @@
 #include "xt/xt.h"
 
 #include <errno.h>
+#include <sys/random.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+
+void ns_net_set_seed(struct net *net, uint64_t seed)
+{
+	net->seed = seed;
+	net->inject.rnd = 0;
+	for (int i = 0; i < net->nworkers; i++)
+		if (net->workers[i])
+			net->workers[i]->rnd = 0;
+}
 
 int ns_net_create(struct net **out)
 {
@@ -41,6 +52,9 @@ int ns_net_create(struct net **out)
 	pthread_mutex_init(&net->neigh_lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	net->nqueues = 1;
+	if (getrandom(&net->seed, sizeof(net->seed), GRND_NONBLOCK) !=
+	    sizeof(net->seed))
+		net->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)net;
 
 	err = stack_init(net);
 	if (err)

@@ -104,6 +104,13 @@ int ns_net_create(struct net **out);
 void ns_net_destroy(struct net *net);
 
 /*
+ * Seed every random choice of net (conntrack's hash key, NAT port
+ * offsets, statistic's draws), so that the same seed and the same packets
+ * give the same output byte for byte. Call before the first packet.
+ */
+void ns_net_set_seed(struct net *net, uint64_t seed);
+
+/*
  * Register/unregister a hook function. Control path. Entries at one hook run
  * in ascending priority; equal priorities run in registration order. The
  * hook array is replaced whole and published atomically; unregister returns

@@ -31,6 +31,8 @@ struct neigh_table;
 struct stack_conf;
 struct xt_net;
 struct trace_event;
+struct ct_net;
+struct nat_net;
 
 /* Per-worker counters; summed by readers. */
 struct net_stats {
@@ -127,6 +129,18 @@ struct net {
 	struct ns_worker *workers[NS_MAX_WORKERS];
 	int nworkers;
 
+	/*
+	 * The seed of every random choice (conntrack's hash key, NAT port
+	 * offsets): set at creation from getrandom(), or by --seed before
+	 * the first packet (ns_net_set_seed()), so a replay repeats.
+	 */
+	uint64_t seed;
+
+	/* Tracking and NAT state (src/ct, src/nat), NULL until first use;
+	 * set once under ctl_lock, read by the data path. */
+	struct ct_net *_Atomic ct;
+	struct nat_net *_Atomic nat;
+
 	/* Any thread: the latest clock reading a worker saw. */
 	_Atomic uint64_t now_ns;
 };
@@ -167,6 +181,24 @@ static inline struct ns_worker *net_worker(struct net *net)
 	if (w && w->net == net)
 		return w;
 	return &net->inject;
+}
+
+/*
+ * A random 32-bit number from the calling worker's generator, seeded from
+ * net->seed and the worker's id on first use (splitmix64), so the same
+ * seed and the same packets give the same numbers. Data path.
+ */
+static inline uint32_t net_random(struct net *net)
+{
+	struct ns_worker *w = net_worker(net);
+	uint64_t z;
+
+	if (!w->rnd)
+		w->rnd = net->seed ^ (0x9e3779b97f4a7c15ull * (w->id + 1)) ^ 1;
+	z = (w->rnd += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (uint32_t)((z ^ (z >> 31)) >> 32);
 }
 
 /*

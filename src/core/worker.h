@@ -79,6 +79,7 @@ struct ns_worker {
 	uint32_t pkt_seq;          /* ids of received packets */
 	uint16_t ip_id;            /* IP ID counter for generated packets */
 	void *icmp_rl;             /* src/stack/icmp.c rate-limit state */
+	uint64_t rnd;              /* net_random() state; 0: not seeded */
 	struct pkt *burst[NS_WORKER_BURST];
 
 	/* Thread and wake-up (daemon workers only). */
