@@ -28,17 +28,30 @@
 
 struct hook_entries;
 struct neigh_table;
+struct ipfrag_net;
 struct stack_conf;
 struct xt_net;
 struct trace_event;
 struct ct_net;
 struct nat_net;
 
+/*
+ * The kernel's SNMP Ip counters netsieve keeps (/proc/net/snmp and
+ * netstat names): reassembly (src/stack/ipfrag.c) and fragmentation on
+ * output.
+ */
+struct ip_mib {
+	uint64_t reasm_timeout, reasm_reqds, reasm_oks, reasm_fails;
+	uint64_t reasm_overlaps;   /* IpExt */
+	uint64_t frag_oks, frag_fails, frag_creates;
+};
+
 /* Per-worker counters; summed by readers. */
 struct net_stats {
 	uint64_t drops[DROP_REASON_MAX];
 	uint64_t rx_packets, tx_packets;
 	uint64_t forwarded, delivered, generated;
+	struct ip_mib ip;
 } __attribute__((aligned(64)));
 
 /* The fate of a packet, reported to the trace sink at its end. */
@@ -119,6 +132,9 @@ struct net {
 	/* Written by data and control path under neigh_lock. */
 	pthread_mutex_t neigh_lock;
 	struct neigh_table *neigh;    /* src/stack/neigh.c */
+
+	/* IPv4 reassembly queues: their own lock (src/stack/ipfrag.c). */
+	struct ipfrag_net *ipfrag;
 
 	/* Each worker writes its own slot; readers sum. */
 	struct net_stats stats[NS_MAX_WORKERS];
