@@ -7,7 +7,9 @@
  *
  * Fields are grouped below by who may write them. Lock order (the only
  * one): ctl_lock, then neigh_lock. The data path takes no lock but
- * neigh_lock, which nobody holds for more than one neighbour operation.
+ * neigh_lock, which nobody holds for more than one neighbour operation,
+ * and the reassembly queues' lock (src/stack/ipfrag.c), a leaf: nothing
+ * is called or locked while it is held.
  */
 #ifndef NS_CORE_NET_H
 #define NS_CORE_NET_H
@@ -128,6 +130,8 @@ struct net {
 	struct hook_entries *hooks[NS_NFPROTO_NUM][NS_INET_NUMHOOKS];
 	struct stack_conf *conf;      /* src/stack/conf.h */
 	struct xt_net *xt;            /* src/xt: tables and generations */
+	/* Users of conntrack's defragmentation hooks (src/ct/defrag.c). */
+	unsigned int defrag_ipv4_users;
 
 	/* Written by data and control path under neigh_lock. */
 	pthread_mutex_t neigh_lock;
