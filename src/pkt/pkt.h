@@ -84,6 +84,9 @@ struct pkt_desc {
 	uint16_t sport, dport;
 };
 
+/* Entries of pkt->frag_geo (runs of equal fragment lengths). */
+#define PKT_FRAG_GEO 6
+
 struct netdev;
 struct xt_gen;
 struct ct_conn;
@@ -175,6 +178,17 @@ struct pkt {
 	uint16_t frag_max_size;
 	uint8_t frag_flags;
 	uint32_t frag_run_len;
+	/*
+	 * A datagram conntrack reassembled keeps its fragments' payload
+	 * lengths, in order and run-length coded (frag_geo_n entries; 0:
+	 * not kept, too varied): the kernel keeps the fragments themselves
+	 * (frag_list) and ip_do_fragment()'s fast path sends them again as
+	 * they were when each fits the link.
+	 */
+	uint8_t frag_geo_n;
+	struct {
+		uint16_t len, count;
+	} frag_geo[PKT_FRAG_GEO];
 
 	struct pkt *next;       /* pool free list / burst lists */
 	struct pkt_pool *pool;  /* the pool it returns to */
@@ -221,15 +235,10 @@ struct pkt_pool {
  * pkt->frag_flags. PKT_FRAG_PMTU: the kernel's IPSKB_FRAG_PMTU (DF was
  * set on the largest fragment: the datagram carries DF, refragments keep
  * it). PKT_IGNORE_DF: skb->ignore_df (conntrack defragmented it: its DF
- * does not stop forwarding, frag_max_size does). PKT_FRAG_LIST: every
- * fragment but the last had the first one's size, so refragmenting to
- * frag_max_size gives back the original fragments, as the kernel's
- * ip_do_fragment() fast path does with the frag_list it kept (its headers
- * then carry no DF).
+ * does not stop forwarding, frag_max_size does).
  */
 #define PKT_FRAG_PMTU 0x01
 #define PKT_IGNORE_DF 0x02
-#define PKT_FRAG_LIST 0x04
 
 /* Large packets in a pool of npkts: 1 in 32, at least 2, at most 256. */
 #define PKT_POOL_BIG(n) ((n) / 32 < 2 ? 2 : (n) / 32 > 256 ? 256 : (n) / 32)

@@ -565,8 +565,9 @@ static int reasm_build(struct net *net, struct pkt *pkt,
 	struct pkt *head = o->reasm, *p, *nx;
 	uint8_t hdr[64 + 60];
 	uint32_t l2 = head->l3_off, ihl = iph_hlen(pkt_iph(head));
-	uint32_t total = ihl + o->len, uniform = frag_payload_len(head);
-	bool is_uniform = true;
+	uint32_t total = ihl + o->len;
+	bool geo = o->user != IP_DEFRAG_LOCAL_DELIVER;
+	uint8_t ng = 0;
 	struct ns_iphdr *iph;
 	uint8_t *base;
 	int err;
@@ -588,8 +589,18 @@ static int reasm_build(struct net *net, struct pkt *pkt,
 	memmove(base + l2 + ihl + frag_offset(pkt), frag_payload(pkt),
 		frag_payload_len(pkt));
 	for (p = head; p; p = p->next) {
-		if (p->next && frag_payload_len(p) != uniform)
-			is_uniform = false;
+		uint16_t len = (uint16_t)frag_payload_len(p);
+
+		/* The fragments' lengths, run-length coded (frag_list). */
+		if (geo && ng && pkt->frag_geo[ng - 1].len == len) {
+			pkt->frag_geo[ng - 1].count++;
+		} else if (geo && ng < PKT_FRAG_GEO) {
+			pkt->frag_geo[ng].len = len;
+			pkt->frag_geo[ng].count = 1;
+			ng++;
+		} else {
+			geo = false;
+		}
 		if (p != pkt)
 			memcpy(base + l2 + ihl + frag_offset(p),
 			       frag_payload(p), frag_payload_len(p));
@@ -613,8 +624,7 @@ static int reasm_build(struct net *net, struct pkt *pkt,
 	pkt->frag_max_size = o->max_df_size > o->max_size ? o->max_df_size :
 			     o->max_size;
 	pkt->frag_flags = 0;
-	if (is_uniform && o->user != IP_DEFRAG_LOCAL_DELIVER)
-		pkt->frag_flags |= PKT_FRAG_LIST;
+	pkt->frag_geo_n = geo ? ng : 0;
 	iph = (struct ns_iphdr *)(base + l2);
 	iph->tot_len = htons((uint16_t)total);
 	iph->tos |= o->ecn;

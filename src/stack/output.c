@@ -112,14 +112,35 @@ static void options_fragment(uint8_t *iph)
 }
 
 /*
+ * ip_do_fragment()'s fast path: does the datagram still have the lengths
+ * of the fragments it was reassembled from (as the kernel its frag_list),
+ * each fitting space bytes, all summing to total?
+ */
+static bool frag_geo_fits(const struct pkt *pkt, uint32_t space,
+			  uint32_t total)
+{
+	uint32_t sum = 0;
+	int i;
+
+	if (!pkt->frag_geo_n || pkt->frag_geo_n > PKT_FRAG_GEO)
+		return false;
+	for (i = 0; i < pkt->frag_geo_n; i++) {
+		if (pkt->frag_geo[i].len > space || !pkt->frag_geo[i].len)
+			return false;
+		sum += (uint32_t)pkt->frag_geo[i].len * pkt->frag_geo[i].count;
+	}
+	return sum == total;
+}
+
+/*
  * ip_do_fragment(): split pkt into fragments of at most mtu bytes (or of
  * its largest original fragment, frag_max_size, when it was reassembled),
  * each through the neighbour; later fragments keep only the copied
- * options. A datagram conntrack reassembled from fragments of one size
- * comes out as those fragments again (PKT_FRAG_LIST): the kernel re-sends
- * the frag_list it kept (its fast path), whose headers carry MF and the
- * offset only. Otherwise (the slow path) DF stays when the largest
- * fragment had it (IPSKB_FRAG_PMTU).
+ * options. A datagram conntrack reassembled comes out as the fragments it
+ * was made of when each fits (the kernel re-sends the frag_list it kept,
+ * its fast path), with headers that carry MF and the offset only.
+ * Otherwise (the slow path) DF stays when the largest fragment had it
+ * (IPSKB_FRAG_PMTU).
  */
 static void ip_do_fragment(struct net *net, struct pkt *pkt,
 			   const struct rt_result *rt, uint32_t mtu)
@@ -129,21 +150,31 @@ static void ip_do_fragment(struct net *net, struct pkt *pkt,
 	uint32_t total = pkt_l3_len(pkt) - hlen, off = 0, chunk;
 	uint16_t fo = ntohs(iph->frag_off);
 	const uint8_t *payload = pkt_l3(pkt) + hlen;
+	unsigned int gi = 0, gc = 0;
 	bool fast, df;
 
 	if (pkt->frag_max_size && pkt->frag_max_size < mtu)
 		mtu = pkt->frag_max_size;
-	fast = (pkt->frag_flags & PKT_FRAG_LIST) && mtu == pkt->frag_max_size;
-	df = (pkt->frag_flags & PKT_FRAG_PMTU) && !fast;
 	if (mtu < hlen + 8) {
 		net_stats(net)->ip.frag_fails++;
 		net_drop(net, pkt, DROP_IP_FRAG_NEEDED);
 		return;
 	}
+	fast = frag_geo_fits(pkt, mtu - hlen, total);
+	df = (pkt->frag_flags & PKT_FRAG_PMTU) && !fast;
 	chunk = (mtu - hlen) & ~7u;
 	while (off < total) {
 		uint32_t n = total - off > chunk ? chunk : total - off;
-		struct pkt *f = ip_alloc_reply_len(net, pkt, hlen + n);
+		struct pkt *f;
+
+		if (fast) {
+			n = pkt->frag_geo[gi].len;
+			if (++gc == pkt->frag_geo[gi].count) {
+				gi++;
+				gc = 0;
+			}
+		}
+		f = ip_alloc_reply_len(net, pkt, hlen + n);
 		struct ns_iphdr *fh;
 		uint16_t nfo;
 
