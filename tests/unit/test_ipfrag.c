@@ -15,6 +15,10 @@
 
 #include "stack_harness.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "base/rcu.h"
 #include "ct/defrag.h"
 #include "stack/internal.h"
 #include "stack/ipfrag.h"
@@ -561,6 +565,119 @@ static void test_conntrack_defrag_local(void **state)
 	ct_defrag_disable(net);
 }
 
+/*
+ * Two workers on two threads share the queues: each datagram's first and
+ * last pieces reach one, its middle the other, in a racing order.
+ */
+#define RACE_DGRAMS 3000
+
+struct racer {
+	struct net *net;
+	struct ns_worker *w;
+	bool middle;
+	long done, bad;
+	atomic_int progress;
+	struct racer *other;
+};
+
+static void *race_worker(void *arg)
+{
+	struct racer *r = arg;
+	static const uint32_t offs[3] = { 0, 1480, 2960 };
+	uint32_t n = 8 + 3000;
+	uint8_t frame[1600];
+	int i, k;
+
+	ns_rcu_register();
+	for (i = 0; i < RACE_DGRAMS; i++) {
+		/*
+		 * Neither runs far ahead: the memory limit would refuse, and
+		 * ipfrag_max_dist (64 fragments from one source) restart.
+		 */
+		while (atomic_load(&r->other->progress) < i - 8)
+			;
+		atomic_store(&r->progress, i);
+		for (k = 0; k < 3; k++) {
+			struct ns_iphdr *iph = (struct ns_iphdr *)(frame + 14);
+			uint32_t len = k == 2 ? n - offs[k] : 1480;
+			struct pkt *pkt;
+			int err;
+
+			if ((k == 1) != r->middle)
+				continue;
+			memset(frame, 0, 14);
+			frame[12] = 8;
+			memset(iph, 0, 20);
+			iph->ver_ihl = 0x45;
+			iph->tot_len = htons((uint16_t)(20 + len));
+			iph->id = htons((uint16_t)i);
+			iph->frag_off = htons((uint16_t)(offs[k] / 8 |
+					      (k < 2 ? NS_IPH_MF : 0)));
+			iph->ttl = 64;
+			iph->protocol = 17;
+			iph->saddr = A("10.0.0.2");
+			iph->daddr = A("10.0.0.1");
+			iph->check = ip_fast_csum(iph, 5);
+			memset(frame + 34, (uint8_t)(i + k), len);
+			ns_rcu_reader_enter();
+			ns_worker_enter(r->w, 1000 * SEC + (uint64_t)i);
+			pkt = pkt_alloc(&r->w->pool);
+			assert_non_null(pkt);
+			assert_int_equal(pkt_set_frame(pkt, frame, 34 + len), 0);
+			assert_int_equal(pkt_parse_eth(pkt, NULL), DROP_NOT_DROPPED);
+			assert_int_equal(pkt_parse_ipv4(pkt), DROP_NOT_DROPPED);
+			err = ipfrag_defrag(r->net, pkt, IP_DEFRAG_LOCAL_DELIVER);
+			if (!err) {
+				const uint8_t *d = pkt_l3(pkt) + 20;
+
+				r->done++;
+				if (pkt_l3_len(pkt) != 20 + n ||
+				    d[0] != (uint8_t)i || d[1480] != (uint8_t)(i + 1) ||
+				    d[2960] != (uint8_t)(i + 2) || pkt->is_frag)
+					r->bad++;
+				pkt_free(pkt);
+			}
+			ns_worker_leave(r->w);
+			ns_rcu_reader_leave();
+		}
+	}
+	atomic_store(&r->progress, RACE_DGRAMS);
+	ns_rcu_unregister();
+	return NULL;
+}
+
+static void test_two_workers(void **state)
+{
+	struct net *net = *state;
+	struct racer r[2] = { { .net = net }, { .net = net, .middle = true } };
+	pthread_t t[2];
+	int i;
+
+	r[0].other = &r[1];
+	r[1].other = &r[0];
+	for (i = 0; i < 2; i++)
+		assert_int_equal(ns_worker_create(net, i + 1, 2, &r[i].w), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, race_worker, &r[i]),
+				 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(r[0].done + r[1].done, RACE_DGRAMS);
+	assert_int_equal(r[0].bad + r[1].bad, 0);
+	assert_int_equal(mib(net).reasm_oks, RACE_DGRAMS);
+	assert_int_equal(mib(net).reasm_reqds, 3 * RACE_DGRAMS);
+	assert_int_equal(ipfrag_queue_count(net), 0);
+	assert_int_equal(ipfrag_mem(net), 0);
+	/* Each pool got all its packets back (some through the other). */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(pkt_pool_avail(&r[i].w->pool),
+				 r[i].w->pool.size);
+		assert_int_equal(pkt_pool_big_avail(&r[i].w->pool),
+				 r[i].w->pool.big_size);
+		ns_worker_destroy(r[i].w);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -574,6 +691,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_max_dist, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conntrack_defrag_forward, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conntrack_defrag_local, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_workers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
