@@ -680,6 +680,8 @@ int ipfrag_defrag(struct net *net, struct pkt *pkt, uint32_t user)
 	 */
 	pkt->gso_size = 0;
 	pkt->gso_type = PKT_GSO_NONE;
+	/* Nor does a partial checksum survive being joined: verify it. */
+	pkt->csum_partial = false;
 	/*
 	 * Once in a queue another worker may take it after our RCU section:
 	 * nothing may point into our snapshot or generation, nor at a
@@ -783,6 +785,8 @@ static void expire_one(struct net *net, struct ipfrag_queue *q,
 	frags = head->next;
 	head->next = NULL;
 	head->in = dev;
+	/* Sent when the kernel's timer fires, not when the head came. */
+	head->tstamp_ns = q->expires;
 	icmp_send(net, head, NS_ICMP_TIME_EXCEEDED, 1 /* FRAGTIME */, 0);
 	head->in = NULL;
 	net_drop(net, head, DROP_FRAG_REASM_TIMEOUT);

@@ -704,6 +704,26 @@ def t_fragmented_ping(c):
     has_line(b, '-> dropped: DUP_FRAG (duplicate IP fragment)')
 
 
+def t_fragment_timeout(c):
+    """Reassembly runs on packet time: a datagram whose second piece never
+    comes gets an ICMP time exceeded (code 1) stamped ipfrag_time after
+    its first piece, once a later packet moves the clock past it."""
+    icmp = P.icmp_echo(ident=6, seq=1, data=b'x' * 2000)
+    first = from_a(P.ipv4(A, R0, 1, icmp[:1480], ident=0x4343, mf=True))
+    later = from_a(P.ipv4(A, R0, 1, P.icmp_echo(ident=6, seq=2)))
+    out0, out1, tr = c.std_run([(T0, first), (T0 + 29 * SEC, later),
+                                (T0 + 31 * SEC, later)])
+    check(len(out0) == 3, 'two echo replies and one error: %s' % out0)
+    ts, d = out0[1]
+    check(ts == T0 + 30 * SEC, 'stamped when the queue expired: %d' % ts)
+    check(d['icmp_type'] == 11 and d['icmp_code'] == 1,
+          'time exceeded, fragment reassembly: %s' % d)
+    check(d['inner'][:2] == b'\x45\x00' and
+          d['inner'][4:6] == b'\x43\x43', 'quotes the first piece')
+    check(out0[0][1]['icmp_type'] == 0 and out0[2][1]['icmp_type'] == 0,
+          'the other two are echo replies')
+
+
 CASES = [(n[2:], f) for n, f in sorted(globals().items())
          if n.startswith('t_') and callable(f)]
 
