@@ -13,6 +13,7 @@
 #include "core/hook.h"
 #include "core/net.h"
 #include "core/worker.h"
+#include "ct/ct.h"
 #include "ctl/ctl.h"
 #include "stack/conf.h"
 #include "stack/stack.h"
@@ -84,6 +85,7 @@ void ns_net_destroy(struct net *net)
 	if (!net)
 		return;
 	xt_net_fini(net);
+	ct_net_destroy(net);
 	stack_fini(net);
 	ns_worker_fini(&net->inject);
 	hook_destroy_all(net);
