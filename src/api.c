@@ -18,6 +18,7 @@
 #include "stack/conf.h"
 #include "stack/stack.h"
 #include "xt/xt.h"
+#include "xt/ext/statistic.h"
 
 #include <errno.h>
 #include <sys/random.h>
@@ -28,6 +29,7 @@
 void ns_net_set_seed(struct net *net, uint64_t seed)
 {
 	net->seed = seed;
+	xt_statistic_seed(seed);
 	net->inject.rnd = 0;
 	for (int i = 0; i < net->nworkers; i++)
 		if (net->workers[i])
