@@ -493,12 +493,21 @@ static int knob_set(struct net *net, const struct stack_sysctl_ext *k, long v)
 	struct ct_net *cn;
 	int err;
 
-	if (!strcmp(k->name, "net.netfilter.nf_conntrack_count") ||
-	    !strcmp(k->name, "net.netfilter.nf_conntrack_buckets"))
+	if (!strcmp(k->name, "net.netfilter.nf_conntrack_count"))
 		return -EINVAL;
 	err = ct_net_get(net, &cn);
 	if (err)
 		return err;
+	/*
+	 * The hash size (the kernel's hashsize module parameter): set
+	 * before tracking starts, while the table is empty and no worker
+	 * looks at it. Afterwards it is read-only, as in a namespace.
+	 */
+	if (!strcmp(k->name, "net.netfilter.nf_conntrack_buckets")) {
+		if (cn->hooks_on || ct_count(net) || v < 1)
+			return -EINVAL;
+		return ct_table_resize(cn, (unsigned)v);
+	}
 	__atomic_store_n((unsigned *)((char *)&cn->sysctl + k->arg),
 			 (unsigned)v, __ATOMIC_RELAXED);
 	return 0;

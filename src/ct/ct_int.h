@@ -63,6 +63,8 @@ static inline struct ct_stats *ct_pcpu(struct ct_net *cn)
 /* Table internals (table.c). */
 int ct_table_init(struct ct_net *cn, unsigned nbuckets);
 void ct_table_fini(struct ct_net *cn);
+/* A new, empty bucket array (only while no worker can see the table). */
+int ct_table_resize(struct ct_net *cn, unsigned nbuckets);
 uint32_t ct_tuple_hash(const struct ct_net *cn, const struct ct_tuple *t,
 		       uint16_t zone);
 /*

@@ -131,6 +131,19 @@ int ct_table_init(struct ct_net *cn, unsigned nbuckets)
 	return 0;
 }
 
+int ct_table_resize(struct ct_net *cn, unsigned nbuckets)
+{
+	struct ct_node *_Atomic *b = calloc(nbuckets, sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	free(cn->buckets);
+	cn->buckets = b;
+	cn->nbuckets = nbuckets;
+	cn->sysctl.buckets = nbuckets;
+	return 0;
+}
+
 void ct_table_fini(struct ct_net *cn)
 {
 	int i;
