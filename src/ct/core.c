@@ -201,7 +201,7 @@ static int resolve(struct ct_net *cn, struct pkt *pkt,
 			*why = "no reply tuple for this packet type";
 			return -1;
 		}
-		ct = ct_conn_alloc(net, zone);
+		ct = ct_table_alloc(cn, zone, ct_tuple_hash(cn, &t, zone));
 		if (!ct) {
 			*why = "table full";
 			return NS_DROP;

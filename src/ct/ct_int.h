@@ -74,6 +74,12 @@ uint32_t ct_tuple_hash(const struct ct_net *cn, const struct ct_tuple *t,
  * insert_failed counted).
  */
 int ct_table_confirm(struct ct_net *cn, struct ct_conn *ct);
+/*
+ * ct_conn_alloc() for the tracker: when the table is full, early drop
+ * looks for a victim from the bucket of hash (the new entry's).
+ */
+struct ct_conn *ct_table_alloc(struct ct_net *cn, uint16_t zone,
+			       uint32_t hash);
 /* The net whose table ct belongs to (found from its address). */
 struct ct_net *ct_net_of(const struct ct_conn *ct);
 /* Free an entry never confirmed (ct_conn_free_unconfirmed's body). */

@@ -186,7 +186,12 @@ static void conn_put(struct ct_net *cn, struct ct_conn *ct)
 
 struct ct_conn *ct_conn_alloc(struct net *net, uint16_t zone)
 {
-	struct ct_net *cn = ct_net(net);
+	return ct_table_alloc(ct_net(net), zone, net_random(net));
+}
+
+struct ct_conn *ct_table_alloc(struct ct_net *cn, uint16_t zone,
+			       uint32_t hash)
+{
 	struct ct_conn *ct;
 	unsigned max, n;
 
@@ -196,9 +201,8 @@ struct ct_conn *ct_conn_alloc(struct net *net, uint16_t zone)
 	n = atomic_fetch_add_explicit(&cn->count, 1, memory_order_relaxed);
 	if (max && n >= max) {
 		atomic_fetch_sub_explicit(&cn->count, 1, memory_order_relaxed);
-		/* The kernel evicts from the new entry's neighbourhood;
-		 * the hash of a random tuple is as good a place. */
-		if (!ct_table_early_drop(cn, net_random(net))) {
+		/* The kernel evicts from the new entry's neighbourhood. */
+		if (!ct_table_early_drop(cn, hash)) {
 			ct_pcpu(cn)->drop++;
 			return NULL;
 		}
