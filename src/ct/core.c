@@ -62,6 +62,8 @@ void ct_sysctl_defaults(struct ct_sysctl *s)
 	s->udp_timeout_stream = 120;
 	s->icmp_timeout = 30;
 	s->generic_timeout = 600;
+	s->gre_timeout = 30;
+	s->gre_timeout_stream = 180;
 	s->expect_max = 4096;
 }
 
@@ -526,6 +528,8 @@ static const struct stack_sysctl_ext knobs[] = {
 	K("events", events, 0, 2),
 	K("expect_max", expect_max, 1, 2147483647),
 	K("generic_timeout", generic_timeout, 0, 2147483647 / 1000),
+	K("gre_timeout", gre_timeout, 0, 2147483647 / 1000),
+	K("gre_timeout_stream", gre_timeout_stream, 0, 2147483647 / 1000),
 	K("icmp_timeout", icmp_timeout, 0, 2147483647 / 1000),
 	K("log_invalid", log_invalid, 0, 255),
 	K("max", max, 0, CT_MAX_LIMIT),

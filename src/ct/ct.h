@@ -299,6 +299,7 @@ extern const struct ct_l4proto ct_proto_tcp;
 extern const struct ct_l4proto ct_proto_udp;
 extern const struct ct_l4proto ct_proto_udplite;
 extern const struct ct_l4proto ct_proto_icmp;
+extern const struct ct_l4proto ct_proto_gre;
 extern const struct ct_l4proto ct_proto_generic;
 
 /* The tracker for an IP protocol number (generic when none). */
@@ -318,6 +319,7 @@ struct ct_sysctl {
 	unsigned tcp_timeout_max_retrans, tcp_timeout_unacknowledged;
 	unsigned udp_timeout, udp_timeout_stream;
 	unsigned icmp_timeout, generic_timeout;
+	unsigned gre_timeout, gre_timeout_stream;
 	unsigned expect_max;
 };
 

@@ -79,7 +79,15 @@ def mutation_check(case, kres, nres):
         return n == 1
 
     check("flipped byte", flip_byte)
+    def drop_conntrack(m):
+        lines = (m.conntrack or "").splitlines()
+        if not lines:
+            return False
+        m.conntrack = "\n".join(lines[1:]) + "\n"
+        return True
+
     check("dropped frame", drop_frame)
+    check("conntrack entry", drop_conntrack)
     check("extra frame", extra_frame)
     check("counter", bump_counter)
     return survivors
