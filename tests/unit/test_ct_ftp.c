@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The FTP helper (src/ct/ftp.c) through a forwarding stack: PORT, PASV's
+ * 227, EPRT and EPSV's 229 create the expectation for the data
+ * connection (as conntrack -L expect lists it on Linux 6.1), whose first
+ * packet is then RELATED with its master set; what the kernel does not
+ * record (no helper, a command not at a line start, another host's
+ * address) is not recorded; a command cut in two is dropped; one
+ * expectation per control connection (the policy's max_expected).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "ct_helper_harness.h"
+
+static void test_port_then_data_is_related(void **state)
+{
+	struct ct_conn *ctl, *data;
+	uint32_t cseq, sseq;
+
+	(void)state;
+	ctl = ftp_open(40000, &cseq, &sseq);
+	assert_ptr_equal(ctl->helper, ct_helper_find("ftp", 6));
+	assert_true(ct_status(ctl) & CT_S_HELPER);
+	assert_int_equal(ftp_client(40000, &cseq, sseq, "USER a\r\n"), 1);
+	assert_int_equal(ct_expect_count(net), 0);
+	assert_int_equal(ftp_client(40000, &cseq, sseq,
+				    "PORT 10,1,0,2,4,1\r\n"), 1);
+	assert_int_equal(ct_expect_count(net), 1);
+	assert_string_equal(expect_list(),
+		"300 proto=6 src=10.2.0.2 dst=10.1.0.2 sport=0 dport=1025 "
+		"mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 "
+		"dport=65535 master-src=10.1.0.2 master-dst=10.2.0.2 "
+		"sport=40000 dport=21 class=0 helper=ftp\n");
+	assert_int_equal(STAT(expect_create), 1);
+
+	/* Active mode: the server connects from port 20. */
+	tcp_send("rb", "10.2.0.2", "10.1.0.2", 20, 1025, 9000, 0, TH_SYN,
+		 NULL);
+	assert_int_equal(seen_ctinfo, CT_RELATED);
+	data = seen_ct;
+	assert_non_null(data);
+	assert_ptr_not_equal(data, ctl);
+	assert_ptr_equal(data->master, ctl);
+	assert_true(ct_status(data) & CT_S_EXPECTED);
+	assert_true(ct_is_confirmed(data));
+	assert_null(data->helper);
+	assert_int_equal(ct_expect_count(net), 0);
+	assert_int_equal(STAT(expect_new), 1);
+	assert_int_equal(STAT(expect_delete), 1);
+	/* Its reply and then its next packet: as any connection's. */
+	tcp_send("ra", "10.1.0.2", "10.2.0.2", 1025, 20, 7000, 9001,
+		 TH_SYN | TH_ACK, NULL);
+	assert_int_equal(seen_ctinfo, CT_ESTABLISHED_REPLY);
+	assert_ptr_equal(seen_ct, data);
+	tcp_send("rb", "10.2.0.2", "10.1.0.2", 20, 1025, 9001, 7001, TH_ACK,
+		 NULL);
+	assert_int_equal(seen_ctinfo, CT_ESTABLISHED);
+	/* Used up: another connection to that port is NEW. */
+	tcp_send("rb", "10.2.0.2", "10.1.0.2", 21, 1025, 9000, 0, TH_SYN,
+		 NULL);
+	assert_int_equal(seen_ctinfo, CT_NEW);
+}
+
+static void test_pasv_reply(void **state)
+{
+	struct ct_conn *ctl;
+	uint32_t cseq, sseq;
+
+	(void)state;
+	ctl = ftp_open(40001, &cseq, &sseq);
+	ftp_client(40001, &cseq, sseq, "USER a\r\n");
+	ftp_server(40001, cseq, &sseq, "331 pass\r\n");
+	ftp_client(40001, &cseq, sseq, "PASV\r\n");
+	assert_int_equal(ct_expect_count(net), 0);
+	assert_int_equal(ftp_server(40001, cseq, &sseq,
+		"227 Entering Passive Mode (10,2,0,2,195,80).\r\n"), 1);
+	assert_string_equal(expect_list(),
+		"300 proto=6 src=10.1.0.2 dst=10.2.0.2 sport=0 dport=50000 "
+		"mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 "
+		"dport=65535 master-src=10.1.0.2 master-dst=10.2.0.2 "
+		"sport=40001 dport=21 class=0 helper=ftp\n");
+	tcp_send("ra", "10.1.0.2", "10.2.0.2", 41234, 50000, 100, 0, TH_SYN,
+		 NULL);
+	assert_int_equal(seen_ctinfo, CT_RELATED);
+	assert_ptr_equal(seen_ct->master, ctl);
+	assert_int_equal(ct_expect_count(net), 0);
+}
+
+static void test_eprt_and_epsv(void **state)
+{
+	uint32_t cseq, sseq;
+
+	(void)state;
+	ftp_open(40002, &cseq, &sseq);
+	ftp_client(40002, &cseq, sseq, "USER a\r\n");
+	ftp_client(40002, &cseq, sseq, "EPRT |1|10.1.0.2|2001|\r\n");
+	assert_int_equal(ct_expect_count(net), 1);
+	tcp_send("rb", "10.2.0.2", "10.1.0.2", 20, 2001, 1, 0, TH_SYN, NULL);
+	assert_int_equal(seen_ctinfo, CT_RELATED);
+
+	ftp_client(40002, &cseq, sseq, "EPSV\r\n");
+	ftp_server(40002, cseq, &sseq,
+		   "229 Entering Extended Passive Mode (|||50001|)\r\n");
+	assert_string_equal(expect_list(),
+		"300 proto=6 src=10.1.0.2 dst=10.2.0.2 sport=0 dport=50001 "
+		"mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 "
+		"dport=65535 master-src=10.1.0.2 master-dst=10.2.0.2 "
+		"sport=40002 dport=21 class=0 helper=ftp\n");
+	tcp_send("ra", "10.1.0.2", "10.2.0.2", 41000, 50001, 1, 0, TH_SYN,
+		 NULL);
+	assert_int_equal(seen_ctinfo, CT_RELATED);
+}
+
+/* max_expected 1: PORT then PASV leave PASV's (as Linux lists it). */
+static void test_one_expectation_per_master(void **state)
+{
+	uint32_t cseq, sseq;
+
+	(void)state;
+	ftp_open(40003, &cseq, &sseq);
+	ftp_client(40003, &cseq, sseq, "USER a\r\n");
+	ftp_client(40003, &cseq, sseq, "PORT 10,1,0,2,4,1\r\n");
+	ftp_server(40003, cseq, &sseq, "200 ok\r\n");
+	ftp_client(40003, &cseq, sseq, "PASV\r\n");
+	ftp_server(40003, cseq, &sseq,
+		   "227 Entering Passive Mode (10,2,0,2,195,80).\r\n");
+	assert_int_equal(ct_expect_count(net), 1);
+	assert_non_null(strstr(expect_list(), "dport=50000"));
+	assert_int_equal(STAT(expect_create), 2);
+	assert_int_equal(STAT(expect_delete), 1);
+	/* The same PORT again replaces its own expectation. */
+	ftp_client(40003, &cseq, sseq, "PORT 10,1,0,2,4,1\r\n");
+	ftp_client(40003, &cseq, sseq, "PORT 10,1,0,2,4,1\r\n");
+	assert_int_equal(ct_expect_count(net), 1);
+	assert_non_null(strstr(expect_list(), "dport=1025"));
+}
+
+static void test_not_recorded(void **state)
+{
+	uint32_t cseq, sseq;
+
+	(void)state;
+	/* The first client segment follows no known line end. */
+	ftp_open(40004, &cseq, &sseq);
+	ftp_client(40004, &cseq, sseq, "PORT 10,1,0,2,4,1\r\n");
+	assert_int_equal(ct_expect_count(net), 0);
+	/* Another host's address: no hole for a third machine. */
+	assert_int_equal(ftp_client(40004, &cseq, sseq,
+				    "PORT 10,9,9,9,4,1\r\n"), 1);
+	assert_int_equal(ct_expect_count(net), 0);
+	/* Lower case is a command too. */
+	ftp_client(40004, &cseq, sseq, "port 10,1,0,2,4,2\r\n");
+	assert_int_equal(ct_expect_count(net), 1);
+	/* A reply direction PORT is nothing. */
+	ftp_server(40004, cseq, &sseq, "PORT 10,2,0,2,4,3\r\n");
+	assert_non_null(strstr(expect_list(), "dport=1026"));
+
+	/* No helper assigned: nothing read. */
+	with_helper = false;
+	ftp_open(40005, &cseq, &sseq);
+	assert_null(seen_ct->helper);
+	ftp_client(40005, &cseq, sseq, "USER a\r\n");
+	ftp_client(40005, &cseq, sseq, "PORT 10,1,0,2,5,1\r\n");
+	assert_int_equal(ct_expect_count(net), 1);
+}
+
+/* A segment holding only the start of a command is dropped; sent again
+ * whole, it is read. */
+static void test_partial_command_dropped(void **state)
+{
+	uint32_t cseq, sseq, seq;
+
+	(void)state;
+	ftp_open(40006, &cseq, &sseq);
+	ftp_client(40006, &cseq, sseq, "USER a\r\n");
+	seq = cseq;
+	assert_int_equal(ftp_client(40006, &cseq, sseq, "PORT 10,1,0,2,"),
+			 0);
+	assert_int_equal(ct_expect_count(net), 0);
+	cseq = seq;
+	assert_int_equal(ftp_client(40006, &cseq, sseq, "PO"), 0);
+	cseq = seq;
+	/* No CR after the numbers yet: partial too. */
+	assert_int_equal(ftp_client(40006, &cseq, sseq,
+				    "PORT 10,1,0,2,4,1"), 0);
+	cseq = seq;
+	assert_int_equal(ftp_client(40006, &cseq, sseq,
+				    "PORT 10,1,0,2,4,1\r\n"), 1);
+	assert_int_equal(ct_expect_count(net), 1);
+}
+
+/* Expectations live 300 s (the policy), on the engine's clock. */
+static void test_expectation_times_out(void **state)
+{
+	uint32_t cseq, sseq;
+
+	(void)state;
+	ftp_open(40007, &cseq, &sseq);
+	ftp_client(40007, &cseq, sseq, "USER a\r\n");
+	ftp_client(40007, &cseq, sseq, "PORT 10,1,0,2,4,1\r\n");
+	assert_int_equal(ct_expect_count(net), 1);
+	now += 200 * NSEC;
+	assert_int_equal(atoi(expect_list()), 100);
+	now += 101 * NSEC;
+	assert_string_equal(expect_list(), "");
+	tcp_send("rb", "10.2.0.2", "10.1.0.2", 20, 1025, 9000, 0, TH_SYN,
+		 NULL);
+	assert_int_equal(seen_ctinfo, CT_NEW);
+	assert_null(seen_ct->master);
+	/* The lookup reaped it. */
+	assert_int_equal(ct_expect_count(net), 0);
+}
+
+/* A master's death takes its expectations; a child keeps its master's
+ * memory until it goes too. */
+static void test_master_death(void **state)
+{
+	struct ct_conn *ctl, *data;
+	uint32_t cseq, sseq, id;
+
+	(void)state;
+	ctl = ftp_open(40008, &cseq, &sseq);
+	ftp_client(40008, &cseq, sseq, "USER a\r\n");
+	ftp_client(40008, &cseq, sseq, "PORT 10,1,0,2,4,1\r\n");
+	tcp_send("rb", "10.2.0.2", "10.1.0.2", 20, 1025, 9000, 0, TH_SYN,
+		 NULL);
+	data = seen_ct;
+	assert_ptr_equal(data->master, ctl);
+	ftp_client(40008, &cseq, sseq, "PORT 10,1,0,2,4,2\r\n");
+	assert_int_equal(ct_expect_count(net), 1);
+	id = ctl->id;
+	assert_true(ct_kill(net, ctl));
+	assert_int_equal(ct_expect_count(net), 0);
+	grace();
+	/* Out of the table but not reused: its child points at it. */
+	assert_ptr_equal(data->master, ctl);
+	assert_int_equal(ctl->id, id);
+	assert_int_not_equal(ctl->help, 0);
+	tcp_send("rb", "10.2.0.2", "10.1.0.2", 20, 1026, 9000, 0, TH_SYN,
+		 NULL);
+	assert_int_equal(seen_ctinfo, CT_NEW);
+	assert_ptr_not_equal(seen_ct, ctl);
+	assert_true(ct_kill(net, data));
+	grace();
+	assert_int_equal(ctl->help, 0);
+	assert_null(ctl->master);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_port_then_data_is_related,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pasv_reply, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_eprt_and_epsv, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_one_expectation_per_master,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_recorded, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_partial_command_dropped,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expectation_times_out,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_master_death, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests_name("ct_ftp", tests, NULL, NULL);
+}
