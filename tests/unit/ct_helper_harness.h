@@ -140,7 +140,7 @@ static int tcp_send(const char *ifname, const char *s, const char *d,
 }
 
 /* A UDP datagram carrying len bytes of payload. */
-static int udp_send(const char *ifname, const char *s, const char *d,
+static __attribute__((unused)) int udp_send(const char *ifname, const char *s, const char *d,
 		    uint16_t sp, uint16_t dp, const void *payload, uint32_t len)
 {
 	struct frame f;
@@ -163,7 +163,7 @@ static int udp_send(const char *ifname, const char *s, const char *d,
 /*
  * An FTP control connection from client port cport, handshake and the
  * server's greeting done; returns its entry. Seqs: client from 1000,
- * server from 5000; *cseq/*sseq get the next ones.
+ * server from 5000; *cseq and *sseq get the next ones.
  */
 static struct ct_conn *ftp_open(uint16_t cport, uint32_t *cseq,
 				uint32_t *sseq)
@@ -246,7 +246,7 @@ static uint64_t stat_sum(size_t off)
 #define STAT(f) stat_sum(offsetof(struct ct_stats, f))
 
 /* Let every call_rcu() callback run (entries killed are freed). */
-static void grace(void)
+static __attribute__((unused)) void grace(void)
 {
 	rcu_barrier();
 }
