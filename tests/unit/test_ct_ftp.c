@@ -252,6 +252,78 @@ static void test_master_death(void **state)
 	assert_null(ctl->master);
 }
 
+/*
+ * The NAT half's plumbing, with a stand-in for nf_nat_ftp: a NATed
+ * master's command goes to ct_nat_ftp_hook, which rewrites the address
+ * text (7 bytes longer here); the packet leaves with the new text and
+ * good checksums, and from then on the client's seqs leave shifted by 7
+ * and the server's acks come back shifted back.
+ */
+static unsigned int fake_nat_ftp(struct net *n, struct pkt *pkt,
+				 struct ct_conn *ct, enum ct_info ctinfo,
+				 enum ct_ftp_type type, unsigned off,
+				 unsigned len, struct ct_expect *exp)
+{
+	static const char rep[] = "192,168,100,200,4,1";
+
+	assert_int_equal(type, CT_FTP_PORT);
+	assert_int_equal(off, 5);
+	assert_int_equal(len, 12);
+	if (!ct_mangle_tcp_packet(n, pkt, ct, ctinfo, off, len, rep,
+				  sizeof(rep) - 1))
+		return NS_DROP;
+	return ct_expect_related(n, exp) ? NS_DROP : NS_ACCEPT;
+}
+
+static uint32_t cap_seq(int i, int ack)
+{
+	const uint8_t *th = cap_l4(i);
+
+	return ntohl(ns_get32(th + (ack ? 8 : 4)));
+}
+
+static void test_nat_hook_mangles_and_adjusts_seq(void **state)
+{
+	static const char want[] = "PORT 192,168,100,200,4,1\r\n";
+	struct ct_conn *ctl;
+	uint32_t cseq, sseq, seq;
+	const struct ns_iphdr *iph;
+	unsigned tcplen;
+
+	(void)state;
+	ctl = ftp_open(40009, &cseq, &sseq);
+	ftp_client(40009, &cseq, sseq, "USER a\r\n");
+	ct_status_set(ctl, CT_S_SRC_NAT);
+	atomic_store(&ct_nat_ftp_hook, fake_nat_ftp);
+	seq = cseq;
+	assert_int_equal(ftp_client(40009, &cseq, sseq,
+				    "PORT 10,1,0,2,4,1\r\n"), 1);
+	atomic_store(&ct_nat_ftp_hook, NULL);
+	assert_int_equal(ct_expect_count(net), 1);
+	assert_true(ct_status(ctl) & CT_S_SEQ_ADJUST);
+	iph = cap_iph(0);
+	tcplen = ntohs(iph->tot_len) - 20;
+	assert_int_equal(tcplen, 20 + sizeof(want) - 1);
+	assert_int_equal(cap[0].len, 14 + 20 + tcplen);
+	assert_memory_equal(cap_l4(0) + 20, want, sizeof(want) - 1);
+	assert_int_equal(ip_fast_csum(iph, 5), 0);
+	assert_int_equal(l4_csum(iph->saddr, iph->daddr, 6, cap_l4(0),
+				 tcplen), 0);
+	/* That segment keeps its seq; the next ones move by 7. */
+	assert_int_equal(cap_seq(0, 0), seq);
+	/* The server acks what it got: 7 more than the client sent. */
+	ftp_server(40009, cseq + 7, &sseq, "200 ok\r\n");
+	assert_int_equal(cap_seq(0, 1), cseq);
+	ftp_client(40009, &cseq, sseq, "NOOP\r\n");
+	assert_int_equal(cap_seq(0, 0), cseq - 6 + 7);
+	iph = cap_iph(0);
+	assert_int_equal(l4_csum(iph->saddr, iph->daddr, 6, cap_l4(0),
+				 ntohs(iph->tot_len) - 20), 0);
+	assert_int_equal(ct_seq_offset(net, ctl, CT_DIR_ORIGINAL, cseq), 7);
+	assert_int_equal(ct_seq_offset(net, ctl, CT_DIR_ORIGINAL, seq), 0);
+	assert_int_equal(ct_seq_offset(net, ctl, CT_DIR_REPLY, sseq), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +343,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_master_death, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_nat_hook_mangles_and_adjusts_seq, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests_name("ct_ftp", tests, NULL, NULL);
