@@ -40,9 +40,9 @@ enum ct_dir {
 
 /*
  * A tuple: what identifies one direction of a connection. Ports are in
- * network byte order. ICMP: sport holds the echo/timestamp/info id, dport
- * type << 8 | code (the kernel's src.u.icmp.id, dst.u.icmp.type/code), as
- * struct pkt_desc. The generic tracker leaves both 0.
+ * network byte order. ICMP: sport holds the id (bytes 4-5 of the header,
+ * for every type, as the kernel's src.u.icmp.id), dport htons(type << 8 |
+ * code) (dst.u.icmp.type/code). The generic tracker leaves both 0.
  */
 struct ct_tuple {
 	struct ns_addr src;
