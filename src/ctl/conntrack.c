@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define PROGNAME "conntrack v1.4.7 (conntrack-tools)"
 #define TRY "Try `conntrack -h' or 'conntrack --help' for more information.\n"
@@ -1234,11 +1235,18 @@ static int cmd_stats(struct net *net, const struct ct_args *a,
 		     struct sbuf *out)
 {
 	int cpu, n = net->nworkers > 0 ? net->nworkers : 1;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 
+	/*
+	 * One line per CPU as the kernel prints (per possible CPU): worker
+	 * i's counters on cpu=i, zeros where no worker runs.
+	 */
+	if (ncpu > n)
+		n = (int)ncpu;
 	for (cpu = 0; cpu < n; cpu++) {
 		struct ct_stats st = { 0 };
 
-		if (ct_net(net))
+		if (ct_net(net) && cpu < NS_MAX_WORKERS)
 			ct_stats_read(net, cpu, &st);
 		sbuf_addf(out, "cpu=%-4u\t", cpu);
 		if (a->table == T_EXPECT) {
