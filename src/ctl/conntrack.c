@@ -1398,8 +1398,8 @@ static int cmd_event(struct net *net, const struct ct_args *a,
 	int rc;
 
 	if (!stream) {
-		sbuf_adds(err, PROGNAME ": -E needs a running netsieve daemon "
-			  "(conntrack -E is not supported here)\n");
+		sbuf_adds(err, PROGNAME ": -E is not supported here (it "
+			  "needs a caller that streams events)\n");
 		return 1;
 	}
 	if (a->table == T_EXPECT)
