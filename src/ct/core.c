@@ -110,6 +110,8 @@ void ct_net_destroy(struct net *net)
 {
 	struct ct_net *cn = ct_net(net);
 
+	/* conntrack -E's ring may exist without tracking (a subscriber). */
+	ct_event_destroy(net);
 	if (!cn)
 		return;
 	ct_defrag_disable(net);

@@ -377,7 +377,8 @@ unsigned ct_count(struct net *net);
 
 struct ct_stats {
 	uint64_t found, invalid, insert, insert_failed, drop, early_drop,
-		 error, expect_new, expect_create, expect_delete, search_restart;
+		 error, expect_new, expect_create, expect_delete, search_restart,
+		 clash_resolve, chaintoolong;
 };
 void ct_stats_read(struct net *net, int cpu, struct ct_stats *out);
 
@@ -396,6 +397,57 @@ enum ct_event {
  * thread; never blocks (a full ring counts the event as lost).
  */
 void ct_event_emit(struct net *net, struct ct_conn *ct, enum ct_event ev);
+
+/*
+ * What conntrack prints of an entry, copied at one instant (ct_snap_fill):
+ * the -L listing and the -E event stream format the same thing, and an
+ * event must keep what the entry was when it happened.
+ */
+struct ct_snap {
+	struct ct_tuple tuple[CT_DIR_MAX];
+	uint64_t packets[CT_DIR_MAX], bytes[CT_DIR_MAX];
+	uint64_t start_ns;        /* 0: no timestamp (nf_conntrack_timestamp) */
+	uint32_t status, mark, id;
+	uint32_t timeout;         /* seconds left */
+	uint16_t zone;
+	uint8_t tcp_state;        /* enum ct_tcp_state, TCP only */
+};
+
+/* Fill s from ct at engine time now. Any thread (RCU reader). */
+void ct_snap_fill(struct ct_snap *s, const struct ct_conn *ct, uint64_t now);
+
+/*
+ * The event ring for conntrack -E (event.c): per net, CT_EVENT_RING
+ * records, created by the first subscriber. Emitting is cheap while
+ * nobody subscribes (one atomic load). Each reader has its own cursor (a
+ * sequence number); a reader that falls more than the ring's size behind
+ * loses the oldest records and is told how many (conntrack's ENOBUFS).
+ */
+#define CT_EVENT_RING 4096
+
+struct ct_event_rec {
+	uint64_t seq;
+	uint64_t when_ns;         /* engine clock at the event */
+	enum ct_event type;
+	struct ct_snap snap;
+};
+
+/*
+ * Start reading events: *cursor is set to the next event's number.
+ * Control path. 0 or -ENOMEM.
+ */
+int ct_event_subscribe(struct net *net, uint64_t *cursor);
+/* Stop reading (the ring stays until ct_event_destroy). Control path. */
+void ct_event_unsubscribe(struct net *net);
+/*
+ * Copy up to n events from *cursor on into out and advance *cursor.
+ * *lost is set to the events that were overwritten before this reader
+ * got them. Returns the number copied. Any thread.
+ */
+unsigned ct_event_read(struct net *net, uint64_t *cursor,
+		       struct ct_event_rec *out, unsigned n, uint64_t *lost);
+/* Free the ring (net teardown: no emitter or reader left). */
+void ct_event_destroy(struct net *net);
 
 /*
  * For NAT: allocate an entry for a packet (ct_conn_alloc, NULL when the
