@@ -370,6 +370,14 @@ static int parse_portrc(struct xt_parse_ctx *ctx, const char *opt,
 	return 0;
 }
 
+/* Option names by address/port index (origsrc, origdst, replsrc, ...). */
+static const char *const addr_opts[4] = {
+	"ctorigsrc", "ctorigdst", "ctreplsrc", "ctrepldst",
+};
+static const char *const port_opts[4] = {
+	"ctorigsrcport", "ctorigdstport", "ctreplsrcport", "ctrepldstport",
+};
+
 static int conntrack_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 			   bool invert, void *data)
 {
@@ -406,7 +414,7 @@ static int conntrack_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	case O_CTREPLSRC:
 	case O_CTREPLDST:
 		k = (unsigned)(id - O_CTORIGSRC);
-		if (parse_hostmask(ctx, conntrack_opts[id].name, arg,
+		if (parse_hostmask(ctx, addr_opts[k], arg,
 				   &info->addr[k], &info->mask[k]))
 			return -1;
 		info->match_flags |= (uint16_t)(F_ORIGSRC << k);
@@ -418,7 +426,7 @@ static int conntrack_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	case O_CTREPLSRCPORT:
 	case O_CTREPLDSTPORT:
 		k = (unsigned)(id - O_CTORIGSRCPORT);
-		if (parse_portrc(ctx, conntrack_opts[id].name, arg,
+		if (parse_portrc(ctx, port_opts[k], arg,
 				 &info->port[k], &info->port_high[k]))
 			return -1;
 		info->match_flags |= (uint16_t)(F_ORIGSRC_PORT << k);
@@ -575,13 +583,6 @@ static void dump_addr(struct sbuf *sb, uint32_t addr, uint32_t mask,
 	}
 	add_mask(sb, mask);
 }
-
-static const char *const addr_opts[4] = {
-	"ctorigsrc", "ctorigdst", "ctreplsrc", "ctrepldst",
-};
-static const char *const port_opts[4] = {
-	"ctorigsrcport", "ctorigdstport", "ctreplsrcport", "ctrepldstport",
-};
 
 static void conntrack_dump(const struct conntrack_info *info,
 			   const char *prefix, bool numeric, struct sbuf *sb)

@@ -16,6 +16,7 @@
 #include "xt/ext.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -297,12 +298,13 @@ static int ct_check(const struct xt_check_ctx *ctx, const void *data)
 	}
 	if (info->flags & (CT_F_ZONE_DIR_ORIG | CT_F_ZONE_DIR_REPL |
 			   CT_F_ZONE_MARK)) {
-		set_unsupported(ctx, "the CT target's --zone-orig, --zone-reply "
-				 "and --zone mark");
+		set_unsupported(ctx, "the CT target's zone by direction or "
+				"by mark");
 		return -EOPNOTSUPP;
 	}
 	if (info->ct_events || info->exp_events) {
-		set_unsupported(ctx, "the CT target's --ctevents and --expevents");
+		set_unsupported(ctx, "the CT target's event masks "
+				"(--ctevents, --expevents)");
 		return -EOPNOTSUPP;
 	}
 	if (info->helper[0]) {
@@ -315,7 +317,7 @@ static int ct_check(const struct xt_check_ctx *ctx, const void *data)
 		}
 		/* nf_conntrack_helper_try_module_get(): there is none. */
 		set_unsupported(ctx, "the CT target's --helper (conntrack "
-				 "helpers)");
+				"helpers)");
 		return -ENOENT;
 	}
 	if (info->timeout[0]) {
@@ -323,7 +325,7 @@ static int ct_check(const struct xt_check_ctx *ctx, const void *data)
 			return -EINVAL;
 		/* nf_ct_set_timeout(): no such timeout policy. */
 		set_unsupported(ctx, "the CT target's --timeout (timeout "
-				 "policies)");
+				"policies)");
 		return -ENOENT;
 	}
 	return 0;
