@@ -484,12 +484,24 @@ static bool cl_gc(struct cl_state *s, struct cl_key *k,
 	return k->count == 0;
 }
 
+static uint32_t fmix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+/*
+ * The key's slot: every bit of both words mixed in (the kernel uses
+ * jhash2), so neighbouring addresses land in different slots and a new
+ * key rarely walks (and cleans) another's list.
+ */
 static uint32_t cl_hash(const uint32_t key[2])
 {
-	uint32_t h = key[0] * 0x9e3779b1u ^ key[1] * 0x85ebca6bu;
-
-	h ^= h >> 15;
-	return h % CL_SLOTS;
+	return fmix32(key[0] ^ fmix32(key[1] + 0x9e3779b9u)) % CL_SLOTS;
 }
 
 /*
