@@ -106,6 +106,17 @@ struct xt_check_ctx {
 	unsigned hook_mask;       /* hooks from which the rule is reachable */
 	const struct xt_ip *ip;
 	struct sbuf *msg;         /* the kernel's dmesg line, optional */
+	/*
+	 * The net the ruleset is for (the kernel's par->net), e.g. for
+	 * ct_net_enable(); NULL in unit tests that check a rule alone.
+	 */
+	struct net *net;
+	/*
+	 * check() sets *unsupported when it refuses what netsieve does not
+	 * implement yet ("the CT target's --ctevents"): the tools add their
+	 * "not supported yet" line after the kernel's error. May be NULL.
+	 */
+	const char **unsupported;
 };
 
 /* What match/target see on the data path (the kernel's xt_action_param). */
@@ -197,6 +208,18 @@ int xt_strtoui(const char *s, char **end, uint64_t *out, uint64_t min,
 int xt_parse_uint_opt(struct xt_parse_ctx *ctx, const char *ext,
 		      const char *opt, const char *arg, uint64_t min,
 		      uint64_t max, uint64_t *out);
+
+/*
+ * An XTTYPE_UINT32RC/UINT64RC option argument (xtopt_parse_mint): "a",
+ * "a:b", "a:" (b = max), ":b" (a = 0), each part as xt_strtoui reads it
+ * in [0,max]. Fills r[0..n-1] and returns n (1 or 2), or -1 with
+ * libxtables' message ("EXT: bad value for option "--OPT" near "X", or
+ * out of range (0-MAX).", "Too many components", "unexpected
+ * characters").
+ */
+int xt_parse_range_opt(struct xt_parse_ctx *ctx, const char *ext,
+		       const char *opt, const char *arg, uint64_t max,
+		       uint64_t r[2]);
 
 /*
  * libxtables' generic final check (xtables_options_fcheck), for the option

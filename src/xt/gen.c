@@ -259,7 +259,7 @@ int xt_gen_commit(struct xt_net *xn, struct xt_gen *g, struct xt_err *e)
 	int ti;
 
 	for (ti = 0; ti < XT_TABLE_MAX; ti++)
-		if (g->t[ti] && xt_table_check(g->t[ti], e))
+		if (g->t[ti] && xt_table_check(g->t[ti], xn->net, e))
 			return -1;
 	if (gen_build(g, e))
 		return -1;

@@ -172,6 +172,8 @@ struct xt_err {
 	enum xt_err_kind kind;
 	int errnum;              /* XT_E_KERNEL: errno (EINVAL adds dmesg) */
 	struct sbuf msg;
+	/* An extension's check refused what netsieve lacks (xt_check_ctx). */
+	char unsupported[96];
 };
 
 /*
@@ -286,7 +288,7 @@ bool xt_rule_is_tail(const struct xt_rule *r);
  * jumps resolved, loops and jumps to built-ins refused, hook masks
  * computed, every extension's check. 0, or -1 with e filled.
  */
-int xt_table_check(struct xt_table *t, struct xt_err *e);
+int xt_table_check(struct xt_table *t, struct net *net, struct xt_err *e);
 
 /* Counter value of a rule or policy in g (published: base + workers;
  * draft: its start value + the slot it came from). Control path
