@@ -65,7 +65,7 @@ enum ct_info {
 	CT_IS_REPLY = 3,
 	CT_ESTABLISHED_REPLY = CT_ESTABLISHED + CT_IS_REPLY,
 	CT_RELATED_REPLY = CT_RELATED + CT_IS_REPLY,
-	CT_NUMBER = 6,
+	CT_NUMBER = 5,
 	CT_UNTRACKED = 7,
 	/*
 	 * Not the kernel's: the packet has not been through tracking (no

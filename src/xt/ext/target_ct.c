@@ -8,8 +8,8 @@
  * the packet's connection: today its zone. What the template cannot carry
  * yet is refused at commit with the kernel's error and netsieve's "not
  * supported yet" line: per-direction zones and zones from the mark,
- * --ctevents/--expevents (no per-connection event masks), --helper (no
- * helpers) and --timeout (timeout policies are made with nfct, which
+ * --ctevents/--expevents (no per-connection event masks), --helper
+ * other than ftp and tftp, and --timeout (timeout policies are made with nfct, which
  * netsieve has not; on the kernel iptables alone cannot make one either,
  * so such a rule fails there too). Control path except target().
  */
@@ -315,10 +315,13 @@ static int ct_check(const struct xt_check_ctx *ctx, const void *data)
 					  "inversions on it\n");
 			return -ENOENT;
 		}
-		/* nf_conntrack_helper_try_module_get(): there is none. */
-		set_unsupported(ctx, "the CT target's --helper (conntrack "
-				"helpers)");
-		return -ENOENT;
+		/* nf_conntrack_helper_try_module_get(): netsieve has
+		 * ftp and tftp; any other is a module it does not have. */
+		if (!ct_helper_find(info->helper, (uint8_t)rule_proto(ctx))) {
+			set_unsupported(ctx, "the CT target's --helper (only "
+					"ftp and tftp helpers)");
+			return -ENOENT;
+		}
 	}
 	if (info->timeout[0]) {
 		if (!rule_proto(ctx))
@@ -344,6 +347,13 @@ static int ct_state_create(const void *data, void **state)
 	if (!t)
 		return -ENOMEM;
 	t->zone = info->zone;
+	/* The check found it for the rule's protocol; names are unique
+	 * across protocols among netsieve's helpers (ftp: tcp, tftp: udp). */
+	if (info->helper[0]) {
+		t->helper = ct_helper_find(info->helper, 6);
+		if (!t->helper)
+			t->helper = ct_helper_find(info->helper, 17);
+	}
 	*state = t;
 	return 0;
 }
