@@ -215,7 +215,8 @@ static void test_registry(void **state)
 	   "--rateest-gt");
 	/* Same name, other parameters: EINVAL; the same: shared. */
 	assert_int_equal(run(e, "iptables -A INPUT -j RATEEST --rateest-name "
-			     "a --rateest-interval 2s --rateest-ewmalog 8s"), 1);
+			     "a --rateest-interval 2s --rateest-ewmalog 8s"),
+			 1);
 	assert_string_equal(sbuf_str(&e->err), "iptables: Invalid argument. "
 			    "Run `dmesg' for more information.\n");
 	ok(e, "iptables -A OUTPUT -j RATEEST --rateest-name a "
@@ -231,7 +232,8 @@ static void test_registry(void **state)
 	ok(e, "iptables -F OUTPUT");
 	assert_int_equal(xt_rateest_count_names(e->net), 1);
 	assert_int_equal(run(e, "iptables -A INPUT -j RATEEST --rateest-name "
-			     "a --rateest-interval 2s --rateest-ewmalog 8s"), 1);
+			     "a --rateest-interval 2s --rateest-ewmalog 8s"),
+			 1);
 	ok(e, "iptables -F");
 	assert_int_equal(xt_rateest_count_names(e->net), 0);
 	/* Gone with its last rule: made anew with other parameters. */
@@ -258,7 +260,8 @@ static void test_registry(void **state)
  *   tick 1: bytes (1000 << 8) >> 2 = 64000 -> 250 B/s;
  *           packets (10 << 8) >> 2 = 640 -> 2/s
  *   tick 2: 64000 + 64000 - 16000 = 112000 -> 437; 640 + 640 - 160 = 1120 -> 4
- *   tick 3: 112000 + 64000 - 28000 = 148000 -> 578; 1120 + 640 - 280 = 1480 -> 5
+ *   tick 3: 112000 + 64000 - 28000 = 148000 -> 578;
+ *           1120 + 640 - 280 = 1480 -> 5
  */
 static void test_ewma(void **state)
 {
@@ -409,8 +412,8 @@ static void test_stack(void **state)
 			   "--rateest-interval 250ms --rateest-ewmalog 500ms");
 		}
 		assert_int_equal(ns_inject(e->net, "eth0", frame,
-					   sizeof(frame), at_ms[i] * 1000000ull),
-				 0);
+					   sizeof(frame),
+					   at_ms[i] * 1000000ull), 0);
 	}
 	assert_int_equal(counts(e, "INPUT", c, 16), 8);
 	assert_int_equal(c[0], 3);     /* replaced before p3: p3..p5 */
