@@ -101,6 +101,17 @@ static int chain_walk(struct xt_chain *c, unsigned mask, unsigned depth,
 	return 0;
 }
 
+const void *xt_check_match(const struct xt_check_ctx *ctx, unsigned i,
+			   const struct xt_ext_ops **ops)
+{
+	const struct xt_rule *r = ctx->rule;
+
+	if (!r || i >= r->nm)
+		return NULL;
+	*ops = r->m[i].ops;
+	return r->m[i].data;
+}
+
 static int check_one(const struct xt_table *t, const struct xt_chain *c,
 		     const struct xt_rule *r, const struct xt_mi *mi,
 		     struct net *net, struct xt_err *e)
@@ -111,7 +122,7 @@ static int check_one(const struct xt_table *t, const struct xt_chain *c,
 	struct xt_check_ctx ctx = {
 		.table = t->name, .chain = c->name,
 		.hook_mask = r->hook_mask, .ip = &r->ip, .msg = &msg,
-		.net = net, .unsupported = &unsupported,
+		.net = net, .unsupported = &unsupported, .rule = r,
 	};
 	int rc;
 

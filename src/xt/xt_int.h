@@ -122,6 +122,7 @@ struct xt_hook_priv {
 };
 
 struct xt_table_def;
+struct xt_rateest;
 
 struct xt_net {
 	struct net *net;
@@ -137,6 +138,10 @@ struct xt_net {
 	/* Set once before the first command (xt_net_deny(), access.c). */
 	int deny;                          /* errno for the tables, or 0 */
 	bool kernel_used;                  /* a command got that far */
+	/* Named rate estimators (ext/rateest.c), under net->ctl_lock. */
+	struct xt_rateest *rateest;
+	/* The last audit record's serial (ext/target_audit.c, data path). */
+	_Atomic uint32_t audit_serial;
 };
 
 /*

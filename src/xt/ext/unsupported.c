@@ -131,13 +131,13 @@ static const char *const other_matches[] = {
 	"ah", "bpf", "cgroup", "cluster", "connlabel", "cpu", "dccp",
 	"devgroup", "ecn", "esp", "hashlimit",
 	"ipcomp", "ipvs", "nfacct", "osf", "owner", "physdev", "policy",
-	"quota", "rateest", "realm", "recent", "rpfilter", "sctp", "set",
+	"quota", "realm", "recent", "rpfilter", "sctp", "set",
 	"socket", "string", "tcpmss", "time", "u32", NULL,
 };
 static const char *const other_targets[] = {
-	"AUDIT", "CHECKSUM", "CLASSIFY", "CLUSTERIP", "CONNSECMARK", "ECN",
-	"HMARK", "IDLETIMER", "LED", "NFLOG", "NFQUEUE", "RATEEST", "SECMARK",
-	"SET", "SYNPROXY", "TCPMSS", "TCPOPTSTRIP", "TEE", "TPROXY", "ULOG",
+	"CHECKSUM", "CLASSIFY", "CLUSTERIP", "CONNSECMARK", "ECN",
+	"HMARK", "IDLETIMER", "LED", "NFLOG", "NFQUEUE", "SECMARK",
+	"SET", "SYNPROXY", "TCPOPTSTRIP", "TEE", "TPROXY", "ULOG",
 	NULL,
 };
 
