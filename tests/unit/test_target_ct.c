@@ -37,7 +37,8 @@ static void test_parse_save_print(void **state)
 	tg_fail("raw", "OUTPUT", "-j CT --helper ftp", 1, NULL);
 	tg_fail("raw", "OUTPUT", "-j CT --timeout t", 1, NULL);
 	/* What netsieve cannot honour yet. */
-	tg_fail("raw", "OUTPUT", "-p tcp -j CT --helper ftp", 1, NULL);
+	tg_fail("raw", "OUTPUT", "-p udp -j CT --helper sip", 1, NULL);
+	tg_fail("raw", "OUTPUT", "-p udp -j CT --helper ftp", 1, NULL);
 	tg_fail("raw", "OUTPUT", "-j CT --ctevents new", 1, NULL);
 	tg_fail("raw", "OUTPUT", "-j CT --zone mark", 1, NULL);
 	tg_fail("raw", "OUTPUT", "-j CT --zone-orig 1", 1, NULL);

@@ -104,9 +104,12 @@ static void test_extensions(void **state)
 	 * error for a missing helper or policy, EOPNOTSUPP for the others,
 	 * and the line naming what is missing.
 	 */
-	expect(e, "iptables -t raw -A PREROUTING -p tcp -j CT --helper ftp", 1,
+	expect(e, "iptables -t raw -A PREROUTING -p udp -j CT --helper sip", 1,
 	       "iptables: No chain/target/match by that name.\n"
-	       NOT_YET("the CT target's --helper (conntrack helpers)"));
+	       NOT_YET("the CT target's --helper (only ftp and tftp "
+		       "helpers)"));
+	expect(e, "iptables -t raw -A PREROUTING -p tcp -j CT --helper ftp", 0,
+	       "");
 	expect(e, "iptables -t raw -A PREROUTING -p udp -j CT --timeout t", 1,
 	       "iptables: No chain/target/match by that name.\n"
 	       NOT_YET("the CT target's --timeout (timeout policies)"));
