@@ -713,6 +713,44 @@ static void test_challenge_ack(void **s)
 	assert_int_equal(state(), CT_TCP_LAST_ACK);
 }
 
+static void test_close_resync(void **s)
+{
+	(void)s;
+	handshake();
+	assert_int_equal(feed(1, seg(1, TH_RST, SISN + 1, 0, 0, 0)), NS_ACCEPT);
+	assert_int_equal(state(), CT_TCP_CLOSE);
+	assert_int_equal(left(), 10);
+	/* the client's SYN: the server closed, not it: no reopening */
+	assert_int_equal(feed(0, seg(0, TH_SYN, 90000, 0, 1000, 0)), NS_ACCEPT);
+	assert_string_equal(why, "packet (index 0) in dir 0 ignored, state "
+				 "CLOSE");
+	assert_int_equal(state(), CT_TCP_CLOSE);
+	assert_int_equal(left(), 10);
+	/* the server takes it: resynchronised */
+	assert_int_equal(feed(1, seg(1, TH_SYN | TH_ACK, 777, 90001, 1000, 0)),
+			 NS_ACCEPT);
+	assert_int_equal(state(), CT_TCP_SYN_RECV);
+	assert_int_equal(left(), 60);
+	assert_int_equal(feed(0, seg(0, TH_ACK, 90001, 778, 1000, 0)),
+			 NS_ACCEPT);
+	assert_int_equal(state(), CT_TCP_ESTABLISHED);
+	assert_int_equal(left(), 432000);
+}
+
+static void test_lowered_timeout(void **s)
+{
+	(void)s;
+	handshake();
+	/* an out-of-window FIN, then an out-of-window RST from the other side */
+	assert_int_equal(feed(0, seg(0, TH_FIN | TH_ACK, CISN + 100000,
+				     SISN + 1, 1000, 0)), -1);
+	assert_int_equal(left(), 432000);
+	assert_int_equal(feed(1, seg(1, TH_RST, SISN + 100000, 0, 0, 0)), -1);
+	assert_non_null(strstr(why, "SEQ is over upper bound"));
+	assert_int_equal(state(), CT_TCP_ESTABLISHED);
+	assert_int_equal(left(), 300);
+}
+
 static void test_errors(void **s)
 {
 	struct pkt *p;
@@ -812,6 +850,8 @@ int main(void)
 		cmocka_unit_test_setup(test_invalid_state, setup),
 		cmocka_unit_test_setup(test_ignored_syn_resync, setup),
 		cmocka_unit_test_setup(test_challenge_ack, setup),
+		cmocka_unit_test_setup(test_close_resync, setup),
+		cmocka_unit_test_setup(test_lowered_timeout, setup),
 		cmocka_unit_test_setup(test_errors, setup),
 		cmocka_unit_test_setup(test_tuple_print, setup),
 	};
