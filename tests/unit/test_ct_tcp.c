@@ -18,7 +18,9 @@
 
 #include <netsieve/netsieve.h>
 
+#include "base/rcu.h"
 #include "base/sbuf.h"
+#include "core/net.h"
 #include "ct/ct.h"
 #include "pkt/csum.h"
 #include "pkt/parse.h"
@@ -26,58 +28,9 @@
 
 #define NSEC 1000000000ull
 
-/*
- * Temporary: the core (ct_sysctl, ct_refresh, ct_kill: src/ct/core.c,
- * table.c) is not on this branch yet. These stand in for it with the
- * kernel's defaults; they go when main is merged.
- */
-static struct ct_sysctl sysctl;
+static struct net *net;
+static struct ct_sysctl *sysctl;
 static uint64_t now = 1000 * NSEC;
-static int kills;
-
-struct ct_sysctl *ct_sysctl(struct net *net)
-{
-	(void)net;
-	return &sysctl;
-}
-
-void ct_refresh(struct net *net, struct ct_conn *ct, uint64_t ns)
-{
-	(void)net;
-	if (ct->flags & CT_F_FIXED_TIMEOUT)
-		return;
-	atomic_store(&ct->timeout, now + ns);
-}
-
-bool ct_kill(struct net *net, struct ct_conn *ct)
-{
-	(void)net;
-	ct_status_set(ct, CT_S_DYING);
-	kills++;
-	return true;
-}
-
-static struct net *net = (struct net *)&sysctl;
-
-static void sysctl_defaults(void)
-{
-	static const unsigned tcp[CT_TCP_MAX] = {
-		[CT_TCP_SYN_SENT] = 120, [CT_TCP_SYN_RECV] = 60,
-		[CT_TCP_ESTABLISHED] = 432000, [CT_TCP_FIN_WAIT] = 120,
-		[CT_TCP_CLOSE_WAIT] = 60, [CT_TCP_LAST_ACK] = 30,
-		[CT_TCP_TIME_WAIT] = 120, [CT_TCP_CLOSE] = 10,
-		[CT_TCP_SYN_SENT2] = 120,
-	};
-
-	memset(&sysctl, 0, sizeof(sysctl));
-	memcpy(sysctl.tcp_timeout, tcp, sizeof(tcp));
-	sysctl.tcp_timeout_max_retrans = 300;
-	sysctl.tcp_timeout_unacknowledged = 300;
-	sysctl.tcp_max_retrans = 3;
-	sysctl.tcp_loose = 1;
-	sysctl.checksum = 1;
-}
-/* End of the temporary part. */
 
 #define TH_FIN 0x01
 #define TH_SYN 0x02
@@ -95,7 +48,7 @@ static void sysctl_defaults(void)
 #define CISN 1000u
 #define SISN 5000000u
 
-static struct ct_conn conn;
+static struct ct_conn *ct;
 static struct pkt pkt;
 static const char *why;
 
@@ -169,28 +122,41 @@ static struct pkt *seg(enum ct_dir dir, uint8_t flags, uint32_t seq,
 			(struct opts){ NULL, 0 });
 }
 
+/* Let go of the test entry: kill it or free it if never confirmed. */
+static void conn_put(void)
+{
+	if (!ct)
+		return;
+	if (!ct_is_confirmed(ct))
+		ct_conn_free_unconfirmed(net, ct);
+	else if (!(ct_status(ct) & CT_S_DYING))
+		assert_true(ct_kill(net, ct));
+	ct = NULL;
+}
+
 /* A fresh entry for the test connection (not confirmed). */
 static void conn_reset(void)
 {
-	memset(&conn, 0, sizeof(conn));
-	conn.node[0].tuple = (struct ct_tuple){
+	conn_put();
+	ct = ct_conn_alloc(net, 0);
+	assert_non_null(ct);
+	ct->node[0].tuple = (struct ct_tuple){
 		.src = ns_addr4(htonl(CLIENT)), .dst = ns_addr4(htonl(SERVER)),
 		.sport = htons(CPORT), .dport = htons(SPORT), .proto = 6 };
-	conn.node[1].dir = 1;
-	ct_proto_tcp.invert(&conn.node[1].tuple, &conn.node[0].tuple);
-	conn.node[1].tuple.src = conn.node[0].tuple.dst;
-	conn.node[1].tuple.dst = conn.node[0].tuple.src;
-	conn.node[1].tuple.proto = 6;
-	kills = 0;
+	ct_proto_tcp.invert(&ct->node[1].tuple, &ct->node[0].tuple);
+	ct->node[1].tuple.src = ct->node[0].tuple.dst;
+	ct->node[1].tuple.dst = ct->node[0].tuple.src;
+	ct->node[1].tuple.proto = 6;
 }
 
 /* What .new refused (the packet is INVALID as NEW). */
 #define REFUSED (-100)
 
 /*
- * Feed p to the tracker as the core does: .new first for an unconfirmed
- * entry, then .packet; SEEN_REPLY after an accepted reply, CONFIRMED
- * after the first accepted packet. Returns .packet's verdict or REFUSED.
+ * Feed p to the tracker at now as the core does: .new first for an
+ * unconfirmed entry, then .packet; SEEN_REPLY after an accepted reply;
+ * the entry goes into the table (confirmed) after its first accepted
+ * packet. Returns .packet's verdict or REFUSED.
  */
 static int feed(enum ct_dir dir, struct pkt *p)
 {
@@ -198,37 +164,41 @@ static int feed(enum ct_dir dir, struct pkt *p)
 	int ret;
 
 	why = NULL;
-	if (!ct_is_confirmed(&conn) && !ct_proto_tcp.new(net, &conn, p, &why))
+	atomic_store(&net->now_ns, now);
+	if (!ct_is_confirmed(ct) && !ct_proto_tcp.new(net, ct, p, &why))
 		return REFUSED;
 	if (dir == CT_DIR_REPLY)
 		ctinfo = CT_ESTABLISHED_REPLY;
-	else if (ct_status(&conn) & CT_S_SEEN_REPLY)
+	else if (ct_status(ct) & CT_S_SEEN_REPLY)
 		ctinfo = CT_ESTABLISHED;
 	else
 		ctinfo = CT_NEW;
-	ret = ct_proto_tcp.packet(net, &conn, p, dir, ctinfo, now, &why);
-	if (ret == NS_ACCEPT) {
-		ct_status_set(&conn, CT_S_CONFIRMED);
+	ns_rcu_reader_enter();
+	ret = ct_proto_tcp.packet(net, ct, p, dir, ctinfo, now, &why);
+	ns_rcu_reader_leave();
+	if (ret == NS_ACCEPT && !(ct_status(ct) & CT_S_DYING)) {
+		if (!ct_is_confirmed(ct))
+			assert_int_equal(ct_insert(net, ct), 0);
 		if (dir == CT_DIR_REPLY)
-			ct_status_set(&conn, CT_S_SEEN_REPLY);
+			ct_status_set(ct, CT_S_SEEN_REPLY);
 	}
 	return ret;
 }
 
 static unsigned state(void)
 {
-	return conn.proto.tcp.state;
+	return ct->proto.tcp.state;
 }
 
 /* Seconds to expiry (the timeout the last accepted packet set). */
 static uint64_t left(void)
 {
-	return (atomic_load(&conn.timeout) - now) / NSEC;
+	return (atomic_load(&ct->timeout) - now) / NSEC;
 }
 
 static bool assured(void)
 {
-	return ct_status(&conn) & CT_S_ASSURED;
+	return ct_status(ct) & CT_S_ASSURED;
 }
 
 static void tick(unsigned s)
@@ -251,7 +221,18 @@ static void handshake(void)
 static int setup(void **s)
 {
 	(void)s;
-	sysctl_defaults();
+	assert_int_equal(ns_net_create(&net), 0);
+	assert_int_equal(ct_net_enable(net), 0);
+	sysctl = ct_sysctl(net);
+	return 0;
+}
+
+static int teardown(void **s)
+{
+	(void)s;
+	conn_put();
+	ns_net_destroy(net);
+	net = NULL;
 	return 0;
 }
 
@@ -281,8 +262,8 @@ static void test_handshake(void **s)
 	assert_int_equal(state(), CT_TCP_ESTABLISHED);
 	assert_int_equal(left(), 432000);
 	assert_true(assured());
-	assert_false(ct_proto_tcp.can_early_drop(&conn));
-	assert_int_equal(kills, 0);
+	assert_false(ct_proto_tcp.can_early_drop(ct));
+	assert_false(ct_status(ct) & CT_S_DYING);
 }
 
 static void test_data_in_window(void **s)
@@ -293,7 +274,7 @@ static void test_data_in_window(void **s)
 	assert_int_equal(feed(0, seg(0, TH_ACK | TH_PSH, CISN + 1, SISN + 1,
 				     1000, 100)), NS_ACCEPT);
 	assert_int_equal(left(), 300);
-	assert_int_equal(conn.proto.tcp.seen[0].td_end, CISN + 101);
+	assert_int_equal(ct->proto.tcp.seen[0].td_end, CISN + 101);
 	/* acked: back to ESTABLISHED's */
 	assert_int_equal(feed(1, seg(1, TH_ACK, SISN + 1, CISN + 101, 1000, 0)),
 			 NS_ACCEPT);
@@ -317,7 +298,7 @@ static void test_out_of_window(void **s)
 	 * The client's right edge: the server's ack + its window, CISN + 1 +
 	 * 1000; a segment may start up to one past it.
 	 */
-	assert_int_equal(conn.proto.tcp.seen[0].td_maxend, CISN + 1 + 1000);
+	assert_int_equal(ct->proto.tcp.seen[0].td_maxend, CISN + 1 + 1000);
 	assert_int_equal(feed(0, seg(0, TH_ACK, CISN + 5000, SISN + 1, 1000,
 				     10)), -1);
 	snprintf(exp, sizeof(exp), "SEQ is over upper bound %u (over the "
@@ -336,14 +317,14 @@ static void test_out_of_window(void **s)
 	assert_int_equal(feed(0, seg(0, TH_ACK, CISN + 1, SISN + 1, 1000,
 				     1010)), NS_ACCEPT);
 	assert_null(why);
-	assert_int_equal(conn.proto.tcp.seen[0].td_end, CISN + 1011);
+	assert_int_equal(ct->proto.tcp.seen[0].td_end, CISN + 1011);
 	/* the server's window grew by the 10 bytes over its edge */
-	assert_int_equal(conn.proto.tcp.seen[1].td_maxwin, 1010);
+	assert_int_equal(ct->proto.tcp.seen[1].td_maxwin, 1010);
 	/* starting past the edge, but in the window: passes, logged */
 	assert_int_equal(feed(0, seg(0, TH_ACK, CISN + 1002, SISN + 1, 1000,
 				     10)), NS_ACCEPT);
 	assert_string_equal(why, "12 bytes more than expected");
-	assert_int_equal(conn.proto.tcp.seen[0].td_end, CISN + 1012);
+	assert_int_equal(ct->proto.tcp.seen[0].td_end, CISN + 1012);
 
 	/* old data, far below: ignored (accepted, logged) */
 	assert_int_equal(feed(0, seg(0, TH_ACK, CISN - 200000, SISN + 1, 1000,
@@ -362,12 +343,12 @@ static void test_out_of_window(void **s)
 static void test_be_liberal(void **s)
 {
 	(void)s;
-	sysctl.tcp_be_liberal = 1;
+	sysctl->tcp_be_liberal = 1;
 	handshake();
 	assert_int_equal(feed(0, seg(0, TH_ACK, CISN + 5000, SISN + 1, 1000,
 				     10)), NS_ACCEPT);
 	assert_null(why);
-	sysctl.tcp_be_liberal = 0;
+	sysctl->tcp_be_liberal = 0;
 	assert_int_equal(feed(0, seg(0, TH_ACK, CISN + 50000, SISN + 1, 1000,
 				     10)), -1);
 }
@@ -380,7 +361,7 @@ static void test_fin_teardown(void **s)
 				     1000, 0)), NS_ACCEPT);
 	assert_int_equal(state(), CT_TCP_FIN_WAIT);
 	assert_int_equal(left(), 120);
-	assert_true(ct_proto_tcp.can_early_drop(&conn));
+	assert_true(ct_proto_tcp.can_early_drop(ct));
 	assert_int_equal(feed(1, seg(1, TH_ACK, SISN + 1, CISN + 2, 1000, 0)),
 			 NS_ACCEPT);
 	assert_int_equal(state(), CT_TCP_CLOSE_WAIT);
@@ -425,7 +406,7 @@ static void test_rst(void **s)
 	assert_int_equal(feed(0, seg(0, TH_RST, CISN + 1, 0, 0, 0)), NS_ACCEPT);
 	assert_int_equal(state(), CT_TCP_CLOSE);
 	assert_int_equal(left(), 10);
-	assert_int_equal(kills, 0);
+	assert_false(ct_status(ct) & CT_S_DYING);
 	/* the client's SYN after its own RST reopens */
 	assert_int_equal(feed(0, seg(0, TH_SYN, CISN + 7, 0, 1000, 0)),
 			 NS_REPEAT);
@@ -456,11 +437,11 @@ static void test_rst_out_of_window(void **s)
 	assert_int_equal(state(), CT_TCP_ESTABLISHED);
 	assert_int_equal(left(), 10);
 	/* ignore_invalid_rst: the one below passes too, state kept */
-	sysctl.tcp_ignore_invalid_rst = 1;
+	sysctl->tcp_ignore_invalid_rst = 1;
 	assert_int_equal(feed(0, seg(0, TH_RST, CISN + 50, 0, 0, 0)),
 			 NS_ACCEPT);
 	assert_int_equal(state(), CT_TCP_ESTABLISHED);
-	sysctl.tcp_ignore_invalid_rst = 0;
+	sysctl->tcp_ignore_invalid_rst = 0;
 	/* exact: closed */
 	assert_int_equal(feed(0, seg(0, TH_RST, CISN + 101, 0, 0, 0)),
 			 NS_ACCEPT);
@@ -476,7 +457,10 @@ static void test_rst_refused(void **s)
 	assert_int_equal(feed(1, seg(1, TH_RST | TH_ACK, 0, CISN + 1, 0, 0)),
 			 NS_ACCEPT);
 	assert_int_equal(state(), CT_TCP_CLOSE);
-	assert_int_equal(kills, 1);
+	assert_true(ct_status(ct) & CT_S_DYING);
+	ns_rcu_reader_enter();
+	assert_null(ct_find(net, ct_tuple_of(ct, CT_DIR_ORIGINAL), 0, NULL));
+	ns_rcu_reader_leave();
 }
 
 static void test_new(void **s)
@@ -491,11 +475,11 @@ static void test_new(void **s)
 	assert_int_equal(feed(0, seg(0, TH_FIN | TH_ACK, CISN, 1, 1000, 0)),
 			 REFUSED);
 	/* a bare ACK only with loose */
-	sysctl.tcp_loose = 0;
+	sysctl->tcp_loose = 0;
 	assert_int_equal(feed(0, seg(0, TH_ACK, CISN, SISN, 1000, 10)),
 			 REFUSED);
 	assert_null(why);
-	sysctl.tcp_loose = 1;
+	sysctl->tcp_loose = 1;
 }
 
 static void test_loose_pickup(void **s)
@@ -508,7 +492,7 @@ static void test_loose_pickup(void **s)
 	/* one side only: not ESTABLISHED's five days */
 	assert_int_equal(left(), 300);
 	assert_false(assured());
-	assert_int_equal(conn.proto.tcp.seen[0].flags & 0x08, 0x08);
+	assert_int_equal(ct->proto.tcp.seen[0].flags & 0x08, 0x08);
 	/* the server answers; then the client again: ASSURED */
 	assert_int_equal(feed(1, seg(1, TH_ACK, SISN, CISN + 10, 1000, 0)),
 			 NS_ACCEPT);
@@ -532,12 +516,12 @@ static void test_window_scale(void **s)
 			 NS_ACCEPT);
 	assert_int_equal(feed(1, seg_opts(1, TH_SYN | TH_ACK, SISN, CISN + 1,
 					  1000, 0, ws)), NS_ACCEPT);
-	assert_int_equal(conn.proto.tcp.seen[0].td_scale, 7);
-	assert_int_equal(conn.proto.tcp.seen[1].td_scale, 7);
+	assert_int_equal(ct->proto.tcp.seen[0].td_scale, 7);
+	assert_int_equal(ct->proto.tcp.seen[1].td_scale, 7);
 	/* the server's window, now 1000 << 7 */
 	assert_int_equal(feed(1, seg(1, TH_ACK, SISN + 1, CISN + 1, 1000, 0)),
 			 NS_ACCEPT);
-	assert_int_equal(conn.proto.tcp.seen[0].td_maxend,
+	assert_int_equal(ct->proto.tcp.seen[0].td_maxend,
 			 CISN + 1 + (1000u << 7));
 	assert_int_equal(feed(0, seg(0, TH_ACK, CISN + 1 + 100000, SISN + 1,
 				     1000, 0)), NS_ACCEPT);
@@ -547,11 +531,11 @@ static void test_window_scale(void **s)
 	conn_reset();
 	assert_int_equal(feed(0, seg_opts(0, TH_SYN, CISN, 0, 1000, 0, ws)),
 			 NS_ACCEPT);
-	assert_int_equal(conn.proto.tcp.seen[0].td_scale, 7);
+	assert_int_equal(ct->proto.tcp.seen[0].td_scale, 7);
 	assert_int_equal(feed(1, seg(1, TH_SYN | TH_ACK, SISN, CISN + 1, 1000,
 				     0)), NS_ACCEPT);
-	assert_int_equal(conn.proto.tcp.seen[0].td_scale, 0);
-	assert_int_equal(conn.proto.tcp.seen[1].td_scale, 0);
+	assert_int_equal(ct->proto.tcp.seen[0].td_scale, 0);
+	assert_int_equal(ct->proto.tcp.seen[1].td_scale, 0);
 	assert_int_equal(feed(1, seg(1, TH_ACK, SISN + 1, CISN + 1, 1000, 0)),
 			 NS_ACCEPT);
 	assert_int_equal(feed(0, seg(0, TH_ACK, CISN + 1 + 100000, SISN + 1,
@@ -572,7 +556,7 @@ static void test_sack(void **s)
 	conn_reset();
 	assert_int_equal(feed(0, seg_opts(0, TH_SYN, CISN, 0, 1000, 0, sp)),
 			 NS_ACCEPT);
-	assert_int_equal(conn.proto.tcp.seen[0].flags & 0x03, 0x03);
+	assert_int_equal(ct->proto.tcp.seen[0].flags & 0x03, 0x03);
 	assert_int_equal(feed(1, seg_opts(1, TH_SYN | TH_ACK, SISN, CISN + 1,
 					  1000, 0, sp2)), NS_ACCEPT);
 	assert_int_equal(feed(0, seg(0, TH_ACK, CISN + 1, SISN + 1, 1000, 0)),
@@ -599,19 +583,19 @@ static void test_retrans(void **s)
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(feed(1, seg(1, TH_ACK, SISN + 1, CISN + 1,
 					     1000, 0)), NS_ACCEPT);
-		assert_int_equal(conn.proto.tcp.retrans, i ? i : 0);
+		assert_int_equal(ct->proto.tcp.retrans, i ? i : 0);
 		assert_int_equal(left(), 432000);
 		(void)0;
 	}
-	assert_int_equal(conn.proto.tcp.retrans, 2);
+	assert_int_equal(ct->proto.tcp.retrans, 2);
 	assert_int_equal(feed(1, seg(1, TH_ACK, SISN + 1, CISN + 1, 1000, 0)),
 			 NS_ACCEPT);
-	assert_int_equal(conn.proto.tcp.retrans, 3);
+	assert_int_equal(ct->proto.tcp.retrans, 3);
 	assert_int_equal(left(), 300);
 	/* something new: count reset */
 	assert_int_equal(feed(1, seg(1, TH_ACK, SISN + 1, CISN + 1, 999, 0)),
 			 NS_ACCEPT);
-	assert_int_equal(conn.proto.tcp.retrans, 0);
+	assert_int_equal(ct->proto.tcp.retrans, 0);
 	assert_int_equal(left(), 432000);
 }
 
@@ -685,9 +669,9 @@ static void test_ignored_syn_resync(void **s)
 			 NS_ACCEPT);
 	assert_null(why);
 	assert_int_equal(state(), CT_TCP_SYN_RECV);
-	assert_int_equal(conn.proto.tcp.seen[0].td_end, 77778);
-	assert_int_equal(conn.proto.tcp.seen[0].td_scale, 7);
-	assert_int_equal(conn.proto.tcp.seen[1].td_scale, 7);
+	assert_int_equal(ct->proto.tcp.seen[0].td_end, 77778);
+	assert_int_equal(ct->proto.tcp.seen[0].td_scale, 7);
+	assert_int_equal(ct->proto.tcp.seen[1].td_scale, 7);
 	assert_int_equal(feed(0, seg(0, TH_ACK, 77778, 1000, 2000, 0)),
 			 NS_ACCEPT);
 	assert_int_equal(state(), CT_TCP_ESTABLISHED);
@@ -794,9 +778,9 @@ static void test_errors(void **s)
 	p->csum_partial = true;
 	assert_int_equal(feed(0, p), NS_ACCEPT);
 	p->csum_partial = false;
-	sysctl.checksum = 0;
+	sysctl->checksum = 0;
 	assert_int_equal(feed(0, p), NS_ACCEPT);
-	sysctl.checksum = 1;
+	sysctl->checksum = 1;
 	/* and for a new entry: .new refuses it */
 	conn_reset();
 	p = seg(0, TH_SYN, CISN, 0, 1000, 0);
@@ -821,7 +805,7 @@ static void test_tuple_print(void **s)
 	assert_false(ct_proto_tcp.pkt_to_tuple(&pkt, &t));
 
 	handshake();
-	ct_proto_tcp.print(&conn, &sb);
+	ct_proto_tcp.print(ct, &sb);
 	assert_string_equal(sbuf_str(&sb), " ESTABLISHED");
 	sbuf_free(&sb);
 	assert_string_equal(ct_proto_tcp.name, "tcp");
@@ -831,29 +815,29 @@ static void test_tuple_print(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_handshake, setup),
-		cmocka_unit_test_setup(test_data_in_window, setup),
-		cmocka_unit_test_setup(test_out_of_window, setup),
-		cmocka_unit_test_setup(test_be_liberal, setup),
-		cmocka_unit_test_setup(test_fin_teardown, setup),
-		cmocka_unit_test_setup(test_fin_both_at_once, setup),
-		cmocka_unit_test_setup(test_rst, setup),
-		cmocka_unit_test_setup(test_rst_out_of_window, setup),
-		cmocka_unit_test_setup(test_rst_refused, setup),
-		cmocka_unit_test_setup(test_new, setup),
-		cmocka_unit_test_setup(test_loose_pickup, setup),
-		cmocka_unit_test_setup(test_window_scale, setup),
-		cmocka_unit_test_setup(test_sack, setup),
-		cmocka_unit_test_setup(test_retrans, setup),
-		cmocka_unit_test_setup(test_zero_window, setup),
-		cmocka_unit_test_setup(test_simultaneous_open, setup),
-		cmocka_unit_test_setup(test_invalid_state, setup),
-		cmocka_unit_test_setup(test_ignored_syn_resync, setup),
-		cmocka_unit_test_setup(test_challenge_ack, setup),
-		cmocka_unit_test_setup(test_close_resync, setup),
-		cmocka_unit_test_setup(test_lowered_timeout, setup),
-		cmocka_unit_test_setup(test_errors, setup),
-		cmocka_unit_test_setup(test_tuple_print, setup),
+		cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_in_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_be_liberal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fin_teardown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fin_both_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rst_out_of_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rst_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loose_pickup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_scale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retrans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_simultaneous_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ignored_syn_resync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_challenge_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_resync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lowered_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tuple_print, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
