@@ -9,7 +9,8 @@
  * the RST, SYN-reopen and RFC 5961 challenge-ACK rules. Data path: .new
  * runs on an entry no other thread sees yet; .packet takes the entry's
  * lock for the state update and touches only ct->proto.tcp, ct's status
- * bits (ASSURED) and its timeout. .print runs on the control path.
+ * bits (ASSURED) and its timeout, and reports [UPDATE] events (or kills
+ * an entry a RST refused). .print runs on the control path.
  *
  * The kernel's log texts for invalid or ignored packets are returned in
  * *why, formatted into a per-thread buffer when they carry numbers.
@@ -967,6 +968,7 @@ static int tcp_packet(struct net *net, struct ct_conn *ct, struct pkt *pkt,
 	enum tcp_action res;
 	struct tcp_seg s;
 	uint32_t status;
+	bool update;
 
 	(void)ctinfo;
 	*why = NULL;
@@ -1078,6 +1080,7 @@ in_window:
 	timeout = tcp_pick_timeout(sc, state, index, new_state);
 	ct_unlock(ct);
 
+	update = new_state != old_state;
 	status = ct_status(ct);
 	if (!(status & CT_S_SEEN_REPLY)) {
 		/*
@@ -1108,8 +1111,19 @@ in_window:
 		 * connection: the connection is real.
 		 */
 		ct_status_set(ct, CT_S_ASSURED);
+		update = true;
 	}
 	ct_refresh(net, ct, (uint64_t)timeout * 1000000000ull);
+	/*
+	 * conntrack -E: one [UPDATE] for a new state or ASSURED (the
+	 * kernel's IPCT_PROTOINFO / IPCT_ASSURED, delivered once per
+	 * packet). An unconfirmed entry reports itself as [NEW] when
+	 * confirmed; the packet that brings the first reply gets its
+	 * [UPDATE] from the core (SEEN_REPLY), so not a second one here.
+	 */
+	if (update && ct_is_confirmed(ct) &&
+	    (dir == CT_DIR_ORIGINAL || status & CT_S_SEEN_REPLY))
+		ct_event_emit(net, ct, CT_EV_UPDATE);
 	return NS_ACCEPT;
 }
 
