@@ -617,9 +617,11 @@ static enum tcp_action tcp_in_window(struct net *net, struct ct_tcp *state,
 		uint32_t overshot = end - sender->td_maxend + 1;
 		bool ack_ok;
 
-		ack_ok = after(sack, receiver->td_end - MAXACKWINDOW(sender) - 1);
+		ack_ok = after(sack,
+			       receiver->td_end - MAXACKWINDOW(sender) - 1);
 		in_recv_win = receiver->td_maxwin &&
-			      after(end, sender->td_end - receiver->td_maxwin - 1);
+			      after(end, sender->td_end -
+						 receiver->td_maxwin - 1);
 		if (in_recv_win && ack_ok && overshot <= receiver->td_maxwin &&
 		    before(sack, receiver->td_end + 1)) {
 			/*
@@ -1024,7 +1026,8 @@ static int tcp_packet(struct net *net, struct ct_conn *ct, struct pkt *pkt,
 		 * the ack of the last FIN.
 		 */
 		if (old_state == CT_TCP_LAST_ACK && index == TCP_ACK_SET &&
-		    state->last_dir != dir && state->last_index == TCP_SYN_SET &&
+		    state->last_dir != dir &&
+		    state->last_index == TCP_SYN_SET &&
 		    state->last_flags & TCP_F_EXP_CHALLENGE_ACK) {
 			state->last_flags &= (uint8_t)~TCP_F_EXP_CHALLENGE_ACK;
 			ct_unlock(ct);

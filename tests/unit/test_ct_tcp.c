@@ -18,8 +18,11 @@
 
 #include <netsieve/netsieve.h>
 
+#include "stack_harness.h"
+
 #include "base/rcu.h"
 #include "base/sbuf.h"
+#include "core/hook.h"
 #include "core/net.h"
 #include "ct/ct.h"
 #include "pkt/csum.h"
@@ -39,8 +42,8 @@ static uint64_t now = 1000 * NSEC;
 #define TH_ACK 0x10
 #define TH_URG 0x20
 
-#define CLIENT 0x0a000001u /* 10.0.0.1:40000 */
-#define SERVER 0x0a000002u /* 10.0.0.2:80 */
+#define CLIENT 0x0a010002u /* 10.1.0.2:40000 */
+#define SERVER 0x0a020002u /* 10.2.0.2:80 */
 #define CPORT 40000
 #define SPORT 80
 
@@ -66,19 +69,19 @@ static const uint8_t opt_ws7_sackperm[] = { 1, 3, 3, 7, 1, 1, 4, 2 };
  * Build a segment of ct's connection in direction dir into pkt: flags,
  * seq, ack, window, paylen payload bytes, options. Valid checksums.
  */
-static struct pkt *seg_opts(enum ct_dir dir, uint8_t flags, uint32_t seq,
-			    uint32_t ack, uint16_t win, unsigned paylen,
-			    struct opts o)
+static unsigned build(uint8_t *f, enum ct_dir dir, uint8_t flags,
+		      uint32_t seq, uint32_t ack, uint16_t win, unsigned paylen,
+		      struct opts o)
 {
-	uint8_t f[1500];
 	unsigned thl = 20 + o.len, tot = 20 + thl + paylen;
 	uint32_t src = htonl(dir ? SERVER : CLIENT);
 	uint32_t dst = htonl(dir ? CLIENT : SERVER);
-	uint16_t sp = htons(dir ? SPORT : CPORT), dp = htons(dir ? CPORT : SPORT);
+	uint16_t sp = htons(dir ? SPORT : CPORT);
+	uint16_t dp = htons(dir ? CPORT : SPORT);
 	uint8_t *ip = f, *th = f + 20;
 	uint16_t c;
 
-	assert_true(tot <= sizeof(f));
+	assert_true(tot <= 1500);
 	memset(f, 0, tot);
 	ip[0] = 0x45;
 	ip[2] = (uint8_t)(tot >> 8);
@@ -106,6 +109,15 @@ static struct pkt *seg_opts(enum ct_dir dir, uint8_t flags, uint32_t seq,
 	c = csum_fold(csum_tcpudp_nofold(src, dst, (uint16_t)(thl + paylen), 6,
 					 csum_partial(th, thl + paylen, 0)));
 	memcpy(th + 16, &c, 2);
+	return tot;
+}
+
+static struct pkt *seg_opts(enum ct_dir dir, uint8_t flags, uint32_t seq,
+			    uint32_t ack, uint16_t win, unsigned paylen,
+			    struct opts o)
+{
+	uint8_t f[1500];
+	unsigned tot = build(f, dir, flags, seq, ack, win, paylen, o);
 
 	pkt_reset(&pkt);
 	pkt.has_l2 = false;
@@ -725,7 +737,7 @@ static void test_lowered_timeout(void **s)
 {
 	(void)s;
 	handshake();
-	/* an out-of-window FIN, then an out-of-window RST from the other side */
+	/* an out-of-window FIN, then an out-of-window RST from the other end */
 	assert_int_equal(feed(0, seg(0, TH_FIN | TH_ACK, CISN + 100000,
 				     SISN + 1, 1000, 0)), -1);
 	assert_int_equal(left(), 432000);
@@ -812,33 +824,193 @@ static void test_tuple_print(void **s)
 	assert_int_equal(ct_proto_tcp.proto, 6);
 }
 
+/*
+ * Through the stack: a router (ra 10.1.0.1, rb 10.2.0.1) forwarding
+ * between the client and the server, the tracker called by the core's
+ * hooks; a FORWARD hook records what tracking made of each packet.
+ */
+static struct netdev *ra, *rb;
+static int seen_ctinfo;
+static struct ct_conn *seen_ct;
+
+static unsigned int spy(void *priv, struct pkt *p,
+			const struct ns_hook_state *st)
+{
+	(void)priv, (void)st;
+	seen_ctinfo = p->ctinfo;
+	seen_ct = p->ct;
+	return NS_ACCEPT;
+}
+
+static const struct ns_hook_ops spy_ops = {
+	.hook = spy, .pf = NS_PF_INET, .hooknum = NS_INET_FORWARD,
+	.priority = NS_IP_PRI_FILTER,
+};
+
+static int stack_setup(void **state)
+{
+	static const char *const cmds[] = {
+		"ip link set ra address 02:00:00:00:00:01",
+		"ip link set rb address 02:00:00:00:00:02",
+		"ip link set ra up", "ip link set rb up",
+		"ip addr add 10.1.0.1/24 dev ra",
+		"ip addr add 10.2.0.1/24 dev rb",
+		"ip neigh add 10.2.0.2 lladdr 02:00:00:00:02:02 dev rb nud "
+		"permanent",
+		"ip neigh add 10.1.0.2 lladdr 02:00:00:00:01:02 dev ra nud "
+		"permanent",
+		"sysctl -w net.ipv4.ip_forward=1",
+	};
+
+	(void)state;
+	assert_int_equal(ns_net_create(&net), 0);
+	assert_int_equal(stack_dev_create(net, "ra", &cap_ops, "", &ra), 0);
+	assert_int_equal(stack_dev_create(net, "rb", &cap_ops, "", &rb), 0);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		assert_int_equal(run(net, cmds[i], NULL), 0);
+	assert_int_equal(ct_net_enable(net), 0);
+	assert_int_equal(ns_hook_register(net, &spy_ops), 0);
+	sysctl = ct_sysctl(net);
+	return 0;
+}
+
+static int stack_teardown(void **state)
+{
+	(void)state;
+	ns_net_destroy(net);
+	net = NULL;
+	return 0;
+}
+
+/* A segment in on ra (client) or rb (server); returns frames forwarded. */
+static int inject(enum ct_dir dir, uint8_t flags, uint32_t seq, uint32_t ack,
+		  unsigned paylen)
+{
+	static const uint8_t mac_ra[6] = { 2, 0, 0, 0, 0, 1 };
+	static const uint8_t mac_rb[6] = { 2, 0, 0, 0, 0, 2 };
+	static const uint8_t mac_c[6] = { 2, 0, 0, 0, 1, 2 };
+	static const uint8_t mac_s[6] = { 2, 0, 0, 0, 2, 2 };
+	struct frame f;
+
+	eth_put(&f, dir ? mac_rb : mac_ra, dir ? mac_s : mac_c, 0x0800);
+	f.len += build(f.b + 14, dir, flags, seq, ack, 1000, paylen,
+		       (struct opts){ NULL, 0 });
+	cap_reset();
+	seen_ctinfo = -1;
+	seen_ct = NULL;
+	now += NSEC / 10;
+	ns_inject(net, dir ? "rb" : "ra", f.b, f.len, now);
+	return ncap;
+}
+
+static struct ct_conn *lookup(void)
+{
+	struct ct_tuple t = {
+		.src = ns_addr4(htonl(CLIENT)), .dst = ns_addr4(htonl(SERVER)),
+		.sport = htons(CPORT), .dport = htons(SPORT), .proto = 6 };
+	struct ct_conn *c;
+
+	ns_rcu_reader_enter();
+	c = ct_find(net, &t, 0, NULL);
+	ns_rcu_reader_leave();
+	return c;
+}
+
+static void test_stack_handshake(void **s)
+{
+	struct ct_conn *c;
+
+	(void)s;
+	assert_int_equal(inject(0, TH_SYN, CISN, 0, 0), 1);
+	assert_int_equal(seen_ctinfo, CT_NEW);
+	c = lookup();
+	assert_non_null(c);
+	assert_ptr_equal(c, seen_ct);
+	assert_int_equal(c->proto.tcp.state, CT_TCP_SYN_SENT);
+	assert_int_equal(inject(1, TH_SYN | TH_ACK, SISN, CISN + 1, 0), 1);
+	assert_int_equal(seen_ctinfo, CT_ESTABLISHED_REPLY);
+	assert_int_equal(c->proto.tcp.state, CT_TCP_SYN_RECV);
+	assert_true(ct_status(c) & CT_S_SEEN_REPLY);
+	assert_false(ct_status(c) & CT_S_ASSURED);
+	assert_int_equal(inject(0, TH_ACK, CISN + 1, SISN + 1, 0), 1);
+	assert_int_equal(seen_ctinfo, CT_ESTABLISHED);
+	assert_int_equal(c->proto.tcp.state, CT_TCP_ESTABLISHED);
+	assert_true(ct_status(c) & CT_S_ASSURED);
+	assert_int_equal(ct_seconds_left(c, now), 432000);
+
+	/* out of window: INVALID, forwarded without an entry */
+	assert_int_equal(inject(0, TH_ACK, CISN + 90000, SISN + 1, 10), 1);
+	assert_int_equal(seen_ctinfo, CT_NONE);
+	assert_null(seen_ct);
+	assert_int_equal(ct_count(net), 1);
+
+	/* FIN teardown to TIME_WAIT, then a SYN starts a new entry */
+	assert_int_equal(inject(0, TH_FIN | TH_ACK, CISN + 1, SISN + 1, 0), 1);
+	assert_int_equal(inject(1, TH_FIN | TH_ACK, SISN + 1, CISN + 2, 0), 1);
+	assert_int_equal(inject(0, TH_ACK, CISN + 2, SISN + 2, 0), 1);
+	assert_int_equal(c->proto.tcp.state, CT_TCP_TIME_WAIT);
+	assert_int_equal(inject(0, TH_SYN, CISN + 100000, 0, 0), 1);
+	assert_int_equal(seen_ctinfo, CT_NEW);
+	assert_non_null(seen_ct);
+	assert_ptr_not_equal(seen_ct, c);
+	c = lookup();
+	assert_ptr_equal(c, seen_ct);
+	assert_int_equal(c->proto.tcp.state, CT_TCP_SYN_SENT);
+	assert_false(ct_status(c) & CT_S_ASSURED);
+	assert_int_equal(ct_count(net), 1);
+}
+
+static void test_stack_refused(void **s)
+{
+	(void)s;
+	assert_int_equal(inject(0, TH_SYN, CISN, 0, 0), 1);
+	assert_non_null(lookup());
+	/* the server refuses: the entry goes at once */
+	assert_int_equal(inject(1, TH_RST | TH_ACK, 0, CISN + 1, 0), 1);
+	assert_null(lookup());
+	assert_int_equal(ct_count(net), 0);
+	/* a SYN/ACK nobody asked for: INVALID, no entry */
+	assert_int_equal(inject(1, TH_SYN | TH_ACK, SISN, CISN + 1, 0), 1);
+	assert_int_equal(seen_ctinfo, CT_NONE);
+	assert_int_equal(ct_count(net), 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_data_in_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_out_of_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_be_liberal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fin_teardown, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fin_both_at_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rst, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rst_out_of_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rst_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_new, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loose_pickup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_window_scale, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_retrans, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_zero_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_simultaneous_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_state, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ignored_syn_resync, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_challenge_ack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close_resync, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lowered_timeout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tuple_print, setup, teardown),
+		T(test_handshake),
+		T(test_data_in_window),
+		T(test_out_of_window),
+		T(test_be_liberal),
+		T(test_fin_teardown),
+		T(test_fin_both_at_once),
+		T(test_rst),
+		T(test_rst_out_of_window),
+		T(test_rst_refused),
+		T(test_new),
+		T(test_loose_pickup),
+		T(test_window_scale),
+		T(test_sack),
+		T(test_retrans),
+		T(test_zero_window),
+		T(test_simultaneous_open),
+		T(test_invalid_state),
+		T(test_ignored_syn_resync),
+		T(test_challenge_ack),
+		T(test_close_resync),
+		T(test_lowered_timeout),
+		T(test_errors),
+		T(test_tuple_print),
+	};
+	const struct CMUnitTest stack[] = {
+		cmocka_unit_test_setup_teardown(test_stack_handshake,
+						stack_setup, stack_teardown),
+		cmocka_unit_test_setup_teardown(test_stack_refused,
+						stack_setup, stack_teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("tracker", tests, NULL, NULL) |
+	       cmocka_run_group_tests_name("stack", stack, NULL, NULL);
 }
