@@ -312,6 +312,14 @@ extern const struct ct_l4proto ct_proto_udplite;
 extern const struct ct_l4proto ct_proto_icmp;
 extern const struct ct_l4proto ct_proto_generic;
 
+/*
+ * REJECT --reject-with tcp-reset answered a segment of ct: move it to
+ * CLOSE with the CLOSE timeout (the kernel's nf_conntrack_tcp_set_closing,
+ * called by nf_send_reset). No-op for an unconfirmed or non-TCP entry.
+ * Any thread; takes the entry's lock.
+ */
+void ct_tcp_set_closing(struct net *net, struct ct_conn *ct);
+
 /* The tracker for an IP protocol number (generic when none). */
 const struct ct_l4proto *ct_l4proto_find(uint8_t proto);
 

@@ -1130,6 +1130,27 @@ in_window:
 	return NS_ACCEPT;
 }
 
+void ct_tcp_set_closing(struct net *net, struct ct_conn *ct)
+{
+	uint8_t old;
+
+	if (ct_tuple_of(ct, CT_DIR_ORIGINAL)->proto != 6 ||
+	    !ct_is_confirmed(ct))
+		return;
+	ct_lock(ct);
+	old = ct->proto.tcp.state;
+	ct->proto.tcp.state = CT_TCP_CLOSE;
+	if (old == CT_TCP_CLOSE || ct_status(ct) & CT_S_FIXED_TIMEOUT) {
+		ct_unlock(ct);
+		return;
+	}
+	ct_refresh(net, ct,
+		   (uint64_t)tcp_timeout(ct_sysctl(net), CT_TCP_CLOSE) *
+			   1000000000ull);
+	ct_unlock(ct);
+	ct_event_emit(net, ct, CT_EV_UPDATE);
+}
+
 static bool tcp_pkt_to_tuple(const struct pkt *pkt, struct ct_tuple *t)
 {
 	if (!pkt_l4(pkt) || pkt->l4_len < 4)

@@ -383,6 +383,18 @@ def sc_lowered(c):
     c.seg("s", "R", SISN + 100000, 0, 0, inv=True, st="ESTABLISHED", to=300)
 
 
+def sc_reject(c):
+    # REJECT --reject-with tcp-reset moves the entry to CLOSE (10 s)
+    rule = ["-p", "tcp", "-m", "length", "--length", "77", "-j", "REJECT",
+            "--reject-with", "tcp-reset"]
+    run("r", "iptables-legacy", "-I", "FORWARD", "1", *rule)
+    try:
+        c.handshake()
+        c.seg("c", "PA", CISN + 1, SISN + 1, 1000, 37, st="CLOSE", to=10)
+    finally:
+        run("r", "iptables-legacy", "-D", "FORWARD", *rule)
+
+
 def sc_errors(c):
     c.handshake()
     c.seg("c", "SF", CISN + 1, 0, 1000, inv=True)
@@ -403,7 +415,7 @@ SCENARIOS = [
     ("zero-window", sc_zero_window), ("simultaneous", sc_simultaneous),
     ("invalid-state", sc_invalid_state), ("resync", sc_resync),
     ("challenge", sc_challenge), ("close-resync", sc_close_resync),
-    ("lowered", sc_lowered), ("errors", sc_errors),
+    ("lowered", sc_lowered), ("reject", sc_reject), ("errors", sc_errors),
 ]
 
 

@@ -801,6 +801,25 @@ static void test_errors(void **s)
 	assert_string_equal(why, "bad checksum");
 }
 
+static void test_set_closing(void **s)
+{
+	(void)s;
+	handshake();
+	tick(10);
+	atomic_store(&net->now_ns, now);
+	ct_tcp_set_closing(net, ct);
+	assert_int_equal(state(), CT_TCP_CLOSE);
+	assert_int_equal(left(), 10);
+	/* CLOSE already: nothing changes */
+	atomic_store(&ct->timeout, now + 77 * NSEC);
+	ct_tcp_set_closing(net, ct);
+	assert_int_equal(left(), 77);
+	/* an unconfirmed entry: untouched */
+	conn_reset();
+	ct_tcp_set_closing(net, ct);
+	assert_int_equal(state(), CT_TCP_NONE);
+}
+
 static void test_tuple_print(void **s)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -1002,6 +1021,7 @@ int main(void)
 		T(test_close_resync),
 		T(test_lowered_timeout),
 		T(test_errors),
+		T(test_set_closing),
 		T(test_tuple_print),
 	};
 	const struct CMUnitTest stack[] = {
