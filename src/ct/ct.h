@@ -116,8 +116,12 @@ enum ct_tcp_state {
 	CT_TCP_UNACK,
 };
 
-/* Per-direction TCP window state (struct ip_ct_tcp_state). */
-struct ct_tcp_dir {
+/*
+ * Per-direction TCP window state (struct ip_ct_tcp_state). 18 bytes, not
+ * padded to 20: struct ct_tcp is 56 bytes rather than 60, which keeps
+ * union ct_proto_state (8-byte aligned) at 56 bytes instead of 64.
+ */
+struct __attribute__((packed, aligned(2))) ct_tcp_dir {
 	uint32_t td_end;
 	uint32_t td_maxend;
 	uint32_t td_maxwin;

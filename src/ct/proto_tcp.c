@@ -1077,7 +1077,7 @@ static int tcp_packet(struct net *net, struct ct_conn *ct, struct pkt *pkt,
 in_window:
 	state->last_index = (uint8_t)index;
 	state->last_dir = (uint8_t)dir;
-	state->state = (uint8_t)new_state;
+	__atomic_store_n(&state->state, (uint8_t)new_state, __ATOMIC_RELAXED);
 	if (old_state != new_state && new_state == CT_TCP_FIN_WAIT)
 		state->seen[dir].flags |= TCP_F_CLOSE_INIT;
 	timeout = tcp_pick_timeout(sc, state, index, new_state);
@@ -1139,7 +1139,7 @@ void ct_tcp_set_closing(struct net *net, struct ct_conn *ct)
 		return;
 	ct_lock(ct);
 	old = ct->proto.tcp.state;
-	ct->proto.tcp.state = CT_TCP_CLOSE;
+	__atomic_store_n(&ct->proto.tcp.state, CT_TCP_CLOSE, __ATOMIC_RELAXED);
 	if (old == CT_TCP_CLOSE || ct_status(ct) & CT_S_FIXED_TIMEOUT) {
 		ct_unlock(ct);
 		return;
