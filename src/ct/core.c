@@ -62,6 +62,8 @@ void ct_sysctl_defaults(struct ct_sysctl *s)
 	s->udp_timeout_stream = 120;
 	s->icmp_timeout = 30;
 	s->generic_timeout = 600;
+	s->gre_timeout = 30;
+	s->gre_timeout_stream = 180;
 	s->expect_max = 4096;
 }
 
@@ -83,23 +85,40 @@ static int ct_net_get(struct net *net, struct ct_net **out)
 	ct_sysctl_defaults(&cn->sysctl);
 	cn->hash_seed = (uint32_t)(net->seed ^ (net->seed >> 32)) ^ 0x5a17c0de;
 	err = ct_table_init(cn, cn->sysctl.buckets);
-	if (err) {
-		free(cn);
-		return err;
-	}
+	if (err)
+		goto err_free;
+	err = ct_expect_net_init(cn);
+	if (err)
+		goto err_table;
+	err = ct_help_net_init(cn);
+	if (err)
+		goto err_expect;
 	atomic_store_explicit(&net->ct, cn, memory_order_release);
 	*out = cn;
 	return 0;
+
+err_expect:
+	ct_expect_net_fini(cn);
+err_table:
+	ct_table_fini(cn);
+err_free:
+	free(cn);
+	return err;
 }
 
 void ct_net_destroy(struct net *net)
 {
 	struct ct_net *cn = ct_net(net);
 
+	/* conntrack -E's ring may exist without tracking (a subscriber). */
+	ct_event_destroy(net);
 	if (!cn)
 		return;
 	ct_defrag_disable(net);
 	ct_table_fini(cn);
+	/* After the table: its last call_rcu() callbacks used them. */
+	ct_help_net_fini(cn);
+	ct_expect_net_fini(cn);
 	atomic_store(&net->ct, NULL);
 	free(cn);
 }
@@ -181,6 +200,7 @@ static int resolve(struct ct_net *cn, struct pkt *pkt,
 		   const char **why)
 {
 	struct net *net = cn->net;
+	struct ct_expect exp;
 	struct ct_tuple t, r;
 	struct ct_conn *ct;
 	enum ct_dir dir;
@@ -201,7 +221,7 @@ static int resolve(struct ct_net *cn, struct pkt *pkt,
 			*why = "no reply tuple for this packet type";
 			return -1;
 		}
-		ct = ct_conn_alloc(net, zone);
+		ct = ct_table_alloc(cn, zone, ct_tuple_hash(cn, &t, zone));
 		if (!ct) {
 			*why = "table full";
 			return NS_DROP;
@@ -215,6 +235,17 @@ static int resolve(struct ct_net *cn, struct pkt *pkt,
 		pkt->ct = ct;
 		pkt->ct_owned = true;
 		pkt->ctinfo = CT_NEW;
+		/* init_conntrack(): expected (RELATED), else the CT
+		 * target's helper. */
+		if (ct_expect_take(cn, ct, &exp)) {
+			pkt->ctinfo = CT_RELATED;
+			if (exp.assign_helper)
+				ct_helper_assign(cn, ct, exp.assign_helper);
+			if (exp.expectfn)
+				exp.expectfn(net, ct, &exp);
+		} else if (pkt->ct_tmpl && pkt->ct_tmpl->helper) {
+			ct_helper_assign(cn, ct, pkt->ct_tmpl->helper);
+		}
 		return NS_ACCEPT;
 	}
 	ct_pcpu(cn)->found++;
@@ -276,8 +307,10 @@ static unsigned int ct_hook_in(void *priv, struct pkt *pkt,
 	gc = atomic_load_explicit(&cn->next_gc, memory_order_relaxed);
 	if (now >= gc &&
 	    atomic_compare_exchange_strong(&cn->next_gc, &gc,
-					   now + CT_GC_INTERVAL_NS))
+					   now + CT_GC_INTERVAL_NS)) {
 		ct_table_gc(cn, now);
+		ct_expect_gc(cn, now);
+	}
 
 	l4 = ct_l4proto_find(pkt->desc.proto);
 	if (l4->error) {
@@ -364,9 +397,20 @@ static unsigned int ct_hook_confirm(void *priv, struct pkt *pkt,
 	struct net *net = cn->net;
 	struct ct_conn *ct = pkt->ct, *other;
 	enum ct_dir dir;
+	unsigned int ret;
 
 	(void)state;
-	if (!ct || !pkt->ct_owned)
+	if (!ct)
+		return NS_ACCEPT;
+	/* nf_confirm(): the helper and the seq adjustment first. */
+	if (ct->help && pkt->ctinfo != CT_RELATED_REPLY) {
+		ret = ct_helper_confirm(cn, pkt, ct);
+		if (ret != NS_ACCEPT) {
+			drop_ct(pkt);
+			return ret;
+		}
+	}
+	if (!pkt->ct_owned)
 		return NS_ACCEPT;
 	if (ct_info_dir(pkt->ctinfo) != CT_DIR_ORIGINAL)
 		return NS_ACCEPT;
@@ -526,6 +570,8 @@ static const struct stack_sysctl_ext knobs[] = {
 	K("events", events, 0, 2),
 	K("expect_max", expect_max, 1, 2147483647),
 	K("generic_timeout", generic_timeout, 0, 2147483647 / 1000),
+	K("gre_timeout", gre_timeout, 0, 2147483647 / 1000),
+	K("gre_timeout_stream", gre_timeout_stream, 0, 2147483647 / 1000),
 	K("icmp_timeout", icmp_timeout, 0, 2147483647 / 1000),
 	K("log_invalid", log_invalid, 0, 255),
 	K("max", max, 0, CT_MAX_LIMIT),

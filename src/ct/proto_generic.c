@@ -53,6 +53,8 @@ const struct ct_l4proto *ct_l4proto_find(uint8_t proto)
 		return &ct_proto_udplite;
 	case 1:
 		return &ct_proto_icmp;
+	case 47:
+		return &ct_proto_gre;
 	default:
 		return &ct_proto_generic;
 	}

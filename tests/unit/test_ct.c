@@ -236,11 +236,25 @@ static void test_generic_protocol(void **state)
 
 	(void)state;
 	eth_put(&f, (const uint8_t *)"\x02\0\0\0\0\x01", PEER_MAC, 0x0800);
-	ip_put(&f, A("10.1.0.2"), A("10.2.0.2"), 47, 64, 0, payload, 8);
+	ip_put(&f, A("10.1.0.2"), A("10.2.0.2"), 99, 64, 0, payload, 8);
 	now += NSEC;
 	ns_inject(net, "ra", f.b, f.len, now);
 	assert_int_equal(seen_ctinfo, CT_NEW);
 	assert_int_equal(ct_seconds_left(seen_ct, now), 600);
+	/* GRE (not PPTP's): 30 s, 180 s once both ways, then ASSURED. */
+	ip_put(&f, A("10.1.0.2"), A("10.2.0.2"), 47, 64, 0, payload, 8);
+	ns_inject(net, "ra", f.b, f.len, now += NSEC);
+	assert_int_equal(ct_seconds_left(seen_ct, now), 30);
+	ip_put(&f, A("10.2.0.2"), A("10.1.0.2"), 47, 64, 0, payload, 8);
+	memcpy(f.b, "\x02\0\0\0\0\x01", 6);
+	ns_inject(net, "rb", f.b, f.len, now += NSEC);
+	/* The first reply is not yet "seen both ways" (the kernel sets
+	 * SEEN_REPLY after the tracker ran); the next packet is. */
+	assert_int_equal(seen_ctinfo, CT_ESTABLISHED_REPLY);
+	assert_int_equal(ct_seconds_left(seen_ct, now), 30);
+	ns_inject(net, "rb", f.b, f.len, now += NSEC);
+	assert_int_equal(ct_seconds_left(seen_ct, now), 180);
+	assert_true(ct_status(seen_ct) & CT_S_ASSURED);
 }
 
 static int count_one(void *priv, struct ct_conn *ct)
