@@ -558,20 +558,28 @@ static enum tcp_action window_fail(struct net *net,
  * IV.  sack >= receiver.td_end - MAXACKWINDOW (not too old an ack)
  * sack: the highest SACK right edge, else the ack.
  */
-static enum tcp_action tcp_in_window(struct net *net, struct ct_tcp *state,
+static enum tcp_action tcp_in_window(struct net *net, struct ct_conn *ct,
 				     enum ct_dir dir, unsigned index,
 				     const struct tcp_seg *s,
 				     const char **why)
 {
+	struct ct_tcp *state = &ct->proto.tcp;
 	struct ct_tcp_dir *sender = &state->seen[dir];
 	struct ct_tcp_dir *receiver = &state->seen[!dir];
 	uint32_t seq = s->seq, ack = s->ack, sack = s->ack, end = s->end;
 	uint32_t win = s->win, swin;
+	int32_t receiver_offset;
 	bool in_recv_win;
 
 	if (receiver->flags & TCP_F_SACK_PERM)
 		tcp_sack(s, &sack);
-	/* NAT's sequence adjustment (seqadj) is not implemented: offset 0. */
+	/*
+	 * NAT changed the length of the other side's data (seqadj): its
+	 * seqs as we saw them are not what this ack counts in.
+	 */
+	receiver_offset = ct_seq_offset(net, ct, !dir, ack - 1);
+	ack -= (uint32_t)receiver_offset;
+	sack -= (uint32_t)receiver_offset;
 
 	if (sender->td_maxwin == 0) {
 		if (s->flags & TH_SYN) {
@@ -1063,7 +1071,7 @@ static int tcp_packet(struct net *net, struct ct_conn *ct, struct pkt *pkt,
 		break;
 	}
 
-	res = tcp_in_window(net, state, dir, index, &s, why);
+	res = tcp_in_window(net, ct, dir, index, &s, why);
 	if (res == TCP_ACT_IGNORE) {
 		ct_unlock(ct);
 		return NS_ACCEPT;

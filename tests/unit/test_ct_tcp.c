@@ -25,6 +25,7 @@
 #include "core/hook.h"
 #include "core/net.h"
 #include "ct/ct.h"
+#include "ct/ct_int.h"
 #include "pkt/csum.h"
 #include "pkt/parse.h"
 #include "pkt/pkt.h"
@@ -801,6 +802,26 @@ static void test_errors(void **s)
 	assert_string_equal(why, "bad checksum");
 }
 
+static void test_seqadj(void **s)
+{
+	(void)s;
+	handshake();
+	/* NAT made the client's data 10 bytes longer on the way */
+	assert_non_null(ct_help_attach(ct_net(net), ct));
+	assert_int_equal(ct_seqadj_init(net, ct, CT_NEW, 10), 0);
+	assert_int_equal(feed(0, seg(0, TH_ACK | TH_PSH, CISN + 1, SISN + 1,
+				     1000, 100)), NS_ACCEPT);
+	/* the server acks 110 bytes: right, after the offset */
+	assert_int_equal(feed(1, seg(1, TH_ACK, SISN + 1, CISN + 111, 1000, 0)),
+			 NS_ACCEPT);
+	assert_null(why);
+	assert_int_equal(left(), 432000);
+	/* acking 120 is beyond what was sent */
+	assert_int_equal(feed(1, seg(1, TH_ACK, SISN + 1, CISN + 121, 1000, 0)),
+			 -1);
+	assert_non_null(strstr(why, "ACK is over upper bound"));
+}
+
 static void test_set_closing(void **s)
 {
 	(void)s;
@@ -1021,6 +1042,7 @@ int main(void)
 		T(test_close_resync),
 		T(test_lowered_timeout),
 		T(test_errors),
+		T(test_seqadj),
 		T(test_set_closing),
 		T(test_tuple_print),
 	};
