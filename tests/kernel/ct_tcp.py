@@ -395,6 +395,37 @@ def sc_reject(c):
         run("r", "iptables-legacy", "-D", "FORWARD", *rule)
 
 
+def sc_events(c):
+    # conntrack -E: what test_stack_events expects
+    want = ["NEW SYN_SENT -", "UPDATE SYN_RECV -",
+            "UPDATE ESTABLISHED A", "UPDATE FIN_WAIT A",
+            "UPDATE CLOSE_WAIT A", "UPDATE LAST_ACK A",
+            "UPDATE TIME_WAIT A", "DESTROY TIME_WAIT A", "NEW SYN_SENT -"]
+    p = subprocess.Popen(["ip", "netns", "exec", NS["r"], "conntrack", "-E",
+                          "-p", "tcp"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True)
+    time.sleep(0.5)
+    c.handshake()
+    c.seg("c", "PA", CISN + 1, SISN + 1, 1000, 100)
+    c.seg("s", "A", SISN + 1, CISN + 101, 1000)
+    c.seg("c", "FA", CISN + 101, SISN + 1, 1000)
+    c.seg("s", "A", SISN + 1, CISN + 102, 1000)
+    c.seg("s", "FA", SISN + 1, CISN + 102, 1000)
+    c.seg("c", "A", CISN + 102, SISN + 2, 1000)
+    c.seg("c", "S", CISN + 99999, 0, 1000)
+    time.sleep(0.5)
+    p.terminate()
+    got = []
+    for line in p.communicate()[0].splitlines():
+        f = line.split()
+        if f and f[0].startswith("["):
+            got.append("%s %s %s" % (f[0].strip("[]"), f[4],
+                                     "A" if "[ASSURED]" in line else "-"))
+    if got != want:
+        c.bad += 1
+        print("events: got %s" % got)
+
+
 def sc_errors(c):
     c.handshake()
     c.seg("c", "SF", CISN + 1, 0, 1000, inv=True)
@@ -415,7 +446,8 @@ SCENARIOS = [
     ("zero-window", sc_zero_window), ("simultaneous", sc_simultaneous),
     ("invalid-state", sc_invalid_state), ("resync", sc_resync),
     ("challenge", sc_challenge), ("close-resync", sc_close_resync),
-    ("lowered", sc_lowered), ("reject", sc_reject), ("errors", sc_errors),
+    ("lowered", sc_lowered), ("reject", sc_reject), ("events", sc_events),
+    ("errors", sc_errors),
 ]
 
 

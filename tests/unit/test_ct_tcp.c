@@ -1000,6 +1000,52 @@ static void test_stack_handshake(void **s)
 	assert_int_equal(ct_count(net), 1);
 }
 
+static void test_stack_events(void **s)
+{
+	/* conntrack -E in the kernel for the same segments */
+	static const struct {
+		enum ct_event type;
+		uint8_t state;
+		bool assured;
+	} want[] = {
+		{ CT_EV_NEW, CT_TCP_SYN_SENT, false },
+		{ CT_EV_UPDATE, CT_TCP_SYN_RECV, false },
+		{ CT_EV_UPDATE, CT_TCP_ESTABLISHED, true },
+		{ CT_EV_UPDATE, CT_TCP_FIN_WAIT, true },
+		{ CT_EV_UPDATE, CT_TCP_CLOSE_WAIT, true },
+		{ CT_EV_UPDATE, CT_TCP_LAST_ACK, true },
+		{ CT_EV_UPDATE, CT_TCP_TIME_WAIT, true },
+		{ CT_EV_DESTROY, CT_TCP_TIME_WAIT, true },
+		{ CT_EV_NEW, CT_TCP_SYN_SENT, false },
+	};
+	struct ct_event_rec rec[16];
+	uint64_t cur, lost;
+	unsigned n;
+
+	(void)s;
+	assert_int_equal(ct_event_subscribe(net, &cur), 0);
+	inject(0, TH_SYN, CISN, 0, 0);
+	inject(1, TH_SYN | TH_ACK, SISN, CISN + 1, 0);
+	inject(0, TH_ACK, CISN + 1, SISN + 1, 0);
+	inject(0, TH_ACK | TH_PSH, CISN + 1, SISN + 1, 100);
+	inject(1, TH_ACK, SISN + 1, CISN + 101, 0);
+	inject(0, TH_FIN | TH_ACK, CISN + 101, SISN + 1, 0);
+	inject(1, TH_ACK, SISN + 1, CISN + 102, 0);
+	inject(1, TH_FIN | TH_ACK, SISN + 1, CISN + 102, 0);
+	inject(0, TH_ACK, CISN + 102, SISN + 2, 0);
+	inject(0, TH_SYN, CISN + 99999, 0, 0);
+	n = ct_event_read(net, &cur, rec, 16, &lost);
+	assert_int_equal(lost, 0);
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(rec[i].type, want[i].type);
+		assert_int_equal(rec[i].snap.tcp_state, want[i].state);
+		assert_int_equal(!!(rec[i].snap.status & CT_S_ASSURED),
+				 want[i].assured);
+	}
+	ct_event_unsubscribe(net);
+}
+
 static void test_stack_refused(void **s)
 {
 	(void)s;
@@ -1048,6 +1094,8 @@ int main(void)
 	};
 	const struct CMUnitTest stack[] = {
 		cmocka_unit_test_setup_teardown(test_stack_handshake,
+						stack_setup, stack_teardown),
+		cmocka_unit_test_setup_teardown(test_stack_events,
 						stack_setup, stack_teardown),
 		cmocka_unit_test_setup_teardown(test_stack_refused,
 						stack_setup, stack_teardown),
