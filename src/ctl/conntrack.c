@@ -810,7 +810,7 @@ static uint16_t l4src(const struct ct_tuple *t)
 
 static uint16_t l4dst(const struct ct_tuple *t)
 {
-	return t->proto == 1 || t->proto == 58 ? htons(t->dport) : t->dport;
+	return t->dport;
 }
 
 /*
@@ -862,9 +862,9 @@ static bool filter(const struct ct_args *a, const struct ct_snap *s)
 			return false;
 		if ((a->popts & P_STATE) && s->tcp_state != a->state)
 			return false;
-		if ((a->popts & P_ITYPE) && (o->dport >> 8) != a->itype)
+		if ((a->popts & P_ITYPE) && (ntohs(o->dport) >> 8) != a->itype)
 			return false;
-		if ((a->popts & P_ICODE) && (o->dport & 0xff) != a->icode)
+		if ((a->popts & P_ICODE) && (ntohs(o->dport) & 0xff) != a->icode)
 			return false;
 		if ((a->popts & P_IID) && ntohs(o->sport) != a->iid)
 			return false;
@@ -1091,7 +1091,7 @@ static void orig_tuple(const struct ct_args *a, struct ct_tuple *t)
 	t->proto = a->proto;
 	if (a->pk == PK_ICMP) {
 		t->sport = htons(a->iid);
-		t->dport = (uint16_t)(a->itype << 8 | a->icode);
+		t->dport = htons((uint16_t)(a->itype << 8 | a->icode));
 	} else if (a->pk != PK_NONE && a->pk != PK_GRE) {
 		t->sport = htons(a->port[0]);
 		t->dport = htons(a->port[1]);
@@ -1172,7 +1172,7 @@ static int cmd_create(struct net *net, const struct ct_args *a,
 			return 1;
 		}
 		r.sport = t.sport;
-		r.dport = (uint16_t)(rt << 8 | a->icode);
+		r.dport = htons((uint16_t)(rt << 8 | a->icode));
 	} else if (a->pk == PK_NONE) {
 		r.sport = r.dport = 0;
 	}

@@ -92,8 +92,8 @@ static void tuple(struct sbuf *sb, const struct ct_tuple *t)
 		sbuf_addf(sb, "sport=%u dport=%u ", ntohs(t->sport),
 			  ntohs(t->dport));
 	else if (is_icmp(t->proto))
-		sbuf_addf(sb, "type=%u code=%u id=%u ", t->dport >> 8,
-			  t->dport & 0xff, ntohs(t->sport));
+		sbuf_addf(sb, "type=%u code=%u id=%u ", ntohs(t->dport) >> 8,
+			  ntohs(t->dport) & 0xff, ntohs(t->sport));
 }
 
 static void counters(struct sbuf *sb, const struct ct_snap *s, int dir,
@@ -260,7 +260,8 @@ void ct_fmt_save(struct sbuf *sb, const struct ct_snap *s)
 				  ct_fmt_tcp_state(s->tcp_state));
 	} else if (is_icmp(o->proto)) {
 		sbuf_addf(sb, " --icmp-type %u --icmp-code %u --icmp-id %u",
-			  o->dport >> 8, o->dport & 0xff, ntohs(o->sport));
+			  ntohs(o->dport) >> 8, ntohs(o->dport) & 0xff,
+			  ntohs(o->sport));
 	}
 	sbuf_addc(sb, '\n');
 }
