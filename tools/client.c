@@ -254,7 +254,13 @@ static int stream(const char *path, int fd, const uint8_t *first,
 	long n;
 	int sfd, e;
 
-	/* Signals wait in a signalfd: a frame is never cut in two. */
+	/*
+	 * Signals wait in a signalfd: a frame is never cut in two. Ignored
+	 * ones (a shell's background job) are taken back, as conntrack's
+	 * own handlers take them.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
