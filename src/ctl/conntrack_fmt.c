@@ -94,6 +94,10 @@ static void tuple(struct sbuf *sb, const struct ct_tuple *t)
 	else if (is_icmp(t->proto))
 		sbuf_addf(sb, "type=%u code=%u id=%u ", ntohs(t->dport) >> 8,
 			  ntohs(t->dport) & 0xff, ntohs(t->sport));
+	else if (t->proto == 47)
+		/* The kernel's GRE tracker sends its keys (0 but for PPTP). */
+		sbuf_addf(sb, "srckey=0x%x dstkey=0x%x ", ntohs(t->sport),
+			  ntohs(t->dport));
 }
 
 static void counters(struct sbuf *sb, const struct ct_snap *s, int dir,

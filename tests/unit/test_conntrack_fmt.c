@@ -161,6 +161,14 @@ static void test_list_plain(void **state)
 	expect_line(&x, CT_OUT_EXTENDED | CT_OUT_ID, &env,
 		"ipv4     2 unknown  99 99 src=1.1.1.1 dst=2.2.2.2 [UNREPLIED] "
 		"src=2.2.2.2 dst=1.1.1.1 mark=0 use=1 id=0\n");
+	/* GRE: the keys, as the kernel lists them (tests/kernel ct-udp-icmp). */
+	x = ports(47, "1.1.1.1", "2.2.2.2", 0, 0x1234, "2.2.2.2", "1.1.1.1",
+		  0x1234, 0);
+	x.timeout = 29;
+	expect_line(&x, 0, &env,
+		"gre      47 29 src=1.1.1.1 dst=2.2.2.2 srckey=0x0 "
+		"dstkey=0x1234 [UNREPLIED] src=2.2.2.2 dst=1.1.1.1 "
+		"srckey=0x1234 dstkey=0x0 mark=0 use=1\n");
 	x = icmp("1.1.1.1", "2.2.2.2", 13, 0, 9, 14);
 	x.timeout = 99;
 	x.mark = 4294967295u;
