@@ -223,7 +223,10 @@ static int unreachable(const char *path, const char *what)
 	return CLIENT_EXIT_UNREACHABLE;
 }
 
-/* Print an event frame's texts. Returns the count shown so far, or -1. */
+/*
+ * Print an event frame's texts. Returns the count shown so far, -1 for a
+ * bad frame (*why set) or -2 when stdout failed (errno set).
+ */
 static long print_events(const uint8_t *frame, size_t len, FILE *out,
 			 const char **why)
 {
@@ -233,7 +236,13 @@ static long print_events(const uint8_t *frame, size_t len, FILE *out,
 	if (ctl_proto_decode_events(frame, len, &ev, why))
 		return -1;
 	fwrite(ev.out, 1, ev.out_len, out);
-	fflush(out);
+	if (fflush(out) || ferror(out)) {
+		int e = errno;
+
+		ctl_events_free(&ev);
+		errno = e;
+		return -2;
+	}
 	fwrite(ev.err, 1, ev.err_len, stderr);
 	shown = (long)ev.shown;
 	ctl_events_free(&ev);
@@ -278,6 +287,18 @@ static int stream(const char *path, int fd, const uint8_t *first,
 		uint8_t *frame = NULL;
 		size_t len;
 
+		if (n == -2) {
+			/* A reader that left (| head): end as conntrack ends,
+			 * by SIGPIPE, which the client otherwise ignores. */
+			if (errno == EPIPE) {
+				signal(SIGPIPE, SIG_DFL);
+				raise(SIGPIPE);
+			}
+			fprintf(stderr, "netsieve: cannot write the events: "
+				"%s\n", strerror(errno));
+			e = 1;
+			break;
+		}
 		if (n < 0) {
 			e = unreachable(path, why);
 			break;
