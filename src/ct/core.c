@@ -337,9 +337,12 @@ static unsigned int ct_hook_in(void *priv, struct pkt *pkt,
 				 &why);
 		if (ret == NS_REPEAT) {
 			/* The tracker wants this packet to start a new
-			 * connection (a SYN on a closed one). */
-			if (!pkt->ct_owned)
-				ct_kill(net, pkt->ct);
+			 * connection (a SYN on a closed one); if another
+			 * worker killed the entry first, the kernel drops. */
+			if (!pkt->ct_owned && !ct_kill(net, pkt->ct)) {
+				drop_ct(pkt);
+				return NS_DROP;
+			}
 			drop_ct(pkt);
 			continue;
 		}
@@ -428,6 +431,7 @@ static unsigned int ct_hook_confirm(void *priv, struct pkt *pkt,
 		drop_ct(pkt);
 		pkt->ct = other;
 		pkt->ctinfo = CT_NEW;
+		ct_pcpu(cn)->clash_resolve++;
 		return NS_ACCEPT;
 	}
 	ct_trace(net, pkt, "ct: insert failed: tuple taken by another entry");
@@ -471,6 +475,19 @@ void ct_attach(struct pkt *new, const struct pkt *orig)
 	new->ctinfo = ctinfo;
 }
 
+/* nf_conntrack_set_closing(): a TCP entry being reset goes to CLOSE. */
+static void set_closing(const struct pkt *pkt)
+{
+	struct ct_conn *ct = pkt->ct;
+	struct ct_net *cn;
+
+	if (!ct || ct_tuple_of(ct, CT_DIR_ORIGINAL)->proto != 6)
+		return;
+	cn = ct_net_of(ct);
+	if (cn)
+		ct_tcp_set_closing(cn->net, ct);
+}
+
 /* Enabling (the kernel's nf_ct_netns_get). */
 
 int ct_net_enable(struct net *net)
@@ -497,6 +514,7 @@ int ct_net_enable(struct net *net)
 		return err;
 	pkt_ct_release = release;
 	pkt_ct_attach = ct_attach;
+	pkt_ct_set_closing = set_closing;
 	for (i = 0; i < 4; i++) {
 		cn->hooks[i] = (struct ns_hook_ops){
 			.hook = where[i].confirm ? ct_hook_confirm : ct_hook_in,

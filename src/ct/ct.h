@@ -116,8 +116,12 @@ enum ct_tcp_state {
 	CT_TCP_UNACK,
 };
 
-/* Per-direction TCP window state (struct ip_ct_tcp_state). */
-struct ct_tcp_dir {
+/*
+ * Per-direction TCP window state (struct ip_ct_tcp_state). 18 bytes, not
+ * padded to 20: struct ct_tcp is 56 bytes rather than 60, which keeps
+ * union ct_proto_state (8-byte aligned) at 56 bytes instead of 64.
+ */
+struct __attribute__((packed, aligned(2))) ct_tcp_dir {
 	uint32_t td_end;
 	uint32_t td_maxend;
 	uint32_t td_maxwin;
@@ -277,10 +281,18 @@ uint32_t ct_seconds_left(const struct ct_conn *ct, uint64_t now);
  *   echo reply); false if there is no reply (ICMP types that are not
  *   requests: such packets are INVALID as NEW).
  * - new: may this packet create a connection? false: INVALID (set *why).
+ *   Runs before .packet on a new entry's first packet, entry unshared.
  * - packet: a packet of ct in direction dir at now: update state and
  *   timeout. Returns the verdict NS_ACCEPT, or -1 for INVALID (the packet
  *   goes on untracked, pkt->ct NULL, as the kernel's -NF_ACCEPT), or
- *   NS_DROP. *why says why it was invalid (for the trace).
+ *   NS_DROP, or NS_REPEAT (TCP: a SYN reopening a closed connection, the
+ *   kernel's -NF_REPEAT), meaning "the core kills ct and tracks this
+ *   packet again as new". Called without the entry's lock (trackers take
+ *   ct_lock() themselves). *why says why it was invalid (for the trace);
+ *   it is the text of the kernel's nf_ct_l4proto_log_invalid() and may
+ *   also be set with NS_ACCEPT (TCP: packets let through but logged as
+ *   ignored) or stay NULL (where the kernel logs nothing). It may point
+ *   to a per-thread buffer, valid until the thread's next tracker call.
  * - error: ICMP only: an ICMP error quoting a connection: set pkt->ct to
  *   that connection and ctinfo RELATED(_REPLY); returns 1 when it handled
  *   the packet, 0 to track it normally, -1 INVALID.
@@ -299,7 +311,10 @@ struct ct_l4proto {
 		      const char **why);
 	int (*error)(struct net *net, struct pkt *pkt, const char **why);
 	void (*print)(const struct ct_conn *ct, struct sbuf *sb);
-	/* Can this entry be early-dropped? (TCP: not if ESTABLISHED-ish) */
+	/*
+	 * May this assured entry be early-dropped anyway? (TCP: closing
+	 * states only, FIN_WAIT, CLOSE_WAIT, LAST_ACK, TIME_WAIT, CLOSE.)
+	 */
 	bool (*can_early_drop)(const struct ct_conn *ct);
 };
 
@@ -309,6 +324,14 @@ extern const struct ct_l4proto ct_proto_udplite;
 extern const struct ct_l4proto ct_proto_icmp;
 extern const struct ct_l4proto ct_proto_gre;
 extern const struct ct_l4proto ct_proto_generic;
+
+/*
+ * REJECT --reject-with tcp-reset answered a segment of ct: move it to
+ * CLOSE with the CLOSE timeout (the kernel's nf_conntrack_tcp_set_closing,
+ * called by nf_send_reset). No-op for an unconfirmed or non-TCP entry.
+ * Any thread; takes the entry's lock.
+ */
+void ct_tcp_set_closing(struct net *net, struct ct_conn *ct);
 
 /* The tracker for an IP protocol number (generic when none). */
 const struct ct_l4proto *ct_l4proto_find(uint8_t proto);

@@ -52,9 +52,9 @@ static struct ct_snap icmp(const char *s, const char *d, unsigned type,
 
 	memset(&x, 0, sizeof(x));
 	x.tuple[0] = (struct ct_tuple){ a4(s), a4(d), htons(id),
-					htons(type << 8 | code), 1 };
+					htons((uint16_t)(type << 8 | code)), 1 };
 	x.tuple[1] = (struct ct_tuple){ a4(d), a4(s), htons(id),
-					htons(rtype << 8 | code), 1 };
+					htons((uint16_t)(rtype << 8 | code)), 1 };
 	return x;
 }
 
