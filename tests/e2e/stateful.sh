@@ -18,7 +18,9 @@
 #   events         `conntrack -E -p icmp` through the client tool while a
 #                  ping crosses the router: [NEW] and [UPDATE] lines as
 #                  conntrack 1.4.7 prints the kernel's events; SIGINT ends
-#                  it with conntrack's summary on stderr and exit code 0
+#                  it with conntrack's summary on stderr and exit code 0;
+#                  `conntrack -E -p tcp` of a TCP connection from its
+#                  SYN to TIME_WAIT, ended by SIGTERM
 #
 # Usage: tests/e2e/stateful.sh BUILD_DIR    (exit 0: all passed or skipped)
 set -u
@@ -236,7 +238,51 @@ t_events() {
 	load "${STATEFUL%%'*nat'*}" || { ko events "restore: $(cat "$LAB_WORK/restore.err")"; return; }
 	ip -n "$NS_S" route add 10.201.1.0/24 via $LAB_ROUTER_S
 	t_events_run
+	t_events_tcp
 	ip -n "$NS_S" route del 10.201.1.0/24 via $LAB_ROUTER_S
+}
+
+# The lines of a TCP connection's life, as Linux 6.x and conntrack 1.4.7
+# print them (checked on a kernel: SYN_SENT 120 s, SYN_RECV 60 s,
+# ESTABLISHED 432000 s and ASSURED, then the closing states).
+t_events_tcp() {
+	local pid rc out err p n last c=$LAB_CLIENT_IP s=$LAB_SERVER_IP
+	NETSIEVE_SOCKET=$LAB_SOCK "$NSV" conntrack -E -p tcp --dport 80 \
+		>"$LAB_WORK/evt.out" 2>"$LAB_WORK/evt.err" &
+	pid=$!
+	sleep 0.5
+	out=$(client $s 80 1 0)
+	[ "$out" = "you are $c
+echoed 1 of 1" ] || { kill -KILL $pid; ko events-tcp "client got: $out"; return; }
+	for i in $(seq 30); do
+		grep -q TIME_WAIT "$LAB_WORK/evt.out" && break
+		sleep 0.1
+	done
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	p=$(sed -n '1s/.* sport=\([0-9]*\) dport=80 .*/\1/p' "$LAB_WORK/evt.out")
+	t="src=$c dst=$s sport=$p dport=80"
+	r="src=$s dst=$c sport=80 dport=$p"
+	out=$(head -3 "$LAB_WORK/evt.out")
+	[ "$out" = "    [NEW] tcp      6 120 SYN_SENT $t [UNREPLIED] $r
+ [UPDATE] tcp      6 60 SYN_RECV $t $r
+ [UPDATE] tcp      6 432000 ESTABLISHED $t $r [ASSURED]" ] ||
+		{ ko events-tcp "conntrack -E printed: $(cat "$LAB_WORK/evt.out")"; return; }
+	last=$(tail -1 "$LAB_WORK/evt.out")
+	[ "$last" = " [UPDATE] tcp      6 120 TIME_WAIT $t $r [ASSURED]" ] ||
+		{ ko events-tcp "last line: $last"; return; }
+	# Between them, only the closing states, in the same format.
+	if sed -n '4,$p' "$LAB_WORK/evt.out" | grep -v -E \
+		"^ \[UPDATE\] tcp      6 (120 FIN_WAIT|60 CLOSE_WAIT|30 LAST_ACK|120 TIME_WAIT) $t $r \[ASSURED\]\$" | grep -q .; then
+		ko events-tcp "conntrack -E printed: $(cat "$LAB_WORK/evt.out")"; return
+	fi
+	n=$(wc -l <"$LAB_WORK/evt.out")
+	err=$(cat "$LAB_WORK/evt.err")
+	[ "$err" = "conntrack v1.4.7 (conntrack-tools): $n flow events have been shown." ] ||
+		{ ko events-tcp "stderr: $err"; return; }
+	[ $rc = 0 ] || { ko events-tcp "exit code $rc after SIGTERM"; return; }
+	ok "events-tcp ($(awk '{ printf "%s%s", s, $5; s = " " }' "$LAB_WORK/evt.out"); the summary after SIGTERM)"
 }
 
 t_events_run() {
