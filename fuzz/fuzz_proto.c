@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer target: the control-socket message decoders. The input is
- * taken as a whole frame (request and reply decoders), and its first 8
+ * taken as a whole frame (request, reply and event decoders), and its first 8
  * bytes as a header. A decoded request is re-encoded and must decode to
  * the same words and stdin text. Any crash, leak or sanitizer report is a
  * bug.
@@ -16,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ctl_request req, again;
 	struct ctl_reply rep;
+	struct ctl_events ev;
 	const char *why;
 	uint8_t *frame;
 	size_t flen;
@@ -43,5 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!ctl_proto_decode_reply(data, size, &rep, &why))
 		ctl_reply_free(&rep);
+	if (!ctl_proto_decode_events(data, size, &ev, &why))
+		ctl_events_free(&ev);
 	return 0;
 }

@@ -4,7 +4,10 @@
  * iptables-save, iptables-restore, ip, sysctl, and `netsieve stats`) sends
  * its argv, plus the rules text for iptables-restore, to the daemon over
  * the control socket and prints the reply's stdout and stderr, exiting
- * with the reply's code. Contains no engine logic. The socket is
+ * with the reply's code. A command the daemon streams (conntrack -E) gets
+ * event frames instead of a reply: their text is printed as it comes,
+ * and SIGINT or SIGTERM ends it as they end conntrack -E, with its
+ * summary on stderr and exit code 0. Contains no engine logic. The socket is
  * --socket PATH (before the tool name), $NETSIEVE_SOCKET, or the default.
  * When the daemon cannot be reached, the iptables tools run offline, in
  * a net of their own whose tables are refused (xt_net_deny()): help,
@@ -23,11 +26,13 @@
 #include <netsieve/netsieve.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -36,6 +41,10 @@
 #define CLIENT_EXIT_UNREACHABLE 4   /* iptables' RESOURCE_PROBLEM */
 #define CLIENT_EXIT_TOO_BIG 4       /* the same: a limit was hit */
 #define CLIENT_REPLY_TIMEOUT_MS (300 * 1000)
+#define CLIENT_FRAME_TIMEOUT_MS (30 * 1000) /* within one event frame */
+/* conntrack -E's closing words (1.4.7), to stderr. */
+#define EVENTS_SUMMARY "conntrack v1.4.7 (conntrack-tools): %u flow events " \
+	"have been shown.\n"
 
 static const char *base(const char *s)
 {
@@ -215,6 +224,119 @@ static int unreachable(const char *path, const char *what)
 }
 
 /*
+ * Print an event frame's texts. Returns the count shown so far, -1 for a
+ * bad frame (*why set) or -2 when stdout failed (errno set).
+ */
+static long print_events(const uint8_t *frame, size_t len, FILE *out,
+			 const char **why)
+{
+	struct ctl_events ev;
+	long shown;
+
+	if (ctl_proto_decode_events(frame, len, &ev, why))
+		return -1;
+	fwrite(ev.out, 1, ev.out_len, out);
+	if (fflush(out) || ferror(out)) {
+		int e = errno;
+
+		ctl_events_free(&ev);
+		errno = e;
+		return -2;
+	}
+	fwrite(ev.err, 1, ev.err_len, stderr);
+	shown = (long)ev.shown;
+	ctl_events_free(&ev);
+	return shown;
+}
+
+/*
+ * The daemon streams (first is its first event frame, already read): print
+ * frames until SIGINT/SIGTERM (the summary, exit 0, as conntrack -E) or
+ * until the daemon goes away (exit 1). Returns the exit code.
+ */
+static int stream(const char *path, int fd, const uint8_t *first,
+		  size_t flen, FILE *out)
+{
+	const char *why = NULL;
+	uint32_t shown = 0;
+	sigset_t set;
+	long n;
+	int sfd, e;
+
+	/*
+	 * Signals wait in a signalfd: a frame is never cut in two. Ignored
+	 * ones (a shell's background job) are taken back, as conntrack's
+	 * own handlers take them.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return unreachable(path, strerror(errno));
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0)
+		return unreachable(path, strerror(errno));
+	n = print_events(first, flen, out, &why);
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = fd, .events = POLLIN },
+		};
+		uint8_t *frame = NULL;
+		size_t len;
+
+		if (n == -2) {
+			/* A reader that left (| head): end as conntrack ends,
+			 * by SIGPIPE, which the client otherwise ignores. */
+			if (errno == EPIPE) {
+				signal(SIGPIPE, SIG_DFL);
+				raise(SIGPIPE);
+			}
+			fprintf(stderr, "netsieve: cannot write the events: "
+				"%s\n", strerror(errno));
+			e = 1;
+			break;
+		}
+		if (n < 0) {
+			e = unreachable(path, why);
+			break;
+		}
+		shown = (uint32_t)n;
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			e = unreachable(path, strerror(errno));
+			break;
+		}
+		if (pfd[0].revents) {
+			fflush(out);
+			fprintf(stderr, EVENTS_SUMMARY, shown);
+			e = 0;
+			break;
+		}
+		e = ctl_proto_recv_frame(fd, CTL_PROTO_EVT_MAGIC,
+					 CLIENT_FRAME_TIMEOUT_MS, &frame,
+					 &len, &why);
+		if (e == -ECONNRESET) {
+			fprintf(stderr, "netsieve: the daemon at %s ended the "
+				"event stream\n", path);
+			e = 1;
+			break;
+		}
+		if (e) {
+			e = unreachable(path, why ? why : strerror(-e));
+			break;
+		}
+		n = print_events(frame, len, out, &why);
+		free(frame);
+	}
+	close(sfd);
+	return e;
+}
+
+/*
  * Send one request and print the reply. Returns the exit code, or -1 with
  * *conn_err set when the daemon's socket could not be connected to.
  */
@@ -252,10 +374,15 @@ static int transact(const char *path, int argc, char **argv,
 	/* A daemon that rejects the request early still sends a reply. */
 	(void)ctl_proto_write_all(fd, frame, flen);
 	shutdown(fd, SHUT_WR);
-	e = ctl_proto_recv_frame(fd, CTL_PROTO_REP_MAGIC,
-				 CLIENT_REPLY_TIMEOUT_MS, &reply, &rlen, &why);
+	e = ctl_proto_recv_frame2(fd, CTL_PROTO_REP_MAGIC, CTL_PROTO_EVT_MAGIC,
+				  CLIENT_REPLY_TIMEOUT_MS, &reply, &rlen,
+				  &why);
 	if (e) {
 		rc = unreachable(path, why ? why : strerror(-e));
+		goto out_close;
+	}
+	if (ctl_proto_frame_magic(reply) == CTL_PROTO_EVT_MAGIC) {
+		rc = stream(path, fd, reply, rlen, out);
 		goto out_close;
 	}
 	e = ctl_proto_decode_reply(reply, rlen, &rep, &why);

@@ -810,7 +810,7 @@ static uint16_t l4src(const struct ct_tuple *t)
 
 static uint16_t l4dst(const struct ct_tuple *t)
 {
-	return t->proto == 1 || t->proto == 58 ? htons(t->dport) : t->dport;
+	return t->dport;
 }
 
 /*

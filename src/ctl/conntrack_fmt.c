@@ -94,6 +94,10 @@ static void tuple(struct sbuf *sb, const struct ct_tuple *t)
 	else if (is_icmp(t->proto))
 		sbuf_addf(sb, "type=%u code=%u id=%u ", ntohs(t->dport) >> 8,
 			  ntohs(t->dport) & 0xff, ntohs(t->sport));
+	else if (t->proto == 47)
+		/* The kernel's GRE tracker sends its keys (0 but for PPTP). */
+		sbuf_addf(sb, "srckey=0x%x dstkey=0x%x ", ntohs(t->sport),
+			  ntohs(t->dport));
 }
 
 static void counters(struct sbuf *sb, const struct ct_snap *s, int dir,
@@ -105,9 +109,18 @@ static void counters(struct sbuf *sb, const struct ct_snap *s, int dir,
 			  (unsigned long long)s->bytes[dir]);
 }
 
+/*
+ * What an entry's netlink message carries decides what the library
+ * prints: a listing has everything; an event (the kernel's
+ * ctnetlink_conntrack_event()) has the counters and the timestamps only
+ * when it is a DESTROY, no timeout in a DESTROY of an entry that timed
+ * out, and the mark only when it is not 0.
+ */
+enum body_kind { BODY_LIST, BODY_EVENT, BODY_DESTROY };
+
 /* The entry's text with a trailing space, as the library builds it. */
 static void body(struct sbuf *sb, const struct ct_snap *s, unsigned flags,
-		 const struct ct_fmt_env *env)
+		 const struct ct_fmt_env *env, enum body_kind kind)
 {
 	const struct ct_tuple *o = &s->tuple[CT_DIR_ORIGINAL];
 	uint8_t proto = o->proto;
@@ -119,25 +132,29 @@ static void body(struct sbuf *sb, const struct ct_snap *s, unsigned flags,
 			sbuf_addf(sb, "%-8s %u ", "ipv4", 2);
 	}
 	sbuf_addf(sb, "%-8s %u ", ct_fmt_proto_name(proto), proto);
-	sbuf_addf(sb, "%u ", s->timeout);
+	if (kind != BODY_DESTROY || s->timeout)
+		sbuf_addf(sb, "%u ", s->timeout);
 	if (proto == 6)
 		sbuf_addf(sb, "%s ", ct_fmt_tcp_state(s->tcp_state));
 	tuple(sb, o);
-	counters(sb, s, CT_DIR_ORIGINAL, env);
+	if (kind != BODY_EVENT)
+		counters(sb, s, CT_DIR_ORIGINAL, env);
 	if (!(s->status & CT_S_SEEN_REPLY))
 		sbuf_adds(sb, "[UNREPLIED] ");
 	tuple(sb, &s->tuple[CT_DIR_REPLY]);
-	counters(sb, s, CT_DIR_REPLY, env);
+	if (kind != BODY_EVENT)
+		counters(sb, s, CT_DIR_REPLY, env);
 	if (s->status & CT_S_ASSURED)
 		sbuf_adds(sb, "[ASSURED] ");
 	if (s->status & CT_S_HW_OFFLOAD)
 		sbuf_adds(sb, "[HW_OFFLOAD] ");
 	else if (s->status & CT_S_OFFLOAD)
 		sbuf_adds(sb, "[OFFLOAD] ");
-	sbuf_addf(sb, "mark=%u ", s->mark);
+	if (kind == BODY_LIST || s->mark)
+		sbuf_addf(sb, "mark=%u ", s->mark);
 	if (s->zone)
 		sbuf_addf(sb, "zone=%u ", s->zone);
-	if (s->start_ns) {
+	if (s->start_ns && kind != BODY_EVENT) {
 		uint64_t d = env->now > s->start_ns ? env->now - s->start_ns : 0;
 
 		sbuf_addf(sb, "delta-time=%llu ",
@@ -161,7 +178,7 @@ static void end_line(struct sbuf *sb)
 void ct_fmt_entry(struct sbuf *sb, const struct ct_snap *s, unsigned flags,
 		  const struct ct_fmt_env *env)
 {
-	body(sb, s, flags, env);
+	body(sb, s, flags, env, BODY_LIST);
 	end_line(sb);
 }
 
@@ -182,7 +199,8 @@ void ct_fmt_event(struct sbuf *sb, enum ct_event type,
 	}
 	sbuf_addf(sb, "%9s ", name);
 	e.use = 0;
-	body(sb, s, flags, &e);
+	body(sb, s, flags, &e,
+	     type == CT_EV_DESTROY ? BODY_DESTROY : BODY_EVENT);
 	end_line(sb);
 }
 

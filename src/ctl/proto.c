@@ -337,22 +337,39 @@ err_free_req:
 	return err;
 }
 
+/* Encode a reply or an event frame: a number, then two texts. */
+static int encode_texts(uint32_t magic, uint32_t num, const char *out,
+			size_t out_len, const char *err, size_t err_len,
+			uint8_t **frame, size_t *len)
+{
+	struct wbuf wb;
+
+	if ((out && memchr(out, '\0', out_len)) ||
+	    (err && memchr(err, '\0', err_len)))
+		return -EINVAL;
+	wb_start(&wb, magic);
+	wb_u32(&wb, num);
+	wb_bytes(&wb, out, out ? out_len : 0);
+	wb_bytes(&wb, err, err ? err_len : 0);
+	return wb_finish(&wb, frame, len);
+}
+
 int ctl_proto_encode_reply(int code, const char *out, size_t out_len,
 			   const char *err, size_t err_len, uint8_t **frame,
 			   size_t *len)
 {
-	struct wbuf wb;
-
 	if (code < 0 || code > 255)
 		return -EINVAL;
-	if ((out && memchr(out, '\0', out_len)) ||
-	    (err && memchr(err, '\0', err_len)))
-		return -EINVAL;
-	wb_start(&wb, CTL_PROTO_REP_MAGIC);
-	wb_u32(&wb, (uint32_t)code);
-	wb_bytes(&wb, out, out ? out_len : 0);
-	wb_bytes(&wb, err, err ? err_len : 0);
-	return wb_finish(&wb, frame, len);
+	return encode_texts(CTL_PROTO_REP_MAGIC, (uint32_t)code, out, out_len,
+			    err, err_len, frame, len);
+}
+
+int ctl_proto_encode_events(uint32_t shown, const char *out, size_t out_len,
+			    const char *err, size_t err_len, uint8_t **frame,
+			    size_t *len)
+{
+	return encode_texts(CTL_PROTO_EVT_MAGIC, shown, out, out_len, err,
+			    err_len, frame, len);
 }
 
 void ctl_reply_free(struct ctl_reply *rep)
@@ -364,43 +381,96 @@ void ctl_reply_free(struct ctl_reply *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
+void ctl_events_free(struct ctl_events *ev)
+{
+	if (!ev)
+		return;
+	free(ev->out);
+	free(ev->err);
+	memset(ev, 0, sizeof(*ev));
+}
+
+/*
+ * Decode a number (at most max_num) and two texts. On success the texts
+ * are the caller's; on error nothing is left allocated.
+ */
+static int decode_texts(const void *frame, size_t len, uint32_t magic,
+			uint32_t max_num, uint32_t *num, char **out,
+			size_t *out_len, char **err, size_t *err_len,
+			const char **why)
+{
+	struct rbuf rb;
+	int e;
+
+	*out = *err = NULL;
+	e = frame_body(frame, len, magic, &rb, why);
+	if (e)
+		return e;
+	if (!rb_u32(&rb, num)) {
+		*why = magic == CTL_PROTO_REP_MAGIC ? "truncated exit code"
+						    : "truncated event count";
+		return -EBADMSG;
+	}
+	if (*num > max_num) {
+		*why = "exit code out of range";
+		return -EBADMSG;
+	}
+	e = rb_string(&rb, CTL_PROTO_MAX_BODY, out, out_len, why);
+	if (e)
+		return e;
+	e = rb_string(&rb, CTL_PROTO_MAX_BODY, err, err_len, why);
+	if (e)
+		goto err_free_out;
+	if (rb.left) {
+		*why = "trailing bytes after the last field";
+		e = -EBADMSG;
+		goto err_free_err;
+	}
+	return 0;
+
+err_free_err:
+	free(*err);
+	*err = NULL;
+err_free_out:
+	free(*out);
+	*out = NULL;
+	return e;
+}
+
 int ctl_proto_decode_reply(const void *frame, size_t len,
 			   struct ctl_reply *out, const char **why)
 {
 	struct ctl_reply rep = { 0 };
-	struct rbuf rb;
 	uint32_t code;
-	int err;
+	int e;
 
-	err = frame_body(frame, len, CTL_PROTO_REP_MAGIC, &rb, why);
-	if (err)
-		return err;
-	if (!rb_u32(&rb, &code)) {
-		*why = "truncated exit code";
-		return -EBADMSG;
-	}
-	if (code > 255) {
-		*why = "exit code out of range";
-		return -EBADMSG;
-	}
+	e = decode_texts(frame, len, CTL_PROTO_REP_MAGIC, 255, &code,
+			 &rep.out, &rep.out_len, &rep.err, &rep.err_len, why);
+	if (e)
+		return e;
 	rep.code = (int)code;
-	err = rb_string(&rb, CTL_PROTO_MAX_BODY, &rep.out, &rep.out_len, why);
-	if (err)
-		goto err_free_rep;
-	err = rb_string(&rb, CTL_PROTO_MAX_BODY, &rep.err, &rep.err_len, why);
-	if (err)
-		goto err_free_rep;
-	if (rb.left) {
-		*why = "trailing bytes after the last field";
-		err = -EBADMSG;
-		goto err_free_rep;
-	}
 	*out = rep;
 	return 0;
+}
 
-err_free_rep:
-	ctl_reply_free(&rep);
-	return err;
+int ctl_proto_decode_events(const void *frame, size_t len,
+			    struct ctl_events *out, const char **why)
+{
+	struct ctl_events ev = { 0 };
+	int e;
+
+	e = decode_texts(frame, len, CTL_PROTO_EVT_MAGIC, UINT32_MAX,
+			 &ev.shown, &ev.out, &ev.out_len, &ev.err,
+			 &ev.err_len, why);
+	if (e)
+		return e;
+	*out = ev;
+	return 0;
+}
+
+uint32_t ctl_proto_frame_magic(const void *frame)
+{
+	return get_u32(frame);
 }
 
 int ctl_proto_write_all(int fd, const void *buf, size_t len)
@@ -451,8 +521,9 @@ static int read_full(int fd, uint8_t *p, size_t n, int timeout_ms)
 	return 0;
 }
 
-int ctl_proto_recv_frame(int fd, uint32_t magic, int timeout_ms,
-			 uint8_t **frame, size_t *len, const char **why)
+int ctl_proto_recv_frame2(int fd, uint32_t magic, uint32_t alt,
+			  int timeout_ms, uint8_t **frame, size_t *len,
+			  const char **why)
 {
 	uint8_t hdr[CTL_PROTO_HDR_LEN];
 	size_t flen;
@@ -463,7 +534,8 @@ int ctl_proto_recv_frame(int fd, uint32_t magic, int timeout_ms,
 	err = read_full(fd, hdr, sizeof(hdr), timeout_ms);
 	if (err)
 		return err;
-	err = ctl_proto_parse_header(hdr, magic, &flen, why);
+	err = ctl_proto_parse_header(hdr, get_u32(hdr) == alt ? alt : magic,
+				     &flen, why);
 	if (err)
 		return err;
 	buf = malloc(flen);
@@ -478,4 +550,11 @@ int ctl_proto_recv_frame(int fd, uint32_t magic, int timeout_ms,
 	*frame = buf;
 	*len = flen;
 	return 0;
+}
+
+int ctl_proto_recv_frame(int fd, uint32_t magic, int timeout_ms,
+			 uint8_t **frame, size_t *len, const char **why)
+{
+	return ctl_proto_recv_frame2(fd, magic, magic, timeout_ms, frame, len,
+				     why);
 }

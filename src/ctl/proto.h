@@ -3,10 +3,13 @@
  * The control-socket protocol between `netsieve TOOL ...` (the client) and
  * `netsieve daemon`. Control path only; allocates.
  *
- * One connection carries one request and one reply. Every message is a
- * frame: an 8-byte header, then a body.
+ * One connection carries one request and one reply; or, for a command
+ * that streams (conntrack -E), one request and then event frames for as
+ * long as the client stays connected (the daemon never sends a reply on
+ * such a connection). Every message is a frame: an 8-byte header, then a
+ * body.
  *
- *   header   4 bytes magic ("NSQ1" request, "NSR1" reply)
+ *   header   4 bytes magic ("NSQ1" request, "NSR1" reply, "NSE1" events)
  *            u32 body length (big endian), at most CTL_PROTO_MAX_BODY
  *
  *   request  u32 argc (1..CTL_PROTO_MAX_ARGS)
@@ -19,6 +22,11 @@
  *   reply    u32 exit code (0..255)
  *            u32 len, len bytes: what the tool printed on stdout
  *            u32 len, len bytes: what it printed on stderr
+ *
+ *   events   u32 events shown so far on this stream (the tool's summary
+ *            counts them), then stdout and stderr text as in a reply;
+ *            the first event frame answers the request (its texts may
+ *            be empty) and says the command now streams
  *
  * All integers are big endian. The decoders are strict: a length that runs
  * past the body, bytes left over after the last field, a NUL inside a
@@ -38,6 +46,7 @@
 
 #define CTL_PROTO_REQ_MAGIC 0x4e535131u /* "NSQ1" */
 #define CTL_PROTO_REP_MAGIC 0x4e535231u /* "NSR1" */
+#define CTL_PROTO_EVT_MAGIC 0x4e534531u /* "NSE1" */
 
 #define CTL_PROTO_F_INPUT 0x1u
 
@@ -97,6 +106,32 @@ int ctl_proto_decode_reply(const void *frame, size_t len,
 			   struct ctl_reply *rep, const char **why);
 void ctl_reply_free(struct ctl_reply *rep);
 
+/* A decoded event frame. out/err are malloc'd, NUL-terminated, never NULL. */
+struct ctl_events {
+	uint32_t shown;
+	char *out;
+	size_t out_len;
+	char *err;
+	size_t err_len;
+};
+
+/*
+ * Encode an event frame: shown is the stream's count of events shown so
+ * far, out/err the text since the previous frame (NULL: empty). Returns
+ * 0, -EINVAL (a NUL in a text), -E2BIG or -ENOMEM; *frame is malloc'd.
+ */
+int ctl_proto_encode_events(uint32_t shown, const char *out, size_t out_len,
+			    const char *err, size_t err_len, uint8_t **frame,
+			    size_t *len);
+
+/* Decode a whole event frame, as ctl_proto_decode_request(). */
+int ctl_proto_decode_events(const void *frame, size_t len,
+			    struct ctl_events *ev, const char **why);
+void ctl_events_free(struct ctl_events *ev);
+
+/* The magic of a frame ctl_proto_recv_frame*() returned. */
+uint32_t ctl_proto_frame_magic(const void *frame);
+
 /*
  * Blocking helpers for the client: write all of buf; read one whole frame
  * with the given magic, waiting at most timeout_ms for each chunk (-1: no
@@ -107,5 +142,12 @@ void ctl_reply_free(struct ctl_reply *rep);
 int ctl_proto_write_all(int fd, const void *buf, size_t len);
 int ctl_proto_recv_frame(int fd, uint32_t magic, int timeout_ms,
 			 uint8_t **frame, size_t *len, const char **why);
+/*
+ * As ctl_proto_recv_frame(), accepting either magic (a client waiting for
+ * a reply or the first event frame); ctl_proto_frame_magic() tells which.
+ */
+int ctl_proto_recv_frame2(int fd, uint32_t magic, uint32_t alt,
+			  int timeout_ms, uint8_t **frame, size_t *len,
+			  const char **why);
 
 #endif

@@ -3,10 +3,22 @@
  * The control socket's accept loop. One poll() loop owns the listening
  * socket and up to CONN_MAX connections; each connection reads one framed
  * request incrementally (never trusting the length it announces with an
- * allocation), runs it with ctl_exec_argv() and writes one reply. Anything
- * malformed gets an error reply and runs nothing; idle connections are
- * closed after CONN_IDLE_MS. Control path only: it allocates and may block
- * in ctl_exec_argv() (which serialises on net->ctl_lock).
+ * allocation), runs it with ctl_exec_argv_stream() and writes one reply.
+ * Anything malformed gets an error reply and runs nothing; idle
+ * connections are closed after CONN_IDLE_MS.
+ *
+ * A command that streams (conntrack -E) turns its connection into an
+ * event stream (at most CONN_STREAM_MAX at once, so that requests always
+ * find a slot): the loop pumps it every STREAM_PUMP_MS into "NSE1" frames,
+ * but only once the previous frame is wholly written, so a client that
+ * does not read loses events in the ring (and is told, as conntrack tells
+ * of ENOBUFS) instead of growing our buffers or stalling the loop. A
+ * stream ignores what its client sends, has no idle timeout and ends when
+ * the client closes (POLLHUP) or a write fails; a half-close (the client
+ * tool's shutdown(SHUT_WR) after its request) is not the end.
+ *
+ * Control path only: it allocates and may block in ctl_exec_argv_stream()
+ * (which serialises on net->ctl_lock); pumping a stream takes no lock.
  */
 #include "ctl/server.h"
 
@@ -30,8 +42,11 @@
 #define CONN_MAX 16
 #define CONN_IDLE_MS 10000
 #define CONN_INIT_BUF 4096u
+#define CONN_STREAM_MAX (CONN_MAX / 2)
+#define STREAM_PUMP_MS 100
+#define STREAM_FRAME_MAX (64u << 10)   /* text per event frame, roughly */
 
-enum conn_state { CONN_FREE, CONN_READ, CONN_WRITE };
+enum conn_state { CONN_FREE, CONN_READ, CONN_WRITE, CONN_STREAM };
 
 struct conn {
 	enum conn_state state;
@@ -43,6 +58,8 @@ struct conn {
 	uint8_t *out;
 	size_t out_len, out_off;
 	int64_t deadline_ms;
+	struct ctl_stream *stream;  /* CONN_STREAM: ours, closed with us */
+	bool rd_eof;                /* CONN_STREAM: the client half-closed */
 };
 
 struct ctl_server {
@@ -54,6 +71,9 @@ struct ctl_server {
 	void (*after_cmd)(void *priv);
 	void *priv;
 	struct conn conns[CONN_MAX];
+	unsigned nstreams;
+	int idle_ms;
+	int64_t next_pump_ms;
 	struct ctl_server_stats stats;
 };
 
@@ -147,6 +167,7 @@ int ctl_server_create(struct net *net, const char *path,
 	srv->net = net;
 	srv->after_cmd = after_cmd;
 	srv->priv = priv;
+	srv->idle_ms = CONN_IDLE_MS;
 	for (i = 0; i < CONN_MAX; i++)
 		srv->conns[i].fd = -1;
 	strcpy(srv->path, path);
@@ -199,10 +220,14 @@ err_free_srv:
 	return e;
 }
 
-static void conn_close(struct conn *c)
+static void conn_close(struct ctl_server *srv, struct conn *c)
 {
 	if (c->state == CONN_FREE)
 		return;
+	if (c->stream) {
+		ctl_stream_close(c->stream);
+		srv->nstreams--;
+	}
 	close(c->fd);
 	free(c->in);
 	free(c->out);
@@ -212,8 +237,8 @@ static void conn_close(struct conn *c)
 }
 
 /* Queue a reply frame; when even encoding fails, just close. */
-static void conn_reply(struct conn *c, int code, const char *out,
-		       const char *err)
+static void conn_reply(struct ctl_server *srv, struct conn *c, int code,
+		       const char *out, const char *err)
 {
 	size_t olen = out ? strlen(out) : 0, elen = err ? strlen(err) : 0;
 	int e;
@@ -232,12 +257,12 @@ static void conn_reply(struct conn *c, int code, const char *out,
 					   &c->out, &c->out_len);
 	}
 	if (e) {
-		conn_close(c);
+		conn_close(srv, c);
 		return;
 	}
 	c->out_off = 0;
 	c->state = CONN_WRITE;
-	c->deadline_ms = now_ms() + CONN_IDLE_MS;
+	c->deadline_ms = now_ms() + srv->idle_ms;
 }
 
 static void conn_bad(struct ctl_server *srv, struct conn *c, const char *why)
@@ -251,13 +276,94 @@ static void conn_bad(struct ctl_server *srv, struct conn *c, const char *why)
 	ns_log(&srv->net->log, NS_LOG_WARNING,
 	       "netsieve: control socket: rejected a bad message: %s",
 	       why ? why : "malformed");
-	conn_reply(c, 2, NULL, msg);
+	conn_reply(srv, c, 2, NULL, msg);
+}
+
+/*
+ * Queue an event frame with what st has shown so far and the texts (the
+ * stream's previous frame is wholly written). Returns 0 or -ENOMEM /
+ * -E2BIG (the caller closes).
+ */
+static int stream_queue(struct conn *c, const struct sbuf *out,
+			const struct sbuf *err)
+{
+	unsigned long shown = ctl_stream_shown(c->stream);
+	int e;
+
+	free(c->out);
+	c->out = NULL;
+	c->out_len = c->out_off = 0;
+	if (out->oom || err->oom)
+		return -ENOMEM;
+	e = ctl_proto_encode_events((uint32_t)shown, sbuf_str(out),
+				    strlen(sbuf_str(out)), sbuf_str(err),
+				    strlen(sbuf_str(err)), &c->out,
+				    &c->out_len);
+	if (e)
+		c->out_len = 0;
+	return e;
+}
+
+/* Write what is queued on a stream; done or EAGAIN. False: closed. */
+static bool stream_write(struct ctl_server *srv, struct conn *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t w = send(c->fd, c->out + c->out_off,
+				 c->out_len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return true;
+			conn_close(srv, c);
+			return false;
+		}
+		c->out_off += (size_t)w;
+	}
+	free(c->out);
+	c->out = NULL;
+	c->out_len = c->out_off = 0;
+	return true;
+}
+
+/*
+ * The command became a stream: answer with a first event frame (the
+ * command's own texts, usually empty) and keep the connection. st is
+ * ours from here on.
+ */
+static void conn_stream_start(struct ctl_server *srv, struct conn *c,
+			      struct ctl_stream *st, const struct sbuf *out,
+			      const struct sbuf *err)
+{
+	if (srv->nstreams >= CONN_STREAM_MAX) {
+		char msg[160];
+
+		ctl_stream_close(st);
+		snprintf(msg, sizeof(msg),
+			 "netsieve: too many event listeners (at most %d at "
+			 "once)\n", CONN_STREAM_MAX);
+		conn_reply(srv, c, 1, NULL, msg);
+		return;
+	}
+	srv->nstreams++;
+	srv->stats.streams++;
+	c->stream = st;
+	c->state = CONN_STREAM;
+	c->rd_eof = false;
+	if (stream_queue(c, out, err)) {
+		conn_close(srv, c);
+		return;
+	}
+	stream_write(srv, c);
 }
 
 /* A whole request frame is in c->in: decode, run, queue the reply. */
 static void conn_exec(struct ctl_server *srv, struct conn *c)
 {
 	struct sbuf out = SBUF_INIT, err = SBUF_INIT;
+	struct ctl_stream *st = NULL;
 	struct ctl_request req;
 	const char *why = NULL;
 	int rc, e;
@@ -271,7 +377,8 @@ static void conn_exec(struct ctl_server *srv, struct conn *c)
 		return;
 	}
 	srv->stats.requests++;
-	rc = ctl_exec_argv(srv->net, req.argc, req.argv, req.input, &out, &err);
+	rc = ctl_exec_argv_stream(srv->net, req.argc, req.argv, req.input,
+				  &out, &err, &st);
 	if (rc < 0 || rc > 255)
 		rc = 1;
 	if (out.oom || err.oom) {
@@ -279,9 +386,14 @@ static void conn_exec(struct ctl_server *srv, struct conn *c)
 		sbuf_reset(&err);
 		sbuf_adds(&err, "netsieve: out of memory\n");
 		rc = 4;
+		ctl_stream_close(st);
+		st = NULL;
 	}
 	ctl_request_free(&req);
-	conn_reply(c, rc, sbuf_str(&out), sbuf_str(&err));
+	if (st)
+		conn_stream_start(srv, c, st, &out, &err);
+	else
+		conn_reply(srv, c, rc, sbuf_str(&out), sbuf_str(&err));
 	sbuf_free(&out);
 	sbuf_free(&err);
 	if (srv->after_cmd)
@@ -314,7 +426,7 @@ static void conn_read(struct ctl_server *srv, struct conn *c)
 		ssize_t r;
 
 		if (conn_grow(c)) {
-			conn_reply(c, 4, NULL, "netsieve: out of memory\n");
+			conn_reply(srv, c, 4, NULL, "netsieve: out of memory\n");
 			return;
 		}
 		/* in_cap <= need: never read past the frame or the buffer. */
@@ -323,7 +435,7 @@ static void conn_read(struct ctl_server *srv, struct conn *c)
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN)
-				conn_close(c);
+				conn_close(srv, c);
 			return;
 		}
 		if (r == 0) {
@@ -332,11 +444,11 @@ static void conn_read(struct ctl_server *srv, struct conn *c)
 				conn_bad(srv, c, "truncated message");
 				return;
 			}
-			conn_close(c);
+			conn_close(srv, c);
 			return;
 		}
 		c->in_len += (size_t)r;
-		c->deadline_ms = now_ms() + CONN_IDLE_MS;
+		c->deadline_ms = now_ms() + srv->idle_ms;
 		if (c->in_len < c->need)
 			continue;
 		if (!c->have_header) {
@@ -357,7 +469,7 @@ static void conn_read(struct ctl_server *srv, struct conn *c)
 	}
 }
 
-static void conn_write(struct conn *c)
+static void conn_write(struct ctl_server *srv, struct conn *c)
 {
 	while (c->out_off < c->out_len) {
 		ssize_t w = send(c->fd, c->out + c->out_off,
@@ -368,13 +480,52 @@ static void conn_write(struct conn *c)
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN)
-				conn_close(c);
+				conn_close(srv, c);
 			return;
 		}
 		c->out_off += (size_t)w;
-		c->deadline_ms = now_ms() + CONN_IDLE_MS;
+		c->deadline_ms = now_ms() + srv->idle_ms;
 	}
-	conn_close(c);
+	conn_close(srv, c);
+}
+
+/*
+ * A stream's client sent something or went away: what it sends is read
+ * and dropped (a bounded amount per wake-up); EOF is a half-close, the
+ * stream goes on until POLLHUP or a failed write.
+ */
+static void stream_input(struct ctl_server *srv, struct conn *c)
+{
+	char buf[4096];
+	ssize_t r;
+
+	r = read(c->fd, buf, sizeof(buf));
+	if (r == 0)
+		c->rd_eof = true;
+	else if (r < 0 && errno != EINTR && errno != EAGAIN)
+		conn_close(srv, c);
+}
+
+/*
+ * Format what happened since the last pump into one frame (bounded by
+ * STREAM_FRAME_MAX; the rest waits in the ring) and start writing it.
+ * Only called with nothing left to write.
+ */
+static void stream_pump(struct ctl_server *srv, struct conn *c)
+{
+	struct sbuf out = SBUF_INIT, err = SBUF_INIT;
+
+	while (ctl_stream_pump(c->stream, &out, &err) > 0 &&
+	       out.len + err.len < STREAM_FRAME_MAX && !out.oom && !err.oom)
+		;
+	if (out.len || err.len || out.oom || err.oom) {
+		if (stream_queue(c, &out, &err))
+			conn_close(srv, c);
+		else
+			stream_write(srv, c);
+	}
+	sbuf_free(&out);
+	sbuf_free(&err);
 }
 
 /* Only root and the daemon's own user may drive it (the mode says so too). */
@@ -411,13 +562,13 @@ static void accept_one(struct ctl_server *srv)
 	c->fd = fd;
 	c->state = CONN_READ;
 	c->need = CTL_PROTO_HDR_LEN;
-	c->deadline_ms = now_ms() + CONN_IDLE_MS;
+	c->deadline_ms = now_ms() + srv->idle_ms;
 	if (!peer_allowed(fd)) {
 		srv->stats.refused++;
 		ns_log(&srv->net->log, NS_LOG_WARNING,
 		       "netsieve: control socket: refused a peer that is "
 		       "neither root nor our user");
-		conn_reply(c, 4, NULL, "netsieve: permission denied\n");
+		conn_reply(srv, c, 4, NULL, "netsieve: permission denied\n");
 	}
 }
 
@@ -429,7 +580,12 @@ int ctl_server_run(struct ctl_server *srv, int stop_fd)
 	for (;;) {
 		int n = 0, nconn = 0, i, timeout = -1, pr;
 		int64_t now = now_ms();
+		bool pump = false;
 
+		if (srv->nstreams && now >= srv->next_pump_ms) {
+			pump = true;
+			srv->next_pump_ms = now + STREAM_PUMP_MS;
+		}
 		pfd[n].fd = stop_fd;
 		pfd[n].events = POLLIN;
 		idx[n++] = -1;
@@ -437,11 +593,28 @@ int ctl_server_run(struct ctl_server *srv, int stop_fd)
 			struct conn *c = &srv->conns[i];
 			int64_t left;
 
+			if (c->state == CONN_STREAM) {
+				/* Not writing: read the ring on time. */
+				if (pump && c->out_off == c->out_len)
+					stream_pump(srv, c);
+				if (c->state != CONN_STREAM)
+					continue;
+				nconn++;
+				left = srv->next_pump_ms - now;
+				if (timeout < 0 || left < timeout)
+					timeout = left > 0 ? (int)left : 0;
+				pfd[n].fd = c->fd;
+				pfd[n].events =
+					(c->out_off < c->out_len ? POLLOUT : 0) |
+					(c->rd_eof ? 0 : POLLIN);
+				idx[n++] = i;
+				continue;
+			}
 			if (c->state == CONN_FREE)
 				continue;
 			if (now >= c->deadline_ms) {
 				srv->stats.timeouts++;
-				conn_close(c);
+				conn_close(srv, c);
 				continue;
 			}
 			nconn++;
@@ -477,10 +650,21 @@ int ctl_server_run(struct ctl_server *srv, int stop_fd)
 				continue;
 			}
 			c = &srv->conns[idx[i]];
-			if (c->state == CONN_READ)
+			if (c->state == CONN_STREAM) {
+				if (pfd[i].revents & (POLLHUP | POLLERR |
+						      POLLNVAL)) {
+					conn_close(srv, c);
+					continue;
+				}
+				if (pfd[i].revents & POLLIN)
+					stream_input(srv, c);
+				if (c->state == CONN_STREAM &&
+				    (pfd[i].revents & POLLOUT))
+					stream_write(srv, c);
+			} else if (c->state == CONN_READ)
 				conn_read(srv, c);
 			else if (c->state == CONN_WRITE)
-				conn_write(c);
+				conn_write(srv, c);
 		}
 	}
 }
@@ -493,13 +677,18 @@ void ctl_server_destroy(struct ctl_server *srv)
 	if (!srv)
 		return;
 	for (i = 0; i < CONN_MAX; i++)
-		conn_close(&srv->conns[i]);
+		conn_close(srv, &srv->conns[i]);
 	close(srv->fd);
 	/* Unlink only our own socket, not one a newer daemon put there. */
 	if (stat(srv->path, &st) == 0 && st.st_dev == srv->sock_dev &&
 	    st.st_ino == srv->sock_ino)
 		unlink(srv->path);
 	free(srv);
+}
+
+void ctl_server_set_idle_ms(struct ctl_server *srv, int ms)
+{
+	srv->idle_ms = ms;
 }
 
 void ctl_server_get_stats(const struct ctl_server *srv,

@@ -2,8 +2,9 @@
 /*
  * The daemon's control socket: a Unix stream socket on which each
  * connection carries one request (argv + optional stdin text, proto.h) and
- * gets one reply (exit code + stdout + stderr). Requests run through
- * ctl_exec_argv() one at a time. Control path only.
+ * gets one reply (exit code + stdout + stderr), or, for conntrack -E,
+ * event frames until the client leaves. Requests run through
+ * ctl_exec_argv_stream() one at a time. Control path only.
  */
 #ifndef NS_CTL_SERVER_H
 #define NS_CTL_SERVER_H
@@ -33,7 +34,14 @@ int ctl_server_create(struct net *net, const char *path,
  */
 int ctl_server_run(struct ctl_server *srv, int stop_fd);
 
-/* Close every connection and the socket, unlink it, free srv. */
+/*
+ * Close idle request connections after ms instead of the default 10 s
+ * (tests). Call before ctl_server_run().
+ */
+void ctl_server_set_idle_ms(struct ctl_server *srv, int ms);
+
+/* Close every connection (ending their event streams) and the socket,
+ * unlink it, free srv. */
 void ctl_server_destroy(struct ctl_server *srv);
 
 /* Counters for tests and `netsieve stats`. */
@@ -42,6 +50,7 @@ struct ctl_server_stats {
 	unsigned long bad_requests; /* rejected by the decoder or a cap */
 	unsigned long refused;      /* over the connection cap or bad peer */
 	unsigned long timeouts;     /* idle connections closed */
+	unsigned long streams;      /* event streams started */
 };
 void ctl_server_get_stats(const struct ctl_server *srv,
 			  struct ctl_server_stats *st);

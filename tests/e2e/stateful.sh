@@ -15,6 +15,12 @@
 #                  rules accept only SYNs as NEW)
 #   syn-flood      at nf_conntrack_max, a SYN flood is handled by early
 #                  drop; an established connection still works
+#   events         `conntrack -E -p icmp` through the client tool while a
+#                  ping crosses the router: [NEW] and [UPDATE] lines as
+#                  conntrack 1.4.7 prints the kernel's events; SIGINT ends
+#                  it with conntrack's summary on stderr and exit code 0;
+#                  `conntrack -E -p tcp` of a TCP connection from its
+#                  SYN to TIME_WAIT, ended by SIGTERM
 #
 # Usage: tests/e2e/stateful.sh BUILD_DIR    (exit 0: all passed or skipped)
 set -u
@@ -226,11 +232,95 @@ for i in range(3000):
 	ok "syn-flood (3000 SYNs, table at $n of 64, established connection intact)"
 }
 
+t_events() {
+	local pid i rc out err id c=$LAB_CLIENT_IP s=$LAB_SERVER_IP
+	# No NAT here (it has tests of its own): the server routes back.
+	load "${STATEFUL%%'*nat'*}" || { ko events "restore: $(cat "$LAB_WORK/restore.err")"; return; }
+	ip -n "$NS_S" route add 10.201.1.0/24 via $LAB_ROUTER_S
+	t_events_run
+	t_events_tcp
+	ip -n "$NS_S" route del 10.201.1.0/24 via $LAB_ROUTER_S
+}
+
+# The lines of a TCP connection's life, as Linux 6.x and conntrack 1.4.7
+# print them (checked on a kernel: SYN_SENT 120 s, SYN_RECV 60 s,
+# ESTABLISHED 432000 s and ASSURED, then the closing states).
+t_events_tcp() {
+	local pid rc out err p n last c=$LAB_CLIENT_IP s=$LAB_SERVER_IP
+	NETSIEVE_SOCKET=$LAB_SOCK "$NSV" conntrack -E -p tcp --dport 80 \
+		>"$LAB_WORK/evt.out" 2>"$LAB_WORK/evt.err" &
+	pid=$!
+	sleep 0.5
+	out=$(client $s 80 1 0)
+	[ "$out" = "you are $c
+echoed 1 of 1" ] || { kill -KILL $pid; ko events-tcp "client got: $out"; return; }
+	for i in $(seq 30); do
+		grep -q TIME_WAIT "$LAB_WORK/evt.out" && break
+		sleep 0.1
+	done
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	p=$(sed -n '1s/.* sport=\([0-9]*\) dport=80 .*/\1/p' "$LAB_WORK/evt.out")
+	t="src=$c dst=$s sport=$p dport=80"
+	r="src=$s dst=$c sport=80 dport=$p"
+	out=$(head -3 "$LAB_WORK/evt.out")
+	[ "$out" = "    [NEW] tcp      6 120 SYN_SENT $t [UNREPLIED] $r
+ [UPDATE] tcp      6 60 SYN_RECV $t $r
+ [UPDATE] tcp      6 432000 ESTABLISHED $t $r [ASSURED]" ] ||
+		{ ko events-tcp "conntrack -E printed: $(cat "$LAB_WORK/evt.out")"; return; }
+	last=$(tail -1 "$LAB_WORK/evt.out")
+	[ "$last" = " [UPDATE] tcp      6 120 TIME_WAIT $t $r [ASSURED]" ] ||
+		{ ko events-tcp "last line: $last"; return; }
+	# Between them, only the closing states, in the same format.
+	if sed -n '4,$p' "$LAB_WORK/evt.out" | grep -v -E \
+		"^ \[UPDATE\] tcp      6 (120 FIN_WAIT|60 CLOSE_WAIT|30 LAST_ACK|120 TIME_WAIT) $t $r \[ASSURED\]\$" | grep -q .; then
+		ko events-tcp "conntrack -E printed: $(cat "$LAB_WORK/evt.out")"; return
+	fi
+	n=$(wc -l <"$LAB_WORK/evt.out")
+	err=$(cat "$LAB_WORK/evt.err")
+	[ "$err" = "conntrack v1.4.7 (conntrack-tools): $n flow events have been shown." ] ||
+		{ ko events-tcp "stderr: $err"; return; }
+	[ $rc = 0 ] || { ko events-tcp "exit code $rc after SIGTERM"; return; }
+	ok "events-tcp ($(awk '{ printf "%s%s", s, $5; s = " " }' "$LAB_WORK/evt.out"); the summary after SIGTERM)"
+}
+
+t_events_run() {
+	local pid i rc out err id c=$LAB_CLIENT_IP s=$LAB_SERVER_IP
+	# Not through ctl(): its timeout would take the SIGINT.
+	NETSIEVE_SOCKET=$LAB_SOCK "$NSV" conntrack -E -p icmp \
+		>"$LAB_WORK/ev.out" 2>"$LAB_WORK/ev.err" &
+	pid=$!
+	# The stream is open once the daemon counts a listener.
+	sleep 0.5
+	nsc ping -c 1 -W 2 $s >/dev/null || { kill -KILL $pid; ko events "ping failed"; return; }
+	# A UDP datagram the filter (-p icmp) leaves out.
+	nsc "$PY" -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$s', 9))"
+	for i in $(seq 20); do
+		[ "$(wc -l <"$LAB_WORK/ev.out")" -ge 2 ] && break
+		sleep 0.1
+	done
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	out=$(cat "$LAB_WORK/ev.out")
+	err=$(cat "$LAB_WORK/ev.err")
+	id=$(sed -n '1s/.* id=\([0-9]*\) .*/\1/p' "$LAB_WORK/ev.out")
+	[ "$out" = "    [NEW] icmp     1 30 src=$c dst=$s type=8 code=0 id=$id [UNREPLIED] src=$s dst=$c type=0 code=0 id=$id
+ [UPDATE] icmp     1 30 src=$c dst=$s type=8 code=0 id=$id src=$s dst=$c type=0 code=0 id=$id" ] ||
+		{ ko events "conntrack -E printed: $out"; return; }
+	[ "$err" = "conntrack v1.4.7 (conntrack-tools): 2 flow events have been shown." ] ||
+		{ ko events "stderr: $err"; return; }
+	[ $rc = 0 ] || { ko events "exit code $rc after SIGINT"; return; }
+	ok "events (NEW and UPDATE of a ping, the summary after SIGINT)"
+}
+
 t_masquerade
 t_port_forward
 t_reload
 t_conntrack_delete
 t_syn_flood
+t_events
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

@@ -103,6 +103,8 @@ printf '*filter\n[999999999999999999999:1] -A INPUT -j DROP\nCOMMIT\n' > "$T/bad
 # and loads the rule; netsieve does the same: not a bad-input case.
 printf '*nosuchtable\nCOMMIT\n' > "$T/badtable"
 check "restore unknown table"    "iptables-restore" "$T/badtable"
+# Event streams need a daemon; the shell refuses them.
+check "conntrack -E in the shell" "conntrack -E -p udp"
 
 # Restore input over the control protocol's cap (16 MiB), through a
 # daemon: refused by the client with the cap named, exit 4 (iptables'
@@ -152,6 +154,40 @@ PY
 	head -c 16777216 "$T/huge" > "$T/huge.1"; mv "$T/huge.1" "$T/huge"
 	dcheck "restore of exactly 16 MiB" file \
 		"iptables-restore: input is 16777216 bytes; with the command it is larger than the control protocol's limit of 16777216 bytes (16 MiB); nothing was changed"
+	# An event stream whose client sends garbage, a bad -E, and a
+	# client that leaves without reading: the daemon goes on serving.
+	n=$((n + 1))
+	if ! python3 - "$T/d.sock" <<'PY'
+import socket, struct, sys
+def req(*words):
+    body = struct.pack(">I", len(words))
+    for w in words:
+        body += struct.pack(">I", len(w)) + w.encode()
+    body += struct.pack(">II", 0, 0)
+    return b"NSQ1" + struct.pack(">I", len(body)) + body
+def first(s):
+    h = s.recv(8, socket.MSG_WAITALL)
+    return h[:4]
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(req("conntrack", "-E"))
+assert first(s) == b"NSE1", "no event frame"
+s.sendall(b"\xff" * 100000 + b"NSQ1\xff\xff\xff\xff")
+b = socket.socket(socket.AF_UNIX)
+b.connect(sys.argv[1])
+b.sendall(req("conntrack", "-E", "-o", "bogus"))
+assert first(b) == b"NSR1", "a bad -E did not get a reply"
+c = socket.socket(socket.AF_UNIX)
+c.connect(sys.argv[1])
+c.sendall(req("conntrack", "-E"))
+c.close()
+s.close()
+PY
+	then
+		echo "robust: event streams: the daemon did not answer as expected"; fail=1
+	elif ! "$NS" --socket "$T/d.sock" iptables -S web >/dev/null 2>&1; then
+		echo "robust: event streams: the daemon stopped serving"; fail=1
+	fi
 else
 	echo "robust: the daemon did not start: $(head -3 "$T/d.out")"; fail=1
 fi

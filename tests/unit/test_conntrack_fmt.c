@@ -161,6 +161,14 @@ static void test_list_plain(void **state)
 	expect_line(&x, CT_OUT_EXTENDED | CT_OUT_ID, &env,
 		"ipv4     2 unknown  99 99 src=1.1.1.1 dst=2.2.2.2 [UNREPLIED] "
 		"src=2.2.2.2 dst=1.1.1.1 mark=0 use=1 id=0\n");
+	/* GRE: the keys, as the kernel lists them (tests/kernel ct-udp-icmp). */
+	x = ports(47, "1.1.1.1", "2.2.2.2", 0, 0x1234, "2.2.2.2", "1.1.1.1",
+		  0x1234, 0);
+	x.timeout = 29;
+	expect_line(&x, 0, &env,
+		"gre      47 29 src=1.1.1.1 dst=2.2.2.2 srckey=0x0 "
+		"dstkey=0x1234 [UNREPLIED] src=2.2.2.2 dst=1.1.1.1 "
+		"srckey=0x1234 dstkey=0x0 mark=0 use=1\n");
 	x = icmp("1.1.1.1", "2.2.2.2", 13, 0, 9, 14);
 	x.timeout = 99;
 	x.mark = 4294967295u;
@@ -246,10 +254,15 @@ static void test_save(void **state)
 		    "--state SYN_SENT2\n");
 }
 
-/* conntrack -E's lines (no use=; the type right-aligned in 9). */
+/*
+ * conntrack -E's lines (no use=; the type right-aligned in 9), with what
+ * the kernel's events carry (seen on a real kernel): no mark while it is
+ * 0, counters only in a DESTROY, no timeout in a DESTROY of an entry
+ * that timed out.
+ */
 static void test_event(void **state)
 {
-	struct ct_fmt_env env = { .now = 0, .use = 1 };
+	struct ct_fmt_env env = { .now = 0, .use = 1, .acct = 1 };
 	struct ct_snap x;
 	struct sbuf sb = SBUF_INIT;
 
@@ -265,14 +278,22 @@ static void test_event(void **state)
 		     &env);
 	assert_string_equal(sbuf_str(&sb),
 		"    [NEW] udp      17 30 src=3.3.3.3 dst=4.4.4.4 sport=1 "
-		"dport=2 [UNREPLIED] src=4.4.4.4 dst=3.3.3.3 sport=2 dport=1 "
-		"mark=0\n"
+		"dport=2 [UNREPLIED] src=4.4.4.4 dst=3.3.3.3 sport=2 dport=1\n"
 		" [UPDATE] udp      17 29 src=3.3.3.3 dst=4.4.4.4 sport=1 "
 		"dport=2 [UNREPLIED] src=4.4.4.4 dst=3.3.3.3 sport=2 dport=1 "
 		"mark=3\n"
 		"[DESTROY] ipv4     2 udp      17 29 src=3.3.3.3 dst=4.4.4.4 "
-		"sport=1 dport=2 [UNREPLIED] src=4.4.4.4 dst=3.3.3.3 sport=2 "
-		"dport=1 mark=3 id=2435318018\n");
+		"sport=1 dport=2 packets=0 bytes=0 [UNREPLIED] src=4.4.4.4 "
+		"dst=3.3.3.3 sport=2 dport=1 packets=0 bytes=0 mark=3 "
+		"id=2435318018\n");
+	sbuf_reset(&sb);
+	x.timeout = 0;
+	x.mark = 0;
+	ct_fmt_event(&sb, CT_EV_DESTROY, &x, 0, &env);
+	assert_string_equal(sbuf_str(&sb),
+		"[DESTROY] udp      17 src=3.3.3.3 dst=4.4.4.4 sport=1 dport=2 "
+		"packets=0 bytes=0 [UNREPLIED] src=4.4.4.4 dst=3.3.3.3 sport=2 "
+		"dport=1 packets=0 bytes=0\n");
 	sbuf_free(&sb);
 }
 

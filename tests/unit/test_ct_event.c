@@ -113,7 +113,7 @@ static void test_stream(void **state)
 	assert_string_equal(sbuf_str(&out),
 		"[DESTROY] udp      17 30 src=1.1.1.1 dst=2.2.2.2 sport=2001 "
 		"dport=53 [UNREPLIED] src=2.2.2.2 dst=1.1.1.1 sport=53 "
-		"dport=2001 mark=0\n");
+		"dport=2001\n");
 	assert_string_equal(sbuf_str(&err), "");
 	assert_int_equal(ctl_stream_shown(st), 1);
 	ctl_stream_close(st);

@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "ctl/proto.h"
 
@@ -453,6 +455,62 @@ static void test_malformed(void **state)
 	free(r);
 }
 
+/* Event frames: any count, two texts; not a reply; either magic read. */
+static void test_events(void **state)
+{
+	struct ctl_events ev;
+	struct ctl_reply rep;
+	const char *why;
+	uint8_t *f, *g, *r;
+	size_t len, glen, rlen;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(ctl_proto_encode_events(70000, "[NEW] x\n", 8,
+						 "WARNING\n", 8, &f, &len), 0);
+	assert_int_equal(ctl_proto_frame_magic(f), CTL_PROTO_EVT_MAGIC);
+	assert_int_equal(ctl_proto_decode_events(f, len, &ev, &why), 0);
+	assert_int_equal(ev.shown, 70000);
+	assert_string_equal(ev.out, "[NEW] x\n");
+	assert_string_equal(ev.err, "WARNING\n");
+	ctl_events_free(&ev);
+	assert_int_equal(ctl_proto_decode_reply(f, len, &rep, &why), -EBADMSG);
+	assert_int_equal(ctl_proto_decode_events(f, len - 1, &ev, &why),
+			 -EBADMSG);
+	assert_int_equal(ctl_proto_encode_events(0, "a\0b", 3, NULL, 0, &g,
+						 &glen), -EINVAL);
+
+	/* The client reads a reply or an event frame; nothing else. */
+	assert_int_equal(ctl_proto_encode_reply(3, NULL, 0, NULL, 0, &g,
+						&glen), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(write(sv[0], f, len), (ssize_t)len);
+	assert_int_equal(write(sv[0], g, glen), (ssize_t)glen);
+	assert_int_equal(ctl_proto_recv_frame2(sv[1], CTL_PROTO_REP_MAGIC,
+					       CTL_PROTO_EVT_MAGIC, 1000, &r,
+					       &rlen, &why), 0);
+	assert_int_equal(ctl_proto_frame_magic(r), CTL_PROTO_EVT_MAGIC);
+	assert_int_equal(rlen, len);
+	free(r);
+	assert_int_equal(ctl_proto_recv_frame2(sv[1], CTL_PROTO_REP_MAGIC,
+					       CTL_PROTO_EVT_MAGIC, 1000, &r,
+					       &rlen, &why), 0);
+	assert_int_equal(ctl_proto_frame_magic(r), CTL_PROTO_REP_MAGIC);
+	free(r);
+	free(g);
+	assert_int_equal(ctl_proto_encode_request(1, (char *[]){ "ip" }, NULL,
+						  0, &g, &glen), 0);
+	assert_int_equal(write(sv[0], g, glen), (ssize_t)glen);
+	assert_int_equal(ctl_proto_recv_frame2(sv[1], CTL_PROTO_REP_MAGIC,
+					       CTL_PROTO_EVT_MAGIC, 1000, &r,
+					       &rlen, &why), -EBADMSG);
+	assert_non_null(why);
+	free(g);
+	close(sv[0]);
+	close(sv[1]);
+	free(f);
+}
+
 /* Flip each byte of a valid frame to several values: error or success,
  * never a crash; on success the result is self-consistent. */
 static void test_corrupted(void **state)
@@ -498,6 +556,7 @@ static void test_garbage(void **state)
 {
 	struct ctl_request req;
 	struct ctl_reply rep;
+	struct ctl_events ev;
 	const char *why;
 	uint8_t buf[512];
 	unsigned seed = 12345;
@@ -519,6 +578,10 @@ static void test_garbage(void **state)
 			ctl_request_free(&req);
 		if (!ctl_proto_decode_reply(buf, n, &rep, &why))
 			ctl_reply_free(&rep);
+		if (n >= 8 && (round & 3) == 3)
+			put32(buf, CTL_PROTO_EVT_MAGIC);
+		if (!ctl_proto_decode_events(buf, n, &ev, &why))
+			ctl_events_free(&ev);
 	}
 }
 
@@ -532,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_corrupted),
 		cmocka_unit_test(test_garbage),
 	};

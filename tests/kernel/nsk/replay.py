@@ -159,7 +159,8 @@ def run(case, netsieve, workdir, times=None, timeout=60):
     with open(cpath) as f:
         res.counters = f.read()
     if case.opt("conntrack", 0):
-        # The setup prints nothing in these cases: stdout is the listing.
+        # stdout is the listing, after what the setup echoes (sysctl -w
+        # lines), which conntrack_lines() leaves out.
         res.conntrack = p.stdout
     return res
 
