@@ -14,6 +14,7 @@
 #include "core/net.h"
 #include "core/worker.h"
 #include "ctl/ctl.h"
+#include "nat/nat.h"
 #include "stack/conf.h"
 #include "stack/stack.h"
 #include "xt/xt.h"
@@ -84,6 +85,7 @@ void ns_net_destroy(struct net *net)
 	if (!net)
 		return;
 	xt_net_fini(net);
+	nat_net_destroy(net);
 	stack_fini(net);
 	ns_worker_fini(&net->inject);
 	hook_destroy_all(net);
