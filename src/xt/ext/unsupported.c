@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Extensions iptables 1.8.9 ships and netsieve does not implement yet
- * (connection tracking and NAT come with the next issue): state,
- * conntrack, connmark, helper, SNAT, DNAT, MASQUERADE, REDIRECT, NETMAP,
- * CONNMARK, CT, NOTRACK. Each is what iptables is on a kernel without the
+ * (connection tracking comes with the next issue): state, conntrack,
+ * connmark, helper, CONNMARK, CT, NOTRACK. Each is what iptables is on a kernel without the
  * module: libxt_NAME loads at revision 0 and parses its options (names,
  * arguments, the options it insists on), and the kernel refuses the rule
  * at commit (checkentry: -ENOENT, "No chain/target/match by that name").
@@ -29,36 +28,6 @@ static int any_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
 	(void)invert;
 	(void)data;
 	return 0;
-}
-
-/*
- * libxt_SNAT/DNAT/MASQUERADE/REDIRECT: a port range needs a protocol (any
- * -p given before the target will do). id 0 is the address option, whose
- * port follows a ':'; to-ports is always a port.
- */
-static int nat_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
-		     bool invert, void *data)
-{
-	(void)invert;
-	(void)data;
-	if (id == 0 && (!strchr(arg, ':') || ctx->ip->proto))
-		return 0;
-	if (ctx->ip->proto)
-		return 0;
-	return xt_perr(ctx, "Need TCP, UDP, SCTP or DCCP with port "
-		       "specification");
-}
-
-static int ports_parse(struct xt_parse_ctx *ctx, int id, const char *arg,
-		       bool invert, void *data)
-{
-	(void)arg;
-	(void)invert;
-	(void)data;
-	if (id != 0 || ctx->ip->proto)
-		return 0;
-	return xt_perr(ctx, "Need TCP, UDP, SCTP or DCCP with port "
-		       "specification");
 }
 
 /* The kernel has no such match or target. */
@@ -118,32 +87,6 @@ static const struct xt_option helper_opts[] = {
 };
 MAND_CHECK(helper_fcheck, "helper", "helper")
 
-static const struct xt_option snat_opts[] = {
-	{ "to-source", 0, A1 }, { "random", 1, 0 }, { "random-fully", 2, 0 },
-	{ "persistent", 3, 0 }, { NULL },
-};
-MAND_CHECK(snat_fcheck, "SNAT", "to-source")
-
-static const struct xt_option dnat_opts[] = {
-	{ "to-destination", 0, A1 }, { "random", 1, 0 },
-	{ "persistent", 2, 0 }, { NULL },
-};
-MAND_CHECK(dnat_fcheck, "DNAT", "to-destination")
-
-static const struct xt_option masquerade_opts[] = {
-	{ "to-ports", 0, A }, { "random", 1, 0 }, { "random-fully", 2, 0 },
-	{ NULL },
-};
-
-static const struct xt_option redirect_opts[] = {
-	{ "to-ports", 0, A }, { "random", 1, 0 }, { NULL },
-};
-
-static const struct xt_option netmap_opts[] = {
-	{ "to", 0, A }, { NULL },
-};
-MAND_CHECK(netmap_fcheck, "NETMAP", "to")
-
 /* Revision 0 (--set-xmark and the others came with revision 1). */
 static const struct xt_option connmark_tg_opts[] = {
 	{ "set-mark", 0, A }, { "save-mark", 1, 0 }, { "restore-mark", 2, 0 },
@@ -175,13 +118,6 @@ MISSING(connmark_ops, "connmark", false, connmark_opts, any_parse,
 	connmark_fcheck);
 MISSING(helper_ops, "helper", false, helper_opts, any_parse,
 	helper_fcheck);
-MISSING(snat_ops, "SNAT", true, snat_opts, nat_parse, snat_fcheck);
-MISSING(dnat_ops, "DNAT", true, dnat_opts, nat_parse, dnat_fcheck);
-MISSING(masquerade_ops, "MASQUERADE", true, masquerade_opts, ports_parse,
-	NULL);
-MISSING(redirect_ops, "REDIRECT", true, redirect_opts, ports_parse, NULL);
-MISSING(netmap_ops, "NETMAP", true, netmap_opts, any_parse,
-	netmap_fcheck);
 MISSING(connmark_tg_ops, "CONNMARK", true, connmark_tg_opts, any_parse,
 	connmark_tg_fcheck);
 MISSING(ct_ops, "CT", true, ct_opts, any_parse, NULL);
@@ -230,11 +166,6 @@ static void NS_CONSTRUCTOR reg(void)
 	xt_ext_register(&conntrack_ops);
 	xt_ext_register(&connmark_ops);
 	xt_ext_register(&helper_ops);
-	xt_ext_register(&snat_ops);
-	xt_ext_register(&dnat_ops);
-	xt_ext_register(&masquerade_ops);
-	xt_ext_register(&redirect_ops);
-	xt_ext_register(&netmap_ops);
 	xt_ext_register(&connmark_tg_ops);
 	xt_ext_register(&ct_ops);
 	xt_ext_register(&notrack_ops);
