@@ -183,7 +183,7 @@ static int table_instantiate(struct xt_net *xn, enum xt_table_id id)
 	const struct xt_table_def *def = &xn->defs[id];
 	int h, err, first = xn->nhooks;
 
-	if (id == XT_TABLE_NAT)
+	if (id == XT_TABLE_NAT && (def->flags & XT_TABLE_F_OWNED))
 		return nat_instantiate(xn, id);
 	if (def->flags & XT_TABLE_F_OWNED)
 		return 0;
