@@ -10,13 +10,18 @@
 # CPUs, so one of its workers shares CPU 0 with the generator. Read the
 # figures with that in mind. The figure is what reaches the sink
 # namespace per second.
+# The size "ct" is the stateful gateway instead of a blocklist: FORWARD
+# DROP with `-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT` and
+# `--ctstate NEW -j ACCEPT`, plus `-t nat -A POSTROUTING -o <out> -j
+# MASQUERADE`: every packet is tracked (and its flow's entry found) and
+# rewritten.
 # usage: bench/kernel.sh BUILD [SECONDS] [SIZES...]   (root; stops by itself)
 set -eu
 cd "$(dirname "$0")/.."
 B=$(realpath "${1:-build}")
 SECS=${2:-3}
 shift 2 || true
-SIZES=${*:-0 100 1000 10000}
+SIZES=${*:-0 100 1000 10000 ct}
 P=nsbench$$
 GEN=${P}g RTR=${P}r SINK=${P}s
 TMP=$(mktemp -d)
@@ -58,8 +63,18 @@ cat > "$TMP/udp.cfg" <<'CFG'
   fill(0x00, 18) }
 CFG
 
-ruleset() { # N -> iptables-restore text
+ruleset() { # N|ct OUTIF -> iptables-restore text
 	local n=$1 i
+	if [ "$n" = ct ]; then
+		printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' \
+			':FORWARD DROP [0:0]' ':OUTPUT ACCEPT [0:0]' \
+			'-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT' \
+			'-A FORWARD -m conntrack --ctstate NEW -j ACCEPT' 'COMMIT' \
+			'*nat' ':PREROUTING ACCEPT [0:0]' ':INPUT ACCEPT [0:0]' \
+			':OUTPUT ACCEPT [0:0]' ':POSTROUTING ACCEPT [0:0]' \
+			"-A POSTROUTING -o $2 -j MASQUERADE" 'COMMIT'
+		return
+	fi
 	echo '*filter'
 	echo ':INPUT ACCEPT [0:0]'
 	echo ':FORWARD DROP [0:0]'
@@ -102,12 +117,15 @@ kernel_router() { # on|off
 
 declare -A R
 kernel_router on
-for v in legacy nft; do
-	for n in $SIZES; do
-		ruleset "$n" > "$TMP/rules.v4"
+# Size by size, so that the stateful set-up (last) cannot leave tracking
+# on for a stateless one (a kernel nat table keeps conntrack loaded).
+for n in $SIZES; do
+	for v in legacy nft; do
+		ruleset "$n" r1 > "$TMP/rules.v4"
 		ip netns exec $RTR "iptables-$v-restore" < "$TMP/rules.v4"
 		R[$v,$n]=$(measure)
 		ip netns exec $RTR "iptables-$v" -F
+		ip netns exec $RTR "iptables-$v" -t nat -F 2>/dev/null || true
 		ip netns exec $RTR "iptables-$v" -P FORWARD ACCEPT
 	done
 done
@@ -134,7 +152,7 @@ CFG
 		DPID=$!
 		for _ in $(seq 50); do [ -S "$NETSIEVE_SOCKET" ] && break; sleep 0.1; done
 		for n in $SIZES; do
-			ruleset "$n" > "$TMP/rules.v4"
+			ruleset "$n" eth1 > "$TMP/rules.v4"
 			if "$B/netsieve" iptables-restore "$TMP/rules.v4"; then
 				R[netsieve$w,$n]=$(measure)
 			else

@@ -13,11 +13,13 @@
 #include "core/hook.h"
 #include "core/net.h"
 #include "core/worker.h"
+#include "ct/ct.h"
 #include "ctl/ctl.h"
 #include "nat/nat.h"
 #include "stack/conf.h"
 #include "stack/stack.h"
 #include "xt/xt.h"
+#include "xt/ext/statistic.h"
 
 #include <errno.h>
 #include <sys/random.h>
@@ -28,6 +30,7 @@
 void ns_net_set_seed(struct net *net, uint64_t seed)
 {
 	net->seed = seed;
+	xt_statistic_seed(seed);
 	net->inject.rnd = 0;
 	for (int i = 0; i < net->nworkers; i++)
 		if (net->workers[i])
@@ -86,6 +89,7 @@ void ns_net_destroy(struct net *net)
 		return;
 	xt_net_fini(net);
 	nat_net_destroy(net);
+	ct_net_destroy(net);
 	stack_fini(net);
 	ns_worker_fini(&net->inject);
 	hook_destroy_all(net);

@@ -53,7 +53,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: netsieve daemon [--config FILE] [--socket PATH] "
 		"[--log FILE | --syslog]\n"
-		"                       [--workers N] [--foreground]\n"
+		"                       [--workers N] [--seed N] [--foreground]\n"
 		"  --config FILE   start-up file in the command language\n"
 		"  --socket PATH   control socket (default $NETSIEVE_SOCKET or "
 		CTL_SOCKET_DEFAULT ")\n"
@@ -62,6 +62,9 @@ static void usage(FILE *f)
 		"  --syslog        log to syslog (facility daemon) instead\n"
 		"  --workers N     data-path threads, 1-%d (default: one per "
 		"online CPU)\n"
+		"  --seed N        seed of every random choice (conntrack's "
+		"hash key,\n"
+		"                  NAT port offsets); default: random\n"
 		"  --foreground    do not detach; stop with SIGTERM or "
 		"SIGINT\n"
 		"Without --log or --syslog the log goes to stderr, with "
@@ -165,6 +168,7 @@ int tool_daemon_main(int argc, char **argv)
 		{ "syslog", no_argument, NULL, 'S' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "seed", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -175,6 +179,8 @@ int tool_daemon_main(int argc, char **argv)
 	bool foreground = false, use_syslog = false;
 	char where[PATH_MAX + 16];
 	int notify_fd = -1, sig_fd, c, e, rc = 1, nworkers;
+	unsigned long long seed = 0;
+	bool have_seed = false;
 	long ncpu;
 	char *end;
 	sigset_t sigs;
@@ -199,6 +205,16 @@ int tool_daemon_main(int argc, char **argv)
 					optarg, NS_MAX_WORKERS);
 				return 2;
 			}
+			break;
+		case 'R':
+			errno = 0;
+			seed = strtoull(optarg, &end, 0);
+			if (errno || *end || end == optarg || *optarg == '-') {
+				fprintf(stderr, "netsieve daemon: --seed: "
+					"\"%s\" is not a number\n", optarg);
+				return 2;
+			}
+			have_seed = true;
 			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -258,6 +274,8 @@ int tool_daemon_main(int argc, char **argv)
 			strerror(-e));
 		goto out_close_log;
 	}
+	if (have_seed)
+		ns_net_set_seed(d.net, seed);
 	d.net->log.write = daemon_log_write;
 	d.net->log.priv = &d.log;
 	/* Before the start-up file creates interfaces: one queue each. */

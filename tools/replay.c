@@ -6,12 +6,17 @@
  *   netsieve replay --setup FILE --in IFACE=IN.pcap [--in ...]
  *                   [--out IFACE=OUT.pcap ...] [--trace FILE]
  *                   [--trace-format text|json] [--save-counters FILE]
+ *                   [--seed N] [--after FILE]
  *
  * Every interface named by --in/--out is created with the "pcap" backend
  * (src/io/pcap.c) before the setup file runs; an --out file receives what
  * the stack transmits on that interface. Inputs (Ethernet or raw IPv4) are
  * merged in timestamp order, ties broken by --in order then file order, and
- * injected one by one with the clock set to each packet's time. Tool code:
+ * injected one by one with the clock set to each packet's time. Every
+ * random choice (conntrack's hash key, NAT port offsets, statistic) comes
+ * from one seed, --seed or 1, so the same inputs give the same outputs
+ * byte for byte. --after runs a second command file once the last packet
+ * is through (conntrack -L, iptables-save -c ...). Tool code:
  * control path, one thread; it owns the struct net it creates.
  */
 #include "tools/tools.h"
@@ -75,6 +80,8 @@ struct replay {
 	const char *trace_path;
 	bool trace_json;
 	const char *save_path;
+	const char *after;
+	uint64_t seed;
 
 	struct rp_pkt *pkts;
 	size_t npkts, cappkts;
@@ -90,14 +97,18 @@ static void usage(FILE *f)
 		"usage: netsieve replay --setup FILE --in IFACE=IN.pcap [--in ...]\n"
 		"                       [--out IFACE=OUT.pcap ...] [--trace FILE]\n"
 		"                       [--trace-format text|json]\n"
-		"                       [--save-counters FILE]\n"
+		"                       [--save-counters FILE] [--seed N]\n"
+		"                       [--after FILE]\n"
 		"  --setup FILE          command lines (ip, iptables, iptables-restore,\n"
 		"                        sysctl) run before the first packet\n"
 		"  --in IFACE=IN.pcap    frames received on IFACE (Ethernet or raw IPv4)\n"
 		"  --out IFACE=OUT.pcap  frames sent on IFACE are written here\n"
 		"  --trace FILE          per-packet trace ('-' for stdout)\n"
 		"  --trace-format F      text (default) or json (one object a line)\n"
-		"  --save-counters FILE  final rules and counters (iptables-save -c)\n");
+		"  --save-counters FILE  final rules and counters (iptables-save -c)\n"
+		"  --seed N              seed of every random choice (default 1)\n"
+		"  --after FILE          command lines run after the last packet\n"
+		"                        (conntrack -L, iptables-save -c, ...)\n");
 }
 
 /* Split "IFACE=PATH" in place; checks the name as `ip link` would. */
@@ -134,12 +145,16 @@ static int parse_args(struct replay *r, int argc, char **argv)
 		{ "trace", required_argument, NULL, 't' },
 		{ "trace-format", required_argument, NULL, 'f' },
 		{ "save-counters", required_argument, NULL, 'c' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "after", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned i, j;
+	char *end;
 	int c;
 
+	r->seed = 1;
 	r->ins = calloc((size_t)argc, sizeof(*r->ins));
 	r->outs = calloc((size_t)argc, sizeof(*r->outs));
 	if (!r->ins || !r->outs) {
@@ -187,6 +202,18 @@ static int parse_args(struct replay *r, int argc, char **argv)
 			break;
 		case 'c':
 			r->save_path = optarg;
+			break;
+		case 'S':
+			errno = 0;
+			r->seed = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end || *optarg == '-') {
+				fprintf(stderr, ME ": --seed wants a number, not \"%s\"\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'a':
+			r->after = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -435,18 +462,19 @@ static bool stdout_taken(const struct replay *r)
  * rules.v4` finds rules.v4 beside it, and report a failing line as
  * "FILE:LINE: message" with FILE as the user gave it.
  */
-static int run_setup(struct replay *r)
+/* Run a command file (--setup, --after) from its own directory. */
+static int run_file(struct replay *r, const char *path, const char *what)
 {
 	struct sbuf out = SBUF_INIT, err = SBUF_INIT;
 	char *copy, *slash, *dir, *base;
 	int cwd, rc;
 
-	if (access(r->setup, R_OK)) {
-		fprintf(stderr, ME ": setup file %s: %s\n", r->setup,
+	if (access(path, R_OK)) {
+		fprintf(stderr, ME ": %s file %s: %s\n", what, path,
 			strerror(errno));
 		return 1;
 	}
-	copy = strdup(r->setup);
+	copy = strdup(path);
 	if (!copy) {
 		fprintf(stderr, ME ": out of memory\n");
 		return 1;
@@ -463,7 +491,7 @@ static int run_setup(struct replay *r)
 	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cwd < 0 || chdir(dir)) {
 		fprintf(stderr, ME ": cannot enter the directory of %s: %s\n",
-			r->setup, strerror(errno));
+			path, strerror(errno));
 		if (cwd >= 0)
 			close(cwd);
 		free(copy);
@@ -485,7 +513,7 @@ static int run_setup(struct replay *r)
 
 		/* ctl_exec_file says "BASE:LINE: ..."; say the user's path. */
 		if (!strncmp(e, base, n) && e[n] == ':')
-			fprintf(stderr, "%s%s", r->setup, e + n);
+			fprintf(stderr, "%s%s", path, e + n);
 		else
 			fputs(e, stderr);
 		if (err.len && e[err.len - 1] != '\n')
@@ -689,13 +717,16 @@ int tool_replay_main(int argc, char **argv)
 		if (create_dev(&r, r.outs[i].ifname))
 			goto out;
 
-	if (run_setup(&r))
+	ns_net_set_seed(r.net, r.seed);
+	if (run_file(&r, r.setup, "setup"))
 		goto out;
 	if (r.trace)
 		rt_trace_sink(r.trace, &r.net->trace);
 	if (inject_all(&r))
 		goto out;
 
+	if (r.after && run_file(&r, r.after, "after"))
+		goto out;
 	if (r.save_f && save_counters(&r))
 		goto out;
 	if (r.trace) {

@@ -40,9 +40,9 @@ enum ct_dir {
 
 /*
  * A tuple: what identifies one direction of a connection. Ports are in
- * network byte order. ICMP: sport holds the echo/timestamp/info id, dport
- * type << 8 | code (the kernel's src.u.icmp.id, dst.u.icmp.type/code), as
- * struct pkt_desc. The generic tracker leaves both 0.
+ * network byte order. ICMP: sport holds the id (bytes 4-5 of the header,
+ * for every type, as the kernel's src.u.icmp.id), dport htons(type << 8 |
+ * code) (dst.u.icmp.type/code). The generic tracker leaves both 0.
  */
 struct ct_tuple {
 	struct ns_addr src;
@@ -299,6 +299,7 @@ extern const struct ct_l4proto ct_proto_tcp;
 extern const struct ct_l4proto ct_proto_udp;
 extern const struct ct_l4proto ct_proto_udplite;
 extern const struct ct_l4proto ct_proto_icmp;
+extern const struct ct_l4proto ct_proto_gre;
 extern const struct ct_l4proto ct_proto_generic;
 
 /* The tracker for an IP protocol number (generic when none). */
@@ -318,6 +319,7 @@ struct ct_sysctl {
 	unsigned tcp_timeout_max_retrans, tcp_timeout_unacknowledged;
 	unsigned udp_timeout, udp_timeout_stream;
 	unsigned icmp_timeout, generic_timeout;
+	unsigned gre_timeout, gre_timeout_stream;
 	unsigned expect_max;
 };
 
@@ -382,12 +384,25 @@ enum ct_event {
 };
 
 /*
+ * Report an event about ct to conntrack -E listeners (event.c). Any
+ * thread; never blocks (a full ring counts the event as lost).
+ */
+void ct_event_emit(struct net *net, struct ct_conn *ct, enum ct_event ev);
+
+/*
  * For NAT: allocate an entry for a packet (ct_conn_alloc, NULL when the
  * table is full and early drop found nothing) and free one that was never
  * confirmed.
  */
 struct ct_conn *ct_conn_alloc(struct net *net, uint16_t zone);
 void ct_conn_free_unconfirmed(struct net *net, struct ct_conn *ct);
+
+/*
+ * Insert an entry built by the control path (conntrack -I): ct from
+ * ct_conn_alloc() with both tuples, status, timeout and proto state set.
+ * Takes ownership. 0, or -EEXIST when a tuple is taken (ct freed).
+ */
+int ct_insert(struct net *net, struct ct_conn *ct);
 
 /*
  * Attach a packet the stack generated (REJECT's RST or ICMP error, an

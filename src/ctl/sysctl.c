@@ -24,14 +24,14 @@ struct sysctl_opts {
 static void show(struct net *net, const struct stack_sysctl_ref *r,
 		 const struct sysctl_opts *o, struct sbuf *out)
 {
-	int v = stack_sysctl_get(net, r);
+	long v = stack_sysctl_get(net, r);
 
 	if (o->names_only)
 		sbuf_addf(out, "%s\n", r->name);
 	else if (o->values_only)
-		sbuf_addf(out, "%d\n", v);
+		sbuf_addf(out, "%ld\n", v);
 	else
-		sbuf_addf(out, "%s = %d\n", r->name, v);
+		sbuf_addf(out, "%s = %ld\n", r->name, v);
 }
 
 struct walk_ctx {

@@ -66,7 +66,6 @@ int nat_icmp_reply_translation(struct pkt *pkt, const struct ct_conn *ct,
 	target.proto = PROTO_ICMP;
 	if (!nat_ipv4_manip_pkt(pkt, pkt->l3_off, &target, mt))
 		return 0;
-	pkt->nat_done |= (uint8_t)(1u << mt);
 	pkt_set_desc(pkt);
 	return 1;
 }

@@ -216,7 +216,6 @@ unsigned int nat_manip_pkt(struct pkt *pkt, const struct ct_conn *ct,
 	nat_invert_tuple(&target, ct_tuple_of(ct, !dir));
 	if (!nat_ipv4_manip_pkt(pkt, pkt->l3_off, &target, mt))
 		return NS_DROP;
-	pkt->nat_done |= (uint8_t)(1u << mt);
 	pkt_set_desc(pkt);
 	return NS_ACCEPT;
 }

@@ -234,6 +234,10 @@ static void enqueue(struct net *net, struct neigh *n, struct pkt *pkt)
 	}
 	pkt->q_iif = pkt->in ? (int16_t)pkt->in->ifindex : 0;
 	pkt->q_oif = pkt->out ? (int16_t)pkt->out->ifindex : 0;
+	/* Past every hook: its connection is not needed, and may be freed
+	 * before the packet leaves the queue. */
+	if (pkt->ct && pkt_ct_release)
+		pkt_ct_release(pkt);
 	pkt->next = NULL;
 	if (n->q_tail)
 		n->q_tail->next = pkt;

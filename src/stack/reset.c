@@ -52,6 +52,10 @@ static void send_rst(struct net *net, const struct pkt *pkt,
 	sum = csum_tcpudp_nofold(oiph->daddr, oiph->saddr, sizeof(*nth), 6,
 				 sum);
 	nth->check = csum_fold(sum);
+	/* nf_send_reset() attaches the RST to the segment's connection
+	 * (nf_ct_attach); the stack's own reset is tracked on its own. */
+	if (!echo_opts && pkt_ct_attach)
+		pkt_ct_attach(nskb, pkt);
 	net_stats(net)->generated++;
 	stack_output(net, nskb);
 }

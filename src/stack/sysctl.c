@@ -112,6 +112,31 @@ void stack_sysctl_dev_defaults(struct net *net, struct netdev *dev)
 	dev->cnf_set = 0;
 }
 
+#define MAX_EXT_TABLES 8
+static struct {
+	const struct stack_sysctl_ext *knobs;
+	unsigned n;
+} ext_tables[MAX_EXT_TABLES];
+static unsigned n_ext_tables;
+
+void stack_sysctl_register(const struct stack_sysctl_ext *knobs, unsigned n)
+{
+	if (n_ext_tables < MAX_EXT_TABLES) {
+		ext_tables[n_ext_tables].knobs = knobs;
+		ext_tables[n_ext_tables].n = n;
+		n_ext_tables++;
+	}
+}
+
+static const struct stack_sysctl_ext *ext_lookup(const char *name)
+{
+	for (unsigned t = 0; t < n_ext_tables; t++)
+		for (unsigned i = 0; i < ext_tables[t].n; i++)
+			if (!strcmp(ext_tables[t].knobs[i].name, name))
+				return &ext_tables[t].knobs[i];
+	return NULL;
+}
+
 int stack_sysctl_lookup(struct net *net, const char *name,
 			struct stack_sysctl_ref *ref)
 {
@@ -133,6 +158,11 @@ int stack_sysctl_lookup(struct net *net, const char *name,
 			return 0;
 		}
 	}
+	ref->ext = ext_lookup(buf);
+	if (ref->ext) {
+		snprintf(ref->name, sizeof(ref->name), "%s", buf);
+		return 0;
+	}
 	if (strncmp(buf, conf, sizeof(conf) - 1))
 		return -ENOENT;
 	leaf = strrchr(buf, '.');
@@ -153,8 +183,10 @@ int stack_sysctl_lookup(struct net *net, const char *name,
 	return -ENOENT;
 }
 
-int stack_sysctl_get(struct net *net, const struct stack_sysctl_ref *ref)
+long stack_sysctl_get(struct net *net, const struct stack_sysctl_ref *ref)
 {
+	if (ref->ext)
+		return ref->ext->get(net, ref->ext);
 	if (ref->k->kind == K_DEV)
 		return *dfield(ref->dev, ref->k->off);
 	return *gfield(net, ref->k);
@@ -176,6 +208,11 @@ int stack_sysctl_set(struct net *net, const struct stack_sysctl_ref *ref,
 		end++;
 	if (end == value || *end || errno)
 		return -EINVAL;
+	if (ref->ext) {
+		if (v < ref->ext->min || v > ref->ext->max)
+			return -EINVAL;
+		return ref->ext->set(net, ref->ext, v);
+	}
 	if (v < k->min || v > k->max)
 		return -EINVAL;
 	switch (k->kind) {
@@ -217,9 +254,21 @@ void stack_sysctl_walk(struct net *net,
 	struct stack_sysctl_ref *v;
 	unsigned int i, j, n = 0;
 
-	v = calloc(NGLOBALS + NS_MAX_DEVS * NDEVKNOBS, sizeof(*v));
+	unsigned next = 0, t;
+
+	for (t = 0; t < n_ext_tables; t++)
+		next += ext_tables[t].n;
+	v = calloc(NGLOBALS + NS_MAX_DEVS * NDEVKNOBS + next, sizeof(*v));
 	if (!v)
 		return;
+	for (t = 0; t < n_ext_tables; t++) {
+		for (i = 0; i < ext_tables[t].n; i++) {
+			v[n].ext = &ext_tables[t].knobs[i];
+			snprintf(v[n].name, sizeof(v[n].name), "%s",
+				 v[n].ext->name);
+			n++;
+		}
+	}
 	for (i = 0; i < NGLOBALS; i++) {
 		v[n].k = &globals[i];
 		snprintf(v[n].name, sizeof(v[n].name), "%s", globals[i].name);

@@ -79,7 +79,15 @@ def mutation_check(case, kres, nres):
         return n == 1
 
     check("flipped byte", flip_byte)
+    def drop_conntrack(m):
+        lines = (m.conntrack or "").splitlines()
+        if not lines:
+            return False
+        m.conntrack = "\n".join(lines[1:]) + "\n"
+        return True
+
     check("dropped frame", drop_frame)
+    check("conntrack entry", drop_conntrack)
     check("extra frame", extra_frame)
     check("counter", bump_counter)
     return survivors
@@ -109,6 +117,11 @@ def main():
                     default=int(os.environ.get("NSK_SEED", "1")),
                     help="seed of the random cases (env NSK_SEED)")
     ap.add_argument("--random-packets", type=int, default=24)
+    ap.add_argument("--stateful", type=int,
+                    default=int(os.environ.get("NSK_STATEFUL", "0")),
+                    help="number of stateful random cases: conversations "
+                    "answered with REPLY under conntrack and NAT rules "
+                    "(env NSK_STATEFUL)")
     ap.add_argument("--prefix", default=os.environ.get(
         "NSK_PREFIX", "nsk%d" % os.getpid()),
         help="name prefix of the namespaces")
@@ -132,6 +145,7 @@ def main():
     for e in errors:
         print("CASE ERROR: %s" % e)
     cases += gen.generate(args.seed, args.random, args.random_packets)
+    cases += gen.generate_stateful(args.seed, args.stateful)
     if args.dump:
         os.makedirs(args.dump, exist_ok=True)
         for c in cases:

@@ -53,11 +53,54 @@ class Iface:
 
 
 class Packet:
-    def __init__(self, iface, frame, text, lineno):
+    def __init__(self, iface, frame, text, lineno, reply=None):
         self.iface = iface        # interface name the frame arrives on
         self.frame = frame        # bytes, Ethernet header first
         self.text = text          # the source line (for messages)
         self.lineno = lineno
+        # REPLY(n, ...): answer what the kernel sent out of this interface
+        # for packet n; the frame is built when the kernel side runs
+        # (None when the kernel sent nothing: then no side sends it).
+        self.reply = reply
+
+
+class Reply:
+    """REPLY(n, flags="SA", seq=5000, load=b"", k=0): the answer of the
+    host on the interface to the k-th frame the kernel sent there for
+    packet n (addresses and ports swapped; TCP acknowledges what it got;
+    ICMP echo requests get echo replies)."""
+
+    def __init__(self, n, flags="A", seq=5000, load=b"", k=0, ttl=64):
+        self.n, self.flags, self.seq, self.load = n, flags, seq, load
+        self.k, self.ttl = k, ttl
+
+    def build(self, out_frame, ifc):
+        import scapy.all as sa
+        o = sa.Ether(out_frame)
+        if sa.IP not in o:
+            return None
+        oi = o[sa.IP]
+        ip = sa.IP(src=oi.dst, dst=oi.src, ttl=self.ttl, id=0)
+        if sa.TCP in o:
+            ot = o[sa.TCP]
+            plen = len(bytes(ot.payload))
+            ack = (ot.seq + plen + (1 if "S" in str(ot.flags) else 0) +
+                   (1 if "F" in str(ot.flags) else 0)) & 0xffffffff
+            l4 = sa.TCP(sport=ot.dport, dport=ot.sport, seq=self.seq,
+                        ack=ack if "A" in self.flags else 0,
+                        flags=self.flags, window=8192)
+        elif sa.UDP in o:
+            ou = o[sa.UDP]
+            l4 = sa.UDP(sport=ou.dport, dport=ou.sport)
+        elif sa.ICMP in o and o[sa.ICMP].type == 8:
+            oc = o[sa.ICMP]
+            l4 = sa.ICMP(type=0, id=oc.id, seq=oc.seq)
+        else:
+            return None
+        p = sa.Ether(src=ifc.peer_mac, dst=ifc.mac) / ip / l4
+        if self.load:
+            p = p / sa.Raw(self.load)
+        return bytes(p)
 
 
 class Case:
@@ -220,6 +263,17 @@ def _parse_packets(case, lines, where):
         except CaseError as e:
             raise CaseError("%s: %s" % (loc, e))
         expr = m.group(2)
+        rm = re.match(r"^REPLY\((.*)\)$", expr)
+        if rm:
+            try:
+                spec = eval("_R(%s)" % rm.group(1), {"_R": Reply})
+            except Exception as e:
+                raise CaseError("%s: bad REPLY: %s" % (loc, e))
+            if not 0 <= spec.n < len(case.packets):
+                raise CaseError("%s: REPLY(%d): no such earlier packet"
+                                % (loc, spec.n))
+            case.packets.append(Packet(ifc.name, None, s, lineno, spec))
+            continue
         count = 1
         r = repeat_re.match(expr)
         if r:

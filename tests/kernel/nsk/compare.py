@@ -64,6 +64,8 @@ def injected_keys(case):
     """identity -> [(fragment offset, payload)] of the injected packets."""
     keys = {}
     for p in case.packets:
+        if p.frame is None:
+            continue
         k = flow_key(p.frame)
         if k is not None:
             keys.setdefault(k[0], []).append((k[1], k[2]))
@@ -168,6 +170,18 @@ def frame_diff_lines(a, b):
     return out
 
 
+def conntrack_lines(text):
+    """`conntrack -L` entries with the timeout (the third field) masked
+    and sorted: the kernel lists in hash order, netsieve in its own."""
+    out = []
+    for line in (text or "").splitlines():
+        f = line.split()
+        if len(f) >= 3 and f[1].isdigit() and f[2].isdigit():
+            f[2] = "T"
+            out.append(" ".join(f))
+    return sorted(out)
+
+
 def compare(case, kres, nres, other_is_kernel=False):
     """Compare kernel result kres with netsieve result nres.  Returns a list
     of lines describing every difference (empty: identical).
@@ -200,6 +214,15 @@ def compare(case, kres, nres, other_is_kernel=False):
                 problems += frame_diff_lines(kn[j][0], nn[j][0])
                 break
     problems += compare_log(case, kres, nres)
+    if kres.conntrack is not None and nres.conntrack is not None:
+        kt = conntrack_lines(kres.conntrack)
+        nt = conntrack_lines(nres.conntrack)
+        if kt != nt:
+            problems.append("conntrack -L differs (timeouts masked, "
+                            "sorted):")
+            for line in difflib.unified_diff(kt, nt, "kernel", "netsieve",
+                                             lineterm="", n=3):
+                problems.append("    " + line)
     kc = [l for l in kres.counters.splitlines() if not l.startswith("#")]
     nc = [l for l in nres.counters.splitlines() if not l.startswith("#")]
     if kc != nc:
@@ -260,7 +283,8 @@ def describe(case, res):
         for idx, f in fl:
             byidx.setdefault(idx, []).append((name, f))
     for i, p in enumerate(case.packets):
-        out.append("  #%d in %s: %s" % (i, p.iface, summary(p.frame)))
+        out.append("  #%d in %s: %s" % (i, p.iface, summary(p.frame)
+                                         if p.frame else "(no reply)"))
         for name, f in byidx.get(i, []):
             out.append("      -> out %s: %s" % (name, summary(f)))
         if i not in byidx:
@@ -268,5 +292,9 @@ def describe(case, res):
     out.append("  counters:")
     for l in res.counters.splitlines():
         if not l.startswith("#"):
+            out.append("    " + l)
+    if res.conntrack is not None:
+        out.append("  conntrack -L:")
+        for l in res.conntrack.splitlines():
             out.append("    " + l)
     return out

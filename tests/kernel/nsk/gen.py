@@ -425,3 +425,157 @@ def generate(seed, count, npackets):
 
 def to_text(case):
     return case.text
+
+
+# Stateful random cases: connections that really happen. Each flow is a
+# conversation between a host behind eth0 and one behind eth1 whose
+# answers are REPLY(n) packets, built from what the kernel forwarded (so
+# after NAT they answer the translated addresses), under a random
+# stateful ruleset with or without NAT. The tables are compared too.
+
+STATE_SETS = ["NEW", "ESTABLISHED", "RELATED", "INVALID",
+              "ESTABLISHED,RELATED", "NEW,ESTABLISHED", "UNTRACKED",
+              "DNAT", "SNAT"]
+
+STATEFUL_HEADER = """\
+# Stateful random case %(name)s (seed %(seed)d): tests/kernel/nsk/gen.py
+[router]
+eth0 02:00:00:00:01:01 10.0.1.1/24
+eth1 02:00:00:00:02:01 10.0.2.1/24
+[peers]
+eth0 10.0.1.2 02:00:00:00:01:02
+eth0 10.0.1.3 02:00:00:00:01:03
+eth1 10.0.2.2 02:00:00:00:02:02
+eth1 10.0.2.3 02:00:00:00:02:03
+[sysctl]
+net.ipv4.ip_forward = 1
+[options]
+conntrack = 1
+"""
+
+
+class StatefulGen:
+    def __init__(self, rnd):
+        self.r = rnd
+        self.pkts = []      # (iface, text)
+
+    def ruleset(self, nat):
+        r = self.r
+        lines = ["*filter", ":INPUT ACCEPT [0:0]",
+                 ":FORWARD %s [0:0]" % r.choice(["ACCEPT", "DROP"]),
+                 ":OUTPUT ACCEPT [0:0]"]
+        for _ in range(r.randrange(1, 6)):
+            m = r.choice(["conntrack --ctstate", "state --state"])
+            st = r.choice(STATE_SETS)
+            if m.startswith("state") and st in ("DNAT", "SNAT"):
+                st = "NEW"
+            neg = "! " if r.random() < 0.15 else ""
+            pre = r.choice(["", "", "-i eth0 ", "-i eth1 ", "-p tcp ",
+                            "-p udp ", "-p icmp ", "-p tcp --syn "])
+            lines.append("-A FORWARD %s-m %s %s%s -j %s"
+                         % (pre, m.split()[0], neg + m.split()[1] + " "
+                            if neg else m.split()[1] + " ", st,
+                            r.choice(["ACCEPT", "ACCEPT", "DROP"])))
+        lines.append("COMMIT")
+        if nat:
+            lines += ["*nat", ":PREROUTING ACCEPT [0:0]",
+                      ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]",
+                      ":POSTROUTING ACCEPT [0:0]"]
+            k = r.choice(["masq", "snat", "dnat", "both"])
+            if k in ("masq", "both"):
+                lines.append("-A POSTROUTING -o eth1 -j MASQUERADE")
+            if k == "snat":
+                lines.append("-A POSTROUTING -o eth1 -p udp -j SNAT "
+                             "--to-source 10.0.2.1:2000-2001")
+                lines.append("-A POSTROUTING -o eth1 -j SNAT "
+                             "--to-source 10.0.2.1")
+            if k in ("dnat", "both"):
+                lines.append("-A PREROUTING -i eth0 -d 10.0.1.1 -p tcp "
+                             "--dport 8080 -j DNAT --to-destination "
+                             "10.0.2.2:80")
+                lines.append("-A PREROUTING -i eth0 -d 10.0.1.1 -p udp "
+                             "--dport 5353 -j DNAT --to-destination "
+                             "10.0.2.3:53")
+            lines.append("COMMIT")
+        return "\n".join(lines) + "\n"
+
+    def add(self, iface, text):
+        self.pkts.append((iface, text))
+        return len(self.pkts) - 1
+
+    def flows(self, nflows):
+        """Interleaved conversations; returns packet lines."""
+        r = self.r
+        convs = []
+        for _ in range(nflows):
+            src = r.choice(HOSTS0)
+            kind = r.choice(["udp", "tcp", "tcp", "icmp"])
+            dst = r.choice(HOSTS1 + ["10.0.1.1"])
+            sp = r.choice([1000, 1024, 2000, 40000])
+            dp = {"udp": r.choice([53, 5353]), "tcp": r.choice([80, 8080]),
+                  "icmp": 0}[kind]
+            convs.append(self.conv(kind, src, dst, sp, dp))
+        while convs:
+            c = r.choice(convs)
+            try:
+                next(c)
+            except StopIteration:
+                convs.remove(c)
+        return ["%s: %s" % p for p in self.pkts]
+
+    def conv(self, kind, src, dst, sp, dp):
+        r = self.r
+        ip = 'IP(src="%s", dst="%s")' % (src, dst)
+        if kind == "icmp":
+            i = self.add("eth0", ip + "/ICMP(type=8, id=%d, seq=1)" % sp)
+            yield
+            self.add("eth1", "REPLY(%d)" % i)
+            return
+        if kind == "udp":
+            for k in range(r.randrange(1, 4)):
+                i = self.add("eth0", ip + "/UDP(sport=%d, dport=%d)/"
+                             'Raw(b"q%d")' % (sp, dp, k))
+                yield
+                if r.random() < 0.8:
+                    self.add("eth1", 'REPLY(%d, load=b"a%d")' % (i, k))
+                    yield
+            return
+        isn = r.randrange(1 << 31)
+        t = ip + "/TCP(sport=%d, dport=%d, seq=%d, ack=%d, flags=\"%s\")"
+        i = self.add("eth0", t % (sp, dp, isn, 0, "S"))
+        yield
+        if r.random() < 0.15:
+            return
+        self.add("eth1", 'REPLY(%d, flags="SA", seq=5000)' % i)
+        yield
+        self.add("eth0", t % (sp, dp, isn + 1, 5001, "A"))
+        yield
+        i = self.add("eth0", (t % (sp, dp, isn + 1, 5001, "PA")) +
+                     '/Raw(b"hello")')
+        yield
+        self.add("eth1", 'REPLY(%d, flags="PA", seq=5001, load=b"hi")' % i)
+        yield
+        if r.random() < 0.3:
+            self.add("eth0", t % (sp, dp, isn + 6, 5003, "R"))
+            return
+        i = self.add("eth0", t % (sp, dp, isn + 6, 5003, "FA"))
+        yield
+        self.add("eth1", 'REPLY(%d, flags="FA", seq=5003)' % i)
+        yield
+        self.add("eth0", t % (sp, dp, isn + 7, 5004, "A"))
+
+
+def generate_stateful(seed, count, nflows=4, nat=True):
+    """count stateful random cases (name stateful-SEED-N)."""
+    cases = []
+    for n in range(count):
+        rnd = random.Random("stateful %d/%d" % (seed, n))
+        g = StatefulGen(rnd)
+        name = "stateful-%d-%03d" % (seed, n)
+        text = STATEFUL_HEADER % {"name": name, "seed": seed}
+        text += "[rules]\n" + g.ruleset(nat and rnd.random() < 0.7)
+        text += "[packets]\n" + "\n".join(g.flows(nflows)) + "\n"
+        case = casefile.parse_case(text, name)
+        case.text = text
+        cases.append(case)
+    return cases

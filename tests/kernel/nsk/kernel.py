@@ -44,6 +44,7 @@ class Result:
         self.log = []         # free-form notes
         self.times = []       # per packet: seconds since the first send
         self.loglines = None  # LOG/TRACE lines (None: not collected)
+        self.conntrack = None  # `conntrack -L` after the packets, if asked
 
 
 def sh(args, input=None, check=True):
@@ -337,6 +338,18 @@ def _run(case, prefix, idx, settle, res):
                     # Same tick: keep the case's order for replay.
                     t = res.times[-1] + 1e-6
                 res.times.append(t)
+                if p.reply is not None:
+                    # Answer what the kernel sent for packet n out of
+                    # this interface (its frames so far, in order).
+                    outs = [f for j, f in res.frames[p.iface]
+                            if j == p.reply.n]
+                    p.frame = (p.reply.build(outs[p.reply.k],
+                                             case.iface(p.iface))
+                               if len(outs) > p.reply.k else None)
+                    if p.frame is None:
+                        res.log.append("packet %d: nothing to reply to"
+                                       % i)
+                        continue
                 try:
                     socks[p.iface].send(p.frame)
                 except OSError as e:
@@ -367,4 +380,9 @@ def _run(case, prefix, idx, settle, res):
                 s.close()
         res.counters = sh(["ip", "netns", "exec", ns.r,
                            "iptables-legacy-save", "-c"]).stdout
+        if case.opt("conntrack", 0):
+            # The kernel's table, as Debian's conntrack lists it; no
+            # entries at all (no module) prints nothing either.
+            res.conntrack = sh(["ip", "netns", "exec", ns.r, "conntrack",
+                                "-L"], check=False).stdout
     return res

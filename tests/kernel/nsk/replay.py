@@ -113,7 +113,8 @@ def run(case, netsieve, workdir, times=None, timeout=60):
     for ifc in case.ifaces:
         recs = []
         for i, p in enumerate(case.packets):
-            if p.iface == ifc.name:
+            # A REPLY the kernel side had nothing to answer is not sent.
+            if p.iface == ifc.name and p.frame is not None:
                 recs.append((starts[i], p.frame))
         write_pcap(os.path.join(workdir, "in-%s.pcap" % ifc.name), recs)
         args += ["--in", "%s=in-%s.pcap" % (ifc.name, ifc.name)]
@@ -123,6 +124,10 @@ def run(case, netsieve, workdir, times=None, timeout=60):
             os.unlink(os.path.join(workdir, out))
         args += ["--out", "%s=%s" % (ifc.name, out)]
     args += ["--trace", "trace.txt", "--save-counters", "counters.txt"]
+    if case.opt("conntrack", 0):
+        with open(os.path.join(workdir, "after.ns"), "w") as f:
+            f.write("conntrack -L\n")
+        args += ["--after", "after.ns"]
     with open(os.path.join(workdir, "cmd"), "w") as f:
         f.write(" ".join(args) + "\n")
     try:
@@ -153,6 +158,9 @@ def run(case, netsieve, workdir, times=None, timeout=60):
         raise ReplayError("netsieve replay wrote no counters.txt")
     with open(cpath) as f:
         res.counters = f.read()
+    if case.opt("conntrack", 0):
+        # The setup prints nothing in these cases: stdout is the listing.
+        res.conntrack = p.stdout
     return res
 
 
