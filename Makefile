@@ -30,7 +30,7 @@ $(BUILD)/.configured: $(BUILD)/.srcs-stamp
 build: deps $(BUILD)/.configured
 	@ninja -C $(BUILD) >/dev/null || ninja -C $(BUILD)
 	@mkdir -p $(BUILD)/bin
-	@for l in iptables iptables-save iptables-restore ip sysctl; do ln -sf ../netsieve $(BUILD)/bin/$$l; done
+	@for l in iptables iptables-save iptables-restore ip sysctl conntrack; do ln -sf ../netsieve $(BUILD)/bin/$$l; done
 
 $(SANBUILD)/.configured: $(SANBUILD)/.srcs-stamp
 	@if [ -f $(SANBUILD)/build.ninja ]; then meson setup --reconfigure $(SANBUILD) >/dev/null; \
@@ -40,7 +40,7 @@ $(SANBUILD)/.configured: $(SANBUILD)/.srcs-stamp
 san: deps $(SANBUILD)/.configured
 	@ninja -C $(SANBUILD) >/dev/null || ninja -C $(SANBUILD)
 	@mkdir -p $(SANBUILD)/bin
-	@for l in iptables iptables-save iptables-restore ip sysctl; do ln -sf ../netsieve $(SANBUILD)/bin/$$l; done
+	@for l in iptables iptables-save iptables-restore ip sysctl conntrack; do ln -sf ../netsieve $(SANBUILD)/bin/$$l; done
 
 $(FUZZBUILD)/.configured: $(FUZZBUILD)/.srcs-stamp
 	@if [ -f $(FUZZBUILD)/build.ninja ]; then meson setup --reconfigure $(FUZZBUILD) >/dev/null; \

@@ -33,6 +33,7 @@ struct xt_net;
 struct trace_event;
 struct ct_net;
 struct nat_net;
+struct ct_event_ring;
 
 /* Per-worker counters; summed by readers. */
 struct net_stats {
@@ -140,6 +141,9 @@ struct net {
 	 * set once under ctl_lock, read by the data path. */
 	struct ct_net *_Atomic ct;
 	struct nat_net *_Atomic nat;
+	/* conntrack -E's event ring (src/ct/event.c), NULL until the
+	 * first subscriber; freed with the net. */
+	struct ct_event_ring *_Atomic ct_events;
 
 	/* Any thread: the latest clock reading a worker saw. */
 	_Atomic uint64_t now_ns;

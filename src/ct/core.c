@@ -85,23 +85,40 @@ static int ct_net_get(struct net *net, struct ct_net **out)
 	ct_sysctl_defaults(&cn->sysctl);
 	cn->hash_seed = (uint32_t)(net->seed ^ (net->seed >> 32)) ^ 0x5a17c0de;
 	err = ct_table_init(cn, cn->sysctl.buckets);
-	if (err) {
-		free(cn);
-		return err;
-	}
+	if (err)
+		goto err_free;
+	err = ct_expect_net_init(cn);
+	if (err)
+		goto err_table;
+	err = ct_help_net_init(cn);
+	if (err)
+		goto err_expect;
 	atomic_store_explicit(&net->ct, cn, memory_order_release);
 	*out = cn;
 	return 0;
+
+err_expect:
+	ct_expect_net_fini(cn);
+err_table:
+	ct_table_fini(cn);
+err_free:
+	free(cn);
+	return err;
 }
 
 void ct_net_destroy(struct net *net)
 {
 	struct ct_net *cn = ct_net(net);
 
+	/* conntrack -E's ring may exist without tracking (a subscriber). */
+	ct_event_destroy(net);
 	if (!cn)
 		return;
 	ct_defrag_disable(net);
 	ct_table_fini(cn);
+	/* After the table: its last call_rcu() callbacks used them. */
+	ct_help_net_fini(cn);
+	ct_expect_net_fini(cn);
 	atomic_store(&net->ct, NULL);
 	free(cn);
 }
@@ -183,6 +200,7 @@ static int resolve(struct ct_net *cn, struct pkt *pkt,
 		   const char **why)
 {
 	struct net *net = cn->net;
+	struct ct_expect exp;
 	struct ct_tuple t, r;
 	struct ct_conn *ct;
 	enum ct_dir dir;
@@ -217,6 +235,17 @@ static int resolve(struct ct_net *cn, struct pkt *pkt,
 		pkt->ct = ct;
 		pkt->ct_owned = true;
 		pkt->ctinfo = CT_NEW;
+		/* init_conntrack(): expected (RELATED), else the CT
+		 * target's helper. */
+		if (ct_expect_take(cn, ct, &exp)) {
+			pkt->ctinfo = CT_RELATED;
+			if (exp.assign_helper)
+				ct_helper_assign(cn, ct, exp.assign_helper);
+			if (exp.expectfn)
+				exp.expectfn(net, ct, &exp);
+		} else if (pkt->ct_tmpl && pkt->ct_tmpl->helper) {
+			ct_helper_assign(cn, ct, pkt->ct_tmpl->helper);
+		}
 		return NS_ACCEPT;
 	}
 	ct_pcpu(cn)->found++;
@@ -278,8 +307,10 @@ static unsigned int ct_hook_in(void *priv, struct pkt *pkt,
 	gc = atomic_load_explicit(&cn->next_gc, memory_order_relaxed);
 	if (now >= gc &&
 	    atomic_compare_exchange_strong(&cn->next_gc, &gc,
-					   now + CT_GC_INTERVAL_NS))
+					   now + CT_GC_INTERVAL_NS)) {
 		ct_table_gc(cn, now);
+		ct_expect_gc(cn, now);
+	}
 
 	l4 = ct_l4proto_find(pkt->desc.proto);
 	if (l4->error) {
@@ -306,9 +337,12 @@ static unsigned int ct_hook_in(void *priv, struct pkt *pkt,
 				 &why);
 		if (ret == NS_REPEAT) {
 			/* The tracker wants this packet to start a new
-			 * connection (a SYN on a closed one). */
-			if (!pkt->ct_owned)
-				ct_kill(net, pkt->ct);
+			 * connection (a SYN on a closed one); if another
+			 * worker killed the entry first, the kernel drops. */
+			if (!pkt->ct_owned && !ct_kill(net, pkt->ct)) {
+				drop_ct(pkt);
+				return NS_DROP;
+			}
 			drop_ct(pkt);
 			continue;
 		}
@@ -366,9 +400,20 @@ static unsigned int ct_hook_confirm(void *priv, struct pkt *pkt,
 	struct net *net = cn->net;
 	struct ct_conn *ct = pkt->ct, *other;
 	enum ct_dir dir;
+	unsigned int ret;
 
 	(void)state;
-	if (!ct || !pkt->ct_owned)
+	if (!ct)
+		return NS_ACCEPT;
+	/* nf_confirm(): the helper and the seq adjustment first. */
+	if (ct->help && pkt->ctinfo != CT_RELATED_REPLY) {
+		ret = ct_helper_confirm(cn, pkt, ct);
+		if (ret != NS_ACCEPT) {
+			drop_ct(pkt);
+			return ret;
+		}
+	}
+	if (!pkt->ct_owned)
 		return NS_ACCEPT;
 	if (ct_info_dir(pkt->ctinfo) != CT_DIR_ORIGINAL)
 		return NS_ACCEPT;
@@ -386,6 +431,7 @@ static unsigned int ct_hook_confirm(void *priv, struct pkt *pkt,
 		drop_ct(pkt);
 		pkt->ct = other;
 		pkt->ctinfo = CT_NEW;
+		ct_pcpu(cn)->clash_resolve++;
 		return NS_ACCEPT;
 	}
 	ct_trace(net, pkt, "ct: insert failed: tuple taken by another entry");
@@ -429,6 +475,19 @@ void ct_attach(struct pkt *new, const struct pkt *orig)
 	new->ctinfo = ctinfo;
 }
 
+/* nf_conntrack_set_closing(): a TCP entry being reset goes to CLOSE. */
+static void set_closing(const struct pkt *pkt)
+{
+	struct ct_conn *ct = pkt->ct;
+	struct ct_net *cn;
+
+	if (!ct || ct_tuple_of(ct, CT_DIR_ORIGINAL)->proto != 6)
+		return;
+	cn = ct_net_of(ct);
+	if (cn)
+		ct_tcp_set_closing(cn->net, ct);
+}
+
 /* Enabling (the kernel's nf_ct_netns_get). */
 
 int ct_net_enable(struct net *net)
@@ -455,6 +514,7 @@ int ct_net_enable(struct net *net)
 		return err;
 	pkt_ct_release = release;
 	pkt_ct_attach = ct_attach;
+	pkt_ct_set_closing = set_closing;
 	for (i = 0; i < 4; i++) {
 		cn->hooks[i] = (struct ns_hook_ops){
 			.hook = where[i].confirm ? ct_hook_confirm : ct_hook_in,

@@ -65,7 +65,7 @@ enum ct_info {
 	CT_IS_REPLY = 3,
 	CT_ESTABLISHED_REPLY = CT_ESTABLISHED + CT_IS_REPLY,
 	CT_RELATED_REPLY = CT_RELATED + CT_IS_REPLY,
-	CT_NUMBER = 6,
+	CT_NUMBER = 5,
 	CT_UNTRACKED = 7,
 	/*
 	 * Not the kernel's: the packet has not been through tracking (no
@@ -116,8 +116,12 @@ enum ct_tcp_state {
 	CT_TCP_UNACK,
 };
 
-/* Per-direction TCP window state (struct ip_ct_tcp_state). */
-struct ct_tcp_dir {
+/*
+ * Per-direction TCP window state (struct ip_ct_tcp_state). 18 bytes, not
+ * padded to 20: struct ct_tcp is 56 bytes rather than 60, which keeps
+ * union ct_proto_state (8-byte aligned) at 56 bytes instead of 64.
+ */
+struct __attribute__((packed, aligned(2))) ct_tcp_dir {
 	uint32_t td_end;
 	uint32_t td_maxend;
 	uint32_t td_maxwin;
@@ -196,8 +200,16 @@ struct ct_conn {
 	_Atomic uint64_t packets[CT_DIR_MAX];
 	_Atomic uint64_t bytes[CT_DIR_MAX];
 	union ct_proto_state proto;
-	/* NAT (src/nat): the seq adjustments and MASQUERADE's interface. */
+	/* NAT (src/nat): MASQUERADE's interface. */
 	int16_t masq_ifindex;             /* 0: not masqueraded */
+	/*
+	 * The helper extension (helper.c: expectations this entry made,
+	 * its children's references, seq adjustment, the helper's own
+	 * data), out of line in a pool of its own: 1 + its index, 0 for
+	 * none. Set while the entry is unconfirmed; cleared when freed.
+	 * It sits in what was padding before rcu: no bytes added.
+	 */
+	uint32_t help;
 	struct rcu_head rcu;              /* freeing after a grace period */
 };
 
@@ -269,10 +281,18 @@ uint32_t ct_seconds_left(const struct ct_conn *ct, uint64_t now);
  *   echo reply); false if there is no reply (ICMP types that are not
  *   requests: such packets are INVALID as NEW).
  * - new: may this packet create a connection? false: INVALID (set *why).
+ *   Runs before .packet on a new entry's first packet, entry unshared.
  * - packet: a packet of ct in direction dir at now: update state and
  *   timeout. Returns the verdict NS_ACCEPT, or -1 for INVALID (the packet
  *   goes on untracked, pkt->ct NULL, as the kernel's -NF_ACCEPT), or
- *   NS_DROP. *why says why it was invalid (for the trace).
+ *   NS_DROP, or NS_REPEAT (TCP: a SYN reopening a closed connection, the
+ *   kernel's -NF_REPEAT), meaning "the core kills ct and tracks this
+ *   packet again as new". Called without the entry's lock (trackers take
+ *   ct_lock() themselves). *why says why it was invalid (for the trace);
+ *   it is the text of the kernel's nf_ct_l4proto_log_invalid() and may
+ *   also be set with NS_ACCEPT (TCP: packets let through but logged as
+ *   ignored) or stay NULL (where the kernel logs nothing). It may point
+ *   to a per-thread buffer, valid until the thread's next tracker call.
  * - error: ICMP only: an ICMP error quoting a connection: set pkt->ct to
  *   that connection and ctinfo RELATED(_REPLY); returns 1 when it handled
  *   the packet, 0 to track it normally, -1 INVALID.
@@ -291,7 +311,10 @@ struct ct_l4proto {
 		      const char **why);
 	int (*error)(struct net *net, struct pkt *pkt, const char **why);
 	void (*print)(const struct ct_conn *ct, struct sbuf *sb);
-	/* Can this entry be early-dropped? (TCP: not if ESTABLISHED-ish) */
+	/*
+	 * May this assured entry be early-dropped anyway? (TCP: closing
+	 * states only, FIN_WAIT, CLOSE_WAIT, LAST_ACK, TIME_WAIT, CLOSE.)
+	 */
 	bool (*can_early_drop)(const struct ct_conn *ct);
 };
 
@@ -301,6 +324,14 @@ extern const struct ct_l4proto ct_proto_udplite;
 extern const struct ct_l4proto ct_proto_icmp;
 extern const struct ct_l4proto ct_proto_gre;
 extern const struct ct_l4proto ct_proto_generic;
+
+/*
+ * REJECT --reject-with tcp-reset answered a segment of ct: move it to
+ * CLOSE with the CLOSE timeout (the kernel's nf_conntrack_tcp_set_closing,
+ * called by nf_send_reset). No-op for an unconfirmed or non-TCP entry.
+ * Any thread; takes the entry's lock.
+ */
+void ct_tcp_set_closing(struct net *net, struct ct_conn *ct);
 
 /* The tracker for an IP protocol number (generic when none). */
 const struct ct_l4proto *ct_l4proto_find(uint8_t proto);
@@ -369,7 +400,8 @@ unsigned ct_count(struct net *net);
 
 struct ct_stats {
 	uint64_t found, invalid, insert, insert_failed, drop, early_drop,
-		 error, expect_new, expect_create, expect_delete, search_restart;
+		 error, expect_new, expect_create, expect_delete, search_restart,
+		 clash_resolve, chaintoolong;
 };
 void ct_stats_read(struct net *net, int cpu, struct ct_stats *out);
 
@@ -388,6 +420,57 @@ enum ct_event {
  * thread; never blocks (a full ring counts the event as lost).
  */
 void ct_event_emit(struct net *net, struct ct_conn *ct, enum ct_event ev);
+
+/*
+ * What conntrack prints of an entry, copied at one instant (ct_snap_fill):
+ * the -L listing and the -E event stream format the same thing, and an
+ * event must keep what the entry was when it happened.
+ */
+struct ct_snap {
+	struct ct_tuple tuple[CT_DIR_MAX];
+	uint64_t packets[CT_DIR_MAX], bytes[CT_DIR_MAX];
+	uint64_t start_ns;        /* 0: no timestamp (nf_conntrack_timestamp) */
+	uint32_t status, mark, id;
+	uint32_t timeout;         /* seconds left */
+	uint16_t zone;
+	uint8_t tcp_state;        /* enum ct_tcp_state, TCP only */
+};
+
+/* Fill s from ct at engine time now. Any thread (RCU reader). */
+void ct_snap_fill(struct ct_snap *s, const struct ct_conn *ct, uint64_t now);
+
+/*
+ * The event ring for conntrack -E (event.c): per net, CT_EVENT_RING
+ * records, created by the first subscriber. Emitting is cheap while
+ * nobody subscribes (one atomic load). Each reader has its own cursor (a
+ * sequence number); a reader that falls more than the ring's size behind
+ * loses the oldest records and is told how many (conntrack's ENOBUFS).
+ */
+#define CT_EVENT_RING 4096
+
+struct ct_event_rec {
+	uint64_t seq;
+	uint64_t when_ns;         /* engine clock at the event */
+	enum ct_event type;
+	struct ct_snap snap;
+};
+
+/*
+ * Start reading events: *cursor is set to the next event's number.
+ * Control path. 0 or -ENOMEM.
+ */
+int ct_event_subscribe(struct net *net, uint64_t *cursor);
+/* Stop reading (the ring stays until ct_event_destroy). Control path. */
+void ct_event_unsubscribe(struct net *net);
+/*
+ * Copy up to n events from *cursor on into out and advance *cursor.
+ * *lost is set to the events that were overwritten before this reader
+ * got them. Returns the number copied. Any thread.
+ */
+unsigned ct_event_read(struct net *net, uint64_t *cursor,
+		       struct ct_event_rec *out, unsigned n, uint64_t *lost);
+/* Free the ring (net teardown: no emitter or reader left). */
+void ct_event_destroy(struct net *net);
 
 /*
  * For NAT: allocate an entry for a packet (ct_conn_alloc, NULL when the
@@ -410,5 +493,197 @@ int ct_insert(struct net *net, struct ct_conn *ct);
  * as the kernel's nf_ct_attach(): RELATED in the other direction.
  */
 void ct_attach(struct pkt *new, const struct pkt *orig);
+
+/*
+ * Expectations (expect.c), the kernel's nf_conntrack_expect: a helper
+ * that sees a connection announce another (FTP's PORT, TFTP's read
+ * request) expects it. The first packet of a new connection whose
+ * original tuple matches an expectation's tuple under its mask makes an
+ * entry with CT_S_EXPECTED, master = the expecting entry, ctinfo
+ * RELATED; the expectation is used up (unless CT_EXPECT_PERMANENT).
+ * Expectations die with their master and on timeout (engine clock).
+ * One lock per net guards them all, as the kernel's
+ * nf_conntrack_expect_lock; they come from a pool reserved when tracking
+ * is created (CT_EXPECT_LIMIT) and nf_conntrack_expect_max caps how many
+ * live at once.
+ */
+#define CT_EXPECT_PERMANENT 0x1    /* NF_CT_EXPECT_PERMANENT */
+#define CT_EXPECT_INACTIVE  0x2
+#define CT_EXPECT_USERSPACE 0x4
+#define CT_EXPECT_CLASS_MAX 4      /* NF_CT_MAX_EXPECT_CLASSES */
+
+struct ct_expect {
+	/*
+	 * The new connection's original tuple must equal tuple in the bits
+	 * mask sets: mask holds the source address and port bits (the
+	 * kernel's tuple_mask); destination address, port and protocol
+	 * always match whole.
+	 */
+	struct ct_tuple tuple;
+	struct ct_tuple mask;
+	struct ct_conn *master;
+	const struct ct_helper *helper;        /* the master's (-L expect) */
+	const struct ct_helper *assign_helper; /* for the new entry, or NULL */
+	/*
+	 * Called for the new entry right after it was made from this
+	 * expectation (NAT: follow the master, nf_nat_follow_master), with
+	 * a copy of the expectation; the entry is unconfirmed. NULL: none.
+	 */
+	void (*expectfn)(struct net *net, struct ct_conn *ct,
+			 const struct ct_expect *exp);
+	uint64_t timeout;           /* absolute ns, engine clock */
+	uint32_t flags;             /* CT_EXPECT_* */
+	uint32_t id;
+	uint16_t zone;
+	uint8_t class;
+	uint8_t dir;                /* NAT: direction seen from the master */
+	/* NAT: the part of the tuple the receiver expects (nf_nat_ftp). */
+	struct ns_addr saved_addr;
+	uint16_t saved_proto;       /* port, network byte order */
+	/* expect.c's links (under the expect lock): hash chain, master's. */
+	struct ct_expect *hnext, **hpprev;
+	struct ct_expect *lnext, **lpprev;
+};
+
+/*
+ * nf_ct_expect_init(): fill exp (the caller's, typically on its stack)
+ * for master: class, family of the addresses, saddr (NULL: any source),
+ * daddr, proto, sport (NULL: any) and dport (network byte order). The
+ * helper is master's; flags, expectfn and the NAT part are cleared.
+ * Data path.
+ */
+void ct_expect_init(struct ct_expect *exp, struct ct_conn *master,
+		    unsigned class, const struct ns_addr *saddr,
+		    const struct ns_addr *daddr, uint8_t proto,
+		    const uint16_t *sport, const uint16_t *dport);
+/*
+ * nf_ct_expect_related(): register a copy of exp (timeout from the
+ * master helper's policy for its class). An expectation of the same
+ * master with the same tuple and mask is replaced; when the master has
+ * its policy's max_expected of that class, its oldest goes. Returns 0,
+ * -ESHUTDOWN (master has no helper extension), -EALREADY (the same
+ * expectation for another class), -EBUSY (it clashes with another
+ * master's), -EMFILE (nf_conntrack_expect_max reached) or -ENOMEM (the
+ * pool is empty). Data path or control path.
+ */
+int ct_expect_related(struct net *net, const struct ct_expect *exp);
+/* Live expectations in net (those not yet reaped may have expired). */
+unsigned ct_expect_count(struct net *net);
+/*
+ * Visit every unexpired expectation, in hash order, under the expect
+ * lock: fn must not call ct_expect_* nor kill entries; nonzero stops.
+ * Control path (conntrack -L expect).
+ */
+int ct_expect_walk(struct net *net,
+		   int (*fn)(void *priv, const struct ct_expect *exp),
+		   void *priv);
+/*
+ * One line of conntrack -L expect for exp at now, without the newline:
+ * "297 proto=6 src=... dst=... sport=0 dport=50000 mask-src=...
+ * mask-dst=255.255.255.255 sport=0 dport=65535 master-src=... class=0
+ * helper=ftp".
+ */
+void ct_expect_print(const struct ct_expect *exp, uint64_t now,
+		     struct sbuf *sb);
+/* Remove every expectation (conntrack -F expect); returns how many. */
+unsigned ct_expect_flush(struct net *net);
+
+/*
+ * Helpers (helper.c), the kernel's nf_conntrack_helper: assigned to a
+ * connection only explicitly (the CT target's --helper in raw, which
+ * puts it in pkt->ct_tmpl->helper; the new entry then gets ct->helper
+ * and CT_S_HELPER, as __nf_ct_try_assign_helper). help() runs for every
+ * packet of a helped connection (but RELATED replies) last in INPUT and
+ * POSTROUTING, just before confirmation, as 6.1's nf_confirm(); after
+ * it, the sequence adjustment of a connection whose payload NAT
+ * resized (CT_S_SEQ_ADJUST).
+ */
+struct ct_expect_policy {
+	unsigned max_expected;      /* per master and class, 0: no limit */
+	unsigned timeout;           /* seconds */
+	const char *name;
+};
+
+struct ct_helper {
+	const char *name;           /* "ftp", as conntrack -L prints */
+	uint8_t proto;              /* IPPROTO_TCP, IPPROTO_UDP */
+	uint16_t port;              /* its well-known port, host order */
+	unsigned expect_class_max;  /* classes 0..expect_class_max */
+	const struct ct_expect_policy *expect_policy;
+	/*
+	 * A packet of ct with ctinfo (pkt parsed, after NAT): read the
+	 * payload, create expectations; NAT may rewrite it. Returns
+	 * NS_ACCEPT or NS_DROP. Data path.
+	 */
+	unsigned int (*help)(struct net *net, struct pkt *pkt,
+			     struct ct_conn *ct, enum ct_info ctinfo);
+};
+
+extern const struct ct_helper ct_helper_ftp;
+extern const struct ct_helper ct_helper_tftp;
+
+/*
+ * The helper called name for L4 protocol proto (the kernel's
+ * nf_conntrack_helper_try_module_get), or NULL. Any thread.
+ */
+const struct ct_helper *ct_helper_find(const char *name, uint8_t proto);
+
+/*
+ * Sequence adjustment (seqadj.c, nf_conntrack_seqadj): after NAT changed
+ * the length of a TCP payload, every later seq (and ack the other way)
+ * of the connection is shifted. ct must have a helper extension (every
+ * helped entry has one). ctinfo gives the direction.
+ *
+ * ct_seqadj_init: the offset for the whole direction (off 0: nothing).
+ * ct_seqadj_set: from seq on (network byte order), add off to the offset.
+ * ct_seq_offset: the offset for seq (host order) in dir: what the TCP
+ *   tracker adds to an ack it checks against the other direction
+ *   (nf_ct_seq_offset); 0 without seqadj.
+ * ct_seq_adjust: rewrite the packet's seq, ack and SACK blocks (called
+ *   by the helper hook); false if its options are malformed (drop).
+ */
+int ct_seqadj_init(struct net *net, struct ct_conn *ct, enum ct_info ctinfo,
+		   int32_t off);
+int ct_seqadj_set(struct net *net, struct ct_conn *ct, enum ct_info ctinfo,
+		  uint32_t seq, int32_t off);
+int32_t ct_seq_offset(struct net *net, const struct ct_conn *ct,
+		      enum ct_dir dir, uint32_t seq);
+bool ct_seq_adjust(struct net *net, struct pkt *pkt, struct ct_conn *ct,
+		   enum ct_info ctinfo);
+
+/*
+ * nf_nat_mangle_tcp_packet(): replace match_len bytes at match_off (from
+ * the start of the TCP payload) with rep_len bytes of rep, fix the IP
+ * length and checksums, and record the length change for seq adjustment.
+ * false when the packet cannot grow that much or is malformed (the
+ * caller drops it). Data path.
+ */
+bool ct_mangle_tcp_packet(struct net *net, struct pkt *pkt,
+			  struct ct_conn *ct, enum ct_info ctinfo,
+			  unsigned match_off, unsigned match_len,
+			  const char *rep, unsigned rep_len);
+
+/*
+ * The NAT halves of the helpers, set by NAT when it starts (as the
+ * kernel's nf_nat_ftp_hook / nf_nat_tftp_hook): called instead of
+ * ct_expect_related() when the master is NATed (CT_S_NAT_MASK). They
+ * register exp (adjusted: saved_*, dir, expectfn) themselves and may
+ * rewrite the payload; return NS_ACCEPT or NS_DROP. match_off/len: the
+ * address text in the TCP payload.
+ */
+enum ct_ftp_type {
+	CT_FTP_PORT,    /* PORT 10,1,0,2,4,1 */
+	CT_FTP_PASV,    /* 227 Entering Passive Mode (10,1,0,2,4,1) */
+	CT_FTP_EPRT,    /* EPRT |1|10.1.0.2|1025| */
+	CT_FTP_EPSV,    /* 229 Entering Extended Passive Mode (|||1025|) */
+};
+
+extern unsigned int (*_Atomic ct_nat_ftp_hook)(struct net *net,
+		struct pkt *pkt, struct ct_conn *ct, enum ct_info ctinfo,
+		enum ct_ftp_type type, unsigned match_off, unsigned match_len,
+		struct ct_expect *exp);
+extern unsigned int (*_Atomic ct_nat_tftp_hook)(struct net *net,
+		struct pkt *pkt, struct ct_conn *ct, enum ct_info ctinfo,
+		struct ct_expect *exp);
 
 #endif

@@ -176,7 +176,7 @@ static struct ct_conn *conn_get(struct ct_net *cn)
 	return ct;
 }
 
-static void conn_put(struct ct_net *cn, struct ct_conn *ct)
+void ct_table_conn_put(struct ct_net *cn, struct ct_conn *ct)
 {
 	pthread_mutex_lock(&cn->alloc_lock);
 	ct->rcu.next.next = (struct cds_wfcq_node *)cn->free;
@@ -231,7 +231,8 @@ void ct_conn_free_unconfirmed(struct net *net, struct ct_conn *ct)
 void ct_table_free_unconfirmed(struct ct_net *cn, struct ct_conn *ct)
 {
 	atomic_fetch_sub_explicit(&cn->count, 1, memory_order_relaxed);
-	conn_put(cn, ct);
+	if (ct_help_release(cn, ct))
+		ct_table_conn_put(cn, ct);
 }
 
 /* call_rcu() callback: the grace period is over, nobody sees ct. */
@@ -239,7 +240,11 @@ static void conn_free_rcu(struct rcu_head *head)
 {
 	struct ct_conn *ct = (struct ct_conn *)((char *)head -
 		__builtin_offsetof(struct ct_conn, rcu));
-	conn_put(ct_net_of(ct), ct);
+	struct ct_net *cn = ct_net_of(ct);
+
+	/* Children may still hold it (their master): the last puts it. */
+	if (ct_help_release(cn, ct))
+		ct_table_conn_put(cn, ct);
 }
 
 /* Lookup. */
@@ -395,6 +400,8 @@ bool ct_kill(struct net *net, struct ct_conn *ct)
 	chain_del(cn, bo, &ct->node[CT_DIR_ORIGINAL]);
 	chain_del(cn, br, &ct->node[CT_DIR_REPLY]);
 	unlock_two(cn, bo, br);
+	/* clean_from_lists(): its expectations go with it. */
+	ct_expect_remove_all(cn, ct);
 	ct_event_emit(net, ct, CT_EV_DESTROY);
 	atomic_fetch_sub_explicit(&cn->count, 1, memory_order_relaxed);
 	call_rcu(&ct->rcu, conn_free_rcu);

@@ -14,12 +14,44 @@ struct net;
 
 /*
  * Run one command given as argv (argv[0] names the tool: iptables,
- * iptables-save, iptables-restore, ip, sysctl). input is what the tool
+ * iptables-save, iptables-restore, ip, sysctl, conntrack). input is what the tool
  * would read from stdin (NULL: nothing). Returns the tool's exit code;
  * text the tool prints goes to out, errors to err.
  */
 int ctl_exec_argv(struct net *net, int argc, char **argv, const char *input,
 		  struct sbuf *out, struct sbuf *err);
+
+/*
+ * As ctl_exec_argv(), for a server that can stream: a command that goes
+ * on after its reply (conntrack -E) sets *stream instead of ending; the
+ * caller then pumps it with ctl_stream_pump() until the client leaves
+ * and frees it with ctl_stream_close(). *stream stays NULL for every
+ * other command, and for a streaming command that failed (its code and
+ * messages are returned as usual).
+ */
+struct ctl_stream;
+int ctl_exec_argv_stream(struct net *net, int argc, char **argv,
+			 const char *input, struct sbuf *out,
+			 struct sbuf *err, struct ctl_stream **stream);
+/*
+ * Format what happened since the last call (event lines to out, lost
+ * events warnings to err). Returns the number of events read (0: none
+ * new). Any thread, without ctl_lock.
+ */
+int ctl_stream_pump(struct ctl_stream *st, struct sbuf *out,
+		    struct sbuf *err);
+/* Events shown so far (the tool's closing summary). */
+unsigned long ctl_stream_shown(const struct ctl_stream *st);
+/* End the stream (takes ctl_lock briefly). */
+void ctl_stream_close(struct ctl_stream *st);
+
+/*
+ * `conntrack` (src/ctl/conntrack.c), as Debian's conntrack 1.4.7. stream
+ * NULL: -E is refused (replay, shell); see ctl_exec_argv_stream().
+ */
+int ctl_conntrack_main(struct net *net, int argc, char **argv,
+		       struct sbuf *out, struct sbuf *err,
+		       struct ctl_stream **stream);
 
 /*
  * Split one line shell-style (quotes, backslashes, '#' comments) and run it

@@ -114,9 +114,18 @@ static const char *basename_of(const char *s)
 int ctl_exec_argv(struct net *net, int argc, char **argv, const char *input,
 		  struct sbuf *out, struct sbuf *err)
 {
+	return ctl_exec_argv_stream(net, argc, argv, input, out, err, NULL);
+}
+
+int ctl_exec_argv_stream(struct net *net, int argc, char **argv,
+			 const char *input, struct sbuf *out,
+			 struct sbuf *err, struct ctl_stream **stream)
+{
 	const char *tool;
 	int rc;
 
+	if (stream)
+		*stream = NULL;
 	if (argc < 1)
 		return 0;
 	tool = basename_of(argv[0]);
@@ -133,6 +142,8 @@ int ctl_exec_argv(struct net *net, int argc, char **argv, const char *input,
 		rc = ctl_ip_main(net, argc, argv, out, err);
 	else if (!strcmp(tool, "sysctl"))
 		rc = ctl_sysctl_main(net, argc, argv, out, err);
+	else if (!strcmp(tool, "conntrack"))
+		rc = ctl_conntrack_main(net, argc, argv, out, err, stream);
 	else if (!strcmp(tool, "stats"))
 		rc = ctl_stats_main(net, argc, argv, out, err);
 	else {

@@ -233,6 +233,12 @@ extern void (*pkt_ct_release)(struct pkt *pkt);
  * the kernel's nf_ct_attach(). NULL while tracking is off.
  */
 extern void (*pkt_ct_attach)(struct pkt *new, const struct pkt *orig);
+/*
+ * Also set by tracking: the connection of pkt is being reset by the stack
+ * (REJECT --reject-with tcp-reset): a TCP entry moves to CLOSE, as the
+ * kernel's nf_ct_set_closing().
+ */
+extern void (*pkt_ct_set_closing)(const struct pkt *pkt);
 
 /* Return pkt to the pool it came from, from any thread. NULL is ignored. */
 void pkt_free(struct pkt *pkt);

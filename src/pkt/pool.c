@@ -84,6 +84,7 @@ void pkt_reset(struct pkt *pkt)
 
 void (*pkt_ct_release)(struct pkt *pkt);
 void (*pkt_ct_attach)(struct pkt *new, const struct pkt *orig);
+void (*pkt_ct_set_closing)(const struct pkt *pkt);
 
 static __thread struct pkt_pool *local_pool;
 

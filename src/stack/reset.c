@@ -56,6 +56,8 @@ static void send_rst(struct net *net, const struct pkt *pkt,
 	 * (nf_ct_attach); the stack's own reset is tracked on its own. */
 	if (!echo_opts && pkt_ct_attach)
 		pkt_ct_attach(nskb, pkt);
+	if (!echo_opts && pkt_ct_set_closing)
+		pkt_ct_set_closing(pkt);
 	net_stats(net)->generated++;
 	stack_output(net, nskb);
 }

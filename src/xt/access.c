@@ -68,6 +68,7 @@ static const struct {
 	{ "conntrack", false, NULL, 3 },
 	{ "state", false, "conntrack", 3 },
 	{ "connmark", false, NULL, 1 },
+	{ "connlimit", false, NULL, 1 },
 	{ "MARK", true, NULL, 2 },
 	{ "TOS", true, NULL, 1 },
 	{ "DNAT", true, NULL, 2 },

@@ -10,6 +10,7 @@
 #include "xt/xt_int.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Resolve jumps and count references. Drafts only: the data path reads
@@ -100,15 +101,28 @@ static int chain_walk(struct xt_chain *c, unsigned mask, unsigned depth,
 	return 0;
 }
 
+const void *xt_check_match(const struct xt_check_ctx *ctx, unsigned i,
+			   const struct xt_ext_ops **ops)
+{
+	const struct xt_rule *r = ctx->rule;
+
+	if (!r || i >= r->nm)
+		return NULL;
+	*ops = r->m[i].ops;
+	return r->m[i].data;
+}
+
 static int check_one(const struct xt_table *t, const struct xt_chain *c,
 		     const struct xt_rule *r, const struct xt_mi *mi,
-		     struct xt_err *e)
+		     struct net *net, struct xt_err *e)
 {
 	const struct xt_ext_ops *ops = mi->ops;
 	struct sbuf msg = SBUF_INIT;
+	const char *unsupported = NULL;
 	struct xt_check_ctx ctx = {
 		.table = t->name, .chain = c->name,
 		.hook_mask = r->hook_mask, .ip = &r->ip, .msg = &msg,
+		.net = net, .unsupported = &unsupported, .rule = r,
 	};
 	int rc;
 
@@ -123,6 +137,9 @@ static int check_one(const struct xt_table *t, const struct xt_chain *c,
 		return 0;
 	rc = ops->check(&ctx, mi->data);
 	sbuf_free(&msg);
+	if (rc && unsupported)
+		snprintf(e->unsupported, sizeof(e->unsupported), "%s",
+			 unsupported);
 	/* iptc_strerror(): ENOENT is a match or target the kernel lacks. */
 	if (rc == -ENOENT)
 		return xt_err_kernel(e, ENOENT, "No chain/target/match by "
@@ -132,7 +149,7 @@ static int check_one(const struct xt_table *t, const struct xt_chain *c,
 	return 0;
 }
 
-int xt_table_check(struct xt_table *t, struct xt_err *e)
+int xt_table_check(struct xt_table *t, struct net *net, struct xt_err *e)
 {
 	unsigned i, j, k;
 	int err, h;
@@ -183,9 +200,10 @@ int xt_table_check(struct xt_table *t, struct xt_err *e)
 			 * reaches (after a chain's first tail-like rule). */
 			r->hook_mask = j < reach ? c->hook_mask : 0;
 			for (k = 0; k < r->nm; k++)
-				if (check_one(t, c, r, &r->m[k], e))
+				if (check_one(t, c, r, &r->m[k], net, e))
 					return -1;
-			if (r->vk == XT_VK_EXT && check_one(t, c, r, &r->t, e))
+			if (r->vk == XT_VK_EXT &&
+			    check_one(t, c, r, &r->t, net, e))
 				return -1;
 		}
 	}

@@ -320,6 +320,8 @@ int xt_iptables_main(struct net *net, int argc, char **argv,
 	}
 	if (xt_do_command(&env, argc, argv, &e)) {
 		rc = xt_err_report(&e, XT_PROG, err);
+		if (e.unsupported[0])
+			xt_unsupported_note(&unsupported, "%s", e.unsupported);
 		xt_unsupported_report(&unsupported, err);
 	}
 	sbuf_free(&e.msg);

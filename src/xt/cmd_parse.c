@@ -471,6 +471,8 @@ static int long_option(struct parse *p, const char *word)
 		}
 	} else if (eq) {
 		return perr(p, "unknown option \"%s\"", word);
+	} else if ((o->flags & XTO_OPTARG) && has_arg(p)) {
+		arg = p->argv[p->optind++];
 	}
 	if ((o->flags & XTO_ARG2) && has_arg(p)) {
 		struct sbuf two = SBUF_INIT;

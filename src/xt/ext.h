@@ -27,6 +27,7 @@
 struct net;
 struct netdev;
 struct pkt;
+struct xt_ext_ops;
 
 /* XT_CONTINUE: a target lets the packet go on to the next rule. */
 #define XT_CONTINUE 0xFFFFFFFFu
@@ -77,6 +78,13 @@ enum xt_opt_flags {
 	 * together with XTO_ARG.
 	 */
 	XTO_ARG2 = 1 << 3,
+	/*
+	 * Takes an optional argument the way old-style libxtables parsers
+	 * peek at argv[optind] (libxt_rateest's "--rateest-bps1 [bps]"):
+	 * parse() gets the next word when it exists and does not start with
+	 * '-' or '!', else NULL. Not together with XTO_ARG.
+	 */
+	XTO_OPTARG = 1 << 4,
 };
 
 struct xt_option {
@@ -106,7 +114,29 @@ struct xt_check_ctx {
 	unsigned hook_mask;       /* hooks from which the rule is reachable */
 	const struct xt_ip *ip;
 	struct sbuf *msg;         /* the kernel's dmesg line, optional */
+	/*
+	 * The net the ruleset is for (the kernel's par->net), e.g. for
+	 * ct_net_enable(); NULL in unit tests that check a rule alone.
+	 */
+	struct net *net;
+	/*
+	 * check() sets *unsupported when it refuses what netsieve does not
+	 * implement yet ("the CT target's --ctevents"): the tools add their
+	 * "not supported yet" line after the kernel's error. May be NULL.
+	 */
+	const char **unsupported;
+	const void *rule;         /* the rule checked (xt_check_match()),
+				   * NULL when there is none */
 };
+
+/*
+ * The i-th match of the rule a check looks at (the kernel's
+ * xt_ematch_foreach, for checkentries that look at the other matches, as
+ * TCPMSS's): its data, with *ops set, or NULL past the last one or when
+ * ctx has no rule. Control path.
+ */
+const void *xt_check_match(const struct xt_check_ctx *ctx, unsigned i,
+			   const struct xt_ext_ops **ops);
 
 /* What match/target see on the data path (the kernel's xt_action_param). */
 struct xt_action {
@@ -154,6 +184,17 @@ struct xt_ext_ops {
 	const char *table;       /* only in this table; NULL: any */
 	int (*check)(const struct xt_check_ctx *ctx, const void *data);
 	int (*state_create)(const void *data, void **state);
+	/*
+	 * As state_create, for state that lives in the namespace rather than
+	 * in one ruleset generation (RATEEST's named estimators): called
+	 * instead of state_create when set, on the control path under
+	 * net->ctl_lock, in rule order (matches, then the target), so a
+	 * later rule sees what an earlier one created, as the kernel's
+	 * checkentries do. -ENOENT reads "No chain/target/match by that
+	 * name". state_destroy undoes it.
+	 */
+	int (*net_state_create)(struct net *net, const void *data,
+				void **state);
 	void (*state_destroy)(void *state);
 	bool (*match)(const struct pkt *pkt, const void *data,
 		      struct xt_action *act);
@@ -197,6 +238,18 @@ int xt_strtoui(const char *s, char **end, uint64_t *out, uint64_t min,
 int xt_parse_uint_opt(struct xt_parse_ctx *ctx, const char *ext,
 		      const char *opt, const char *arg, uint64_t min,
 		      uint64_t max, uint64_t *out);
+
+/*
+ * An XTTYPE_UINT32RC/UINT64RC option argument (xtopt_parse_mint): "a",
+ * "a:b", "a:" (b = max), ":b" (a = 0), each part as xt_strtoui reads it
+ * in [0,max]. Fills r[0..n-1] and returns n (1 or 2), or -1 with
+ * libxtables' message ("EXT: bad value for option "--OPT" near "X", or
+ * out of range (0-MAX).", "Too many components", "unexpected
+ * characters").
+ */
+int xt_parse_range_opt(struct xt_parse_ctx *ctx, const char *ext,
+		       const char *opt, const char *arg, uint64_t max,
+		       uint64_t r[2]);
 
 /*
  * libxtables' generic final check (xtables_options_fcheck), for the option
@@ -260,6 +313,13 @@ void xt_save_string(struct sbuf *sb, const char *s);
 int xt_parse_mark_mask(struct xt_parse_ctx *ctx, const char *ext,
 		       const char *opt, const char *arg, uint32_t *val,
 		       uint32_t *mask);
+
+/*
+ * The kernel's find_syn_match() for the data of a "tcp" match: its
+ * --tcp-flags (or --syn) compare value has SYN and is not inverted
+ * (src/xt/ext/match_tcp.c). Control path.
+ */
+bool xt_tcp_info_syn(const void *data);
 
 /* DSCP class name (CS0..CS7, BE, AF11..AF43, EF) to value, as iptables
  * matches it; -1 if none (src/xt/ext/util.c). */

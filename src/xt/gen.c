@@ -149,9 +149,13 @@ err_free:
 	return NULL;
 }
 
-static int mi_state(struct xt_mi *mi)
+static int mi_state(struct net *net, struct xt_mi *mi)
 {
-	if (!mi->ops || !mi->ops->state_create)
+	if (!mi->ops)
+		return 0;
+	if (mi->ops->net_state_create)
+		return mi->ops->net_state_create(net, mi->data, &mi->state);
+	if (!mi->ops->state_create)
 		return 0;
 	return mi->ops->state_create(mi->data, &mi->state);
 }
@@ -185,7 +189,7 @@ void xt_gen_states_destroy(struct xt_gen *g)
 	}
 }
 
-static int gen_build(struct xt_gen *g, struct xt_err *e)
+static int gen_build(struct net *net, struct xt_gen *g, struct xt_err *e)
 {
 	unsigned i, j, k, n = 0;
 	int ti, w, err;
@@ -232,12 +236,12 @@ static int gen_build(struct xt_gen *g, struct xt_err *e)
 
 				g->base[r->cidx] = r->init;
 				for (k = 0; k < r->nm; k++) {
-					err = mi_state(&r->m[k]);
+					err = mi_state(net, &r->m[k]);
 					if (err)
 						goto err_state;
 				}
 				if (r->vk == XT_VK_EXT) {
-					err = mi_state(&r->t);
+					err = mi_state(net, &r->t);
 					if (err)
 						goto err_state;
 				}
@@ -248,6 +252,10 @@ static int gen_build(struct xt_gen *g, struct xt_err *e)
 
 err_state:
 	xt_gen_states_destroy(g);
+	/* iptc_strerror(): ENOENT is a match or target the kernel lacks. */
+	if (err == -ENOENT)
+		return xt_err_kernel(e, ENOENT, "No chain/target/match by "
+				     "that name");
 	return xt_err_kernel(e, err < 0 ? -err : ENOMEM, NULL);
 err_nomem:
 	return xt_err_kernel(e, ENOMEM, "Memory allocation problem");
@@ -259,9 +267,9 @@ int xt_gen_commit(struct xt_net *xn, struct xt_gen *g, struct xt_err *e)
 	int ti;
 
 	for (ti = 0; ti < XT_TABLE_MAX; ti++)
-		if (g->t[ti] && xt_table_check(g->t[ti], e))
+		if (g->t[ti] && xt_table_check(g->t[ti], xn->net, e))
 			return -1;
-	if (gen_build(g, e))
+	if (gen_build(xn->net, g, e))
 		return -1;
 	/* Cannot fail after this point. */
 	for (ti = 0; ti < XT_TABLE_MAX; ti++)

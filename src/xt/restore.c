@@ -358,6 +358,9 @@ static int restore_text(struct restore *rs, const char *text)
 
 			in_table = false;
 			if (!rs->testing && xt_gen_commit(rs->xn, draft, &e)) {
+				if (e.unsupported[0])
+					xt_unsupported_note(&rs->unsupported,
+							    "%s", e.unsupported);
 				sbuf_free(&e.msg);
 				rc = line_failed(rs->err, line);
 				free(buf);

@@ -445,8 +445,14 @@ void xt_rule_print(const struct xt_rule *r, struct xt_cnt cnt, unsigned num,
 		xt_print_num(cnt.pcnt, f, sb);
 		xt_print_num(cnt.bcnt, f, sb);
 	}
+	/*
+	 * The listing names the target as the kernel knows it (NOTRACK is
+	 * CT's alias: "CT" here, "-j NOTRACK" in -S and save).
+	 */
 	if (!(f & XT_FMT_NOTARGET))
-		sbuf_addf(sb, FMT(f, "%-9s ", "%s "), xt_rule_target_name(r));
+		sbuf_addf(sb, FMT(f, "%-9s ", "%s "),
+			  r->vk == XT_VK_EXT && r->t.ops->real_name ?
+			  r->t.ops->real_name : xt_rule_target_name(r));
 	sbuf_addc(sb, ip->invflags & XT_INV_PROTO ? '!' : ' ');
 	/* 1.8.9 prints the number with -L -n, the name otherwise. */
 	if (!(f & XT_FMT_NUMERIC) || (f & XT_FMT_NOTABLE))

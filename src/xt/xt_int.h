@@ -122,6 +122,7 @@ struct xt_hook_priv {
 };
 
 struct xt_table_def;
+struct xt_rateest;
 
 struct xt_net {
 	struct net *net;
@@ -137,6 +138,10 @@ struct xt_net {
 	/* Set once before the first command (xt_net_deny(), access.c). */
 	int deny;                          /* errno for the tables, or 0 */
 	bool kernel_used;                  /* a command got that far */
+	/* Named rate estimators (ext/rateest.c), under net->ctl_lock. */
+	struct xt_rateest *rateest;
+	/* The last audit record's serial (ext/target_audit.c, data path). */
+	_Atomic uint32_t audit_serial;
 };
 
 /*
@@ -172,6 +177,8 @@ struct xt_err {
 	enum xt_err_kind kind;
 	int errnum;              /* XT_E_KERNEL: errno (EINVAL adds dmesg) */
 	struct sbuf msg;
+	/* An extension's check refused what netsieve lacks (xt_check_ctx). */
+	char unsupported[96];
 };
 
 /*
@@ -286,7 +293,7 @@ bool xt_rule_is_tail(const struct xt_rule *r);
  * jumps resolved, loops and jumps to built-ins refused, hook masks
  * computed, every extension's check. 0, or -1 with e filled.
  */
-int xt_table_check(struct xt_table *t, struct xt_err *e);
+int xt_table_check(struct xt_table *t, struct net *net, struct xt_err *e);
 
 /* Counter value of a rule or policy in g (published: base + workers;
  * draft: its start value + the slot it came from). Control path

@@ -42,7 +42,7 @@ mandir=$(abs "$(opt mandir)")
 linkdir=$prefix/lib/netsieve/bin
 unitdir=$prefix/lib/systemd/system
 tools="iptables iptables-save iptables-restore iptables-legacy
-iptables-legacy-save iptables-legacy-restore ip sysctl"
+iptables-legacy-save iptables-legacy-restore ip sysctl conntrack"
 
 D=$T/dest
 if ! meson install -C "$B" --no-rebuild --destdir "$D" >"$T/install.log" 2>&1; then

@@ -21,6 +21,7 @@
 
 #include "core/hook.h"
 #include "core/net.h"
+#include "pkt/csum.h"
 #include "pkt/parse.h"
 #include "xt/xt.h"
 #include "xt/xt_int.h"
@@ -72,6 +73,19 @@ static struct pkt *mkpkt(struct env *e, const char *src, uint16_t dport)
 	h[22] = (uint8_t)(dport >> 8);
 	h[23] = (uint8_t)dport;
 	h[32] = 0x50;
+	h[33] = 0x02;   /* a SYN: tracking makes it a new connection */
+	{
+		uint32_t sa, da;
+		uint16_t c;
+
+		memcpy(&sa, h + 12, 4);
+		memcpy(&da, h + 16, 4);
+		c = csum_fold(csum_tcpudp_nofold(sa, da, 20, 6,
+						 csum_partial(h + 20, 20, 0)));
+		memcpy(h + 36, &c, 2);
+		c = ip_fast_csum(h, 5);
+		memcpy(h + 10, &c, 2);
+	}
 	p->len = 40;
 	p->l3_off = 0;
 	p->l4_off = 20;

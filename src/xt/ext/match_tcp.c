@@ -386,6 +386,13 @@ static const char tcp_help[] =
 	"\t\t\t\tmatch destination port(s)\n"
 	"[!] --tcp-option number        match if TCP option set\n";
 
+bool xt_tcp_info_syn(const void *data)
+{
+	const struct tcp_info *info = data;
+
+	return (info->flg_cmp & 0x02) && !(info->invflags & TCP_INV_FLAGS);
+}
+
 static const struct xt_ext_ops tcp_match_ops = {
 	.name = "tcp",
 	.help = tcp_help,

@@ -107,6 +107,41 @@ int xt_parse_uint_opt(struct xt_parse_ctx *ctx, const char *ext,
 		       (unsigned long long)max);
 }
 
+int xt_parse_range_opt(struct xt_parse_ctx *ctx, const char *ext,
+		       const char *opt, const char *arg, uint64_t max,
+		       uint64_t r[2])
+{
+	const char *p;
+	char *end;
+	uint64_t v;
+	int n = 0;
+
+	for (p = arg;; p = end + 1) {
+		if (n == 2)
+			return xt_perr(ctx, "%s: Too many components for "
+				       "option \"--%s\" (max: 2)\n", ext, opt);
+		if (*p == '\0' || *p == ':') {
+			/* An empty part: 0 before the ':', max after it. */
+			end = (char *)p;
+			v = n == 1 ? max : 0;
+		} else {
+			if (xt_strtoui(p, &end, &v, 0, max))
+				return xt_perr(ctx, "%s: bad value for option "
+					       "\"--%s\" near \"%s\", or out of "
+					       "range (0-%llu).\n", ext, opt, p,
+					       (unsigned long long)max);
+			if (*end != '\0' && *end != ':')
+				return xt_perr(ctx, "%s: Argument to \"--%s\" "
+					       "has unexpected characters "
+					       "near \"%s\".\n", ext, opt, end);
+		}
+		r[n++] = v;
+		if (*end == '\0')
+			break;
+	}
+	return n;
+}
+
 static const char *fcheck_name(const struct xt_fcheck *tab, int id)
 {
 	for (; tab->name; tab++)
