@@ -138,6 +138,7 @@ int nat_net_enable(struct net *net)
 			goto err_unregister;
 		nn->nops++;
 	}
+	nat_helpers_register();
 	atomic_store_explicit(&net->nat, nn, memory_order_release);
 	return 0;
 

@@ -95,6 +95,12 @@ unsigned int nat_packet(struct pkt *pkt, const struct ct_conn *ct,
 int nat_icmp_reply_translation(struct pkt *pkt, const struct ct_conn *ct,
 			       enum ct_info ctinfo, int hook);
 
+/*
+ * helper.c: set conntrack's FTP and TFTP NAT hooks (process-wide, as the
+ * kernel's nf_nat_ftp module does; idempotent). Control path.
+ */
+void nat_helpers_register(void);
+
 /* masquerade.c: the address/device notifier, per process. */
 int nat_masq_notifier_get(void);
 void nat_masq_notifier_put(void);
