@@ -16,6 +16,7 @@
 
 #include "ct/ct.h"
 #include "stack/config.h"
+#include "stack/internal.h"
 #include "stack_harness.h"
 
 /* eth0 10.0.0.1/24 (inside, peer 10.0.0.2), eth1 10.0.1.1/24 (outside,
@@ -181,12 +182,79 @@ static void test_dnat_flow(void **state)
 	assert_true(udp_ok(ip));
 }
 
+/* A UDP datagram the host itself sends (stack_output). */
+static void local_udp(struct net *net, const char *s, const char *d,
+		      uint16_t sport, uint16_t dport)
+{
+	struct pkt *pkt;
+	uint8_t l4[64];
+	uint32_t n = udp_build(l4, A(s), A(d), sport, dport, 4);
+
+	dp_enter(net);
+	pkt = ip_alloc_reply(net, NULL);
+	assert_non_null(pkt);
+	memcpy(pkt->data + 20, l4, n);
+	ip_build_header(net, pkt, A(s), A(d), 17, 0, 64, false, n);
+	stack_output(net, pkt);
+	dp_leave(net);
+}
+
+static int delivered;
+static uint8_t delivered_ip[64];
+
+static void deliver(struct net *net, struct pkt *pkt)
+{
+	(void)net;
+	delivered++;
+	memcpy(delivered_ip, pkt_l3(pkt), sizeof(delivered_ip));
+	pkt_free(pkt);
+}
+
+/*
+ * OUTPUT DNAT: the destination changes in LOCAL_OUT, so the packet is
+ * routed again (ip_route_me_harder) and leaves by the other interface;
+ * REDIRECT there sends it to 127.0.0.1, delivered locally.
+ */
+static void test_output_dnat(void **state)
+{
+	struct net *net = *state;
+	const uint8_t *ip;
+
+	assert_int_equal(run(net, "iptables -t nat -A OUTPUT -p udp "
+			     "--dport 53 -j DNAT --to-destination 10.0.1.2:5353",
+			     NULL), 0);
+	assert_int_equal(run(net, "iptables -t nat -A OUTPUT -p udp "
+			     "--dport 99 -j REDIRECT --to-ports 9999", NULL),
+			 0);
+	local_udp(net, "10.0.0.1", "10.0.0.2", 4000, 53);
+	ip = last_ip("eth1");
+	assert_int_equal(ns_get32(ip + 16), A("10.0.1.2"));
+	assert_int_equal(port_at(ip, 2), 5353);
+	assert_true(udp_ok(ip));
+	/* Its answer is translated back for the local socket. */
+	net->local_deliver = deliver;
+	send_udp(net, "eth1", "10.0.1.2", "10.0.0.1", 5353, 4000);
+	assert_int_equal(delivered, 1);
+	assert_int_equal(ns_get32(delivered_ip + 12), A("10.0.0.2"));
+	assert_int_equal(port_at(delivered_ip, 0), 53);
+	/* REDIRECT at OUTPUT: to loopback. */
+	cap_reset();
+	local_udp(net, "10.0.0.1", "10.0.0.2", 4001, 99);
+	assert_int_equal(ncap, 0);
+	assert_int_equal(delivered, 2);
+	assert_int_equal(ns_get32(delivered_ip + 16), A("127.0.0.1"));
+	assert_int_equal(port_at(delivered_ip, 2), 9999);
+	net->local_deliver = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_masquerade_flow, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dnat_flow, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_output_dnat, setup,
 						teardown),
 	};
 
