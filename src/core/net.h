@@ -7,7 +7,9 @@
  *
  * Fields are grouped below by who may write them. Lock order (the only
  * one): ctl_lock, then neigh_lock. The data path takes no lock but
- * neigh_lock, which nobody holds for more than one neighbour operation.
+ * neigh_lock, which nobody holds for more than one neighbour operation,
+ * and the reassembly queues' lock (src/stack/ipfrag.c), a leaf: nothing
+ * is called or locked while it is held.
  */
 #ifndef NS_CORE_NET_H
 #define NS_CORE_NET_H
@@ -28,6 +30,7 @@
 
 struct hook_entries;
 struct neigh_table;
+struct ipfrag_net;
 struct stack_conf;
 struct xt_net;
 struct trace_event;
@@ -35,11 +38,23 @@ struct ct_net;
 struct nat_net;
 struct ct_event_ring;
 
+/*
+ * The kernel's SNMP Ip counters netsieve keeps (/proc/net/snmp and
+ * netstat names): reassembly (src/stack/ipfrag.c) and fragmentation on
+ * output.
+ */
+struct ip_mib {
+	uint64_t reasm_timeout, reasm_reqds, reasm_oks, reasm_fails;
+	uint64_t reasm_overlaps;   /* IpExt */
+	uint64_t frag_oks, frag_fails, frag_creates;
+};
+
 /* Per-worker counters; summed by readers. */
 struct net_stats {
 	uint64_t drops[DROP_REASON_MAX];
 	uint64_t rx_packets, tx_packets;
 	uint64_t forwarded, delivered, generated;
+	struct ip_mib ip;
 } __attribute__((aligned(64)));
 
 /* The fate of a packet, reported to the trace sink at its end. */
@@ -116,10 +131,15 @@ struct net {
 	struct hook_entries *hooks[NS_NFPROTO_NUM][NS_INET_NUMHOOKS];
 	struct stack_conf *conf;      /* src/stack/conf.h */
 	struct xt_net *xt;            /* src/xt: tables and generations */
+	/* Users of conntrack's defragmentation hooks (src/ct/defrag.c). */
+	unsigned int defrag_ipv4_users;
 
 	/* Written by data and control path under neigh_lock. */
 	pthread_mutex_t neigh_lock;
 	struct neigh_table *neigh;    /* src/stack/neigh.c */
+
+	/* IPv4 reassembly queues: their own lock (src/stack/ipfrag.c). */
+	struct ipfrag_net *ipfrag;
 
 	/* Each worker writes its own slot; readers sum. */
 	struct net_stats stats[NS_MAX_WORKERS];

@@ -13,8 +13,10 @@
 #include "core/net.h"
 #include "io/io.h"
 #include "stack/conf.h"
+#include "stack/ipfrag.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #define USAGE "usage: netsieve stats [--json]\n"
@@ -37,6 +39,37 @@ static void sum_stats(struct net_stats *sum, const struct net_stats *st)
 	sum->forwarded += st->forwarded;
 	sum->delivered += st->delivered;
 	sum->generated += st->generated;
+	sum->ip.reasm_timeout += st->ip.reasm_timeout;
+	sum->ip.reasm_reqds += st->ip.reasm_reqds;
+	sum->ip.reasm_oks += st->ip.reasm_oks;
+	sum->ip.reasm_fails += st->ip.reasm_fails;
+	sum->ip.reasm_overlaps += st->ip.reasm_overlaps;
+	sum->ip.frag_oks += st->ip.frag_oks;
+	sum->ip.frag_fails += st->ip.frag_fails;
+	sum->ip.frag_creates += st->ip.frag_creates;
+}
+
+/*
+ * The kernel's SNMP names (/proc/net/snmp Ip, /proc/net/netstat IpExt),
+ * as nstat prints them.
+ */
+static const struct {
+	const char *name;
+	size_t off;
+} ip_mib_fields[] = {
+	{ "IpReasmTimeout", offsetof(struct ip_mib, reasm_timeout) },
+	{ "IpReasmReqds", offsetof(struct ip_mib, reasm_reqds) },
+	{ "IpReasmOKs", offsetof(struct ip_mib, reasm_oks) },
+	{ "IpReasmFails", offsetof(struct ip_mib, reasm_fails) },
+	{ "IpFragOKs", offsetof(struct ip_mib, frag_oks) },
+	{ "IpFragFails", offsetof(struct ip_mib, frag_fails) },
+	{ "IpFragCreates", offsetof(struct ip_mib, frag_creates) },
+	{ "IpExtReasmOverlaps", offsetof(struct ip_mib, reasm_overlaps) },
+};
+
+static uint64_t ip_mib_get(const struct ip_mib *m, size_t i)
+{
+	return *(const uint64_t *)((const char *)m + ip_mib_fields[i].off);
 }
 
 static void fill_row(struct worker_row *row, struct net *net,
@@ -132,9 +165,16 @@ static void print_json(struct net *net, const struct worker_row *rows,
 	}
 	sbuf_addf(out, "],\"packets\":{\"rx\":%" PRIu64 ",\"tx\":%" PRIu64
 		  ",\"forwarded\":%" PRIu64 ",\"delivered\":%" PRIu64
-		  ",\"generated\":%" PRIu64 "},\"drops\":{",
+		  ",\"generated\":%" PRIu64 "},",
 		  sum->rx_packets, sum->tx_packets, sum->forwarded,
 		  sum->delivered, sum->generated);
+	sbuf_adds(out, "\"ip\":{");
+	for (i = 0; i < (int)(sizeof(ip_mib_fields) / sizeof(ip_mib_fields[0]));
+	     i++)
+		sbuf_addf(out, "%s\"%s\":%" PRIu64, i ? "," : "",
+			  ip_mib_fields[i].name, ip_mib_get(&sum->ip, (size_t)i));
+	sbuf_addf(out, "},\"reassembly\":{\"queues\":%u,\"memory\":%" PRIu64
+		  "},\"drops\":{", ipfrag_queue_count(net), ipfrag_mem(net));
 	first = true;
 	for (r = 1; r < DROP_REASON_MAX; r++) {
 		if (!sum->drops[r])
@@ -193,6 +233,12 @@ static void print_text(struct net *net, const struct worker_row *rows,
 		  " delivered %" PRIu64 " generated %" PRIu64 "\n",
 		  sum->rx_packets, sum->tx_packets, sum->forwarded,
 		  sum->delivered, sum->generated);
+	for (i = 0; i < (int)(sizeof(ip_mib_fields) / sizeof(ip_mib_fields[0]));
+	     i++)
+		sbuf_addf(out, "%s%s %" PRIu64, i ? " " : "Ip: ",
+			  ip_mib_fields[i].name, ip_mib_get(&sum->ip, (size_t)i));
+	sbuf_addf(out, "\nReassembly: %u queues, %" PRIu64 " bytes\n",
+		  ipfrag_queue_count(net), ipfrag_mem(net));
 	if (net->nworkers) {
 		sbuf_addf(out, "\n%-8s %12s %12s %12s %12s %12s\n", "Worker",
 			  "RX", "TX", "Forwarded", "Delivered", "Generated");

@@ -22,7 +22,14 @@ enum drop_reason {
 	DROP_IP_FORWARDING_OFF,  /* net.ipv4.ip_forward=0, not for us */
 	DROP_IP_TTL_EXPIRED,     /* TTL <= 1 when forwarding */
 	DROP_IP_FRAG_NEEDED,     /* DF set and larger than the MTU */
-	DROP_IP_FRAGMENT,        /* fragment to local delivery: no reassembly */
+	DROP_DUP_FRAG,           /* duplicate fragment (the queue keeps going) */
+	DROP_FRAG_OVERLAP,       /* overlapping fragment: datagram discarded */
+	DROP_FRAG_REASM_TIMEOUT, /* reassembly timed out (ipfrag_time) */
+	DROP_FRAG_TOO_FAR,       /* ipfrag_max_dist: queue restarted */
+	DROP_FRAG_INVALID,       /* fragment contradicts its queue's length */
+	DROP_FRAG_OVERSIZE,      /* reassembled datagram over 65535 bytes */
+	DROP_FRAG_ECN,           /* invalid ECN mix among fragments */
+	DROP_FRAG_MEM,           /* over ipfrag_high_thresh, or no queue */
 	DROP_L4_TRUNCATED,       /* TCP/UDP/ICMP header shorter than minimum */
 	DROP_TCP_CSUM,
 	DROP_UDP_CSUM,

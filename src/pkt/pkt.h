@@ -84,6 +84,9 @@ struct pkt_desc {
 	uint16_t sport, dport;
 };
 
+/* Entries of pkt->frag_geo (runs of equal fragment lengths). */
+#define PKT_FRAG_GEO 6
+
 struct netdev;
 struct xt_gen;
 struct ct_conn;
@@ -164,6 +167,29 @@ struct pkt {
 	 */
 	uint8_t opt_rr, opt_ts, opt_srr, opt_flags;
 
+	/*
+	 * IPv4 reassembly (src/stack/ipfrag.c). A reassembled datagram
+	 * carries the kernel's IPCB(skb)->frag_max_size (its largest
+	 * fragment, header included: output refragments to no more) and
+	 * PKT_FRAG_* flags. While a fragment waits in a queue,
+	 * frag_run_len is the length of the run of adjacent fragments it
+	 * heads (the kernel's FRAG_CB(skb)->frag_run_len; 0: not a head).
+	 */
+	uint16_t frag_max_size;
+	uint8_t frag_flags;
+	uint32_t frag_run_len;
+	/*
+	 * A datagram conntrack reassembled keeps its fragments' payload
+	 * lengths, in order and run-length coded (frag_geo_n entries; 0:
+	 * not kept, too varied): the kernel keeps the fragments themselves
+	 * (frag_list) and ip_do_fragment()'s fast path sends them again as
+	 * they were when each fits the link.
+	 */
+	uint8_t frag_geo_n;
+	struct {
+		uint16_t len, count;
+	} frag_geo[PKT_FRAG_GEO];
+
 	struct pkt *next;       /* pool free list / burst lists */
 	struct pkt_pool *pool;  /* the pool it returns to */
 	/* A large packet's buffer (PKT_BIG_BUFSIZE bytes), used, not buf. */
@@ -205,6 +231,15 @@ struct pkt_pool {
 	uint8_t *big_data;
 };
 
+/*
+ * pkt->frag_flags. PKT_FRAG_PMTU: the kernel's IPSKB_FRAG_PMTU (DF was
+ * set on the largest fragment: the datagram carries DF, refragments keep
+ * it). PKT_IGNORE_DF: skb->ignore_df (conntrack defragmented it: its DF
+ * does not stop forwarding, frag_max_size does).
+ */
+#define PKT_FRAG_PMTU 0x01
+#define PKT_IGNORE_DF 0x02
+
 /* Large packets in a pool of npkts: 1 in 32, at least 2, at most 256. */
 #define PKT_POOL_BIG(n) ((n) / 32 < 2 ? 2 : (n) / 32 > 256 ? 256 : (n) / 32)
 
@@ -220,6 +255,22 @@ struct pkt *pkt_alloc(struct pkt_pool *pool);
  */
 struct pkt *pkt_alloc_big(struct pkt_pool *pool);
 bool pkt_pool_has_big(struct pkt_pool *pool);
+/*
+ * Give pkt a large buffer in place, keeping its bytes (data, len and the
+ * offsets stay valid relative to data), as the kernel's pskb_expand_head()
+ * keeps the sk_buff and changes its data: the buffer of a free large
+ * packet of the calling thread's pool moves to pkt, and that packet goes
+ * back to the pool's small list, so the pool's counts balance. 0 when pkt
+ * already has one; -ENOBUFS (counted in big_alloc_fail) when none is left;
+ * -EXDEV when pkt belongs to another thread's pool (a buffer must not
+ * move between pools). Owner thread only.
+ */
+int pkt_make_big(struct pkt *pkt);
+/* The memory a packet holds, for accounting (the kernel's truesize). */
+static inline uint32_t pkt_truesize(const struct pkt *pkt)
+{
+	return (uint32_t)sizeof(*pkt) + (pkt->big ? PKT_BIG_BUFSIZE : 0);
+}
 /*
  * Set by connection tracking when it starts (the lower layer knows the
  * upper one only through this pointer, as the kernel's nf_ct_hook):

@@ -156,6 +156,29 @@ bool pkt_pool_has_big(struct pkt_pool *pool)
 	       __atomic_load_n(&pool->big_remote, __ATOMIC_RELAXED);
 }
 
+int pkt_make_big(struct pkt *pkt)
+{
+	struct pkt_pool *pool = local_pool;
+	struct pkt *carrier;
+	uint32_t off;
+
+	if (pkt->big)
+		return 0;
+	if (!pool || pkt->pool != pool)
+		return -EXDEV;
+	carrier = pkt_alloc_big(pool);
+	if (!carrier)
+		return -ENOBUFS;
+	off = (uint32_t)(pkt->data - pkt->buf);
+	memcpy(carrier->big + off, pkt->data, pkt->len);
+	pkt->big = carrier->big;
+	pkt->data = pkt->big + off;
+	/* The carrier, without its buffer, is a small packet from now on. */
+	carrier->big = NULL;
+	pkt_free(carrier);
+	return 0;
+}
+
 void pkt_free(struct pkt *pkt)
 {
 	struct pkt_pool *pool;

@@ -43,6 +43,10 @@ struct net_sysctl {
 	int default_forwarding;       /* net.ipv4.conf.default.forwarding = 0 */
 	int rp_filter_all;            /* net.ipv4.conf.all.rp_filter = 0 */
 	int rp_filter_default;        /* net.ipv4.conf.default.rp_filter = 0 */
+	int ipfrag_high_thresh;       /* bytes, = 4194304 (>= low_thresh) */
+	int ipfrag_low_thresh;        /* bytes, = 3145728 (unused, as 6.1) */
+	int ipfrag_time;              /* seconds, = 30 */
+	int ipfrag_max_dist;          /* = 64 (0: no check) */
 };
 
 struct route_table;

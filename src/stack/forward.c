@@ -16,13 +16,19 @@
 
 /*
  * ip_exceeds_mtu(): only a DF packet too big for the link is refused; a
- * super-frame whose segments fit (skb_gso_validate_network_len) is not.
+ * super-frame whose segments fit (skb_gso_validate_network_len) is not,
+ * nor a datagram conntrack reassembled (ignore_df) whose largest original
+ * fragment fits.
  */
 static bool ip_exceeds_mtu(const struct pkt *pkt, uint32_t mtu)
 {
 	if (pkt_l3_len(pkt) <= mtu)
 		return false;
 	if (!(ntohs(pkt_iph(pkt)->frag_off) & NS_IPH_DF))
+		return false;
+	if (pkt->frag_max_size > mtu)
+		return true;
+	if (pkt->frag_flags & PKT_IGNORE_DF)
 		return false;
 	if (pkt_is_gso(pkt) && pkt_gso_network_seglen(pkt) <= mtu)
 		return false;

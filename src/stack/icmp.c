@@ -359,7 +359,8 @@ static void icmp_reply(struct net *net, const struct pkt *pkt, int rt_type,
 	uint8_t opts[40];
 	uint32_t saddr;
 
-	if (20 + hlen + dlen > PKT_MAX_FRAME - NS_ETH_HLEN || icmp_xmit_busy)
+	/* A reassembled request may need a large buffer (up to 64 KiB). */
+	if (20 + hlen + dlen > 65535 || icmp_xmit_busy)
 		return;
 	if (!mask_allow(net, ih->type, ih->code) && !global_allow(net))
 		return;
@@ -383,10 +384,10 @@ static void icmp_reply(struct net *net, const struct pkt *pkt, int rt_type,
 	}
 	if (ip_options_echo(net, pkt, opts, &eo) < 0)
 		return;
-	if (20 + (uint32_t)eo.optlen + hlen + dlen >
-	    PKT_MAX_FRAME - NS_ETH_HLEN)
+	if (20 + (uint32_t)eo.optlen + hlen + dlen > 65535)
 		return;
-	reply = ip_alloc_reply(net, pkt);
+	reply = ip_alloc_reply_len(net, pkt, 20 + (uint32_t)eo.optlen + hlen +
+				   dlen);
 	if (!reply)
 		return;
 	memcpy(reply->data + 20 + eo.optlen, hdr, hlen);

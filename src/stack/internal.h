@@ -61,6 +61,10 @@ void ip_output(struct net *net, struct pkt *pkt, const struct rt_result *rt);
  * (id, tstamp_ns, mark) when not NULL. NULL when the pool is empty.
  */
 struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause);
+/* The same for a packet of len bytes from the IP header: a large one
+ * when it would not fit an ordinary buffer with its link header. */
+struct pkt *ip_alloc_reply_len(struct net *net, const struct pkt *cause,
+			       uint32_t len);
 /*
  * Fill the IPv4 header of a generated packet whose payload (l4_len bytes)
  * is already at data + 20: ID from the counter, checksum, offsets.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Local delivery: ip_local_deliver() (no reassembly: fragments are
- * dropped before LOCAL_IN), the LOCAL_IN hook, then what the kernel's
+ * Local delivery: ip_local_deliver() (fragments are reassembled first,
+ * user IP_DEFRAG_LOCAL_DELIVER, ipfrag.c), the LOCAL_IN hook, then what the kernel's
  * protocol handlers do when no socket listens: ICMP is answered
  * (icmp.c), TCP gets a RST (tcp_v4_rcv), UDP an ICMP port unreachable
  * (__udp4_lib_rcv), IGMP is consumed, anything else gets a protocol
@@ -11,6 +11,7 @@
 #include "stack/internal.h"
 
 #include "pkt/csum.h"
+#include "stack/ipfrag.h"
 
 #include <arpa/inet.h>
 
@@ -114,11 +115,10 @@ static void ip_local_deliver_finish(struct net *net, struct pkt *pkt,
 
 void ip_local_deliver(struct net *net, struct pkt *pkt, int rt_type)
 {
-	/* No reassembly: a fragment never reaches LOCAL_IN. */
-	if (pkt->is_frag) {
-		net_drop(net, pkt, DROP_IP_FRAGMENT);
+	/* Reassembled before LOCAL_IN, which sees whole datagrams only. */
+	if (pkt->is_frag &&
+	    ipfrag_defrag(net, pkt, IP_DEFRAG_LOCAL_DELIVER))
 		return;
-	}
 	if (!nf_hook_ok(net, NS_INET_LOCAL_IN, pkt, pkt->in, NULL))
 		return;
 	ip_local_deliver_finish(net, pkt, rt_type);

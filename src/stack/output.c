@@ -19,7 +19,15 @@
 
 struct pkt *ip_alloc_reply(struct net *net, const struct pkt *cause)
 {
-	struct pkt *pkt = pkt_alloc(net_pool(net));
+	return ip_alloc_reply_len(net, cause, 0);
+}
+
+struct pkt *ip_alloc_reply_len(struct net *net, const struct pkt *cause,
+			       uint32_t len)
+{
+	struct pkt *pkt = len > PKT_MAX_FRAME - NS_ETH_HLEN ?
+			  pkt_alloc_big(net_pool(net)) :
+			  pkt_alloc(net_pool(net));
 
 	if (!pkt) {
 		net_stats(net)->drops[DROP_NO_BUFFER]++;
@@ -104,30 +112,74 @@ static void options_fragment(uint8_t *iph)
 }
 
 /*
- * ip_do_fragment() slow path: split pkt into fragments that fit mtu, each
- * through the neighbour; later fragments keep only the copied options.
+ * ip_do_fragment()'s fast path: does the datagram still have the lengths
+ * of the fragments it was reassembled from (as the kernel its frag_list),
+ * each fitting space bytes, all summing to total?
  */
-static void ip_fragment(struct net *net, struct pkt *pkt,
-			const struct rt_result *rt, uint32_t mtu)
+static bool frag_geo_fits(const struct pkt *pkt, uint32_t space,
+			  uint32_t total)
+{
+	uint32_t sum = 0;
+	int i;
+
+	if (!pkt->frag_geo_n || pkt->frag_geo_n > PKT_FRAG_GEO)
+		return false;
+	for (i = 0; i < pkt->frag_geo_n; i++) {
+		if (pkt->frag_geo[i].len > space || !pkt->frag_geo[i].len)
+			return false;
+		sum += (uint32_t)pkt->frag_geo[i].len * pkt->frag_geo[i].count;
+	}
+	return sum == total;
+}
+
+/*
+ * ip_do_fragment(): split pkt into fragments of at most mtu bytes (or of
+ * its largest original fragment, frag_max_size, when it was reassembled),
+ * each through the neighbour; later fragments keep only the copied
+ * options. A datagram conntrack reassembled comes out as the fragments it
+ * was made of when each fits (the kernel re-sends the frag_list it kept,
+ * its fast path), with headers that carry MF and the offset only.
+ * Otherwise (the slow path) DF stays when the largest fragment had it
+ * (IPSKB_FRAG_PMTU).
+ */
+static void ip_do_fragment(struct net *net, struct pkt *pkt,
+			   const struct rt_result *rt, uint32_t mtu)
 {
 	const struct ns_iphdr *iph = pkt_iph(pkt);
 	unsigned int hlen = iph_hlen(iph);
-	uint32_t total = pkt_l3_len(pkt) - hlen, off = 0;
+	uint32_t total = pkt_l3_len(pkt) - hlen, off = 0, chunk;
 	uint16_t fo = ntohs(iph->frag_off);
-	uint32_t chunk = (mtu - hlen) & ~7u;
 	const uint8_t *payload = pkt_l3(pkt) + hlen;
+	unsigned int gi = 0, gc = 0;
+	bool fast, df;
 
-	if (chunk < 8) {
+	if (pkt->frag_max_size && pkt->frag_max_size < mtu)
+		mtu = pkt->frag_max_size;
+	if (mtu < hlen + 8) {
+		net_stats(net)->ip.frag_fails++;
 		net_drop(net, pkt, DROP_IP_FRAG_NEEDED);
 		return;
 	}
+	fast = frag_geo_fits(pkt, mtu - hlen, total);
+	df = (pkt->frag_flags & PKT_FRAG_PMTU) && !fast;
+	chunk = (mtu - hlen) & ~7u;
 	while (off < total) {
 		uint32_t n = total - off > chunk ? chunk : total - off;
-		struct pkt *f = ip_alloc_reply(net, pkt);
+		struct pkt *f;
+
+		if (fast) {
+			n = pkt->frag_geo[gi].len;
+			if (++gc == pkt->frag_geo[gi].count) {
+				gi++;
+				gc = 0;
+			}
+		}
+		f = ip_alloc_reply_len(net, pkt, hlen + n);
 		struct ns_iphdr *fh;
 		uint16_t nfo;
 
 		if (!f) {
+			net_stats(net)->ip.frag_fails++;
 			net_drop(net, pkt, DROP_NO_BUFFER);
 			return;
 		}
@@ -143,35 +195,54 @@ static void ip_fragment(struct net *net, struct pkt *pkt,
 			options_fragment(f->data);
 		memcpy(f->data + hlen, payload + off, n);
 		fh = (struct ns_iphdr *)f->data;
-		nfo = (uint16_t)((fo & NS_IPH_OFFMASK) + off / 8);
-		if (off + n < total || (fo & NS_IPH_MF))
+		nfo = (uint16_t)((fast ? 0 : fo & NS_IPH_OFFMASK) + off / 8);
+		if (off + n < total || (!fast && (fo & NS_IPH_MF)))
 			nfo |= NS_IPH_MF;
+		if (df)
+			nfo |= NS_IPH_DF;
 		fh->frag_off = htons(nfo);
 		fh->tot_len = htons((uint16_t)(hlen + n));
 		fh->check = 0;
 		fh->check = ip_fast_csum(fh, hlen / 4);
 		f->len = hlen + n;
 		pkt_set_ipv4_offsets(f);
+		net_stats(net)->ip.frag_creates++;
 		neigh_output(net, rt->dev, rt->nexthop.ip, f);
 		off += n;
 	}
+	net_stats(net)->ip.frag_oks++;
 	/* The original was sent as its fragments. */
 	pkt_free(pkt);
 }
 
-/* One packet (not GSO) to the neighbour, fragmented to the MTU if needed. */
+/*
+ * ip_fragment(): a DF packet too big is refused with an ICMP
+ * fragmentation needed, unless conntrack reassembled it (ignore_df) from
+ * fragments that fit.
+ */
+static void ip_fragment(struct net *net, struct pkt *pkt,
+			const struct rt_result *rt, uint32_t mtu)
+{
+	if ((ntohs(pkt_iph(pkt)->frag_off) & NS_IPH_DF) &&
+	    (!(pkt->frag_flags & PKT_IGNORE_DF) ||
+	     pkt->frag_max_size > mtu)) {
+		net_stats(net)->ip.frag_fails++;
+		icmp_send(net, pkt, NS_ICMP_DEST_UNREACH, NS_ICMP_FRAG_NEEDED,
+			  htonl(mtu));
+		net_drop(net, pkt, DROP_IP_FRAG_NEEDED);
+		return;
+	}
+	ip_do_fragment(net, pkt, rt, mtu);
+}
+
+/*
+ * One packet (not GSO) to the neighbour; fragmented if larger than the
+ * MTU or reassembled here (__ip_finish_output: frag_max_size set).
+ */
 static void ip_finish_output_mtu(struct net *net, struct pkt *pkt,
 				 const struct rt_result *rt, uint32_t mtu)
 {
-	const struct ns_iphdr *iph = pkt_iph(pkt);
-
-	if (pkt_l3_len(pkt) > mtu) {
-		if (ntohs(iph->frag_off) & NS_IPH_DF) {
-			icmp_send(net, pkt, NS_ICMP_DEST_UNREACH,
-				  NS_ICMP_FRAG_NEEDED, htonl(mtu));
-			net_drop(net, pkt, DROP_IP_FRAG_NEEDED);
-			return;
-		}
+	if (pkt_l3_len(pkt) > mtu || pkt->frag_max_size) {
 		ip_fragment(net, pkt, rt, mtu);
 		return;
 	}

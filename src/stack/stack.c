@@ -9,6 +9,7 @@
 #include "stack/internal.h"
 
 #include "stack/conf.h"
+#include "stack/ipfrag.h"
 #include "stack/sysctl.h"
 
 #include <errno.h>
@@ -31,9 +32,12 @@ int stack_init(struct net *net)
 	err = neigh_table_create(net);
 	if (err)
 		goto err_conf;
-	err = stack_dev_create(net, "lo", NULL, NULL, &lo);
+	err = ipfrag_net_create(net);
 	if (err)
 		goto err_neigh;
+	err = stack_dev_create(net, "lo", NULL, NULL, &lo);
+	if (err)
+		goto err_ipfrag;
 	/* lo lives in this thread's draft until the commit below. */
 	lo->loopback = true;
 	lo->mtu = 65536;
@@ -42,6 +46,8 @@ int stack_init(struct net *net)
 	stack_conf_commit(net);
 	return 0;
 
+err_ipfrag:
+	ipfrag_net_destroy(net);
 err_neigh:
 	neigh_table_destroy(net);
 err_conf:
@@ -51,6 +57,7 @@ err_conf:
 
 void stack_fini(struct net *net)
 {
+	ipfrag_net_destroy(net);
 	neigh_table_destroy(net);
 	stack_conf_destroy(net);
 }
@@ -58,6 +65,7 @@ void stack_fini(struct net *net)
 void stack_timers(struct net *net)
 {
 	neigh_timers(net);
+	ipfrag_timers(net);
 }
 
 int stack_dev_count(struct net *net)

@@ -24,6 +24,8 @@ enum knob_kind {
 	K_FORWARD_ALL,   /* ip_forward / conf.all.forwarding */
 	K_DFLT_COPY,     /* conf.default.X copied to interfaces not set */
 	K_DEV,           /* an int in struct netdev */
+	K_FRAG_HIGH,     /* ipfrag_high_thresh: at least ipfrag_low_thresh */
+	K_FRAG_LOW,      /* ipfrag_low_thresh: at most ipfrag_high_thresh */
 };
 
 struct stack_sysctl {
@@ -71,6 +73,20 @@ static const struct stack_sysctl globals[] = {
 	{ "net.ipv4.ip_forward", K_FORWARD_ALL,
 	  offsetof(struct net_sysctl, ip_forward), INT_MIN, INT_MAX, 0, 0, 0 },
 	G("net.ipv4.ip_no_pmtu_disc", ip_no_pmtu_disc, 0, 255, 0),
+	/*
+	 * The reassembly knobs (ip4_frags_ns_ctl_table): the thresholds
+	 * bound each other, ipfrag_time is in seconds (proc_dointvec_jiffies
+	 * at HZ 250), ipfrag_max_dist is at least 0.
+	 */
+	{ "net.ipv4.ipfrag_high_thresh", K_FRAG_HIGH,
+	  offsetof(struct net_sysctl, ipfrag_high_thresh), 0, INT_MAX,
+	  4194304, 0, 0 },
+	{ "net.ipv4.ipfrag_low_thresh", K_FRAG_LOW,
+	  offsetof(struct net_sysctl, ipfrag_low_thresh), 0, INT_MAX,
+	  3145728, 0, 0 },
+	G("net.ipv4.ipfrag_max_dist", ipfrag_max_dist, 0, INT_MAX, 64),
+	G("net.ipv4.ipfrag_time", ipfrag_time, -(INT_MAX / 250),
+	  INT_MAX / 250, 30),
 	G("net.netsieve.tcp_rst_on_closed", tcp_rst_on_closed, 0, 1, 1),
 };
 
@@ -227,6 +243,17 @@ int stack_sysctl_set(struct net *net, const struct stack_sysctl_ref *ref,
 		for (i = 1; i < NS_MAX_DEVS; i++)
 			if (net_conf(net)->devs[i])
 				net_conf(net)->devs[i]->cnf_forwarding = (int)v;
+		return 0;
+	case K_FRAG_HIGH:
+		/* proc_doulongvec_minmax with extra1 = &low_thresh. */
+		if (v < net_conf(net)->sysctl.ipfrag_low_thresh)
+			return -EINVAL;
+		*gfield(net, k) = (int)v;
+		return 0;
+	case K_FRAG_LOW:
+		if (v > net_conf(net)->sysctl.ipfrag_high_thresh)
+			return -EINVAL;
+		*gfield(net, k) = (int)v;
 		return 0;
 	case K_DFLT_COPY:
 		/* devinet_copy_dflt_conf(): interfaces never set follow. */

@@ -664,6 +664,66 @@ def t_empty_input(c):
     check('*filter' in open(c.path('counters.txt')).read(), 'rules saved')
 
 
+def t_fragmented_ping(c):
+    """A ping of 3000 bytes in three fragments, out of order and with a
+    duplicate: answered once the last piece is in, the reply fragmented
+    to eth0's MTU."""
+    data = bytes((i * 7) & 0xff for i in range(3000))
+    icmp = P.icmp_echo(ident=5, seq=1, data=data)
+    pieces = [(0, 1480, True), (1480, 1480, True), (2960, len(icmp) - 2960,
+                                                    False)]
+
+    def piece(off, n, mf):
+        return from_a(P.ipv4(A, R0, 1, icmp[off:off + n], ident=0x4242,
+                             frag=off, mf=mf))
+    order = [2, 0, 0, 1]
+    in0 = [(T0 + i * 1000, piece(*pieces[k])) for i, k in enumerate(order)]
+    out0, out1, tr = c.std_run(in0)
+    check(out1 == [], 'nothing out eth1')
+    check(len(out0) == 3, 'a reply in three fragments: %s' % out0)
+    got = b''
+    for ts, d in out0:
+        check(ts == T0 + 3000, 'stamped with the completing piece: %d' % ts)
+        check(d['src'] == R0 and d['dst'] == A and d['ip_csum_ok'],
+              'reply fragment %s' % d)
+    _, frames = P.read_pcap(c.path('out0.pcap'))
+    offs = []
+    for _, f in frames:
+        ip = f[14:]
+        ihl = (ip[0] & 15) * 4
+        fo = (ip[6] << 8) | ip[7]
+        offs.append(((fo & 0x1fff) * 8, bool(fo & 0x2000)))
+        got += ip[ihl:(ip[2] << 8) | ip[3]]
+    check(offs == [(0, True), (1480, True), (2960, False)],
+          'fragment offsets %s' % offs)
+    check(got[0] == 0 and got[8:] == data and P.csum(got) == 0,
+          'the reply carries the request data')
+    b = pkt_block(tr, 1)
+    has_line(b, '-> stolen by a hook [queued for reassembly]')
+    b = pkt_block(tr, 3)
+    has_line(b, '-> dropped: DUP_FRAG (duplicate IP fragment)')
+
+
+def t_fragment_timeout(c):
+    """Reassembly runs on packet time: a datagram whose second piece never
+    comes gets an ICMP time exceeded (code 1) stamped ipfrag_time after
+    its first piece, once a later packet moves the clock past it."""
+    icmp = P.icmp_echo(ident=6, seq=1, data=b'x' * 2000)
+    first = from_a(P.ipv4(A, R0, 1, icmp[:1480], ident=0x4343, mf=True))
+    later = from_a(P.ipv4(A, R0, 1, P.icmp_echo(ident=6, seq=2)))
+    out0, out1, tr = c.std_run([(T0, first), (T0 + 29 * SEC, later),
+                                (T0 + 31 * SEC, later)])
+    check(len(out0) == 3, 'two echo replies and one error: %s' % out0)
+    ts, d = out0[1]
+    check(ts == T0 + 30 * SEC, 'stamped when the queue expired: %d' % ts)
+    check(d['icmp_type'] == 11 and d['icmp_code'] == 1,
+          'time exceeded, fragment reassembly: %s' % d)
+    check(d['inner'][:2] == b'\x45\x00' and
+          d['inner'][4:6] == b'\x43\x43', 'quotes the first piece')
+    check(out0[0][1]['icmp_type'] == 0 and out0[2][1]['icmp_type'] == 0,
+          'the other two are echo replies')
+
+
 CASES = [(n[2:], f) for n, f in sorted(globals().items())
          if n.startswith('t_') and callable(f)]
 

@@ -105,7 +105,9 @@ def normalise(frame, keys, fix_l4):
         c ^= 0xffff
     b[off + 10:off + 12] = struct.pack("!H", c)
     frag = struct.unpack("!H", b[off + 6:off + 8])[0]
-    if fix_l4 and (frag & 0x1fff) == 0:
+    # Only a whole packet's L4 checksum can be recomputed: the first
+    # fragment of a fragmented one (MF) does not hold all it covers.
+    if fix_l4 and (frag & 0x3fff) == 0:
         proto = b[off + 9]
         l4 = off + ihl
         end = off + tot
