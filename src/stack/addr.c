@@ -7,6 +7,7 @@
  * and flush are control path, on the command's draft.
  */
 #include "stack/internal.h"
+#include "stack/notify.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -241,12 +242,16 @@ static void addr_del_at(struct net *net, struct netdev *dev, int idx)
 	memmove(&dev->addrs[idx], &dev->addrs[idx + 1],
 		(size_t)(dev->naddrs - idx - 1) * sizeof(dev->addrs[0]));
 	dev->naddrs--;
+	/* inetaddr_chain NETDEV_DOWN: MASQUERADE forgets its bindings. */
+	stack_notify(net, STACK_EV_ADDR_DEL, dev->ifindex, old.addr.ip);
 	if (secondary)
 		return;
 	/* promote_secondaries=0: the primary takes its secondaries along. */
 	for (i = idx; i < dev->naddrs;) {
 		if (dev->addrs[i].plen == old.plen &&
 		    ifa_match(&old, dev->addrs[i].addr.ip)) {
+			stack_notify(net, STACK_EV_ADDR_DEL, dev->ifindex,
+				     dev->addrs[i].addr.ip);
 			memmove(&dev->addrs[i], &dev->addrs[i + 1],
 				(size_t)(dev->naddrs - i - 1) *
 				sizeof(dev->addrs[0]));

@@ -6,6 +6,7 @@
  * path). The loopback device hands packets back to the input path.
  */
 #include "stack/internal.h"
+#include "stack/notify.h"
 
 #include "io/io.h"
 #include "pkt/gso.h"
@@ -99,6 +100,8 @@ bool dev_noarp(const struct netdev *dev)
 /* Drop everything that refers to dev (down or deleted). */
 static void dev_forget(struct net *net, struct netdev *dev)
 {
+	/* netdev_chain NETDEV_DOWN (MASQUERADE). */
+	stack_notify(net, STACK_EV_DEV_DOWN, dev->ifindex, 0);
 	route_flush_dev(net, dev->ifindex);
 	neigh_flush(net, dev, false);
 }

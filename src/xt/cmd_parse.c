@@ -974,6 +974,12 @@ int xt_cmd_parse(struct parse *p)
 	/* An ip6tables line: none of the checks, see xt_do_command(). */
 	if (p->ipv6_line)
 		return 0;
+	if (p->table && !strcmp(p->table, "nat") &&
+	    ((p->policy && !strcmp(p->policy, "DROP")) ||
+	     (p->jumpto && !strcmp(p->jumpto, "DROP"))))
+		return perr(p, "\nThe \"nat\" table is not intended for "
+			    "filtering, the use of DROP is therefore "
+			    "inhibited.\n\n");
 	if (p->wait_interval && !p->wait)
 		return perr(p, "--wait-interval only makes sense with "
 			    "--wait\n");

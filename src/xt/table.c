@@ -11,6 +11,7 @@
 
 #include "base/rcu.h"
 #include "core/hook.h"
+#include "nat/nat.h"
 #include "xt/xt.h"
 
 #include <errno.h>
@@ -38,8 +39,7 @@ const struct xt_table_def xt_table_defs[XT_TABLE_MAX] = {
 	/*
 	 * As iptable_nat: destination NAT before routing (PREROUTING,
 	 * OUTPUT), source NAT after it (INPUT, POSTROUTING), run by the NAT
-	 * module for the first packet of a connection only. Not available
-	 * until src/nat/ exists: -t nat is refused as a missing module.
+	 * module (src/nat) for the first packet of a connection only.
 	 */
 	[XT_TABLE_NAT] = {
 		.name = "nat", .hooks = H(PRE_ROUTING) | H(LOCAL_IN) |
@@ -50,7 +50,7 @@ const struct xt_table_def xt_table_defs[XT_TABLE_MAX] = {
 			[NS_INET_LOCAL_OUT] = NS_IP_PRI_NAT_DST,
 			[NS_INET_POST_ROUTING] = NS_IP_PRI_NAT_SRC,
 		},
-		.flags = XT_TABLE_F_OWNED, .available = false,
+		.flags = XT_TABLE_F_OWNED, .available = true,
 	},
 	[XT_TABLE_FILTER] = {
 		.name = "filter", .hooks = H(LOCAL_IN) | H(FORWARD) |
@@ -132,18 +132,59 @@ static unsigned int xt_hookfn(void *priv, struct pkt *pkt,
 	return table_run(hp->xn, hp->id, st->hook, pkt, st->in, st->out);
 }
 
+/* What NAT runs for a connection's first packet (iptable_nat_do_chain). */
+static unsigned int xt_nat_fn(void *priv, struct pkt *pkt,
+			      const struct ns_hook_state *st)
+{
+	const struct xt_hook_priv *hp = priv;
+
+	return table_run(hp->xn, hp->id, st->hook, pkt, st->in, st->out);
+}
+
+/*
+ * The nat table: NAT on (and with it conntrack), then the table handed
+ * to NAT at each of its hooks, as iptable_nat_table_init() registers
+ * with nf_nat_ipv4_register_fn().
+ */
+static int nat_instantiate(struct xt_net *xn, enum xt_table_id id)
+{
+	const struct xt_table_def *def = &xn->defs[id];
+	int h, err;
+
+	err = nat_net_enable(xn->net);
+	if (err)
+		return err;
+	for (h = 0; h < NS_INET_NUMHOOKS; h++) {
+		if (!(def->hooks & (1u << h)))
+			continue;
+		err = nat_register_fn(xn->net, h, xt_nat_fn, &xn->priv[id]);
+		if (err)
+			goto err_unregister;
+	}
+	return 0;
+
+err_unregister:
+	while (--h >= 0)
+		if (def->hooks & (1u << h))
+			nat_unregister_fn(xn->net, h);
+	return err;
+}
+
 /*
  * Instantiate table id: register its hook functions, each at the table's
  * priority for that hook. The kernel creates a table in a namespace on
  * first use (xt_find_table_lock -> table_init) and keeps it until the
  * namespace goes; nothing unregisters it before xt_net_fini(). An owned
- * table registers nothing: its owner runs it (xt_table_run()).
+ * table registers no hook function: its owner runs it (the nat table:
+ * NAT, through nat_register_fn(); any other with xt_table_run()).
  */
 static int table_instantiate(struct xt_net *xn, enum xt_table_id id)
 {
 	const struct xt_table_def *def = &xn->defs[id];
 	int h, err, first = xn->nhooks;
 
+	if (id == XT_TABLE_NAT && (def->flags & XT_TABLE_F_OWNED))
+		return nat_instantiate(xn, id);
 	if (def->flags & XT_TABLE_F_OWNED)
 		return 0;
 	for (h = 0; h < NS_INET_NUMHOOKS; h++) {
@@ -237,6 +278,9 @@ void xt_net_fini(struct net *net)
 		return;
 	for (i = 0; i < xn->nhooks; i++)
 		ns_hook_unregister(net, &xn->hooks[i]);
+	if (xn->load_seq[XT_TABLE_NAT])
+		for (i = 0; i < NS_INET_NUMHOOKS; i++)
+			nat_unregister_fn(net, i);
 	if (xn->cur) {
 		xt_gen_states_destroy(xn->cur);
 		xt_gen_free(xn->cur);

@@ -154,9 +154,9 @@ echoed 3 of 3" ] || { ko masquerade "client got: $out"; return; }
 
 t_port_forward() {
 	local out
-	load "$STATEFUL
-*nat
--A PREROUTING -i eth0 -d $LAB_ROUTER_C -p tcp --dport 8080 -j DNAT --to-destination $LAB_SERVER_IP:80
+	# In the same *nat block as MASQUERADE: a second block would flush
+	# the table first (iptables-restore without --noflush).
+	load "${STATEFUL%COMMIT}-A PREROUTING -i eth0 -d $LAB_ROUTER_C -p tcp --dport 8080 -j DNAT --to-destination $LAB_SERVER_IP:80
 COMMIT" || { ko port-forward "restore: $(cat "$LAB_WORK/restore.err")"; return; }
 	# The forwarded SYN is NEW from eth0 to eth1: accepted by the rules.
 	out=$(client $LAB_ROUTER_C 8080 2 0)
