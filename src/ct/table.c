@@ -198,15 +198,21 @@ struct ct_conn *ct_table_alloc(struct ct_net *cn, uint16_t zone,
 	if (!cn)
 		return NULL;
 	max = __atomic_load_n(&cn->sysctl.max, __ATOMIC_RELAXED);
-	n = atomic_fetch_add_explicit(&cn->count, 1, memory_order_relaxed);
-	if (max && n >= max) {
-		atomic_fetch_sub_explicit(&cn->count, 1, memory_order_relaxed);
+	/*
+	 * As __nf_conntrack_alloc: count first; over the limit, an early
+	 * drop pays for this entry (its kill gives the count back), else
+	 * the increment is undone. Concurrent allocations each need their
+	 * own victim, so the table never ends above the limit.
+	 */
+	n = atomic_fetch_add_explicit(&cn->count, 1, memory_order_relaxed) + 1;
+	if (max && n > max) {
 		/* The kernel evicts from the new entry's neighbourhood. */
 		if (!ct_table_early_drop(cn, hash)) {
+			atomic_fetch_sub_explicit(&cn->count, 1,
+						  memory_order_relaxed);
 			ct_pcpu(cn)->drop++;
 			return NULL;
 		}
-		atomic_fetch_add_explicit(&cn->count, 1, memory_order_relaxed);
 	}
 	ct = conn_get(cn);
 	if (!ct) {

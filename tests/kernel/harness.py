@@ -121,7 +121,7 @@ def main():
                     help="seed of the random cases (env NSK_SEED)")
     ap.add_argument("--random-packets", type=int, default=24)
     ap.add_argument("--stateful", type=int,
-                    default=int(os.environ.get("NSK_STATEFUL", "0")),
+                    default=int(os.environ.get("NSK_STATEFUL", "12")),
                     help="number of stateful random cases: conversations "
                     "answered with REPLY under conntrack and NAT rules "
                     "(env NSK_STATEFUL)")

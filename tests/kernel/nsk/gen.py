@@ -485,8 +485,8 @@ class StatefulGen:
             if k in ("masq", "both"):
                 lines.append("-A POSTROUTING -o eth1 -j MASQUERADE")
             if k == "snat":
-                lines.append("-A POSTROUTING -o eth1 -p udp -j SNAT "
-                             "--to-source 10.0.2.1:2000-2001")
+                # (No port range: a port outside it is replaced by a
+                # random one in the kernel, which cannot be repeated.)
                 lines.append("-A POSTROUTING -o eth1 -j SNAT "
                              "--to-source 10.0.2.1")
             if k in ("dnat", "both"):
@@ -507,11 +507,18 @@ class StatefulGen:
         """Interleaved conversations; returns packet lines."""
         r = self.r
         convs = []
+        used = set()
         for _ in range(nflows):
             src = r.choice(HOSTS0)
             kind = r.choice(["udp", "tcp", "tcp", "icmp"])
             dst = r.choice(HOSTS1 + ["10.0.1.1"])
-            sp = r.choice([1000, 1024, 2000, 40000])
+            # Source ports unique across flows: a NAT clash makes the
+            # kernel draw a random port (get_random_u16), which no
+            # implementation can repeat.
+            sp = r.choice([p for p in (1000, 1024, 2000, 40000, 40001,
+                                       40002, 51000, 51001)
+                           if p not in used])
+            used.add(sp)
             dp = {"udp": r.choice([53, 5353]), "tcp": r.choice([80, 8080]),
                   "icmp": 0}[kind]
             convs.append(self.conv(kind, src, dst, sp, dp))
