@@ -10,14 +10,16 @@
  *   new          every packet a new connection (new source address and
  *                port), tracking on, ACCEPT
  *   new+SNAT     the same through `-t nat -A POSTROUTING -o eth1 -j SNAT
- *                --to-source 10.0.2.1`
+ *                --to-source 10.0.2.1` (a million connections to 64
+ *                server ports: the source port is kept or a free one
+ *                found, as on a gateway; not an exhausted port range)
  *
  * Then memory: the resident bytes one million confirmed entries add, per
  * entry, with sizeof(struct ct_conn) beside it. Prints one table; the
  * figures are kept in doc/benchmarks.md.
  *
- * usage: bench-conntrack [SECONDS [established]]  (the second argument:
- * only the stateless and established rows, for profiling)
+ * usage: bench-conntrack [SECONDS [established|snat]]  (the second
+ * argument: only the stateless row and that one, for profiling)
  */
 #include <netsieve/netsieve.h>
 
@@ -168,15 +170,20 @@ static void fill_replies(uint8_t *f, uint64_t k)
 	dir_eth1 = 1;
 }
 
-/* A new connection per packet: 10.0.(1+k/60000 % 250).x:port. */
+/*
+ * A new connection per packet: clients 10.0.(1..250).(2..251), each
+ * port 1024-60999, to 64 servers' ports (10.0.2.2, ports 5000-5063), so
+ * that SNAT to one address finds a free tuple as on a real gateway (one
+ * address has 64,512 ports per server port).
+ */
 static void fill_new(uint8_t *f, uint64_t k)
 {
-	uint32_t host = (uint32_t)(k / 60000);
+	uint32_t host = (uint32_t)(k / 59976);
 	uint32_t src = 0x0a000000u | ((1 + (host >> 8) % 250) << 8) |
 		       (2 + (host & 0xff) % 250);
 
-	build(f, htonl(src), htonl(0x0a000202), (uint16_t)(1024 + k % 60000),
-	      5000, mac0);
+	build(f, htonl(src), htonl(0x0a000202), (uint16_t)(1024 + k % 59976),
+	      (uint16_t)(5000 + (k >> 4) % 64), mac0);
 }
 
 static struct net *make_net(bool ct, const char *const *rules)
@@ -269,6 +276,8 @@ int main(int argc, char **argv)
 
 	if (argc > 2 && !strcmp(argv[2], "established"))
 		return 0;
+	if (argc > 2 && !strcmp(argv[2], "snat"))
+		goto snat;
 	net = make_net(true, new_rules);
 	if (!net)
 		return 1;
@@ -284,6 +293,7 @@ int main(int argc, char **argv)
 	       sizeof(struct ct_conn));
 	ns_net_destroy(net);
 
+snat:
 	net = make_net(true, snat_rules);
 	if (net) {
 		ns = push(net, 1000000, fill_new, &dir_eth1);

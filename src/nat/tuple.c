@@ -5,7 +5,8 @@
  * by a hash of the connection's addresses (find_best_ips_proto, the
  * kernel's jhash2, so a client keeps its address and netsieve picks what
  * Linux picks), the original port kept when the tuple is free, else a
- * search of the port (ICMP: id) range from an offset, with the kernel's
+ * search of the port (ICMP: id) range from a random offset (the seeded
+ * generator; DNAT's shifted map: the shift), with the kernel's
  * 128 attempts halved each new random start. The binding is stored in the
  * entry itself: its reply tuple and status bits. Data path: runs for a
  * connection's first packet, while the entry is unconfirmed and owned by
@@ -175,16 +176,6 @@ static bool used(struct tries *tr, const struct ct_tuple *t)
  * (the ephemeral-port hash older kernels used), so one connection always
  * starts at the same place.
  */
-static uint16_t hash_offset(struct net *net, const struct ct_tuple *t,
-			    enum nat_manip_type mt)
-{
-	uint16_t other = mt == NAT_MANIP_SRC ? t->dport : t->sport;
-
-	return (uint16_t)ns_hash_3words(t->src.ip, t->dst.ip, other,
-					(uint32_t)net->seed ^
-					(uint32_t)(net->seed >> 32));
-}
-
 /* nf_nat_l4proto_unique_tuple(). */
 static void l4_unique_tuple(struct tries *tr, struct ct_tuple *t,
 			    const struct nat_range *r,
@@ -239,12 +230,17 @@ static void l4_unique_tuple(struct tries *tr, struct ct_tuple *t,
 	}
 
 find_free_id:
+	/*
+	 * 6.1 starts from a random port (get_random_u16) whatever the
+	 * flags, but for DNAT's shifted port map: here from the seeded
+	 * generator, so a replay repeats. (Older kernels started from a
+	 * hash of the addresses, which makes a client's connections to one
+	 * server probe the same ports over and over.)
+	 */
 	if (r->flags & NAT_RANGE_PROTO_OFFSET)
 		off = (uint16_t)(ntohs(*keyptr) - ntohs(r->base_proto));
-	else if (r->flags & NAT_RANGE_PROTO_RANDOM_ALL)
-		off = (uint16_t)net_random(tr->net);
 	else
-		off = hash_offset(tr->net, t, mt);
+		off = (uint16_t)net_random(tr->net);
 
 	attempts = range_size < max_attempts ? range_size : max_attempts;
 	/*
