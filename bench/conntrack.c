@@ -196,9 +196,10 @@ static struct net *make_net(bool ct, const char *const *rules)
 	for (int i = 0; setup[i]; i++)
 		if (run(net, setup[i]))
 			return NULL;
-	/* A hash size for a million entries, as a user would set it. */
+	/* A hash size for a million entries (two tuples each), as a user
+	 * would set it. */
 	if (ct && (run(net, "sysctl -w net.netfilter.nf_conntrack_buckets="
-		       "1048576") || ct_net_enable(net)))
+		       "2097152") || ct_net_enable(net)))
 		return NULL;
 	for (int i = 0; rules && rules[i]; i++)
 		if (run(net, rules[i])) {
