@@ -52,7 +52,17 @@ struct ct_tuple {
 };
 
 /* Does a equal b (family, addresses, ports, protocol)? */
-bool ct_tuple_equal(const struct ct_tuple *a, const struct ct_tuple *b);
+static inline bool ct_tuple_equal(const struct ct_tuple *a,
+				  const struct ct_tuple *b)
+{
+	if (a->proto != b->proto || a->sport != b->sport ||
+	    a->dport != b->dport || a->src.family != b->src.family)
+		return false;
+	if (a->src.family == 2 /* NS_PF_INET */)
+		return a->src.ip == b->src.ip && a->dst.ip == b->dst.ip;
+	return !__builtin_memcmp(a->src.ip6, b->src.ip6, 16) &&
+	       !__builtin_memcmp(a->dst.ip6, b->dst.ip6, 16);
+}
 
 /*
  * ctinfo: how a packet relates to its connection (the kernel's enum

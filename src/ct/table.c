@@ -23,17 +23,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-bool ct_tuple_equal(const struct ct_tuple *a, const struct ct_tuple *b)
-{
-	if (a->proto != b->proto || a->sport != b->sport ||
-	    a->dport != b->dport || a->src.family != b->src.family)
-		return false;
-	if (a->src.family == NS_PF_INET)
-		return a->src.ip == b->src.ip && a->dst.ip == b->dst.ip;
-	return !memcmp(a->src.ip6, b->src.ip6, 16) &&
-	       !memcmp(a->dst.ip6, b->dst.ip6, 16);
-}
-
 uint32_t ct_tuple_hash(const struct ct_net *cn, const struct ct_tuple *t,
 		       uint16_t zone)
 {
