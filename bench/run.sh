@@ -7,6 +7,9 @@ B=${1:-build}
 SECS=${2:-3}
 echo "== engine alone: FORWARD, 64-byte UDP from memory, one core"
 "$B/bench/bench-engine" "$SECS"
+echo
+echo "== engine alone: connection tracking and NAT, one core"
+"$B/bench/bench-conntrack" "$SECS" 2>/dev/null
 if [ "$(id -u)" = 0 ]; then
 	echo
 	echo "== side by side: kernel (iptables-legacy, iptables-nft) vs netsieve (AF_PACKET)"
