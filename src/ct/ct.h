@@ -444,7 +444,21 @@ struct ct_snap {
 	uint32_t timeout;         /* seconds left */
 	uint16_t zone;
 	uint8_t tcp_state;        /* enum ct_tcp_state, TCP only */
+	/*
+	 * References beyond the table's own (the kernel's use count minus
+	 * one): RELATED entries still alive and expectations pending, of
+	 * a helped connection.
+	 */
+	uint32_t refs_extra;
+	char helper[16];          /* "" when none */
 };
+
+/*
+ * The references a helped entry has beyond the table's (children alive,
+ * expectations pending): what the kernel's use count adds. 0 for others.
+ * Any thread (RCU reader); takes the expectation lock briefly.
+ */
+uint32_t ct_help_refs_extra(const struct ct_conn *ct);
 
 /* Fill s from ct at engine time now. Any thread (RCU reader). */
 void ct_snap_fill(struct ct_snap *s, const struct ct_conn *ct, uint64_t now);

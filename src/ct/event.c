@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 struct ct_event_ring {
@@ -49,6 +50,9 @@ void ct_snap_fill(struct ct_snap *s, const struct ct_conn *ct, uint64_t now)
 	s->zone = ct->zone;
 	if (ct->node[CT_DIR_ORIGINAL].tuple.proto == 6)
 		s->tcp_state = ct->proto.tcp.state;
+	if (ct->helper)
+		snprintf(s->helper, sizeof(s->helper), "%s", ct->helper->name);
+	s->refs_extra = ct_help_refs_extra(ct);
 }
 
 void ct_event_emit(struct net *net, struct ct_conn *ct, enum ct_event ev)

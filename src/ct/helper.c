@@ -104,6 +104,28 @@ void ct_helper_assign(struct ct_net *cn, struct ct_conn *ct,
 		ct->helper = helper;
 }
 
+uint32_t ct_help_refs_extra(const struct ct_conn *ct)
+{
+	struct ct_net *cn;
+	struct ct_help *h;
+	struct ct_expect *e;
+	uint32_t n;
+
+	if (!ct->help)
+		return 0;
+	cn = ct_net_of(ct);
+	if (!cn)
+		return 0;
+	h = ct_help_of(cn, ct);
+	/* refs: its own and one per child still alive. */
+	n = atomic_load_explicit(&h->refs, memory_order_relaxed) - 1;
+	pthread_spin_lock(&cn->expect_lock);
+	for (e = h->expects; e; e = e->lnext)
+		n++;
+	pthread_spin_unlock(&cn->expect_lock);
+	return n;
+}
+
 /* An entry m whose child went: the last reference puts it back. */
 static void master_put(struct ct_net *cn, struct ct_conn *m)
 {

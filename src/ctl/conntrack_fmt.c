@@ -160,8 +160,10 @@ static void body(struct sbuf *sb, const struct ct_snap *s, unsigned flags,
 		sbuf_addf(sb, "delta-time=%llu ",
 			  (unsigned long long)(d / 1000000000ull));
 	}
+	if (s->helper[0])
+		sbuf_addf(sb, "helper=%s ", s->helper);
 	if (env->use)
-		sbuf_addf(sb, "use=%u ", env->use);
+		sbuf_addf(sb, "use=%u ", env->use + s->refs_extra);
 	if (flags & CT_OUT_ID)
 		sbuf_addf(sb, "id=%u ", s->id);
 }
