@@ -5,7 +5,7 @@ set -eu
 PKGS="meson ninja-build pkg-config gcc clang libclang-rt-14-dev llvm ethtool
 libpcap-dev liburcu-dev libcmocka-dev
 iptables iproute2 netcat-openbsd curl tcpdump python3 netsniff-ng
-python3-scapy iputils-ping procps groff-base man-db"
+python3-scapy iputils-ping procps groff-base man-db conntrack"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
