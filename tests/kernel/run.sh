@@ -33,4 +33,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-"$py" "$here/harness.py" "$build" "$@"
+"$py" "$here/harness.py" "$build" "$@" || exit 1
+# The TCP tracker's unit-test expectations, asked of the kernel (only in
+# a full run: a filtered one looks at cases).
+if [ $# = 0 ]; then
+	"$py" "$here/ct_tcp.py" || exit 1
+fi
