@@ -45,6 +45,19 @@ static const char *const fuzz_setup[] = {
 	"iptables -A INPUT -m addrtype --dst-type LOCAL -m mac --mac-source 02:00:00:00:01:01 -j ACCEPT",
 	"iptables -A INPUT -f -j DROP",
 	"iptables -A FORWARD -m comment --comment fuzz -m tos --tos 0x10 -m dscp --dscp 10 -j ACCEPT",
+	/* Connection tracking, NAT and the helpers on the same packets. */
+	"sysctl -w net.netfilter.nf_conntrack_max=4096",
+	"iptables -t raw -A PREROUTING -p tcp --dport 21 -j CT --helper ftp",
+	"iptables -t raw -A PREROUTING -p udp --dport 69 -j CT --helper tftp",
+	"iptables -t raw -A PREROUTING -p udp --dport 7 -j NOTRACK",
+	"iptables -I FORWARD -m conntrack --ctstate INVALID -j DROP",
+	"iptables -I FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -m connbytes --connbytes 10 --connbytes-dir both --connbytes-mode packets -j ACCEPT",
+	"iptables -A FORWARD -p tcp --syn -m connlimit --connlimit-above 50 -j DROP",
+	"iptables -t mangle -A PREROUTING -j CONNMARK --restore-mark",
+	"iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.0.2.2:80",
+	"iptables -t nat -A PREROUTING -p udp --dport 5353 -j REDIRECT --to-ports 53",
+	"iptables -t nat -A POSTROUTING -o eth1 -p udp -j SNAT --to-source 10.0.2.1:2000-2100 --random",
+	"iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE",
 	NULL,
 };
 

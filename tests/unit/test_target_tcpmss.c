@@ -150,7 +150,8 @@ static void syn(const uint8_t *opts, size_t olen, size_t paylen)
 	seg[12] = (uint8_t)((hl / 4) << 4);
 	seg[13] = 0x02;                  /* SYN */
 	seg[14] = 0xfa, seg[15] = 0xf0;  /* window */
-	memcpy(seg + 20, opts, olen);
+	if (olen)
+		memcpy(seg + 20, opts, olen);
 	for (i = 0; i < paylen; i++)
 		seg[hl + i] = (uint8_t)(0xa0 + i);
 	tg_ip_pkt(&pkt, 0, 64, 6, seg, hl + paylen);
