@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# `make demo`: netsieve as the firewall between two network namespaces.
+# `make demo`: netsieve as the stateful firewall and NAT gateway between
+# two network namespaces.
 #
 # With root and network namespaces: build a lab (client, server, router
 # namespaces; see tests/e2e/lab.sh), start `netsieve daemon` in the router
 # namespace with a start-up file, send real traffic through it (ping, an
 # HTTP download with curl, a TCP message with nc), change a rule live (a
 # REJECT for the HTTP port, then remove it), and print a report: what
-# passed, what was rejected or dropped, `iptables -L -n -v` and
-# `netsieve stats`. Everything is torn down at the end.
+# passed, what was rejected or dropped, `iptables -L -n -v`,
+# `conntrack -L` and `netsieve stats`. Everything is torn down at the end.
 #
 # Without root or namespaces: the offline demo (examples/replay-demo.sh,
 # `netsieve replay` on the built-in example) instead.
@@ -72,14 +73,17 @@ lab_up
 conf=$LAB_WORK/gateway.conf
 lab_write_config "$conf"
 cat >>"$conf" <<'EOF'
-# The firewall: forward only ping, HTTP (8080) and port 5000, log the rest.
+# The firewall: a stateful gateway. Replies and related ICMP pass; from
+# the client side only ping, HTTP (8080) and port 5000 may start a
+# connection; the rest is logged and dropped. The client net leaves
+# masqueraded behind the router's address.
 iptables -P FORWARD DROP
-iptables -A FORWARD -p icmp -j ACCEPT
+iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables -A FORWARD -i eth0 -o eth1 -p icmp -j ACCEPT
 iptables -A FORWARD -i eth0 -o eth1 -p tcp --dport 8080 -j ACCEPT
-iptables -A FORWARD -i eth1 -o eth0 -p tcp --sport 8080 -j ACCEPT
 iptables -A FORWARD -i eth0 -o eth1 -p tcp --dport 5000 -j ACCEPT
-iptables -A FORWARD -i eth1 -o eth0 -p tcp --sport 5000 -j ACCEPT
 iptables -A FORWARD -j LOG --log-prefix "demo-drop: "
+iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE
 EOF
 say "Start-up file ($conf)"
 indent <"$conf"
@@ -185,6 +189,8 @@ printf '  %s\n' "${results[@]}"
 
 say "netsieve iptables -L FORWARD -n -v   (the rule counters)"
 ctl iptables -L FORWARD -n -v | indent
+say "netsieve conntrack -L   (the connections, translated by MASQUERADE)"
+ctl conntrack -L 2>&1 | cut -c1-200 | indent
 say "netsieve stats"
 ctl stats | indent
 say "Log lines from the LOG rule (daemon.log)"

@@ -1060,7 +1060,8 @@ static int cmd_list(struct net *net, const struct ct_args *a,
 			  "memory\n");
 		return 1;
 	}
-	qsort(c.v, c.n, sizeof(*c.v), ct_fmt_cmp);
+	if (c.n)
+		qsort(c.v, c.n, sizeof(*c.v), ct_fmt_cmp);
 	env_of(net, &env, 1);
 	for (i = 0; i < c.n; i++)
 		print(out, &c.v[i], a->out, &env);
