@@ -1030,6 +1030,23 @@ static int check_output(const struct ct_args *a, struct sbuf *err)
 	return 0;
 }
 
+/* conntrack -L expect: one line per expectation, as the kernel lists. */
+struct expect_list {
+	struct sbuf *out;
+	uint64_t now;
+	unsigned n;
+};
+
+static int expect_cb(void *priv, const struct ct_expect *exp)
+{
+	struct expect_list *el = priv;
+
+	ct_expect_print(exp, el->now, el->out);
+	sbuf_addc(el->out, '\n');
+	el->n++;
+	return 0;
+}
+
 static int cmd_list(struct net *net, const struct ct_args *a,
 		    struct sbuf *out, struct sbuf *err)
 {
@@ -1040,7 +1057,15 @@ static int cmd_list(struct net *net, const struct ct_args *a,
 	int rc;
 
 	if (a->table == T_EXPECT) {
-		sbuf_adds(err, PROGNAME ": 0 expectations have been shown.\n");
+		struct expect_list el = { .out = out, .now = net_now(net) };
+
+		if (a->cmd == C_DELETE)
+			return not_supported(err, "-D expect");
+		ns_rcu_reader_enter();
+		ct_expect_walk(net, expect_cb, &el);
+		ns_rcu_reader_leave();
+		sbuf_addf(err, PROGNAME ": %u expectations have been shown.\n",
+			  el.n);
 		return 0;
 	}
 	rc = check_output(a, err);
@@ -1051,9 +1076,15 @@ static int cmd_list(struct net *net, const struct ct_args *a,
 			  "parameters\n");
 		return 1;
 	}
-	/* Nothing is dying or unconfirmed between two commands. */
-	if (a->table == T_CONNTRACK && ct_net(net))
+	/*
+	 * Workers may kill (and free, after a grace period) entries while
+	 * we walk: read inside an RCU read section.
+	 */
+	if (a->table == T_CONNTRACK && ct_net(net)) {
+		ns_rcu_reader_enter();
 		ct_walk(net, list_cb, &c);
+		ns_rcu_reader_leave();
+	}
 	if (c.oom) {
 		free(c.v);
 		sbuf_adds(err, PROGNAME ": Operation failed: Cannot allocate "
@@ -1076,8 +1107,11 @@ static int cmd_update(struct net *net, const struct ct_args *a,
 {
 	struct collect c = { .net = net, .a = a, .now = net_now(net) };
 
-	if (ct_net(net))
+	if (ct_net(net)) {
+		ns_rcu_reader_enter();
 		ct_walk(net, update_cb, &c);
+		ns_rcu_reader_leave();
+	}
 	sbuf_addf(err, PROGNAME ": %u flow entries have been updated.\n",
 		  c.changed);
 	return c.changed ? 0 : 1;
@@ -1460,12 +1494,16 @@ int ctl_conntrack_main(struct net *net, int argc, char **argv,
 		return cmd_create(net, &a, err);
 	case C_FLUSH:
 		if (a.table == T_EXPECT) {
+			ct_expect_flush(net);
 			sbuf_adds(err, PROGNAME ": expectation table has been "
 				  "emptied.\n");
 			return 0;
 		}
-		if (ct_net(net))
+		if (ct_net(net)) {
+			ns_rcu_reader_enter();
 			ct_walk(net, kill_cb, net);
+			ns_rcu_reader_leave();
+		}
 		sbuf_adds(err, PROGNAME ": connection tracking table has been "
 			  "emptied.\n");
 		return 0;

@@ -35,6 +35,24 @@ static void test_port_then_data_is_related(void **state)
 		"dport=65535 master-src=10.1.0.2 master-dst=10.2.0.2 "
 		"sport=40000 dport=21 class=0 helper=ftp\n");
 	assert_int_equal(STAT(expect_create), 1);
+	/* The tool lists the same line, and its master counts it. */
+	{
+		char *out = NULL, *err = NULL;
+
+		assert_int_equal(ns_exec(net, "conntrack -L expect", &out,
+					 &err), 0);
+		assert_string_equal(out, expect_list());
+		assert_non_null(strstr(err, "1 expectations have been "
+				       "shown."));
+		free(out);
+		free(err);
+		assert_int_equal(ns_exec(net, "conntrack -L -p tcp --dport 21",
+					 &out, &err), 0);
+		if (!strstr(out, " helper=ftp use=2"))
+			fail_msg("listing: %s", out);
+		free(out);
+		free(err);
+	}
 
 	/* Active mode: the server connects from port 20. */
 	tcp_send("rb", "10.2.0.2", "10.1.0.2", 20, 1025, 9000, 0, TH_SYN,
