@@ -1508,8 +1508,12 @@ int ctl_conntrack_main(struct net *net, int argc, char **argv,
 			  "emptied.\n");
 		return 0;
 	case C_COUNT:
-		sbuf_addf(out, "%u\n", a.table == T_CONNTRACK && ct_net(net) ?
-			  ct_count(net) : 0);
+		/* The dying and unconfirmed lists are empty between two
+		 * commands: entries leave the table whole, and only a
+		 * packet in flight owns an unconfirmed one. */
+		sbuf_addf(out, "%u\n", !ct_net(net) ? 0 :
+			  a.table == T_CONNTRACK ? ct_count(net) :
+			  a.table == T_EXPECT ? ct_expect_count(net) : 0);
 		return 0;
 	case C_STATS:
 		return cmd_stats(net, &a, out);
