@@ -213,6 +213,13 @@ struct ct_conn {
 	/* NAT (src/nat): MASQUERADE's interface. */
 	int16_t masq_ifindex;             /* 0: not masqueraded */
 	/*
+	 * NAT's by-source chain (src/nat/bysrc.c, the kernel's
+	 * nat_bysource): entries with a source manip, by their original
+	 * source, so that a client's later connections get the mapping
+	 * its earlier ones have. Linked while CT_F_NAT_BYSRC.
+	 */
+	struct ct_conn *_Atomic nat_bysrc_next;
+	/*
 	 * The helper extension (helper.c: expectations this entry made,
 	 * its children's references, seq adjustment, the helper's own
 	 * data), out of line in a pool of its own: 1 + its index, 0 for
@@ -225,6 +232,16 @@ struct ct_conn {
 
 #define CT_F_UNCONFIRMED_OWNED 0x1   /* owned by a packet, in no table */
 #define CT_F_FIXED_TIMEOUT     0x2
+#define CT_F_NAT_BYSRC         0x4   /* in NAT's by-source chain */
+
+/*
+ * Set by NAT when it starts (the lower layer reaches the upper one only
+ * through a pointer): an entry in its by-source chain is leaving (killed,
+ * or never confirmed). Called before the entry is freed after a grace
+ * period, with no lock of the table held.
+ */
+extern void (*_Atomic ct_nat_unlink_hook)(struct net *net,
+					  struct ct_conn *ct);
 
 static inline struct ct_conn *ct_node_conn(const struct ct_node *n)
 {

@@ -223,9 +223,33 @@ void ct_conn_free_unconfirmed(struct net *net, struct ct_conn *ct)
 	ct_table_free_unconfirmed(ct_net(net), ct);
 }
 
+void (*_Atomic ct_nat_unlink_hook)(struct net *net, struct ct_conn *ct);
+
+static void nat_unlink(struct ct_net *cn, struct ct_conn *ct)
+{
+	void (*fn)(struct net *, struct ct_conn *);
+
+	if (!(ct->flags & CT_F_NAT_BYSRC))
+		return;
+	fn = atomic_load_explicit(&ct_nat_unlink_hook, memory_order_acquire);
+	if (fn)
+		fn(cn->net, ct);
+}
+
+static void conn_free_rcu(struct rcu_head *head);
+
 void ct_table_free_unconfirmed(struct ct_net *cn, struct ct_conn *ct)
 {
 	atomic_fetch_sub_explicit(&cn->count, 1, memory_order_relaxed);
+	/*
+	 * NAT's by-source chain may have readers on it: such an entry
+	 * waits for a grace period like a killed one.
+	 */
+	if (ct->flags & CT_F_NAT_BYSRC) {
+		nat_unlink(cn, ct);
+		call_rcu(&ct->rcu, conn_free_rcu);
+		return;
+	}
 	if (ct_help_release(cn, ct))
 		ct_table_conn_put(cn, ct);
 }
@@ -397,6 +421,7 @@ bool ct_kill(struct net *net, struct ct_conn *ct)
 	unlock_two(cn, bo, br);
 	/* clean_from_lists(): its expectations go with it. */
 	ct_expect_remove_all(cn, ct);
+	nat_unlink(cn, ct);
 	ct_event_emit(net, ct, CT_EV_DESTROY);
 	atomic_fetch_sub_explicit(&cn->count, 1, memory_order_relaxed);
 	call_rcu(&ct->rcu, conn_free_rcu);

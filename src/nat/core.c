@@ -122,6 +122,10 @@ int nat_net_enable(struct net *net)
 	if (!nn)
 		return -ENOMEM;
 	nn->net = net;
+	err = nat_bysrc_init(nn);
+	if (err)
+		goto err_free;
+	nat_bysrc_start();
 	err = nat_masq_notifier_get();
 	if (err)
 		goto err_free;
@@ -147,6 +151,7 @@ err_unregister:
 		ns_hook_unregister(net, &nn->ops[--nn->nops]);
 	nat_masq_notifier_put();
 err_free:
+	nat_bysrc_fini(nn);
 	free(nn);
 	return err;
 }
@@ -165,6 +170,11 @@ void nat_net_destroy(struct net *net)
 	for (h = 0; h < NS_INET_NUMHOOKS; h++)
 		free(atomic_load(&nn->lookup[h]));
 	nat_masq_notifier_put();
+	/*
+	 * Entries still chained stay in the table until it goes (after
+	 * us): the unlink hook finds no NAT state from now on.
+	 */
+	nat_bysrc_fini(nn);
 	free(nn);
 }
 

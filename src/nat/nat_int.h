@@ -22,8 +22,11 @@ struct nat_lookup {
  * Per-net NAT state (net->nat). Written under ctl_lock; the data path
  * reads lookup[] with RCU (an entry is freed after a grace period).
  */
+struct nat_bysrc;
+
 struct nat_net {
 	struct net *net;
+	struct nat_bysrc *bysrc;       /* bysrc.c */
 	struct ns_hook_ops ops[4];
 	int nops;
 	struct nat_lookup *_Atomic lookup[NS_INET_NUMHOOKS];
@@ -35,6 +38,23 @@ static inline struct nat_net *nat_net(const struct net *net)
 	return atomic_load_explicit(&((struct net *)net)->nat,
 				    memory_order_acquire);
 }
+
+/*
+ * The by-source table (bysrc.c): created with the net's NAT state; add
+ * an entry when its source manip is set up (unconfirmed, owned by the
+ * caller's packet); find the mapping an existing connection of orig's
+ * source has, as a tuple towards orig's destination, when it is in r.
+ * nat_bysrc_start() installs the table's unlink hook (once).
+ */
+int nat_bysrc_init(struct nat_net *nn);
+void nat_bysrc_fini(struct nat_net *nn);
+void nat_bysrc_start(void);
+void nat_bysrc_add(struct net *net, struct ct_conn *ct);
+bool nat_bysrc_find(struct net *net, uint16_t zone,
+		    const struct ct_tuple *orig, struct ct_tuple *result,
+		    const struct nat_range *r);
+/* nf_in_range(): is the source of t in r? (tuple.c) */
+bool nat_in_range(const struct ct_tuple *t, const struct nat_range *r);
 
 /* nf_ct_invert_tuple() for the protocols NAT knows (ICMP: reply type). */
 void nat_invert_tuple(struct ct_tuple *out, const struct ct_tuple *in);

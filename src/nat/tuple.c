@@ -121,8 +121,7 @@ static bool l4_in_range(const struct ct_tuple *t, enum nat_manip_type mt,
 	return ntohs(port) >= ntohs(min) && ntohs(port) <= ntohs(max);
 }
 
-/* nf_in_range(): is the source of t in range? */
-static bool in_range(const struct ct_tuple *t, const struct nat_range *r)
+bool nat_in_range(const struct ct_tuple *t, const struct nat_range *r)
 {
 	if ((r->flags & NAT_RANGE_MAP_IPS) && !addr_in_range(t->src.ip, r))
 		return false;
@@ -272,13 +271,20 @@ unsigned nat_get_unique_tuple(struct net *net, struct ct_tuple *out,
 
 	/*
 	 * 1) Source NAT keeps the original tuple when it is in the range
-	 * and free. (The kernel also looks for another connection of the
-	 * same source already mapped; netsieve keeps no by-source hash.)
+	 * and free; when it is not in the range, the mapping another
+	 * connection of the same source already has, if that gives a free
+	 * tuple (find_appropriate_src).
 	 */
-	if (mt == NAT_MANIP_SRC && !(r->flags & NAT_RANGE_PROTO_RANDOM_ALL) &&
-	    in_range(orig, r) && !used(&tr, orig)) {
-		*out = *orig;
-		return tr.n;
+	if (mt == NAT_MANIP_SRC && !(r->flags & NAT_RANGE_PROTO_RANDOM_ALL)) {
+		if (nat_in_range(orig, r)) {
+			if (!used(&tr, orig)) {
+				*out = *orig;
+				return tr.n;
+			}
+		} else if (nat_bysrc_find(net, ct->zone, orig, out, r) &&
+			   !used(&tr, out)) {
+			return tr.n;
+		}
 	}
 	/* 2) The address. */
 	*out = *orig;
@@ -360,6 +366,9 @@ unsigned int nat_setup_info_with(struct net *net, struct ct_conn *ct,
 	}
 	ct_status_set(ct, mt == NAT_MANIP_SRC ? CT_S_SRC_NAT_DONE :
 		      CT_S_DST_NAT_DONE);
+	/* Null bindings too, as the kernel's nf_nat_setup_info. */
+	if (mt == NAT_MANIP_SRC)
+		nat_bysrc_add(net, ct);
 	if (pkt && net_tracing(net, pkt))
 		trace_setup(net, pkt, mt, &curr, &nt, tried);
 	return NS_ACCEPT;

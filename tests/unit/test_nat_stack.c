@@ -160,6 +160,39 @@ static void test_masquerade_flow(void **state)
 	assert_int_equal(ct_count(net), 0);
 }
 
+/*
+ * find_appropriate_src: a source that a clash moved keeps its new port
+ * for its next connection (to another server, where its own port would
+ * be free), as the kernel's by-source table gives it.
+ */
+static void test_mapping_follows_the_source(void **state)
+{
+	struct net *net = *state;
+	uint16_t moved;
+
+	assert_int_equal(run(net, "ip neigh add 10.0.1.3 lladdr "
+			     "02:00:00:00:00:97 dev eth1", NULL), 0);
+	assert_int_equal(run(net, "iptables -t nat -A POSTROUTING -o eth1 "
+			     "-j MASQUERADE", NULL), 0);
+	send_udp(net, "eth0", "10.0.0.2", "10.0.1.2", 7000, 53);
+	assert_int_equal(port_at(last_ip("eth1"), 0), 7000);
+	/* Same port from another client, same server: moved. */
+	send_udp(net, "eth0", "10.0.0.3", "10.0.1.2", 7000, 53);
+	moved = port_at(last_ip("eth1"), 0);
+	assert_int_not_equal(moved, 7000);
+	/* That client to another server: the moved port again, though
+	 * 7000 would be free there. */
+	send_udp(net, "eth0", "10.0.0.3", "10.0.1.3", 7000, 53);
+	assert_int_equal(port_at(last_ip("eth1"), 0), moved);
+	/* The first client to that server keeps its own port. */
+	send_udp(net, "eth0", "10.0.0.2", "10.0.1.3", 7000, 53);
+	assert_int_equal(port_at(last_ip("eth1"), 0), 7000);
+	/* When the moved entries go, the source maps afresh. */
+	assert_int_equal(run(net, "conntrack -D -s 10.0.0.3", NULL), 0);
+	send_udp(net, "eth0", "10.0.0.3", "10.0.1.3", 7000, 54);
+	assert_int_not_equal(port_at(last_ip("eth1"), 0), moved);
+}
+
 static void test_dnat_flow(void **state)
 {
 	struct net *net = *state;
@@ -252,6 +285,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_masquerade_flow, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_mapping_follows_the_source,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dnat_flow, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_output_dnat, setup,
