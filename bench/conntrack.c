@@ -18,7 +18,9 @@
  * entry, with sizeof(struct ct_conn) beside it. Prints one table; the
  * figures are kept in doc/benchmarks.md.
  *
- * Packet rates are the best of three runs of SECONDS each.
+ * Packet rates are the best of three runs of SECONDS each; connection
+ * rates the best of three runs of a million connections, each on a fresh
+ * table.
  *
  * usage: bench-conntrack [SECONDS [established|snat]]  (the second
  * argument: only the stateless row and that one, for profiling)
@@ -266,6 +268,7 @@ int main(int argc, char **argv)
 		NULL,
 	};
 	double base, est, nw, ns;
+	char mem[256];
 	uint64_t n;
 	struct net *net;
 	long before, after;
@@ -319,23 +322,46 @@ int main(int argc, char **argv)
 	before = rss_kib();
 	nw = push(net, 1000000, fill_new, &dir_eth1);
 	after = rss_kib();
+	snprintf(mem, sizeof(mem), "\nmemory: %u entries in the table; "
+		 "resident growth %.0f bytes per entry; sizeof(struct "
+		 "ct_conn) = %zu\n", ct_count(net),
+		 (double)(after - before) * 1024.0 /
+		 (double)(ct_count(net) ? ct_count(net) : 1),
+		 sizeof(struct ct_conn));
+	ns_net_destroy(net);
+	/* Two more runs, each on a fresh table: the best rate counts. */
+	for (int i = 0; i < 2; i++) {
+		double r;
+
+		net = make_net(true, new_rules);
+		if (!net)
+			return 1;
+		r = push(net, 1000000, fill_new, &dir_eth1);
+		if (r > nw)
+			nw = r;
+		ns_net_destroy(net);
+	}
 	printf("%-44s %12.0f %9.0f%%  (new conns/s)\n",
 	       "new connection per packet", nw, 100.0 * nw / base);
-	printf("\nmemory: %u entries in the table; resident growth %.0f "
-	       "bytes per entry; sizeof(struct ct_conn) = %zu\n",
-	       ct_count(net), (double)(after - before) * 1024.0 /
-	       (double)(ct_count(net) ? ct_count(net) : 1),
-	       sizeof(struct ct_conn));
-	ns_net_destroy(net);
+	fputs(mem, stdout);
 
 snat:
-	net = make_net(true, snat_rules);
-	if (net) {
-		ns = push(net, 1000000, fill_new, &dir_eth1);
+	ns = 0;
+	for (int i = 0; i < 3; i++) {
+		double r;
+
+		net = make_net(true, snat_rules);
+		if (!net)
+			break;
+		r = push(net, 1000000, fill_new, &dir_eth1);
+		if (r > ns)
+			ns = r;
+		ns_net_destroy(net);
+	}
+	if (ns > 0) {
 		printf("%-44s %12.0f %9.0f%%  (new conns/s)\n",
 		       "new connection per packet, SNAT", ns,
 		       100.0 * ns / base);
-		ns_net_destroy(net);
 	} else {
 		printf("%-44s %12s\n", "new connection per packet, SNAT",
 		       "n/a (nat refused)");

@@ -213,20 +213,20 @@ struct ct_conn {
 	/* NAT (src/nat): MASQUERADE's interface. */
 	int16_t masq_ifindex;             /* 0: not masqueraded */
 	/*
+	 * The helper extension (helper.c: expectations this entry made,
+	 * its children's references, seq adjustment, the helper's own
+	 * data), out of line in a pool of its own: 1 + its index, 0 for
+	 * none. Set while the entry is unconfirmed; cleared when freed.
+	 * It sits in what would be padding: no bytes added.
+	 */
+	uint32_t help;
+	/*
 	 * NAT's by-source chain (src/nat/bysrc.c, the kernel's
 	 * nat_bysource): entries with a source manip, by their original
 	 * source, so that a client's later connections get the mapping
 	 * its earlier ones have. Linked while CT_F_NAT_BYSRC.
 	 */
 	struct ct_conn *_Atomic nat_bysrc_next;
-	/*
-	 * The helper extension (helper.c: expectations this entry made,
-	 * its children's references, seq adjustment, the helper's own
-	 * data), out of line in a pool of its own: 1 + its index, 0 for
-	 * none. Set while the entry is unconfirmed; cleared when freed.
-	 * It sits in what was padding before rcu: no bytes added.
-	 */
-	uint32_t help;
 	struct rcu_head rcu;              /* freeing after a grace period */
 };
 

@@ -21,11 +21,11 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#define BYSRC_BUCKETS 65536u
 #define BYSRC_LOCKS 256u
 
 struct nat_bysrc {
 	uint32_t seed;
+	unsigned nbuckets;       /* nf_conntrack_buckets, as the kernel's */
 	struct ct_conn *_Atomic *chain;
 	pthread_spinlock_t locks[BYSRC_LOCKS];
 };
@@ -38,7 +38,7 @@ static unsigned bucket(const struct nat_bysrc *b, const struct ct_tuple *t,
 	uint32_t h = ns_hash_3words(a, (uint32_t)t->sport << 8 | t->proto,
 				    zone, b->seed);
 
-	return h % BYSRC_BUCKETS;
+	return (unsigned)(((uint64_t)h * b->nbuckets) >> 32);
 }
 
 /* same_src(): protocol, source address and port (or id) alike. */
@@ -59,7 +59,11 @@ int nat_bysrc_init(struct nat_net *nn)
 
 	if (!b)
 		return -ENOMEM;
-	b->chain = calloc(BYSRC_BUCKETS, sizeof(*b->chain));
+	/* As nf_nat_htable_size: the conntrack table's size. */
+	b->nbuckets = ct_sysctl(nn->net) ? ct_sysctl(nn->net)->buckets : 0;
+	if (b->nbuckets < 1024)
+		b->nbuckets = 1024;
+	b->chain = calloc(b->nbuckets, sizeof(*b->chain));
 	if (!b->chain) {
 		free(b);
 		return -ENOMEM;
