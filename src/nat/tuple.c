@@ -82,15 +82,8 @@ static uint32_t jhash_addr4(uint32_t ip, uint32_t initval)
 	a -= c; a ^= ns_rol32(c, 16); c += b;
 	b -= a; b ^= ns_rol32(a, 19); a += c;
 	c -= b; c ^= ns_rol32(b, 4); b += a;
-	/* the fourth word is 0; __jhash_final */
-	c ^= b; c -= ns_rol32(b, 14);
-	a ^= c; a -= ns_rol32(c, 11);
-	b ^= a; b -= ns_rol32(a, 25);
-	c ^= b; c -= ns_rol32(b, 16);
-	a ^= c; a -= ns_rol32(c, 4);
-	b ^= a; b -= ns_rol32(a, 14);
-	c ^= b; c -= ns_rol32(b, 24);
-	return c;
+	/* the fourth word is 0 */
+	return ns_jhash_final(a, b, c);
 }
 
 static bool addr_in_range(uint32_t ip, const struct nat_range *r)
