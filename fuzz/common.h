@@ -10,8 +10,13 @@
 #define NS_FUZZ_COMMON_H
 
 #include <netsieve/netsieve.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "base/sbuf.h"
+#include "ctl/ctl.h"
 
 static const char *const fuzz_setup[] = {
 	"ip link add eth0 type dummy",
@@ -79,6 +84,41 @@ static inline struct net *fuzz_net_create(int verbose)
 		free(err);
 	}
 	return net;
+}
+
+/*
+ * Run the input as `prog ARGS` against net: arguments separated by NUL
+ * or newline bytes, at most FUZZ_MAX_ARGS of them. What the command
+ * prints is thrown away; any crash or sanitizer report is the finding.
+ */
+#define FUZZ_MAX_ARGS 64
+
+static inline void fuzz_exec_argv(struct net *net, const char *prog,
+				  const uint8_t *data, size_t size)
+{
+	char *buf, *argv[FUZZ_MAX_ARGS + 2];
+	struct sbuf out = SBUF_INIT, err = SBUF_INIT;
+	int argc = 0;
+	size_t i, start = 0;
+
+	buf = malloc(size + 1);
+	if (!buf)
+		return;
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+	argv[argc++] = (char *)prog;
+	for (i = 0; i <= size && argc < FUZZ_MAX_ARGS; i++) {
+		if (i == size || buf[i] == '\0' || buf[i] == '\n') {
+			buf[i] = '\0';
+			argv[argc++] = buf + start;
+			start = i + 1;
+		}
+	}
+	argv[argc] = NULL;
+	ctl_exec_argv(net, argc, argv, NULL, &out, &err);
+	sbuf_free(&out);
+	sbuf_free(&err);
+	free(buf);
 }
 
 #endif
