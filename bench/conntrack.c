@@ -36,6 +36,8 @@
 #include "stack/conf.h"
 #include "stack/stack.h"
 
+#include "common.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,80 +60,25 @@ static const char *const setup[] = {
 	NULL,
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint16_t csum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/* UDP src:sport -> dst:dport in a 60-byte frame (no UDP checksum). */
-static void build(uint8_t *f, uint32_t src, uint32_t dst, uint16_t sport,
-		  uint16_t dport, const uint8_t *dmac)
-{
-	uint8_t *ip = f + 14, *udp = ip + 20;
-	uint16_t c;
-
-	memset(f, 0, 60);
-	memcpy(f, dmac, 6);
-	memcpy(f + 6, "\x02\0\0\0\x01\x01", 6);
-	f[12] = 0x08;
-	ip[0] = 0x45;
-	ip[3] = 46;
-	ip[8] = 64;
-	ip[9] = 17;
-	memcpy(ip + 12, &src, 4);
-	memcpy(ip + 16, &dst, 4);
-	c = csum16(ip, 20, 0);
-	ip[10] = (uint8_t)(c >> 8);
-	ip[11] = (uint8_t)c;
-	udp[0] = (uint8_t)(sport >> 8);
-	udp[1] = (uint8_t)sport;
-	udp[2] = (uint8_t)(dport >> 8);
-	udp[3] = (uint8_t)dport;
-	udp[5] = 26;
-}
-
-static int run(struct net *net, const char *line)
-{
-	struct sbuf out = SBUF_INIT, err = SBUF_INIT;
-	int rc = ctl_exec_line(net, line, NULL, &out, &err);
-
-	if (rc)
-		fprintf(stderr, "bench: '%s' failed (%d): %s", line, rc,
-			sbuf_str(&err));
-	sbuf_free(&out);
-	sbuf_free(&err);
-	return rc;
-}
 
 static const uint8_t mac0[6] = { 2, 0, 0, 0, 0, 1 };
 static const uint8_t mac1[6] = { 2, 0, 0, 0, 0, 2 };
 static uint64_t clock_ns = 1000000000ull;
+
+/* Set by a fill function whose packet arrives on eth1 (not eth0). */
+static int dir_eth1;
 
 /*
  * Push n packets in bursts of 32; flow i of packet k: fill(f, k).
  * Returns packets per second.
  */
 static double push(struct net *net, uint64_t n,
-		   void (*fill)(uint8_t *f, uint64_t k), int *on_eth1)
+		   void (*fill)(uint8_t *f, uint64_t k))
 {
 	struct ns_worker *w = &net->inject;
 	uint8_t f[64];
 	uint64_t k = 0;
-	double t0 = now_s();
+	double t0 = bench_now_s();
 
 	while (k < n) {
 		struct netdev *dev0, *dev1;
@@ -145,19 +92,18 @@ static double push(struct net *net, uint64_t n,
 
 			if (!p)
 				break;
-			*on_eth1 = 0;
+			dir_eth1 = 0;
 			fill(f, k);
 			pkt_set_frame(p, f, 60);
 			p->tstamp_ns = clock_ns;
-			stack_rcv(net, *on_eth1 ? dev1 : dev0, p);
+			stack_rcv(net, dir_eth1 ? dev1 : dev0, p);
 		}
 		ns_worker_leave(w);
 		ns_rcu_reader_leave();
 	}
-	return (double)n / (now_s() - t0);
+	return (double)n / (bench_now_s() - t0);
 }
 
-static int dir_eth1;
 
 /* The best of three runs (other load on the machine only slows a run). */
 static double best3(struct net *net, uint64_t n,
@@ -166,7 +112,7 @@ static double best3(struct net *net, uint64_t n,
 	double best = 0, r;
 
 	for (int i = 0; i < 3; i++) {
-		r = push(net, n, fill, &dir_eth1);
+		r = push(net, n, fill);
 		if (r > best)
 			best = r;
 	}
@@ -176,15 +122,15 @@ static double best3(struct net *net, uint64_t n,
 /* 256 established flows 10.0.1.2:(1024+i) -> 10.0.2.2:5000. */
 static void fill_flows(uint8_t *f, uint64_t k)
 {
-	build(f, htonl(0x0a000102), htonl(0x0a000202),
-	      (uint16_t)(1024 + (k & 255)), 5000, mac0);
+	bench_udp_frame(f, htonl(0x0a000102), htonl(0x0a000202),
+			(uint16_t)(1024 + (k & 255)), 5000, mac0);
 }
 
 /* Replies of those flows, arriving on eth1. */
 static void fill_replies(uint8_t *f, uint64_t k)
 {
-	build(f, htonl(0x0a000202), htonl(0x0a000102), 5000,
-	      (uint16_t)(1024 + (k & 255)), mac1);
+	bench_udp_frame(f, htonl(0x0a000202), htonl(0x0a000102), 5000,
+			(uint16_t)(1024 + (k & 255)), mac1);
 	dir_eth1 = 1;
 }
 
@@ -200,8 +146,9 @@ static void fill_new(uint8_t *f, uint64_t k)
 	uint32_t src = 0x0a000000u | ((1 + (host >> 8) % 250) << 8) |
 		       (2 + (host & 0xff) % 250);
 
-	build(f, htonl(src), htonl(0x0a000202), (uint16_t)(1024 + k % 59976),
-	      (uint16_t)(5000 + (k >> 4) % 64), mac0);
+	bench_udp_frame(f, htonl(src), htonl(0x0a000202),
+			(uint16_t)(1024 + k % 59976),
+			(uint16_t)(5000 + (k >> 4) % 64), mac0);
 }
 
 static struct net *make_net(bool ct, const char *const *rules)
@@ -212,15 +159,15 @@ static struct net *make_net(bool ct, const char *const *rules)
 		return NULL;
 	ns_net_set_seed(net, 1);
 	for (int i = 0; setup[i]; i++)
-		if (run(net, setup[i]))
+		if (bench_run(net, setup[i], NULL))
 			return NULL;
 	/* A hash size for a million entries (two tuples each), as a user
 	 * would set it. */
-	if (ct && (run(net, "sysctl -w net.netfilter.nf_conntrack_buckets="
-		       "2097152") || ct_net_enable(net)))
+	if (ct && (bench_run(net, "sysctl -w net.netfilter.nf_conntrack_buckets="
+			     "2097152", NULL) || ct_net_enable(net)))
 		return NULL;
 	for (int i = 0; rules && rules[i]; i++)
-		if (run(net, rules[i])) {
+		if (bench_run(net, rules[i], NULL)) {
 			ns_net_destroy(net);
 			return NULL;
 		}
@@ -277,8 +224,8 @@ int main(int argc, char **argv)
 	net = make_net(false, NULL);
 	if (!net)
 		return 1;
-	push(net, 100000, fill_flows, &dir_eth1);
-	base = push(net, 2000000, fill_flows, &dir_eth1);
+	push(net, 100000, fill_flows);
+	base = push(net, 2000000, fill_flows);
 	n = (uint64_t)(base * secs);
 	base = best3(net, n, fill_flows);
 	ns_net_destroy(net);
@@ -301,8 +248,8 @@ int main(int argc, char **argv)
 
 	net = make_net(true, est_rules);
 	if (net) {
-		push(net, 256, fill_flows, &dir_eth1);
-		push(net, 256, fill_replies, &dir_eth1);
+		push(net, 256, fill_flows);
+		push(net, 256, fill_replies);
 		est = best3(net, n, fill_flows);
 		printf("%-44s %12.0f %9.0f%%\n",
 		       "established, --ctstate ESTABLISHED first", est,
@@ -320,7 +267,7 @@ int main(int argc, char **argv)
 	if (!net)
 		return 1;
 	before = rss_kib();
-	nw = push(net, 1000000, fill_new, &dir_eth1);
+	nw = push(net, 1000000, fill_new);
 	after = rss_kib();
 	snprintf(mem, sizeof(mem), "\nmemory: %u entries in the table; "
 		 "resident growth %.0f bytes per entry; sizeof(struct "
@@ -336,7 +283,7 @@ int main(int argc, char **argv)
 		net = make_net(true, new_rules);
 		if (!net)
 			return 1;
-		r = push(net, 1000000, fill_new, &dir_eth1);
+		r = push(net, 1000000, fill_new);
 		if (r > nw)
 			nw = r;
 		ns_net_destroy(net);
@@ -353,7 +300,7 @@ snat:
 		net = make_net(true, snat_rules);
 		if (!net)
 			break;
-		r = push(net, 1000000, fill_new, &dir_eth1);
+		r = push(net, 1000000, fill_new);
 		if (r > ns)
 			ns = r;
 		ns_net_destroy(net);

@@ -24,6 +24,9 @@
 #include "stack/conf.h"
 #include "stack/stack.h"
 
+#include "common.h"
+
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -45,65 +48,13 @@ static const char *const setup[] = {
 	NULL,
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint16_t csum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 /* A 60-byte frame (64 on the wire with FCS): UDP 10.0.1.2 -> 10.0.2.2. */
 static size_t build_frame(uint8_t *f)
 {
 	static const uint8_t dst[6] = { 2, 0, 0, 0, 0, 1 };
-	static const uint8_t src[6] = { 2, 0, 0, 0, 1, 1 };
-	uint8_t *ip = f + 14, *udp = ip + 20;
-	uint16_t c;
 
-	memset(f, 0, 60);
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = 0x08;
-	ip[0] = 0x45;
-	ip[3] = 46;            /* total length: 20 + 8 + 18 */
-	ip[8] = 64;
-	ip[9] = 17;
-	ip[12] = 10; ip[13] = 0; ip[14] = 1; ip[15] = 2;
-	ip[16] = 10; ip[17] = 0; ip[18] = 2; ip[19] = 2;
-	c = csum16(ip, 20, 0);
-	ip[10] = (uint8_t)(c >> 8);
-	ip[11] = (uint8_t)c;
-	udp[0] = 0x04; udp[1] = 0xd2;  /* 1234 */
-	udp[2] = 0x13; udp[3] = 0x88;  /* 5000 */
-	udp[5] = 26;
-	return 60;
-}
-
-static int run(struct net *net, const char *line, const char *input)
-{
-	struct sbuf out = SBUF_INIT, err = SBUF_INIT;
-	int rc = ctl_exec_line(net, line, input, &out, &err);
-
-	if (rc)
-		fprintf(stderr, "bench: '%s' failed (%d): %s", line, rc,
-			sbuf_str(&err));
-	sbuf_free(&out);
-	sbuf_free(&err);
-	return rc;
+	return bench_udp_frame(f, htonl(0x0a000102), htonl(0x0a000202), 1234,
+			       5000, dst);
 }
 
 /* The ruleset: n blocklist rules that never match, then ACCEPT. */
@@ -144,7 +95,7 @@ static void *worker_thread(void *arg)
 	memcpy(f, c->frame, c->flen);
 	while (!atomic_load(c->go))
 		;
-	end = now_s() + c->secs;
+	end = bench_now_s() + c->secs;
 	do {
 		struct netdev *dev;
 		int i;
@@ -166,7 +117,7 @@ static void *worker_thread(void *arg)
 		ns_worker_leave(c->w);
 		ns_rcu_reader_leave();
 		c->sent += 32;
-	} while ((c->sent & 1023) || now_s() < end);
+	} while ((c->sent & 1023) || bench_now_s() < end);
 	return NULL;
 }
 
@@ -187,9 +138,9 @@ static double workers_pps(int n, int nw, const uint8_t *frame, size_t flen,
 	if (ns_net_create(&net))
 		return -1;
 	for (i = 0; setup[i]; i++)
-		if (run(net, setup[i], NULL))
+		if (bench_run(net, setup[i], NULL))
 			return -1;
-	if (run(net, "iptables-restore", rules))
+	if (bench_run(net, "iptables-restore", rules))
 		return -1;
 	free(rules);
 	for (i = 0; i < nw; i++) {
@@ -199,13 +150,13 @@ static double workers_pps(int n, int nw, const uint8_t *frame, size_t flen,
 				      .flen = flen, .secs = secs, .go = &go };
 		pthread_create(&t[i], NULL, worker_thread, &c[i]);
 	}
-	t0 = now_s();
+	t0 = bench_now_s();
 	atomic_store(&go, 1);
 	for (i = 0; i < nw; i++) {
 		pthread_join(t[i], NULL);
 		sent += c[i].sent;
 	}
-	el = now_s() - t0;
+	el = bench_now_s() - t0;
 	fwd = netdev_stats_read(net_dev_by_name(net, "eth1")).tx_packets;
 	if (fwd != sent) {
 		fprintf(stderr, "bench: %d workers, %d rules: sent %llu, "
@@ -244,20 +195,20 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		for (i = 0; setup[i]; i++)
-			if (run(net, setup[i], NULL))
+			if (bench_run(net, setup[i], NULL))
 				return 1;
-		t0 = now_s();
-		if (run(net, "iptables-restore", rules))
+		t0 = bench_now_s();
+		if (bench_run(net, "iptables-restore", rules))
 			return 1;
-		t1 = now_s();
-		if (run(net, "iptables -A FORWARD -s 198.19.0.1 -j DROP", NULL))
+		t1 = bench_now_s();
+		if (bench_run(net, "iptables -A FORWARD -s 198.19.0.1 -j DROP", NULL))
 			return 1;
-		ta = now_s();
+		ta = bench_now_s();
 		/* That rule went after ACCEPT: it never matches either. */
 		out = net_dev_by_name(net, "eth1");
 		tx0 = netdev_stats_read(out).tx_packets;
 		{
-			double start = now_s(), end = start + secs, now;
+			double start = bench_now_s(), end = start + secs, now;
 			uint64_t ts = 0;
 
 			do {
@@ -265,7 +216,7 @@ int main(int argc, char **argv)
 					ns_inject(net, "eth0", frame, flen,
 						  ts += 1000);
 				sent += 1024;
-				now = now_s();
+				now = bench_now_s();
 			} while (now < end);
 			end = now - start;
 			if (netdev_stats_read(out).tx_packets - tx0 != sent) {
