@@ -11,72 +11,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "stack_harness.h"
-
-#include "ct/ct.h"
-
-#define NSEC 1000000000ull
-
-static struct net *net;
-static struct netdev *ra, *rb;
-static uint64_t now = 1000 * NSEC;
-/* What a FORWARD hook saw of the last packet. */
-static int seen_ctinfo = -1;
-static struct ct_conn *seen_ct;
-static bool drop_all;
-
-static const struct io_ops cap_io = {
-	.kind = "cap", .open = cap_open, .tx = cap_tx,
-};
-
-static unsigned int spy(void *priv, struct pkt *pkt,
-			const struct ns_hook_state *st)
-{
-	(void)priv, (void)st;
-	seen_ctinfo = pkt->ctinfo;
-	seen_ct = pkt->ct;
-	return drop_all ? NS_DROP : NS_ACCEPT;
-}
-
-static const struct ns_hook_ops spy_ops = {
-	.hook = spy, .pf = NS_PF_INET, .hooknum = NS_INET_FORWARD,
-	.priority = NS_IP_PRI_FILTER,
-};
-
-static int setup(void **state)
-{
-	static const char *const cmds[] = {
-		"ip link set ra address 02:00:00:00:00:01",
-		"ip link set rb address 02:00:00:00:00:01",
-		"ip link set ra up", "ip link set rb up",
-		"ip addr add 10.1.0.1/24 dev ra",
-		"ip addr add 10.2.0.1/24 dev rb",
-		"ip neigh add 10.2.0.2 lladdr 02:00:00:00:02:02 dev rb nud "
-		"permanent",
-		"ip neigh add 10.1.0.2 lladdr 02:00:00:00:01:02 dev ra nud "
-		"permanent",
-		"sysctl -w net.ipv4.ip_forward=1",
-	};
-
-	(void)state;
-	assert_int_equal(ns_net_create(&net), 0);
-	ns_net_set_seed(net, 42);
-	assert_int_equal(stack_dev_create(net, "ra", &cap_io, "", &ra), 0);
-	assert_int_equal(stack_dev_create(net, "rb", &cap_io, "", &rb), 0);
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		assert_int_equal(run(net, cmds[i], NULL), 0);
-	assert_int_equal(ct_net_enable(net), 0);
-	assert_int_equal(ns_hook_register(net, &spy_ops), 0);
-	drop_all = false;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ns_net_destroy(net);
-	return 0;
-}
+/* The forwarding stack with tracking on, the FORWARD spy, inject(). */
+#include "ct_harness.h"
 
 /* Send a UDP datagram in on ifname; returns frames sent. */
 static int udp(const char *ifname, const char *s, const char *d,
@@ -88,11 +24,7 @@ static int udp(const char *ifname, const char *s, const char *d,
 
 	eth_put(&f, (const uint8_t *)"\x02\0\0\0\0\x01", PEER_MAC, 0x0800);
 	ip_put(&f, A(s), A(d), 17, 64, 0, l4, n);
-	cap_reset();
-	seen_ctinfo = -1;
-	seen_ct = NULL;
-	now += NSEC / 10;
-	ns_inject(net, ifname, f.b, f.len, now);
+	inject(ifname, &f);
 	return ncap;
 }
 
@@ -119,11 +51,7 @@ static int icmp(const char *ifname, const char *s, const char *d,
 	}
 	eth_put(&f, (const uint8_t *)"\x02\0\0\0\0\x01", PEER_MAC, 0x0800);
 	ip_put(&f, A(s), A(d), 1, 64, 0, l4, n);
-	cap_reset();
-	seen_ctinfo = -1;
-	seen_ct = NULL;
-	now += NSEC / 10;
-	ns_inject(net, ifname, f.b, f.len, now);
+	inject(ifname, &f);
 	return ncap;
 }
 

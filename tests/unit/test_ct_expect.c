@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "ct_helper_harness.h"
+#include "ct_harness.h"
 
 static struct ct_conn *master(uint16_t cport)
 {

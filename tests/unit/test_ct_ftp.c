@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "ct_helper_harness.h"
+#include "ct_harness.h"
 
 static void test_port_then_data_is_related(void **state)
 {

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "ct_helper_harness.h"
+#include "ct_harness.h"
 
 static const uint8_t rrq[] = "\0\1file\0octet";
 static const uint8_t wrq[] = "\0\2file\0octet";

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the helper tests share (test_ct_ftp.c, test_ct_tftp.c,
- * test_ct_expect.c): a forwarding stack (client 10.1.0.2 on ra, server
+ * What the tracking tests share (test_ct.c, and the helper tests
+ * test_ct_ftp.c, test_ct_tftp.c, test_ct_expect.c): a forwarding stack (client 10.1.0.2 on ra, server
  * 10.2.0.2 on rb) with tracking on, a raw-priority hook standing in for
  * `iptables -t raw -A PREROUTING -p tcp --dport 21 -j CT --helper ftp`
  * (and udp 69 for tftp: it sets pkt->ct_tmpl as the CT target does), a
  * FORWARD spy that records each packet's ctinfo and entry, and TCP/UDP
  * senders with payloads and an injected clock.
  */
-#ifndef NS_TEST_CT_HELPER_HARNESS_H
-#define NS_TEST_CT_HELPER_HARNESS_H
+#ifndef NS_TEST_CT_HARNESS_H
+#define NS_TEST_CT_HARNESS_H
 
 #include "stack_harness.h"
 
@@ -69,7 +69,7 @@ static const struct ns_hook_ops raw_ops = {
 	.priority = NS_IP_PRI_RAW,
 };
 
-static int setup(void **state)
+HARNESS int setup(void **state)
 {
 	static const char *const cmds[] = {
 		"ip link set ra address 02:00:00:00:00:01",
@@ -103,14 +103,14 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
+HARNESS int teardown(void **state)
 {
 	(void)state;
 	ns_net_destroy(net);
 	return 0;
 }
 
-static void inject(const char *ifname, struct frame *f)
+HARNESS void inject(const char *ifname, struct frame *f)
 {
 	cap_reset();
 	seen_ctinfo = -1;
@@ -120,7 +120,7 @@ static void inject(const char *ifname, struct frame *f)
 }
 
 /* A TCP segment with payload text (may be NULL); returns frames sent. */
-static int tcp_send(const char *ifname, const char *s, const char *d,
+HARNESS int tcp_send(const char *ifname, const char *s, const char *d,
 		    uint16_t sp, uint16_t dp, uint32_t seq, uint32_t ack,
 		    uint8_t flags, const char *text)
 {
@@ -140,7 +140,7 @@ static int tcp_send(const char *ifname, const char *s, const char *d,
 }
 
 /* A UDP datagram carrying len bytes of payload. */
-static __attribute__((unused)) int udp_send(const char *ifname, const char *s, const char *d,
+HARNESS int udp_send(const char *ifname, const char *s, const char *d,
 		    uint16_t sp, uint16_t dp, const void *payload, uint32_t len)
 {
 	struct frame f;
@@ -165,7 +165,7 @@ static __attribute__((unused)) int udp_send(const char *ifname, const char *s, c
  * server's greeting done; returns its entry. Seqs: client from 1000,
  * server from 5000; *cseq and *sseq get the next ones.
  */
-static struct ct_conn *ftp_open(uint16_t cport, uint32_t *cseq,
+HARNESS struct ct_conn *ftp_open(uint16_t cport, uint32_t *cseq,
 				uint32_t *sseq)
 {
 	struct ct_conn *ct;
@@ -189,7 +189,7 @@ static struct ct_conn *ftp_open(uint16_t cport, uint32_t *cseq,
 }
 
 /* The client sends a line (text with its CRLF); advances *cseq. */
-static int ftp_client(uint16_t cport, uint32_t *cseq, uint32_t sseq,
+HARNESS int ftp_client(uint16_t cport, uint32_t *cseq, uint32_t sseq,
 		      const char *text)
 {
 	int n = tcp_send("ra", "10.1.0.2", "10.2.0.2", cport, 21, *cseq,
@@ -199,7 +199,7 @@ static int ftp_client(uint16_t cport, uint32_t *cseq, uint32_t sseq,
 	return n;
 }
 
-static int ftp_server(uint16_t cport, uint32_t cseq, uint32_t *sseq,
+HARNESS int ftp_server(uint16_t cport, uint32_t cseq, uint32_t *sseq,
 		      const char *text)
 {
 	int n = tcp_send("rb", "10.2.0.2", "10.1.0.2", 21, cport, *sseq,
@@ -210,7 +210,7 @@ static int ftp_server(uint16_t cport, uint32_t cseq, uint32_t *sseq,
 }
 
 /* conntrack -L expect's lines, joined by '\n'. */
-static int list_one(void *priv, const struct ct_expect *exp)
+HARNESS int list_one(void *priv, const struct ct_expect *exp)
 {
 	struct sbuf *sb = priv;
 
@@ -219,7 +219,7 @@ static int list_one(void *priv, const struct ct_expect *exp)
 	return 0;
 }
 
-static char *expect_list(void)
+HARNESS char *expect_list(void)
 {
 	static char buf[4096];
 	struct sbuf sb;
@@ -231,7 +231,7 @@ static char *expect_list(void)
 	return buf;
 }
 
-static uint64_t stat_sum(size_t off)
+HARNESS uint64_t stat_sum(size_t off)
 {
 	uint64_t n = 0;
 	struct ct_stats s;
@@ -246,7 +246,7 @@ static uint64_t stat_sum(size_t off)
 #define STAT(f) stat_sum(offsetof(struct ct_stats, f))
 
 /* Let every call_rcu() callback run (entries killed are freed). */
-static __attribute__((unused)) void grace(void)
+HARNESS void grace(void)
 {
 	rcu_barrier();
 }
