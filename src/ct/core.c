@@ -265,10 +265,7 @@ static int resolve(struct ct_net *cn, struct pkt *pkt,
 
 static void drop_ct(struct pkt *pkt)
 {
-	if (pkt_ct_release)
-		pkt_ct_release(pkt);
-	pkt->ct = NULL;
-	pkt->ct_owned = false;
+	pkt_ct_drop(pkt);
 	pkt->ctinfo = CT_NONE;
 }
 
@@ -454,12 +451,11 @@ int ct_insert(struct net *net, struct ct_conn *ct)
 
 /* The lower layers' pointers. */
 
+/* pkt_ct_release: the unconfirmed entry pkt owns goes with it. */
 static void release(struct pkt *pkt)
 {
-	if (pkt->ct && pkt->ct_owned)
+	if (pkt->ct)
 		ct_table_free_unconfirmed(ct_net_of(pkt->ct), pkt->ct);
-	pkt->ct = NULL;
-	pkt->ct_owned = false;
 }
 
 void ct_attach(struct pkt *new, const struct pkt *orig)

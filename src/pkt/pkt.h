@@ -274,10 +274,23 @@ static inline uint32_t pkt_truesize(const struct pkt *pkt)
 /*
  * Set by connection tracking when it starts (the lower layer knows the
  * upper one only through this pointer, as the kernel's nf_ct_hook):
- * releases pkt->ct when it is an unconfirmed entry the packet owns, and
- * clears pkt->ct. pkt_free() calls it for every packet with a ct.
+ * frees the unconfirmed entry a packet owns (pkt->ct_owned).
  */
 extern void (*pkt_ct_release)(struct pkt *pkt);
+
+/*
+ * Let go of pkt's connection: an unconfirmed entry it owns is freed, a
+ * borrowed (confirmed) one only forgotten, as a packet must before it
+ * is freed or held past its worker's RCU read section (a queue). Any
+ * thread.
+ */
+static inline void pkt_ct_drop(struct pkt *pkt)
+{
+	if (pkt->ct_owned && pkt_ct_release)
+		pkt_ct_release(pkt);
+	pkt->ct = NULL;
+	pkt->ct_owned = false;
+}
 /*
  * Also set by connection tracking: attach a packet the stack generated
  * in answer to orig (an ICMP error, a TCP reset) to orig's connection, as

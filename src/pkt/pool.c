@@ -187,8 +187,8 @@ void pkt_free(struct pkt *pkt)
 
 	if (!pkt)
 		return;
-	if (pkt->ct && pkt_ct_release)
-		pkt_ct_release(pkt);
+	if (pkt->ct)
+		pkt_ct_drop(pkt);
 	pool = pkt->pool;
 	if (pool == local_pool) {
 		if (pkt->big) {

@@ -688,8 +688,7 @@ int ipfrag_defrag(struct net *net, struct pkt *pkt, uint32_t user)
 	 * connection (a fragment has none before defragmentation but when
 	 * looped back; it is released).
 	 */
-	if (pkt->ct && pkt_ct_release)
-		pkt_ct_release(pkt);
+	pkt_ct_drop(pkt);
 	pkt->in = pkt->out = NULL;
 	pkt->xt_gen = NULL;
 	pkt->ct_tmpl = NULL;

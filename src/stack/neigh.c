@@ -236,8 +236,7 @@ static void enqueue(struct net *net, struct neigh *n, struct pkt *pkt)
 	pkt->q_oif = pkt->out ? (int16_t)pkt->out->ifindex : 0;
 	/* Past every hook: its connection is not needed, and may be freed
 	 * before the packet leaves the queue. */
-	if (pkt->ct && pkt_ct_release)
-		pkt_ct_release(pkt);
+	pkt_ct_drop(pkt);
 	pkt->next = NULL;
 	if (n->q_tail)
 		n->q_tail->next = pkt;
