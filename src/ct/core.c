@@ -204,14 +204,15 @@ static int resolve(struct ct_net *cn, struct pkt *pkt,
 	struct ct_tuple t, r;
 	struct ct_conn *ct;
 	enum ct_dir dir;
-	uint32_t st;
+	uint32_t st, hash;
 
 	if (!pkt_tuple(pkt, l4, &t)) {
 		*why = pkt->is_frag ? "fragment not reassembled" :
 				      "header too short for a tuple";
 		return -1;
 	}
-	ct = ct_find(net, &t, zone, &dir);
+	hash = ct_tuple_hash(cn, &t, zone);
+	ct = ct_table_find(cn, &t, zone, hash, &dir);
 	if (!ct) {
 		memset(&r, 0, sizeof(r));
 		r.src = t.dst;
@@ -221,7 +222,7 @@ static int resolve(struct ct_net *cn, struct pkt *pkt,
 			*why = "no reply tuple for this packet type";
 			return -1;
 		}
-		ct = ct_table_alloc(cn, zone, ct_tuple_hash(cn, &t, zone));
+		ct = ct_table_alloc(cn, zone, hash);
 		if (!ct) {
 			*why = "table full";
 			return NS_DROP;

@@ -143,6 +143,9 @@ uint32_t ct_tuple_hash(const struct ct_net *cn, const struct ct_tuple *t,
  * insert_failed counted).
  */
 int ct_table_confirm(struct ct_net *cn, struct ct_conn *ct);
+/* ct_find() with the tuple's hash already known (the tracker's). */
+struct ct_conn *ct_table_find(struct ct_net *cn, const struct ct_tuple *t,
+			      uint16_t zone, uint32_t hash, enum ct_dir *dir);
 /*
  * ct_conn_alloc() for the tracker: when the table is full, early drop
  * looks for a victim from the bucket of hash (the new entry's).

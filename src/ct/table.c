@@ -292,21 +292,27 @@ static struct ct_node *find_node(struct ct_net *cn, const struct ct_tuple *t,
 	return NULL;
 }
 
-struct ct_conn *ct_find(struct net *net, const struct ct_tuple *t,
-			uint16_t zone, enum ct_dir *dir)
+struct ct_conn *ct_table_find(struct ct_net *cn, const struct ct_tuple *t,
+			      uint16_t zone, uint32_t hash, enum ct_dir *dir)
 {
-	struct ct_net *cn = ct_net(net);
-	struct ct_node *n;
+	struct ct_node *n = find_node(cn, t, zone, hash, net_now(cn->net),
+				      NULL, false);
 
-	if (!cn)
-		return NULL;
-	n = find_node(cn, t, zone, ct_tuple_hash(cn, t, zone), net_now(net),
-		      NULL, false);
 	if (!n)
 		return NULL;
 	if (dir)
 		*dir = n->dir;
 	return ct_node_conn(n);
+}
+
+struct ct_conn *ct_find(struct net *net, const struct ct_tuple *t,
+			uint16_t zone, enum ct_dir *dir)
+{
+	struct ct_net *cn = ct_net(net);
+
+	if (!cn)
+		return NULL;
+	return ct_table_find(cn, t, zone, ct_tuple_hash(cn, t, zone), dir);
 }
 
 bool ct_tuple_taken(struct net *net, const struct ct_tuple *t, uint16_t zone,
