@@ -536,12 +536,11 @@ err_unregister:
 
 #define OFF(f) __builtin_offsetof(struct ct_sysctl, f)
 
+/* A field of struct ct_sysctl (k->arg: its offset). */
 static long knob_get(struct net *net, const struct stack_sysctl_ext *k)
 {
 	struct ct_net *cn;
 
-	if (!strcmp(k->name, "net.netfilter.nf_conntrack_count"))
-		return ct_count(net);
 	if (ct_net_get(net, &cn))
 		return 0;
 	return (long)*(unsigned *)((char *)&cn->sysctl + k->arg);
@@ -552,24 +551,46 @@ static int knob_set(struct net *net, const struct stack_sysctl_ext *k, long v)
 	struct ct_net *cn;
 	int err;
 
-	if (!strcmp(k->name, "net.netfilter.nf_conntrack_count"))
-		return -EINVAL;
 	err = ct_net_get(net, &cn);
 	if (err)
 		return err;
-	/*
-	 * The hash size (the kernel's hashsize module parameter): set
-	 * before tracking starts, while the table is empty and no worker
-	 * looks at it. Afterwards it is read-only, as in a namespace.
-	 */
-	if (!strcmp(k->name, "net.netfilter.nf_conntrack_buckets")) {
-		if (cn->hooks_on || ct_count(net) || v < 1)
-			return -EINVAL;
-		return ct_table_resize(cn, (unsigned)v);
-	}
 	__atomic_store_n((unsigned *)((char *)&cn->sysctl + k->arg),
 			 (unsigned)v, __ATOMIC_RELAXED);
 	return 0;
+}
+
+/*
+ * The hash size (the kernel's hashsize module parameter): set before
+ * tracking starts, while the table is empty and no worker looks at it.
+ * Afterwards it is read-only, as in a namespace.
+ */
+static int buckets_set(struct net *net, const struct stack_sysctl_ext *k,
+		       long v)
+{
+	struct ct_net *cn;
+	int err;
+
+	(void)k;
+	err = ct_net_get(net, &cn);
+	if (err)
+		return err;
+	if (cn->hooks_on || ct_count(net) || v < 1)
+		return -EINVAL;
+	return ct_table_resize(cn, (unsigned)v);
+}
+
+/* nf_conntrack_count: the entries now; read-only. */
+static long count_get(struct net *net, const struct stack_sysctl_ext *k)
+{
+	(void)k;
+	return ct_count(net);
+}
+
+static int readonly_set(struct net *net, const struct stack_sysctl_ext *k,
+			long v)
+{
+	(void)net, (void)k, (void)v;
+	return -EINVAL;
 }
 
 #define K(n, f, lo, hi) \
@@ -579,9 +600,11 @@ static int knob_set(struct net *net, const struct stack_sysctl_ext *k, long v)
 
 static const struct stack_sysctl_ext knobs[] = {
 	K("acct", acct, 0, 1),
-	K("buckets", buckets, 0, 2147483647),
+	{ "net.netfilter.nf_conntrack_buckets", 0, 2147483647, knob_get,
+	  buckets_set, OFF(buckets) },
 	K("checksum", checksum, 0, 1),
-	K("count", max, 0, 2147483647),
+	{ "net.netfilter.nf_conntrack_count", 0, 2147483647, count_get,
+	  readonly_set, 0 },
 	K("events", events, 0, 2),
 	K("expect_max", expect_max, 1, 2147483647),
 	K("generic_timeout", generic_timeout, 0, 2147483647 / 1000),
