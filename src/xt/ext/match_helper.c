@@ -4,9 +4,7 @@
  * characters kept, as struct xt_helper_info's 30-byte name) and the
  * kernel's helper_mt() from xt_helper.c, which looks at the helper of the
  * packet's connection's master (a RELATED connection an expectation
- * created). netsieve has no helpers yet (struct ct_helper has no name to
- * compare), so no master has one and the match is false ('!': true), as
- * on a kernel where no helper is attached. parse/save/print/check are
+ * created), by name ("" for any). parse/save/print/check are
  * control path (check turns tracking on); match() is data path and reads
  * pkt->ct only.
  */
@@ -108,13 +106,12 @@ static bool helper_match(const struct pkt *pkt, const void *data,
 		return info->invert;
 	if (!master->helper)
 		return info->invert;
-	/*
-	 * Unreachable until helpers exist (nothing sets ct->helper): ""
-	 * matches any helper; a name would be compared with the helper's.
-	 */
+	/* "" matches any helper; else the helper's name, compared over
+	 * its own length as the kernel does. */
 	if (info->name[0] == '\0')
 		return !info->invert;
-	return info->invert;
+	return info->invert ^ !strncmp(master->helper->name, info->name,
+				       strlen(master->helper->name));
 }
 
 static const char helper_help[] =
