@@ -300,6 +300,12 @@ void xt_print_port_range(struct sbuf *sb, const char *name,
  * with zeros: "10.1" is 10.1.0.0). Address in network byte order. 0 or -1.
  */
 int xt_parse_ipaddr(const char *s, uint32_t *addr);
+
+/*
+ * The prefix length of an IPv4 netmask (network byte order), or -1 for a
+ * mask with holes (xtables_ipmask_to_cidr, the kernel's netmask2bits).
+ */
+int xt_mask_plen(uint32_t mask);
 /*
  * xtables_save_string(): appends ' word' when s is non-empty and only
  * [A-Za-z0-9_-], else ' "..."' with each ", \ and ' escaped by a '\'.

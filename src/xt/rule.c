@@ -227,18 +227,6 @@ int xt_parse_addrs(const char *s, uint32_t **addrs, uint32_t **masks,
 
 /* ---- save form (print_rule4) ---------------------------------------- */
 
-static int mask_bits(uint32_t mask_nbo)
-{
-	uint32_t m = ntohl(mask_nbo);
-	int bits = 0;
-
-	while (bits < 32 && (m & (0x80000000u >> bits)))
-		bits++;
-	if (bits < 32 && (m << bits))
-		return -1;
-	return bits;
-}
-
 static void ip_str(uint32_t a, char *buf)
 {
 	const uint8_t *b = (const uint8_t *)&a;
@@ -256,7 +244,7 @@ static void save_ip(struct sbuf *sb, const char *opt, uint32_t ip,
 		return;
 	ip_str(ip, buf);
 	sbuf_addf(sb, "%s %s %s", inv ? " !" : "", opt, buf);
-	bits = mask_bits(mask);
+	bits = xt_mask_plen(mask);
 	if (bits >= 0) {
 		sbuf_addf(sb, "/%d", bits);
 	} else {
@@ -415,7 +403,7 @@ static void print_addr(struct sbuf *sb, uint32_t a, uint32_t m, bool inv,
 			ip_str(a, buf);
 		else
 			addr_anyname(a, buf, 256);
-		bits = mask_bits(m);
+		bits = xt_mask_plen(m);
 		if (bits < 0) {
 			ip_str(m, tmp);
 			strcat(buf, "/");

@@ -88,19 +88,6 @@ static void connlimit_init(void *data)
 	info->mask = 0xffffffffu;
 }
 
-/* Prefix length of a contiguous mask (NBO), or -1. */
-static int mask_cidr(uint32_t mask)
-{
-	uint32_t m = ntohl(mask);
-	int bits = 0;
-
-	while (bits < 32 && (m & (0x80000000u >> bits)))
-		bits++;
-	if (bits < 32 && (m << bits))
-		return -1;
-	return bits;
-}
-
 /*
  * XTTYPE_PLENMASK: a prefix length 0-32, or a dotted mask (one that is
  * not a prefix counts as /32, as xtopt_parse_plenmask() leaves it).
@@ -117,7 +104,7 @@ static int parse_plenmask(struct xt_parse_ctx *ctx, const char *arg,
 	if (!xt_strtoui(arg, NULL, &plen, 0, 32)) {
 		cidr = (int)plen;
 	} else if (!getaddrinfo(arg, NULL, &hints, &res)) {
-		cidr = mask_cidr(((const struct sockaddr_in *)
+		cidr = xt_mask_plen(((const struct sockaddr_in *)
 				  res->ai_addr)->sin_addr.s_addr);
 		freeaddrinfo(res);
 	} else {

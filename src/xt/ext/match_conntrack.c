@@ -265,19 +265,6 @@ static int parse_host(struct xt_parse_ctx *ctx, const char *s, uint32_t *addr)
 	return 0;
 }
 
-/* Prefix length of a contiguous mask (NBO), or -1. */
-static int mask_cidr(uint32_t mask)
-{
-	uint32_t m = ntohl(mask);
-	int bits = 0;
-
-	while (bits < 32 && (m & (0x80000000u >> bits)))
-		bits++;
-	if (bits < 32 && (m << bits))
-		return -1;
-	return bits;
-}
-
 /*
  * XTTYPE_HOSTMASK: "host[/mask]", mask a prefix length or dotted. A mask
  * that is not a prefix counts as /32, as xtopt_parse_plenmask() leaves
@@ -303,7 +290,7 @@ static int parse_hostmask(struct xt_parse_ctx *ctx, const char *opt,
 	if (!xt_strtoui(slash + 1, NULL, &plen, 0, 32)) {
 		cidr = (int)plen;
 	} else if (!getaddrinfo(slash + 1, NULL, &hints, &res)) {
-		cidr = mask_cidr(((const struct sockaddr_in *)
+		cidr = xt_mask_plen(((const struct sockaddr_in *)
 				  res->ai_addr)->sin_addr.s_addr);
 		freeaddrinfo(res);
 	} else {
@@ -531,7 +518,7 @@ static void ip_str(uint32_t a, char *buf, size_t len)
 static void add_mask(struct sbuf *sb, uint32_t mask)
 {
 	char buf[20];
-	int cidr = mask_cidr(mask);
+	int cidr = xt_mask_plen(mask);
 
 	if (cidr == 32)
 		return;

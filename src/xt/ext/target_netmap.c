@@ -62,19 +62,6 @@ static int parse_host(struct xt_parse_ctx *ctx, const char *s, uint32_t *ip)
 	return 0;
 }
 
-/* xtables_ipmask_to_cidr(): -1 for a mask with holes. */
-static int mask_to_cidr(uint32_t mask)
-{
-	uint32_t m = ntohl(mask), bits = 0xfffffffeu;
-	int i = 32;
-
-	if (m == 0xffffffffu)
-		return 32;
-	while (--i >= 0 && m != bits)
-		bits <<= 1;
-	return i;
-}
-
 /* xtopt_parse_plenmask(): "/len" or a dotted mask, as a mask. */
 static int parse_mask(struct xt_parse_ctx *ctx, const char *s, uint32_t *mask)
 {
@@ -89,7 +76,7 @@ static int parse_mask(struct xt_parse_ctx *ctx, const char *s, uint32_t *mask)
 			return xt_perr(ctx, "NETMAP: bad value for option "
 				       "\"--to\", neither a valid network "
 				       "mask nor valid CIDR (0-32).\n");
-		plen = (uint64_t)mask_to_cidr(((struct sockaddr_in *)
+		plen = (uint64_t)xt_mask_plen(((struct sockaddr_in *)
 					       res->ai_addr)->sin_addr.s_addr);
 		freeaddrinfo(res);
 		/* A mask with holes keeps every bit of the address. */
@@ -132,24 +119,11 @@ static int netmap_final_check(struct xt_parse_ctx *ctx, unsigned seen,
 	return xt_fcheck(ctx, "NETMAP", netmap_fcheck, seen);
 }
 
-/* netmask2bits(): -1 for a mask with holes. */
-static int netmask_bits(uint32_t netmask)
-{
-	uint32_t m = ntohl(netmask);
-	int bits = 0;
-
-	while (m & 0x80000000u) {
-		bits++;
-		m <<= 1;
-	}
-	return m ? -1 : bits;
-}
-
 static void netmap_addr(const struct nat_range *r, struct sbuf *sb)
 {
 	char buf[INET_ADDRSTRLEN];
 	uint32_t mask = ~(r->min_addr ^ r->max_addr);
-	int bits = netmask_bits(mask);
+	int bits = xt_mask_plen(mask);
 
 	inet_ntop(AF_INET, &r->min_addr, buf, sizeof(buf));
 	sbuf_adds(sb, buf);

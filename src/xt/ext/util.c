@@ -204,6 +204,18 @@ const char *xt_port_to_service(uint16_t port, const char *proto)
 	return se ? se->s_name : NULL;
 }
 
+int xt_mask_plen(uint32_t mask)
+{
+	uint32_t m = ntohl(mask);
+	int bits = 0;
+
+	while (m & 0x80000000u) {
+		bits++;
+		m <<= 1;
+	}
+	return m ? -1 : bits;
+}
+
 int xt_parse_ipaddr(const char *s, uint32_t *addr)
 {
 	uint8_t b[4] = { 0 };
