@@ -198,8 +198,25 @@ lab_wait_listen() {
 	return 1
 }
 
+# Never outlive our welcome: after SECONDS a watchdog sends the calling
+# script SIGTERM (its trap tears the lab down). lab_down stops it.
+lab_watchdog() {
+	local secs=$1 name=$2 main_pid=$$
+	(
+		trap 'kill "$sp" 2>/dev/null; exit 0' TERM
+		sleep "$secs" &
+		sp=$!
+		wait "$sp"
+		echo "$name: watchdog: still running after ${secs}s" >&2
+		kill -TERM "$main_pid"
+	) >/dev/null &
+	LAB_WATCHDOG=$!
+}
+
 lab_down() {
 	local p ns
+	[ -n "${LAB_WATCHDOG:-}" ] && kill "$LAB_WATCHDOG" 2>/dev/null
+	LAB_WATCHDOG=
 	lab_daemon_stop >/dev/null 2>&1
 	for p in "${LAB_BG_PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null

@@ -34,21 +34,8 @@ if [ ! -x "$NSV" ]; then
 fi
 
 # Never outlive our welcome: a watchdog ends the run.
-main_pid=$$
-(
-	trap 'kill "$sp" 2>/dev/null; exit 0' TERM
-	sleep 600 &
-	sp=$!
-	wait "$sp"
-	echo "e2e: watchdog: still running after 600s" >&2
-	kill -TERM "$main_pid"
-) >/dev/null &
-watchdog=$!
-cleanup() {
-	kill "$watchdog" 2>/dev/null
-	lab_down
-}
-trap cleanup EXIT
+lab_watchdog 600 e2e
+trap lab_down EXIT
 trap 'exit 1' INT TERM
 
 lab_up

@@ -45,21 +45,8 @@ if ! why=$(lab_possible); then
 	exit 0
 fi
 
-main_pid=$$
-(
-	trap 'kill "$sp" 2>/dev/null; exit 0' TERM
-	sleep 300 &
-	sp=$!
-	wait "$sp"
-	echo "stateful: watchdog: still running after 300s" >&2
-	kill -TERM "$main_pid"
-) >/dev/null &
-watchdog=$!
-cleanup() {
-	kill "$watchdog" 2>/dev/null
-	lab_down
-}
-trap cleanup EXIT
+lab_watchdog 300 stateful
+trap lab_down EXIT
 trap 'exit 1' INT TERM
 
 lab_up
