@@ -36,6 +36,7 @@ struct xt_net;
 struct trace_event;
 struct ct_net;
 struct nat_net;
+struct lb_net;
 struct ct_event_ring;
 
 /*
@@ -161,6 +162,8 @@ struct net {
 	 * set once under ctl_lock, read by the data path. */
 	struct ct_net *_Atomic ct;
 	struct nat_net *_Atomic nat;
+	/* The load balancer (src/lb), NULL until the first service. */
+	struct lb_net *_Atomic lb;
 	/* conntrack -E's event ring (src/ct/event.c), NULL until the
 	 * first subscriber; freed with the net. */
 	struct ct_event_ring *_Atomic ct_events;

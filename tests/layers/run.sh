@@ -2,7 +2,7 @@
 # The include rules of the layers (doc/architecture.md): a file under
 # src/L includes headers of L itself and of layers below L only, so there is
 # no include circle and lower layers never know upper ones. The order:
-#   base < pkt < core < io < stack < ct < nat < xt < ctl < (src/api.c, tools/)
+#   base < pkt < core < io < stack < ct < nat < lb < xt < ctl < (src/api.c, tools/)
 # Prints every offending #include with its file and line; exits 1 if any.
 # Usage: tests/layers/run.sh [BUILD_DIR (unused)]
 set -u
@@ -10,8 +10,8 @@ cd "$(dirname "$0")/../.."
 rank() {
 	case "$1" in
 	base) echo 0 ;; pkt) echo 1 ;; core) echo 2 ;; io) echo 3 ;;
-	stack) echo 4 ;; ct) echo 5 ;; nat) echo 6 ;; xt) echo 7 ;;
-	ctl) echo 8 ;; *) echo 99 ;;
+	stack) echo 4 ;; ct) echo 5 ;; nat) echo 6 ;; lb) echo 7 ;; xt) echo 8 ;;
+	ctl) echo 9 ;; *) echo 99 ;;
 	esac
 }
 bad=0 n=0
