@@ -141,7 +141,8 @@ struct lb_dest {
 	uint32_t u_threshold;          /* 0: no upper limit */
 	uint32_t l_threshold;
 	_Atomic int activeconns;
-	_Atomic int inactconns;
+	_Atomic int totalconns;        /* active + inactive (6.1's count;
+					* inactive = total - active) */
 	_Atomic int persistconns;      /* templates pointing here */
 	_Atomic int refcnt;            /* connections + the service */
 	bool removed;                  /* unlinked, waiting for its conns */
@@ -154,12 +155,24 @@ struct lb_dest {
 	struct rcu_head rcu;
 };
 
-/* Connection overhead as lc, wlc, lblc, lblcr, fo count it. */
+/*
+ * Connection overhead as lc, wlc, lblc, lblcr, fo count it (Debian's 6.1:
+ * activeconns * 256 + totalconns).
+ */
 static inline int lb_dest_conn_overhead(const struct lb_dest *d)
 {
 	return (atomic_load_explicit(&d->activeconns,
 				     memory_order_relaxed) << 8) +
-	       atomic_load_explicit(&d->inactconns, memory_order_relaxed);
+	       atomic_load_explicit(&d->totalconns, memory_order_relaxed);
+}
+
+/* InActConn as ipvsadm shows it: max(total - active, 0). */
+static inline int lb_dest_inactconns(const struct lb_dest *d)
+{
+	int v = atomic_load_explicit(&d->totalconns, memory_order_relaxed) -
+		atomic_load_explicit(&d->activeconns, memory_order_relaxed);
+
+	return v > 0 ? v : 0;
 }
 
 static inline int lb_dest_weight(const struct lb_dest *d)
