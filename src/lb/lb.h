@@ -263,6 +263,9 @@ void lb_sched_err(struct lb_service *svc, const char *msg);
 
 /* ---- Control-path API (ipvsadm) ---------------------------------- */
 
+/* Free the net's load balancer (services, connections), if any. */
+void lb_net_destroy(struct net *net);
+
 /*
  * A service as ipvsadm names and configures it (struct ip_vs_service_user
  * / the netlink attributes). The key: fwmark != 0, or protocol + addr +
