@@ -104,7 +104,7 @@ static void conn_free_rcu(struct rcu_head *h)
 	struct lb_dest *d = cp->dest;
 	struct lb_net *ln = conn_net(cp);
 
-	lb_dest_put(ln, d);
+	lb_dest_release(ln, d);
 	pthread_spin_destroy(&cp->lock);
 	pthread_mutex_lock(&ln->alloc_lock);
 	cp->control = ln->free;

@@ -157,7 +157,7 @@ struct lb_service *lb_service_find(struct lb_net *ln, uint16_t af,
 /* Is there a real server daddr:dport of protocol (ip_vs_has_real_service)? */
 bool lb_has_real_service(struct lb_net *ln, uint16_t af, uint8_t protocol,
 			 const struct ns_addr *daddr, uint16_t dport);
-void lb_dest_put(struct lb_net *ln, struct lb_dest *d);
+void lb_dest_release(struct lb_net *ln, struct lb_dest *d);
 /* u_threshold bookkeeping after totalconns changed by delta (+1/-1). */
 void lb_dest_update_overload(struct lb_dest *d, int mode);
 

@@ -88,7 +88,7 @@ void lb_net_destroy(struct net *net)
 	rcu_barrier();
 	cds_list_for_each_entry_safe(d, dn, &ln->trash, n_list) {
 		cds_list_del(&d->n_list);
-		lb_dest_put(ln, d);
+		lb_dest_release(ln, d);
 	}
 	rcu_barrier();
 	atomic_store(&net->lb, NULL);
@@ -244,7 +244,7 @@ static void dest_free_rcu(struct rcu_head *h)
 	dest_free(d);
 }
 
-void lb_dest_put(struct lb_net *ln, struct lb_dest *d)
+void lb_dest_release(struct lb_net *ln, struct lb_dest *d)
 {
 	(void)ln;
 	if (atomic_fetch_sub(&d->refcnt, 1) == 1)
@@ -518,7 +518,7 @@ static void trash_sweep(struct lb_net *ln)
 		if (atomic_load(&d->refcnt) > 1)
 			continue;
 		cds_list_del(&d->n_list);
-		lb_dest_put(ln, d);
+		lb_dest_release(ln, d);
 	}
 }
 
