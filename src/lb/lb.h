@@ -186,6 +186,24 @@ static inline bool lb_dest_overloaded(const struct lb_dest *d)
 	       LB_DEST_F_OVERLOAD;
 }
 
+/*
+ * A reference on a destination (ip_vs_dest_hold/ip_vs_dest_put), taken by
+ * a scheduler that keeps a destination beyond the list's life for it:
+ * lblc's and lblcr's caches, whose entries outlive a del_dest. A put
+ * never frees: the service table frees a removed destination once the
+ * references are gone (the kernel's trash), so a put may come from a
+ * call_rcu() callback. Added by the schedulers (helper "sched").
+ */
+static inline void lb_dest_hold(struct lb_dest *d)
+{
+	atomic_fetch_add_explicit(&d->refcnt, 1, memory_order_relaxed);
+}
+
+static inline void lb_dest_put(struct lb_dest *d)
+{
+	atomic_fetch_sub_explicit(&d->refcnt, 1, memory_order_release);
+}
+
 /* A virtual service (struct ip_vs_service). */
 struct lb_service {
 	struct cds_hlist_node s_list;   /* in lb_net's service hash (RCU) */
