@@ -93,7 +93,7 @@ static inline int lb_dest_active(const struct lb_dest *d)
 
 static inline int lb_dest_inact(const struct lb_dest *d)
 {
-	return atomic_load_explicit(&d->inactconns, memory_order_relaxed);
+	return lb_dest_inactconns(d);
 }
 
 /*

@@ -62,6 +62,7 @@ static unsigned nat_xmit(struct lb_net *ln, struct pkt *pkt,
 
 	if (type == RTN_LOCAL) {
 		/* A local real server: rewrite and deliver here. */
+		t.proto = (uint8_t)cp->protocol;
 		t.dst = cp->daddr;
 		t.dport = cp->dport;
 		if (!nat_ipv4_manip_pkt(pkt, pkt->l3_off, &t, NAT_MANIP_DST))
@@ -77,6 +78,7 @@ static unsigned nat_xmit(struct lb_net *ln, struct pkt *pkt,
 	}
 	if (!decrement_ttl(ln->net, pkt))
 		return NS_DROP;
+	t.proto = (uint8_t)cp->protocol;
 	t.dst = cp->daddr;
 	t.dport = cp->dport;
 	if (!nat_ipv4_manip_pkt(pkt, pkt->l3_off, &t, NAT_MANIP_DST))
@@ -193,6 +195,7 @@ unsigned lb_xmit_nat_reply(struct lb_net *ln, struct pkt *pkt,
 
 	(void)ln;
 	(void)hook;
+	t.proto = (uint8_t)cp->protocol;
 	t.src = cp->vaddr;
 	t.sport = cp->vport;
 	if (!nat_ipv4_manip_pkt(pkt, pkt->l3_off, &t, NAT_MANIP_SRC))
