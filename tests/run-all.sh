@@ -22,7 +22,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 run unit        meson test -C "$B" --print-errorlogs --num-processes 2
 run unit-san    meson test -C "$S" --print-errorlogs --num-processes 2
-for suite in layers vectors conformance robust replay kernel e2e conntrack cli install ipjson; do
+for suite in layers vectors conformance robust replay kernel e2e conntrack ipvsadm cli install ipjson; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	run "$suite" "tests/$suite/run.sh" "$B"
 	# Connection tracking and NAT end to end: the e2e lab again.

@@ -2,7 +2,8 @@
 /*
  * The tool client: `netsieve iptables ...` (or a link named iptables,
  * iptables-save, iptables-restore, ip, sysctl, and `netsieve stats`) sends
- * its argv, plus the rules text for iptables-restore, to the daemon over
+ * its argv, plus the rules text for iptables-restore (and the commands
+ * of ipvsadm -R and ipvsadm-restore), to the daemon over
  * the control socket and prints the reply's stdout and stderr, exiting
  * with the reply's code. A command the daemon streams (conntrack -E) gets
  * event frames instead of a reply: their text is printed as it comes,
@@ -212,6 +213,44 @@ static int restore_input(int *argc, char **argv, char **input, size_t *ilen)
 		memmove(&argv[fidx], &argv[fidx + 1],
 			(size_t)(*argc - fidx) * sizeof(char *));
 		(*argc)--;
+	}
+	return 0;
+}
+
+/*
+ * ipvsadm -R (--restore, or a cluster such as -Rn as its first option)
+ * and ipvsadm-restore read their commands from stdin: send it along.
+ */
+static bool ipvsadm_reads_stdin(int argc, char **argv)
+{
+	int i;
+
+	if (!strcmp(argv[0], "ipvsadm-restore"))
+		return true;
+	if (strcmp(argv[0], "ipvsadm"))
+		return false;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || !a[1])
+			continue;       /* popt sets words aside */
+		if (!strcmp(a, "--"))
+			return false;
+		return !strcmp(a, "--restore") || a[1] == 'R';
+	}
+	return false;
+}
+
+static int ipvsadm_input(const char *tool, char **input, size_t *ilen)
+{
+	int e = slurp(stdin, input, ilen);
+
+	if (e == -E2BIG)
+		return too_big(tool, "input", input_size(stdin));
+	if (e) {
+		fprintf(stderr, "%s: cannot read standard input: %s\n", tool,
+			e == -EINVAL ? "contains a NUL byte" : strerror(-e));
+		return 1;
 	}
 	return 0;
 }
@@ -557,6 +596,11 @@ int tool_client_main(int argc, char **argv)
 	av[0] = (char *)base(argv[0]);
 	if (is_restore(av[0])) {
 		rc = restore_input(&argc, av, &input, &ilen);
+		if (rc)
+			goto out_free;
+	}
+	if (ipvsadm_reads_stdin(argc, av)) {
+		rc = ipvsadm_input(av[0], &input, &ilen);
 		if (rc)
 			goto out_free;
 	}

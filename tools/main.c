@@ -2,7 +2,7 @@
 /*
  * The multi-call binary. Called as `netsieve TOOL ...` or through a link
  * named after the tool (iptables, iptables-save, iptables-restore, ip,
- * sysctl, conntrack). Turns argv into control operations; contains no engine logic.
+ * sysctl, conntrack, ipvsadm, ipvsadm-save, ipvsadm-restore). Turns argv into control operations; contains no engine logic.
  * `--version`, `help [COMMAND]` and every sub-command's `-h` answer here or
  * in-process, so they work without a daemon and without root. Tool code,
  * control path.
@@ -41,6 +41,7 @@ static void usage(FILE *f)
 		"  ip addr|route|neigh|link ARGS\n"
 		"  sysctl [-w] NAME[=VALUE]\n"
 		"  conntrack -L|-G|-D|-I|-U|-E|-F|-C|-S ARGS  (conntrack(8) 1.4.7)\n"
+		"  ipvsadm | ipvsadm-save | ipvsadm-restore ARGS  (ipvsadm 1.31)\n"
 		"  stats                  interface and drop counters\n"
 		"  help [COMMAND]         this text, or COMMAND's own help\n"
 		"  --version, -V          print the version\n"
@@ -61,6 +62,7 @@ static bool is_ctl_tool(const char *t)
 	static const char *const tools[] = {
 		"iptables", "iptables-restore", "iptables-legacy",
 		"iptables-legacy-restore", "stats", "conntrack",
+		"ipvsadm", "ipvsadm-save", "ipvsadm-restore",
 	};
 	size_t i;
 

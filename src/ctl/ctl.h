@@ -14,8 +14,9 @@ struct net;
 
 /*
  * Run one command given as argv (argv[0] names the tool: iptables,
- * iptables-save, iptables-restore, ip, sysctl, conntrack). input is what the tool
- * would read from stdin (NULL: nothing). Returns the tool's exit code;
+ * iptables-save, iptables-restore, ip, sysctl, conntrack, ipvsadm,
+ * ipvsadm-save, ipvsadm-restore). input is what the tool would read from
+ * stdin (NULL: nothing). Returns the tool's exit code;
  * text the tool prints goes to out, errors to err.
  */
 int ctl_exec_argv(struct net *net, int argc, char **argv, const char *input,
@@ -52,6 +53,15 @@ void ctl_stream_close(struct ctl_stream *st);
 int ctl_conntrack_main(struct net *net, int argc, char **argv,
 		       struct sbuf *out, struct sbuf *err,
 		       struct ctl_stream **stream);
+
+/*
+ * `ipvsadm`, `ipvsadm-save` and `ipvsadm-restore` (src/ctl/ipvsadm.c), as
+ * Debian's ipvsadm 1.31 and its two scripts; argv[0] picks which. input
+ * is what -R/--restore and ipvsadm-restore read from stdin (NULL:
+ * nothing). Returns the exit code.
+ */
+int ctl_ipvsadm_main(struct net *net, int argc, char **argv,
+		     const char *input, struct sbuf *out, struct sbuf *err);
 
 /*
  * Split one line shell-style (quotes, backslashes, '#' comments) and run it

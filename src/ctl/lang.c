@@ -144,6 +144,9 @@ int ctl_exec_argv_stream(struct net *net, int argc, char **argv,
 		rc = ctl_sysctl_main(net, argc, argv, out, err);
 	else if (!strcmp(tool, "conntrack"))
 		rc = ctl_conntrack_main(net, argc, argv, out, err, stream);
+	else if (!strcmp(tool, "ipvsadm") || !strcmp(tool, "ipvsadm-save") ||
+		 !strcmp(tool, "ipvsadm-restore"))
+		rc = ctl_ipvsadm_main(net, argc, argv, input, out, err);
 	else if (!strcmp(tool, "stats"))
 		rc = ctl_stats_main(net, argc, argv, out, err);
 	else {

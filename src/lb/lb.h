@@ -370,7 +370,11 @@ void lb_dump_free(struct lb_svc_snap *s, unsigned n);
 /* The totals of /proc/net/ip_vs_stats. */
 void lb_total_stats(struct net *net, struct lb_stats_snap *out);
 
-/* One connection as ipvsadm -Lc shows it (/proc/net/ip_vs_conn). */
+/*
+ * One connection as ipvsadm -Lc shows it (/proc/net/ip_vs_conn).
+ * lb_conn_dump fills *out with one malloc'd array of *n entries (state
+ * points to static text): the caller free()s it (src/ctl/ipvsadm_fmt.c).
+ */
 struct lb_conn_snap {
 	uint16_t af;
 	uint16_t protocol;

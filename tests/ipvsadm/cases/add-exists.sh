@@ -1,0 +1,3 @@
+ipvsadm -A -t 10.10.0.100:80
+ipvsadm -A -t 10.10.0.100:80 -s rr
+ipvsadm -Ln

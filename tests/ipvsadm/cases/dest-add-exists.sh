@@ -1,0 +1,4 @@
+ipvsadm -A -t 10.10.0.1:80
+ipvsadm -a -t 10.10.0.1:80 -r 10.20.0.11
+ipvsadm -a -t 10.10.0.1:80 -r 10.20.0.11 -w 5
+ipvsadm -Ln

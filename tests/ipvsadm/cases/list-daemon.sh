@@ -1,0 +1,2 @@
+ipvsadm -L --daemon
+ipvsadm -L --daemon -n

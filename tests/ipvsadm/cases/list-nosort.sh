@@ -1,0 +1,5 @@
+ipvsadm -A -t 10.10.0.100:80
+ipvsadm -a -t 10.10.0.100:80 -r 10.20.0.13
+ipvsadm -a -t 10.10.0.100:80 -r 10.20.0.2
+ipvsadm -a -t 10.10.0.100:80 -r 10.20.0.11
+ipvsadm -Ln --nosort

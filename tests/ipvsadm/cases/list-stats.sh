@@ -1,0 +1,4 @@
+ipvsadm -A -t 10.10.0.100:80
+ipvsadm -a -t 10.10.0.100:80 -r 10.20.0.11 -m
+ipvsadm -A -f 9
+ipvsadm -Ln --stats

@@ -1,0 +1,8 @@
+ipvsadm -A -t 10.10.0.100:80
+ipvsadm -a -t 10.10.0.100:80 -r 10.20.0.11 -i
+ipvsadm -a -t 10.10.0.100:80 -r 10.20.0.12 -i --tun-type gue --tun-port 6080 --tun-csum
+ipvsadm -a -t 10.10.0.100:80 -r 10.20.0.13 -i --tun-type gre --tun-nocsum
+ipvsadm -a -t 10.10.0.100:80 -r 10.20.0.14 -m
+ipvsadm -a -t 10.10.0.100:80 -r 10.20.0.15 -i --tun-type gue --tun-port 5555 --tun-remcsum
+ipvsadm -a -t 10.10.0.100:80 -r 10.20.0.16 -i --tun-type gre --tun-csum
+ipvsadm -Ln --tun-info

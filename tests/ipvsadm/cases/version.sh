@@ -1,0 +1,2 @@
+ipvsadm -v
+ipvsadm --version

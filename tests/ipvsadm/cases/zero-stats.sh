@@ -1,0 +1,5 @@
+ipvsadm -A -t 10.10.0.1:80
+ipvsadm -a -t 10.10.0.1:80 -r 10.20.0.11 -m
+ipvsadm -Z
+ipvsadm -Ln --stats --exact
+ipvsadm -Ln --rate --exact
