@@ -118,9 +118,9 @@ static void test_nat_rr(void **state)
 	/* Listed as the kernel's list: the last added first. */
 	assert_int_equal(snap[0].dests[0].conf.addr.ip, A("10.2.0.4"));
 	assert_int_equal(snap[0].stats.c.conns, 4);
-	/* 10.2.0.4 has 2 connections: one ESTABLISHED (active), one not. */
-	assert_int_equal(snap[0].dests[0].activeconns, 1);
-	assert_int_equal(snap[0].dests[0].inactconns, 1);
+	/* 10.2.0.4 has 2 connections, ESTABLISHED and SYN_RECV: active. */
+	assert_int_equal(snap[0].dests[0].activeconns, 2);
+	assert_int_equal(snap[0].dests[0].inactconns, 0);
 	lb_dump_free(snap, n);
 }
 

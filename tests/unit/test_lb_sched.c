@@ -273,10 +273,10 @@ static char *run(struct tsvc *t, const char *pat)
 		strcat(out, name(t, d));
 		if (!d)
 			continue;
+		/* 6.1 counts totalconns; inactive = total - active. */
 		if (*c == 'H')
 			atomic_fetch_add(&d->activeconns, 1);
-		else
-			atomic_fetch_add(&d->inactconns, 1);
+		atomic_fetch_add(&d->totalconns, 1);
 	}
 	return out;
 }
@@ -472,7 +472,8 @@ static void test_lc(void **state)
 		svc_init(t, "lc", 0, 2);
 		add3(t, 1, 0, 1);
 		atomic_store(&t->d[2].activeconns, 1);
-		atomic_store(&t->d[0].inactconns, 3);
+		atomic_store(&t->d[2].totalconns, 1);
+		atomic_store(&t->d[0].totalconns, 3);
 		pick(t, "10.10.0.2", 1, NULL);
 		assert_string_equal(sbuf_str(&t->last),
 				    "lc: 10.20.0.11:80 overhead 3 lowest of 2");
