@@ -526,7 +526,9 @@ int lb_conn_dump(struct net *net, struct lb_conn_snap **out, unsigned *n)
 	*n = 0;
 	if (!ln)
 		return 0;
+	ns_rcu_reader_enter();
 	err = lb_conn_walk(ln, dump_one, &c);
+	ns_rcu_reader_leave();
 	if (err) {
 		free(c.v);
 		return err;
