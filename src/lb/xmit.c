@@ -48,6 +48,14 @@ static bool decrement_ttl(struct net *net, struct pkt *pkt)
 
 static void send_out(struct lb_net *ln, struct pkt *pkt, uint32_t route_to)
 {
+	if (net_tracing(ln->net, pkt)) {
+		struct trace_event ev = {
+			.kind = TRACE_FATE, .fate = FATE_STOLEN,
+			.text = "ipvs: sent on to the real server",
+		};
+
+		ln->net->trace.event(ln->net->trace.priv, pkt, &ev);
+	}
 	pkt->ipvs_property = true;
 	notrack(pkt);
 	stack_output_via(ln->net, pkt, route_to);
