@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 
 #include "base/hash.h"
+#include "ct/ct.h"
 
 static uint32_t conn_hash(const struct lb_net *ln, uint8_t proto,
 			  const struct ns_addr *a, uint16_t port)
@@ -256,6 +257,8 @@ struct lb_conn *lb_conn_new(struct lb_net *ln, uint16_t af, uint8_t protocol,
 	cp->dport = dport;
 	cp->fwmark = fwmark;
 	cp->flags = flags;
+	if (ln->sysctl.conntrack)
+		cp->flags |= LB_CONN_F_NFCT;
 	if (!cport && !(flags & LB_CONN_F_TEMPLATE))
 		cp->flags |= LB_CONN_F_NO_CPORT;
 	bind_dest(cp, dest);
@@ -362,6 +365,25 @@ uint32_t lb_conn_seconds_left(const struct lb_conn *cp, uint64_t now)
 	return e > now ? (uint32_t)((e - now) / LB_NSEC) : 0;
 }
 
+/*
+ * ip_vs_conn_drop_conntrack(): a connection that conntrack saw takes its
+ * conntrack entry with it.
+ */
+static void drop_conntrack(struct lb_net *ln, const struct lb_conn *cp)
+{
+	struct ct_tuple t = {
+		.src = cp->caddr, .dst = cp->vaddr,
+		.sport = cp->cport, .dport = cp->vport,
+		.proto = (uint8_t)cp->protocol,
+	};
+	struct ct_conn *ct;
+	enum ct_dir dir;
+
+	ct = ct_find(ln->net, &t, 0, &dir);
+	if (ct)
+		ct_kill(ln->net, ct);
+}
+
 /* ip_vs_conn_expire(): unlink, leave the template, unbind the server. */
 static bool conn_expire(struct lb_net *ln, struct lb_conn *cp, uint64_t now,
 			bool force)
@@ -374,6 +396,10 @@ static bool conn_expire(struct lb_net *ln, struct lb_conn *cp, uint64_t now,
 	}
 	if (!conn_unhash(ln, cp))
 		return false;
+	if ((cp->flags & LB_CONN_F_NFCT) &&
+	    !(cp->flags & (LB_CONN_F_ONE_PACKET | LB_CONN_F_TEMPLATE)) &&
+	    !force)
+		drop_conntrack(ln, cp);
 	if (cp->control) {
 		atomic_fetch_sub(&cp->control->n_control, 1);
 		cp->control = NULL;

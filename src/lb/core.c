@@ -395,13 +395,23 @@ static unsigned int lb_in(void *priv, struct pkt *pkt,
 		else if (mode && new_conn_expected(cp, mode))
 			resched = !atomic_load(&cp->n_control);
 		if (resched) {
+			/* ip_vs_conn_uses_old_conntrack(): the SYN found
+			 * the old connection's conntrack entry. */
+			bool old_ct = (cp->flags & LB_CONN_F_NFCT) &&
+				      pkt->ct && !pkt->ct_owned;
+
 			lb_trace(net, pkt, "ipvs: new SYN on %s connection "
-				 "from %s: rescheduled (conn_reuse_mode=%d)",
+				 "from %s: rescheduled (conn_reuse_mode=%d)%s",
 				 pp->state_name(cp->state),
 				 ap_str(b1, sizeof(b1), &cp->caddr, cp->cport),
-				 mode);
+				 mode, old_ct ? "; dropped while its conntrack "
+				 "entry goes" : "");
+			if (!old_ct)
+				cp->flags &= ~LB_CONN_F_NFCT;
 			if (!atomic_load(&cp->n_control))
 				lb_conn_expire_now(cp);
+			if (old_ct)
+				return NS_DROP;
 			cp = NULL;
 		}
 	}
@@ -520,8 +530,10 @@ static unsigned int lb_out(void *priv, struct pkt *pkt,
 	pp->state_transition(ln, cp, LB_DIR_OUTPUT, l4, pkt->l4_len);
 	lb_conn_touch(ln, cp, net_now(ln->net));
 	pkt->ipvs_property = true;
-	pkt_ct_drop(pkt);
-	pkt->ctinfo = CT_UNTRACKED;
+	if (!(cp->flags & LB_CONN_F_NFCT)) {
+		pkt_ct_drop(pkt);
+		pkt->ctinfo = CT_UNTRACKED;
+	}
 	return NS_ACCEPT;
 }
 

@@ -142,7 +142,9 @@ unsigned lb_out_icmp(struct lb_net *ln, struct pkt *pkt, bool *related)
 	if ((cp->flags & LB_FWD_MASK) == LB_FWD_MASQ)
 		nat_icmp(pkt, &q, cp, true);
 	pkt->ipvs_property = true;
-	pkt_ct_drop(pkt);
-	pkt->ctinfo = CT_UNTRACKED;
+	if (!(cp->flags & LB_CONN_F_NFCT)) {
+		pkt_ct_drop(pkt);
+		pkt->ctinfo = CT_UNTRACKED;
+	}
 	return NS_ACCEPT;
 }

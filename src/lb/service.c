@@ -1056,7 +1056,7 @@ static const struct stack_sysctl_ext knobs[] = {
 	  OFF(cache_bypass) },
 	{ "net.ipv4.vs.conn_reuse_mode", INT_MIN, INT_MAX, knob_get,
 	  knob_set, OFF(conn_reuse_mode) },
-	{ "net.ipv4.vs.conntrack", 0, 1, knob_get, knob_set_default_only,
+	{ "net.ipv4.vs.conntrack", INT_MIN, INT_MAX, knob_get, knob_set,
 	  OFF(conntrack) },
 	{ "net.ipv4.vs.drop_entry", 0, 3, knob_get, knob_set_default_only,
 	  OFF(drop_entry) },

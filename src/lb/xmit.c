@@ -28,6 +28,35 @@ static void notrack(struct pkt *pkt)
 	pkt->ctinfo = CT_UNTRACKED;
 }
 
+/*
+ * ip_vs_update_conntrack() for a request (conntrack=1): the new entry of a
+ * masquerading connection expects its replies from the real server, so
+ * they are ESTABLISHED when they come. Only an unconfirmed entry, in the
+ * original direction, not for one-packet connections.
+ */
+static void update_conntrack(struct pkt *pkt, const struct lb_conn *cp)
+{
+	struct ct_conn *ct = pkt->ct;
+	struct ct_tuple *r;
+
+	if (!ct || !pkt->ct_owned || pkt->ctinfo >= CT_IS_REPLY ||
+	    (cp->flags & LB_FWD_MASK) != LB_FWD_MASQ ||
+	    (cp->flags & LB_CONN_F_ONE_PACKET))
+		return;
+	r = &ct->node[CT_DIR_REPLY].tuple;
+	r->src = cp->daddr;
+	r->sport = cp->dport;
+}
+
+/* ip_vs_nat_send_or_cont() / ip_vs_send_or_cont(): tracking's part. */
+static void leave_or_update(struct pkt *pkt, const struct lb_conn *cp)
+{
+	if (cp->flags & LB_CONN_F_NFCT)
+		update_conntrack(pkt, cp);
+	else
+		notrack(pkt);
+}
+
 /* decrement_ttl(): time exceeded at 1, as a forwarding router. */
 static bool decrement_ttl(struct net *net, struct pkt *pkt)
 {
@@ -46,7 +75,8 @@ static bool decrement_ttl(struct net *net, struct pkt *pkt)
 	return true;
 }
 
-static void send_out(struct lb_net *ln, struct pkt *pkt, uint32_t route_to)
+static void send_out(struct lb_net *ln, struct pkt *pkt, uint32_t route_to,
+		     const struct lb_conn *cp)
 {
 	if (net_tracing(ln->net, pkt)) {
 		struct trace_event ev = {
@@ -57,7 +87,10 @@ static void send_out(struct lb_net *ln, struct pkt *pkt, uint32_t route_to)
 		ln->net->trace.event(ln->net->trace.priv, pkt, &ev);
 	}
 	pkt->ipvs_property = true;
-	notrack(pkt);
+	if (cp)
+		leave_or_update(pkt, cp);
+	else
+		notrack(pkt);
 	stack_output_via(ln->net, pkt, route_to);
 }
 
@@ -77,7 +110,7 @@ static unsigned nat_xmit(struct lb_net *ln, struct pkt *pkt,
 			return NS_DROP;
 		pkt_set_ipv4_offsets(pkt);
 		pkt->ipvs_property = true;
-		notrack(pkt);
+		leave_or_update(pkt, cp);
 		return NS_ACCEPT;
 	}
 	if (type != RTN_UNICAST) {
@@ -92,7 +125,7 @@ static unsigned nat_xmit(struct lb_net *ln, struct pkt *pkt,
 	if (!nat_ipv4_manip_pkt(pkt, pkt->l3_off, &t, NAT_MANIP_DST))
 		return NS_DROP;
 	pkt_set_ipv4_offsets(pkt);
-	send_out(ln, pkt, 0);
+	send_out(ln, pkt, 0, cp);
 	return NS_STOLEN;
 }
 
@@ -104,7 +137,7 @@ static unsigned dr_xmit(struct lb_net *ln, struct pkt *pkt,
 
 	if (type == RTN_LOCAL) {
 		pkt->ipvs_property = true;
-		notrack(pkt);
+		leave_or_update(pkt, cp);
 		return NS_ACCEPT;
 	}
 	if (type != RTN_UNICAST) {
@@ -113,7 +146,7 @@ static unsigned dr_xmit(struct lb_net *ln, struct pkt *pkt,
 	}
 	if (!decrement_ttl(ln->net, pkt))
 		return NS_DROP;
-	send_out(ln, pkt, cp->daddr.ip);
+	send_out(ln, pkt, cp->daddr.ip, cp);
 	return NS_STOLEN;
 }
 
@@ -172,7 +205,9 @@ static unsigned tun_xmit(struct lb_net *ln, struct pkt *pkt,
 	pkt->l4_off = 0;
 	/* The inner packet's checksum offload stays as it was. */
 	pkt_set_ipv4_offsets(pkt);
-	send_out(ln, pkt, 0);
+	/* Tunnelled packets leave tracking even with conntrack=1 (the
+	 * kernel confirms the entry first: not done here yet). */
+	send_out(ln, pkt, 0, NULL);
 	return NS_STOLEN;
 }
 
@@ -214,7 +249,7 @@ unsigned lb_xmit_icmp(struct lb_net *ln, struct pkt *pkt, struct lb_conn *cp,
 	}
 	if (type != RTN_UNICAST || !decrement_ttl(ln->net, pkt))
 		return NS_DROP;
-	send_out(ln, pkt, 0);
+	send_out(ln, pkt, 0, cp);
 	return NS_STOLEN;
 }
 

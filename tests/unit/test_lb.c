@@ -162,6 +162,49 @@ static void test_icmp_from_server(void **state)
 	assert_int_equal(lb_flush(net), 0);
 }
 
+/* conntrack=1: the entry expects the real server's replies. */
+static void test_conntrack_sees_ipvs(void **state)
+{
+	struct lb_svc_conf s = svc("rr");
+	struct lb_dest_conf d2 = rs("10.2.0.2", LB_FWD_MASQ);
+	struct ct_tuple t = { .proto = 6 };
+	struct ct_conn *ct;
+	enum ct_dir dir;
+
+	(void)state;
+	assert_int_equal(run(net, "sysctl -w net.ipv4.vs.conntrack=1", NULL),
+			 0);
+	assert_int_equal(lb_svc_add(net, &s), 0);
+	assert_int_equal(lb_dest_add(net, &s, &d2), 0);
+	assert_int_equal(tcp_send("ra", "10.1.0.2", "10.1.0.100", 1600, 80,
+				  1, 0, TH_SYN, NULL), 1);
+	t.src = ns_addr4(A("10.2.0.2"));
+	t.dst = ns_addr4(A("10.1.0.2"));
+	t.sport = htons(8080);
+	t.dport = htons(1600);
+	ns_rcu_reader_enter();
+	ct = ct_find(net, &t, 0, &dir);
+	assert_non_null(ct);
+	assert_int_equal(dir, CT_DIR_REPLY);
+	ns_rcu_reader_leave();
+	/* The reply is ESTABLISHED (seen by the FORWARD spy). */
+	assert_int_equal(tcp_send("rb", "10.2.0.2", "10.1.0.2", 8080, 1600,
+				  1, 2, TH_SYN | TH_ACK, NULL), 1);
+	assert_int_equal(seen_ctinfo, CT_ESTABLISHED_REPLY);
+	assert_int_equal(cap_saddr(0), A("10.1.0.100"));
+	/* Without: the request left tracking, so the reply is not
+	 * ESTABLISHED (a SYN+ACK out of nowhere: invalid, as Linux). */
+	assert_int_equal(run(net, "sysctl -w net.ipv4.vs.conntrack=0", NULL),
+			 0);
+	assert_int_equal(tcp_send("ra", "10.1.0.2", "10.1.0.100", 1601, 80,
+				  1, 0, TH_SYN, NULL), 1);
+	assert_int_equal(tcp_send("rb", "10.2.0.2", "10.1.0.2", 8080, 1601,
+				  1, 2, TH_SYN | TH_ACK, NULL), 1);
+	assert_int_not_equal(seen_ctinfo, CT_ESTABLISHED_REPLY);
+	assert_int_equal(cap_saddr(0), A("10.1.0.100"));
+	assert_int_equal(lb_flush(net), 0);
+}
+
 static void test_no_dest_unreachable(void **state)
 {
 	struct lb_svc_conf s = svc("wlc");
@@ -249,6 +292,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nat_rr, lb_setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_from_server,
+						lb_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conntrack_sees_ipvs,
 						lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_dest_unreachable,
 						lb_setup, teardown),
