@@ -1067,7 +1067,7 @@ static const struct stack_sysctl_ext knobs[] = {
 	{ "net.ipv4.vs.expire_quiescent_template", INT_MIN, INT_MAX,
 	  knob_get, knob_set, OFF(expire_quiescent_template) },
 	{ "net.ipv4.vs.ignore_tunneled", INT_MIN, INT_MAX, knob_get,
-	  knob_set, OFF(ignore_tunneled) },
+	  knob_set_default_only, OFF(ignore_tunneled) },
 	{ "net.ipv4.vs.nat_icmp_send", INT_MIN, INT_MAX, knob_get, knob_set,
 	  OFF(nat_icmp_send) },
 	{ "net.ipv4.vs.pmtu_disc", INT_MIN, INT_MAX, knob_get,
@@ -1078,11 +1078,11 @@ static const struct stack_sysctl_ext knobs[] = {
 	  knob_set_default_only, OFF(schedule_icmp) },
 	{ "net.ipv4.vs.secure_tcp", 0, 3, knob_get, knob_set,
 	  OFF(secure_tcp) },
-	{ "net.ipv4.vs.sloppy_sctp", INT_MIN, INT_MAX, knob_get, knob_set,
+	{ "net.ipv4.vs.sloppy_sctp", INT_MIN, INT_MAX, knob_get, knob_set_default_only,
 	  OFF(sloppy_sctp) },
 	{ "net.ipv4.vs.sloppy_tcp", INT_MIN, INT_MAX, knob_get, knob_set,
 	  OFF(sloppy_tcp) },
-	{ "net.ipv4.vs.snat_reroute", INT_MIN, INT_MAX, knob_get, knob_set,
+	{ "net.ipv4.vs.snat_reroute", INT_MIN, INT_MAX, knob_get, knob_set_default_only,
 	  OFF(snat_reroute) },
 };
 
