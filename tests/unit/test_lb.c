@@ -205,6 +205,45 @@ static void test_conntrack_sees_ipvs(void **state)
 	assert_int_equal(lb_flush(net), 0);
 }
 
+/*
+ * The kernel's order with iptables: a filter INPUT rule sees requests
+ * before IPVS (LOCAL_IN 0 < 99); with conntrack=1, MASQUERADE in
+ * POSTROUTING applies to what IPVS sends ("full NAT"), and the real
+ * server's reply finds its way back to the client from the VIP.
+ */
+static void test_iptables_order(void **state)
+{
+	struct lb_svc_conf s = svc("rr");
+	struct lb_dest_conf d2 = rs("10.2.0.2", LB_FWD_MASQ);
+
+	(void)state;
+	assert_int_equal(lb_svc_add(net, &s), 0);
+	assert_int_equal(lb_dest_add(net, &s, &d2), 0);
+	assert_int_equal(run(net, "iptables -A INPUT -p tcp --sport 1700 "
+			 "-j DROP", NULL), 0);
+	assert_int_equal(tcp_send("ra", "10.1.0.2", "10.1.0.100", 1700, 80,
+				  1, 0, TH_SYN, NULL), 0);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.vs.conntrack=1", NULL),
+			 0);
+	assert_int_equal(run(net, "iptables -t nat -A POSTROUTING -o rb "
+			 "-j MASQUERADE", NULL), 0);
+	assert_int_equal(tcp_send("ra", "10.1.0.2", "10.1.0.100", 1701, 80,
+				  1, 0, TH_SYN, NULL), 1);
+	assert_int_equal(cap_saddr(0), A("10.2.0.1"));
+	assert_int_equal(cap_daddr(0), A("10.2.0.2"));
+	assert_int_equal(cap_port(0, 1), 8080);
+	/* The server answers the director; the client gets it from the VIP. */
+	assert_int_equal(tcp_send("rb", "10.2.0.2", "10.2.0.1", 8080,
+				  cap_port(0, 0), 1, 2, TH_SYN | TH_ACK, NULL),
+			 1);
+	assert_string_equal(cap[0].ifname, "ra");
+	assert_int_equal(cap_saddr(0), A("10.1.0.100"));
+	assert_int_equal(cap_daddr(0), A("10.1.0.2"));
+	assert_int_equal(cap_port(0, 0), 80);
+	assert_int_equal(cap_port(0, 1), 1701);
+	assert_int_equal(lb_flush(net), 0);
+}
+
 static void test_no_dest_unreachable(void **state)
 {
 	struct lb_svc_conf s = svc("wlc");
@@ -295,6 +334,8 @@ int main(void)
 						lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conntrack_sees_ipvs,
 						lb_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_iptables_order, lb_setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_no_dest_unreachable,
 						lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persistence_and_removal,
