@@ -42,6 +42,8 @@ static void usage(FILE *f)
 		"  sysctl [-w] NAME[=VALUE]\n"
 		"  conntrack -L|-G|-D|-I|-U|-E|-F|-C|-S ARGS  (conntrack(8) 1.4.7)\n"
 		"  ipvsadm | ipvsadm-save | ipvsadm-restore ARGS  (ipvsadm 1.31)\n"
+		"  lb explain ARGS        which real server and why; what a "
+		"change would do\n"
 		"  stats                  interface and drop counters\n"
 		"  help [COMMAND]         this text, or COMMAND's own help\n"
 		"  --version, -V          print the version\n"
@@ -61,7 +63,7 @@ static bool is_ctl_tool(const char *t)
 {
 	static const char *const tools[] = {
 		"iptables", "iptables-restore", "iptables-legacy",
-		"iptables-legacy-restore", "stats", "conntrack",
+		"iptables-legacy-restore", "stats", "conntrack", "lb",
 		"ipvsadm", "ipvsadm-save", "ipvsadm-restore",
 	};
 	size_t i;

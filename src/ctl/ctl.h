@@ -89,9 +89,12 @@ int ctl_sysctl_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		    struct sbuf *err);
 
 /*
- * `netsieve stats` (src/ctl/stats.c): interface counters, stack counters and
+ * `netsieve lb explain` (src/ctl/lb.c) and `netsieve stats`
+ * (src/ctl/stats.c): interface counters, stack counters and
  * nonzero drop reasons. Control path.
  */
+int ctl_lb_main(struct net *net, int argc, char **argv, struct sbuf *out,
+		struct sbuf *err);
 int ctl_stats_main(struct net *net, int argc, char **argv, struct sbuf *out,
 		   struct sbuf *err);
 

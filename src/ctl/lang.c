@@ -149,6 +149,8 @@ int ctl_exec_argv_stream(struct net *net, int argc, char **argv,
 		rc = ctl_ipvsadm_main(net, argc, argv, input, out, err);
 	else if (!strcmp(tool, "stats"))
 		rc = ctl_stats_main(net, argc, argv, out, err);
+	else if (!strcmp(tool, "lb"))
+		rc = ctl_lb_main(net, argc, argv, out, err);
 	else {
 		sbuf_addf(err, "netsieve: unknown command \"%s\"\n", tool);
 		rc = 127;

@@ -389,4 +389,23 @@ struct lb_conn_snap {
 };
 int lb_conn_dump(struct net *net, struct lb_conn_snap **out, unsigned *n);
 
+/*
+ * `netsieve lb explain` (explain.c): for client:cport of the service svc
+ * names, what decides its next connection and each scheduler's pick
+ * (change 0; all_scheds: every scheduler, else the service's), or what a
+ * planned change to the real server target does to the connections and
+ * templates there are (change 1: weight 0, 2: removed). Text to out.
+ * -ESRCH: no such service; -ENOENT: no such real server.
+ */
+struct lb_explain_req {
+	struct lb_svc_conf svc;
+	struct ns_addr client;
+	uint16_t cport;                 /* network byte order; 0: any */
+	bool all_scheds;
+	int change;
+	struct lb_dest_conf target;
+};
+int lb_explain(struct net *net, const struct lb_explain_req *r,
+	       struct sbuf *out);
+
 #endif

@@ -48,6 +48,14 @@ static bool decrement_ttl(struct net *net, struct pkt *pkt)
 
 static void send_out(struct lb_net *ln, struct pkt *pkt, uint32_t route_to)
 {
+	if (net_tracing(ln->net, pkt)) {
+		struct trace_event ev = {
+			.kind = TRACE_FATE, .fate = FATE_STOLEN,
+			.text = "ipvs: sent on to the real server",
+		};
+
+		ln->net->trace.event(ln->net->trace.priv, pkt, &ev);
+	}
 	pkt->ipvs_property = true;
 	notrack(pkt);
 	stack_output_via(ln->net, pkt, route_to);
@@ -185,6 +193,29 @@ unsigned lb_xmit(struct lb_net *ln, struct pkt *pkt, struct lb_conn *cp,
 	default:
 		return NS_ACCEPT;
 	}
+}
+
+/*
+ * ip_vs_icmp_xmit(): an ICMP error for cp's real server, already rewritten
+ * for NAT (icmp.c); DR and TUN send it as their packets.
+ */
+unsigned lb_xmit_icmp(struct lb_net *ln, struct pkt *pkt, struct lb_conn *cp,
+		      int hook)
+{
+	int type;
+
+	if ((cp->flags & LB_FWD_MASK) != LB_FWD_MASQ)
+		return lb_xmit(ln, pkt, cp, hook);
+	type = stack_addr_type(ln->net, cp->daddr.ip, NULL);
+	if (type == RTN_LOCAL) {
+		pkt->ipvs_property = true;
+		notrack(pkt);
+		return NS_ACCEPT;
+	}
+	if (type != RTN_UNICAST || !decrement_ttl(ln->net, pkt))
+		return NS_DROP;
+	send_out(ln, pkt, 0);
+	return NS_STOLEN;
 }
 
 /* handle_response(): a NAT reply's source back to the virtual service. */

@@ -17,15 +17,18 @@
 #   wrr           weights 3,2,1: 12 requests split 6/4/2
 #   lc-stats      ipvsadm -Ln --stats counts 12 connections
 #   persistence   -p: every request of the client lands on one backend
-#   quiesce       weight 0: a slow download keeps its backend to the
-#                 end, new requests go to the others
+#   quiesce       weight 0: a connection open across the change keeps
+#                 its backend to the end, new requests go to the others
 #   remove        -d: new requests never reach the removed backend
 #   dr            direct routing: backends hold the VIP on lo
 #                 (arp_ignore=1), replies go back with the VIP as source
 #   tun           IPIP: the SYN reaches the backend encapsulated (this
 #                 kernel has no ipip driver to decapsulate: checked with
 #                 tcpdump on the backend)
-#   sh            source hashing: the same client always on one backend
+#   sh            source hashing: the same client always on one backend,
+#                 the one `lb explain --client` names
+#   explain-*     lb explain --if-weight-zero / --if-removed during the
+#                 download: it keeps its server / it breaks
 #
 # Usage: tests/e2e/lb.sh BUILD_DIR    (exit 0: all passed or skipped)
 set -u
@@ -88,7 +91,6 @@ lab_up_lb() {
 		ip -n "$ns" route add default via $LAB_ROUTER_S
 		mkdir -p "$LAB_WORK/www$i"
 		echo "be$i" >"$LAB_WORK/www$i/index.html"
-		head -c 4000000 /dev/zero >"$LAB_WORK/www$i/big"
 		lab_wait_link "$ns" e0
 	done
 	lab_wait_link "$NS_C" c0
@@ -180,23 +182,34 @@ else
 	ko persistence "picks: $got"
 fi
 
-# Quiesce: a slow download keeps its backend; new requests avoid it.
+# Quiesce: a connection open across the change keeps its backend to the
+# end (its request goes after the change); new requests avoid it.
 reset_lb
 adm -A -t $VIP:80 -s rr && add3 -m
-nsc curl -s --max-time 30 --limit-rate 500k -o "$LAB_WORK/big.out" \
-	-w '%{http_code} %{size_download}\n' "http://$VIP/big" \
-	>"$LAB_WORK/big.res" 2>&1 &
-dl=$!
+( sleep 3; printf 'GET / HTTP/1.0\r\n\r\n'; sleep 2 ) |
+	nsc timeout 10 nc -q 3 $VIP 80 >"$LAB_WORK/slow.out" 2>&1 &
+slow=$!
 sleep 1
-# rr picked be3 for the download.
+# rr picked be3 for it; lb explain says it keeps it.
+ex=$(ctl lb explain -t $VIP:80 --if-weight-zero 10.201.2.13:80)
+if echo "$ex" | grep -q "^  TCP 10.201.1.2:[0-9]* -> 10.201.2.13:80 ESTABLISHED: keeps its server (weight 0"; then
+	ok explain-quiesce
+else
+	ko explain-quiesce "$ex"
+fi
+ex=$(ctl lb explain -t $VIP:80 --if-removed 10.201.2.13:80)
+if echo "$ex" | grep -q "ESTABLISHED: breaks: its packets are dropped"; then
+	ok explain-remove
+else
+	ko explain-remove "$ex"
+fi
 adm -e -t $VIP:80 -r 10.201.2.13:80 -m -w 0
 got=$(picks 4)
-wait $dl
-res=$(cat "$LAB_WORK/big.res")
-if [ "$res" = "200 4000000" ] && ! echo "$got" | grep -q be3; then
+wait $slow
+if grep -q "^be3" "$LAB_WORK/slow.out" && ! echo "$got" | grep -q be3; then
 	ok quiesce
 else
-	ko quiesce "download: $res; picks: $got"
+	ko quiesce "open connection got: $(tail -1 "$LAB_WORK/slow.out"); picks: $got"
 fi
 
 # Remove: never again.
@@ -209,14 +222,16 @@ else
 	ko remove "picks: $got"
 fi
 
-# sh: one client, one backend.
+# sh: one client, one backend; lb explain predicts which.
 reset_lb
 adm -A -t $VIP:80 -s sh && add3 -m
 got=$(picks 5)
-if [ "$(echo "$got" | tr ' ' '\n' | sort -u | wc -l)" = 1 ]; then
+want=$(ctl lb explain -t $VIP:80 --client $LAB_CLIENT_IP |
+	sed -n 's/^  \*sh *-> 10.201.2.1\([0-9]\):80 .*/be\1/p')
+if [ "$(echo "$got" | tr ' ' '\n' | sort -u)" = "$want" ]; then
 	ok sh
 else
-	ko sh "picks: $got"
+	ko sh "picks: $got; explain: $want"
 fi
 
 # Direct routing: the VIP on the backends' lo, replies from the VIP.

@@ -724,6 +724,57 @@ def t_fragment_timeout(c):
           'the other two are echo replies')
 
 
+
+def t_lb(c):
+    """A load-balancing setup replayed: a virtual service on eth0 with
+    three real servers behind eth1 (rr, NAT), six client connections in,
+    each scheduled in the kernel's order (the last added first), the trace
+    naming service, scheduler, server and state; a reply leaves from the
+    virtual address; two runs give the same bytes."""
+    setup = SETUP.replace('iptables-restore rules.v4\n', '') + (
+        'ip addr add 10.0.1.100/32 dev eth0\n'
+        'ip neigh add 10.0.2.3 lladdr 02:00:00:00:02:03 dev eth1 nud permanent\n'
+        'ip neigh add 10.0.2.4 lladdr 02:00:00:00:02:04 dev eth1 nud permanent\n'
+        'ipvsadm -A -t 10.0.1.100:80 -s rr\n'
+        'ipvsadm -a -t 10.0.1.100:80 -r 10.0.2.2:8080 -m\n'
+        'ipvsadm -a -t 10.0.1.100:80 -r 10.0.2.3:8080 -m\n'
+        'ipvsadm -a -t 10.0.1.100:80 -r 10.0.2.4:8080 -m\n')
+    c.write('lb.ns', setup)
+    ins = [(T0 + i * SEC,
+            from_a(P.ipv4(A, '10.0.1.100', 6,
+                          P.tcp(A, '10.0.1.100', 40000 + i, 80))))
+           for i in range(6)]
+    # The first server's SYN+ACK comes back through the balancer.
+    reply = P.eth(R1_MAC, '02:00:00:00:02:04', 0x0800,
+                  P.ipv4('10.0.2.4', A, 6,
+                         P.tcp('10.0.2.4', A, 8080, 40000, flags='SA',
+                               seq=5, ack=1001)))
+    c.pcap('in0.pcap', ins)
+    c.pcap('in1.pcap', [(T0 + 10 * SEC, reply)])
+    outs = []
+    for run in range(2):
+        c.replay(['--setup', 'lb.ns', '--in', 'eth0=in0.pcap',
+                  '--in', 'eth1=in1.pcap', '--out', 'eth0=out0-%d.pcap' % run,
+                  '--out', 'eth1=out1-%d.pcap' % run, '--trace',
+                  'trace-%d.txt' % run, '--after', c.write('after', 'ipvsadm -Ln\n')])
+        outs.append((open(c.path('out0-%d.pcap' % run), 'rb').read(),
+                     open(c.path('out1-%d.pcap' % run), 'rb').read(),
+                     c.trace('trace-%d.txt' % run)))
+    check(outs[0] == outs[1], 'two runs differ')
+    out1 = c.out('out1-0.pcap')
+    dsts = [d['dst'] for ts, d in out1]
+    check(dsts == ['10.0.2.4', '10.0.2.3', '10.0.2.2'] * 2,
+          'rr order: %s' % dsts)
+    check(all(d['dport'] == 8080 for ts, d in out1), 'ports %s' % out1)
+    out0 = c.out('out0-0.pcap')
+    check(len(out0) == 1 and out0[0][1]['src'] == '10.0.1.100' and
+          out0[0][1]['sport'] == 80, 'reply from the VIP: %s' % out0)
+    b = pkt_block(outs[0][2], 1)
+    has_line(b, 'note: ipvs: service TCP 10.0.1.100:80, scheduler rr: -> '
+             '10.0.2.4:8080 Masq; rr: 10.0.2.4:8080 from the list head')
+    has_line(b, 'note: ipvs: TCP NONE -> SYN_RECV')
+    has_line(b, '-> stolen by a hook [ipvs: sent on to the real server]')
+
 CASES = [(n[2:], f) for n, f in sorted(globals().items())
          if n.startswith('t_') and callable(f)]
 
