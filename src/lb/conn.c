@@ -358,6 +358,18 @@ void lb_conn_expire_now(struct lb_conn *cp)
 	atomic_store_explicit(&cp->expires, 0, memory_order_relaxed);
 }
 
+void lb_conn_assure_template(struct lb_conn *cp)
+{
+	struct lb_conn *ct = cp->control;
+
+	if (!ct || !(ct->flags & LB_CONN_F_TEMPLATE))
+		return;
+	if (!(__atomic_load_n(&ct->state, __ATOMIC_RELAXED) &
+	      LB_CTPL_S_ASSURED))
+		__atomic_fetch_or(&ct->state, LB_CTPL_S_ASSURED,
+				  __ATOMIC_RELAXED);
+}
+
 uint32_t lb_conn_seconds_left(const struct lb_conn *cp, uint64_t now)
 {
 	uint64_t e = atomic_load_explicit(&cp->expires, memory_order_relaxed);
@@ -546,8 +558,13 @@ static int dump_one(void *priv, struct lb_conn *cp)
 	s->dport = cp->dport;
 	s->fwmark = cp->fwmark;
 	s->flags = cp->flags;
-	/* ip_vs_state_name(): templates show NONE. */
-	if ((cp->flags & LB_CONN_F_TEMPLATE) || !pp)
+	/* ip_vs_state_name(): a template's own states. */
+	if (cp->flags & LB_CONN_F_TEMPLATE) {
+		unsigned st = __atomic_load_n(&cp->state, __ATOMIC_RELAXED);
+
+		s->state = st >= LB_CTPL_S_LAST ? "ERR!" :
+			   st & LB_CTPL_S_ASSURED ? "ASSURED" : "NONE";
+	} else if (!pp)
 		s->state = "NONE";
 	else
 		s->state = pp->state_name(cp->state);

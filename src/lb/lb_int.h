@@ -40,6 +40,17 @@ enum lb_udp_state {
 	LB_UDP_S_NORMAL = 0,
 	LB_UDP_S_LAST,
 };
+/*
+ * A template's state (IP_VS_CTPL_S_*): NONE until a connection it
+ * controls is established (TCP) or answered (UDP), then ASSURED; ipvsadm
+ * -Lc shows the name. Set with __atomic builtins: connections of one
+ * template may run on several workers.
+ */
+enum lb_ctpl_state {
+	LB_CTPL_S_NONE = 0x0000,
+	LB_CTPL_S_ASSURED = 0x0001,
+	LB_CTPL_S_LAST = 0x0002,
+};
 
 /* Packet directions for state transitions (IP_VS_DIR_*). */
 enum lb_dir {
@@ -189,6 +200,12 @@ struct lb_conn *lb_conn_out_get(struct lb_net *ln, uint8_t protocol,
 void lb_conn_touch(struct lb_net *ln, struct lb_conn *cp, uint64_t now);
 /* Expire it at the next look (ip_vs_conn_expire_now). */
 void lb_conn_expire_now(struct lb_conn *cp);
+/*
+ * ip_vs_control_assure_ct(): mark cp's template, if it has one, ASSURED.
+ * Called by the protocols' state transitions (a TCP connection entering
+ * ESTABLISHED, a UDP reply). Data path; any worker.
+ */
+void lb_conn_assure_template(struct lb_conn *cp);
 /* Kill expired connections in the next LB_GC_BUCKETS buckets. */
 void lb_conn_gc(struct lb_net *ln, uint64_t now);
 /* Free a one-packet connection after its packet (never hashed). */

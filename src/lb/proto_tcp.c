@@ -141,6 +141,9 @@ static void tcp_state_transition(struct lb_net *ln, struct lb_conn *cp,
 			cp->flags &= ~LB_CONN_F_INACTIVE;
 		}
 	}
+	/* A persistent client's template is assured once established. */
+	if (ns != cp->state && ns == LB_TCP_S_ESTABLISHED)
+		lb_conn_assure_template(cp);
 	cp->state = (uint16_t)ns;
 	cp->timeout = (uint64_t)ln->tcp_timeouts[ns] * LB_NSEC;
 	pthread_spin_unlock(&cp->lock);

@@ -22,12 +22,14 @@ static void udp_state_transition(struct lb_net *ln, struct lb_conn *cp,
 				 enum lb_dir dir, const uint8_t *l4,
 				 uint32_t l4len)
 {
-	(void)dir;
 	(void)l4;
 	(void)l4len;
 	pthread_spin_lock(&cp->lock);
 	cp->timeout = (uint64_t)ln->udp_timeouts[LB_UDP_S_NORMAL] * LB_NSEC;
 	pthread_spin_unlock(&cp->lock);
+	/* A reply assures a persistent client's template. */
+	if (dir == LB_DIR_OUTPUT)
+		lb_conn_assure_template(cp);
 }
 
 /* udp_conn_schedule(): every datagram to a service may start one. */

@@ -298,6 +298,66 @@ static void test_persistence_and_removal(void **state)
 	assert_int_equal(lb_flush(net), 0);
 }
 
+/* The template's state in lb_conn_dump (ipvsadm -Lc) for client caddr. */
+static const char *tmpl_state(const char *caddr)
+{
+	static char st[16];
+	struct lb_conn_snap *c;
+	unsigned n;
+
+	st[0] = 0;
+	assert_int_equal(lb_conn_dump(net, &c, &n), 0);
+	for (unsigned i = 0; i < n; i++)
+		if ((c[i].flags & LB_CONN_F_TEMPLATE) &&
+		    c[i].caddr.ip == A(caddr))
+			snprintf(st, sizeof(st), "%s", c[i].state);
+	free(c);
+	return st;
+}
+
+/*
+ * A persistence template is NONE until a connection it controls is
+ * established (TCP) or answered (UDP), then ASSURED, as the kernel's
+ * ip_vs_control_assure_ct() (found by tests/lb-oracle).
+ */
+static void test_template_assured(void **state)
+{
+	struct lb_svc_conf s = svc("rr");
+	struct lb_svc_conf u = svc("rr");
+	struct lb_dest_conf d2 = rs("10.2.0.2", LB_FWD_MASQ);
+
+	(void)state;
+	s.flags = LB_SVC_F_PERSISTENT;
+	s.timeout = 300;
+	assert_int_equal(lb_svc_add(net, &s), 0);
+	assert_int_equal(lb_dest_add(net, &s, &d2), 0);
+	assert_int_equal(tcp_send("ra", "10.1.0.2", "10.1.0.100", 2000, 80,
+				  1, 0, TH_SYN, NULL), 1);
+	assert_string_equal(tmpl_state("10.1.0.2"), "NONE");
+	/* The server's SYN+ACK: still SYN_RECV. */
+	assert_int_equal(tcp_send("rb", "10.2.0.2", "10.1.0.2", 8080, 2000,
+				  1, 2, TH_SYN | TH_ACK, NULL), 1);
+	assert_string_equal(tmpl_state("10.1.0.2"), "NONE");
+	/* The client's ACK: ESTABLISHED, the template is assured. */
+	assert_int_equal(tcp_send("ra", "10.1.0.2", "10.1.0.100", 2000, 80,
+				  2, 2, TH_ACK, NULL), 1);
+	assert_string_equal(tmpl_state("10.1.0.2"), "ASSURED");
+
+	/* UDP: a request leaves it NONE, the reply assures it. */
+	u.protocol = 17;
+	u.flags = LB_SVC_F_PERSISTENT;
+	u.timeout = 300;
+	assert_int_equal(lb_svc_add(net, &u), 0);
+	assert_int_equal(lb_dest_add(net, &u, &d2), 0);
+	assert_int_equal(udp_send("ra", "10.1.0.3", "10.1.0.100", 3000, 80,
+				  NULL, 0), 1);
+	assert_string_equal(tmpl_state("10.1.0.3"), "NONE");
+	assert_int_equal(udp_send("rb", "10.2.0.2", "10.1.0.3", 8080, 3000,
+				  NULL, 0), 1);
+	assert_string_equal(tmpl_state("10.1.0.3"), "ASSURED");
+	assert_int_equal(lb_flush(net), 0);
+}
+
 static void test_dr_and_tunnel(void **state)
 {
 	struct lb_svc_conf s = svc("rr");
@@ -339,6 +399,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_dest_unreachable,
 						lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persistence_and_removal,
+						lb_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_template_assured,
 						lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dr_and_tunnel, lb_setup,
 						teardown),

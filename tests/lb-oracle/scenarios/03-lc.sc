@@ -1,0 +1,11 @@
+# lc: sequential requests (every connection inactive), then one held open
+adm -C
+adm -A -t $VIP:$PORT -s lc
+adm -a -t $VIP:$PORT -r $BE1:80 -m
+adm -a -t $VIP:$PORT -r $BE2:80 -m
+adm -a -t $VIP:$PORT -r $BE3:80 -m
+get 6
+hold
+get 6
+waithold
+check

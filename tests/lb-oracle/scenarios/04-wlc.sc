@@ -1,0 +1,11 @@
+# wlc: sequential requests (every connection inactive), then one held open
+adm -C
+adm -A -t $VIP:$PORT -s wlc
+adm -a -t $VIP:$PORT -r $BE1:80 -m -w 4
+adm -a -t $VIP:$PORT -r $BE2:80 -m -w 3
+adm -a -t $VIP:$PORT -r $BE3:80 -m -w 2
+get 6
+hold
+get 6
+waithold
+check
