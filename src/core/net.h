@@ -16,6 +16,7 @@
 
 #include <netsieve/netsieve.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -237,6 +238,14 @@ void net_drop(struct net *net, struct pkt *pkt, enum drop_reason reason);
 /* Report an event for pkt to the trace sink if it is being traced. */
 void net_trace(struct net *net, const struct pkt *pkt,
 	       const struct trace_event *ev);
+/*
+ * A note (TRACE_NOTE) for pkt, formatted only when it is being traced:
+ * what tracking, NAT and the load balancer decided, in words.
+ */
+void net_note(struct net *net, const struct pkt *pkt, const char *fmt, ...)
+	NS_PRINTF(3, 4);
+void net_vnote(struct net *net, const struct pkt *pkt, const char *fmt,
+	       va_list ap);
 
 static inline bool net_tracing(const struct net *net, const struct pkt *pkt)
 {

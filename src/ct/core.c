@@ -152,17 +152,11 @@ void ct_stats_read(struct net *net, int cpu, struct ct_stats *out)
 
 void ct_trace(struct net *net, const struct pkt *pkt, const char *fmt, ...)
 {
-	struct trace_event ev = { .kind = TRACE_NOTE };
-	char buf[256];
 	va_list ap;
 
-	if (!net_tracing(net, pkt))
-		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	net_vnote(net, pkt, fmt, ap);
 	va_end(ap);
-	ev.text = buf;
-	net_trace(net, pkt, &ev);
 }
 
 /* The tuple of a packet; false if it has none (a fragment, a runt). */

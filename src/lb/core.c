@@ -29,36 +29,6 @@
 #define GC_INTERVAL (100 * 1000 * 1000ull)
 #define EST_INTERVAL (2 * LB_NSEC)
 
-static void lb_trace(struct net *net, const struct pkt *pkt,
-		     const char *fmt, ...) NS_PRINTF(3, 4);
-
-static void lb_trace(struct net *net, const struct pkt *pkt,
-		     const char *fmt, ...)
-{
-	struct trace_event ev = { .kind = TRACE_NOTE };
-	char buf[320];
-	va_list ap;
-
-	if (!net_tracing(net, pkt))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	ev.text = buf;
-	net_trace(net, pkt, &ev);
-}
-
-static const char *fwd_name(unsigned flags)
-{
-	switch (flags & LB_FWD_MASK) {
-	case LB_FWD_MASQ: return "Masq";
-	case LB_FWD_LOCALNODE: return "Local";
-	case LB_FWD_TUNNEL: return "Tunnel";
-	case LB_FWD_DROUTE: return "Route";
-	default: return "Bypass";
-	}
-}
-
 static char *ap_str(char *buf, size_t n, const struct ns_addr *a,
 		    uint16_t port)
 {
@@ -71,36 +41,26 @@ static char *ap_str(char *buf, size_t n, const struct ns_addr *a,
 
 /* ---- statistics (ip_vs_in_stats, ip_vs_out_stats, ip_vs_conn_stats) -- */
 
-static void stats_in(struct lb_net *ln, struct lb_conn *cp, uint32_t len)
+/* A packet of cp, in (from the client) or out (a reply): its server,
+ * service and the totals count it. */
+static void stats_pkt(struct lb_net *ln, struct lb_conn *cp, uint32_t len,
+		      bool in)
 {
-	struct lb_dest *d = cp->dest;
-	struct lb_counters *c;
+	struct lb_counters *c[3] = {
+		lb_stats_this(&cp->dest->stats),
+		lb_stats_this(&cp->dest->svc->stats),
+		lb_stats_this(&ln->tot_stats),
+	};
 
-	c = lb_stats_this(&d->stats);
-	c->inpkts++;
-	c->inbytes += len;
-	c = lb_stats_this(&d->svc->stats);
-	c->inpkts++;
-	c->inbytes += len;
-	c = lb_stats_this(&ln->tot_stats);
-	c->inpkts++;
-	c->inbytes += len;
-}
-
-static void stats_out(struct lb_net *ln, struct lb_conn *cp, uint32_t len)
-{
-	struct lb_dest *d = cp->dest;
-	struct lb_counters *c;
-
-	c = lb_stats_this(&d->stats);
-	c->outpkts++;
-	c->outbytes += len;
-	c = lb_stats_this(&d->svc->stats);
-	c->outpkts++;
-	c->outbytes += len;
-	c = lb_stats_this(&ln->tot_stats);
-	c->outpkts++;
-	c->outbytes += len;
+	for (int i = 0; i < 3; i++) {
+		if (in) {
+			c[i]->inpkts++;
+			c[i]->inbytes += len;
+		} else {
+			c[i]->outpkts++;
+			c[i]->outbytes += len;
+		}
+	}
 }
 
 static void stats_conn(struct lb_net *ln, struct lb_conn *cp,
@@ -115,16 +75,10 @@ static void stats_conn(struct lb_net *ln, struct lb_conn *cp,
 
 static void est_one(struct lb_stats *s)
 {
-	struct lb_counters t = { 0 };
+	struct lb_counters t;
 	uint64_t rate;
 
-	for (unsigned i = 0; i < NS_MAX_WORKERS; i++) {
-		t.conns += s->cpu[i].conns;
-		t.inpkts += s->cpu[i].inpkts;
-		t.outpkts += s->cpu[i].outpkts;
-		t.inbytes += s->cpu[i].inbytes;
-		t.outbytes += s->cpu[i].outbytes;
-	}
+	lb_stats_sum(s, &t);
 	/* Scaled averages as the kernel's: x += (new - x) >> 2. */
 #define EST(field, avg, shift, out_shift, outv)                               \
 	do {                                                                  \
@@ -373,7 +327,7 @@ static unsigned int lb_in(void *priv, struct pkt *pkt,
 
 		ret = lb_in_icmp(ln, pkt, st->hook, &related);
 		if (related)
-			lb_trace(net, pkt, "ipvs: ICMP error about a connection:"
+			net_note(net, pkt, "ipvs: ICMP error about a connection:"
 				 " to its real server");
 		return ret;
 	}
@@ -400,7 +354,7 @@ static unsigned int lb_in(void *priv, struct pkt *pkt,
 			bool old_ct = (cp->flags & LB_CONN_F_NFCT) &&
 				      pkt->ct && !pkt->ct_owned;
 
-			lb_trace(net, pkt, "ipvs: new SYN on %s connection "
+			net_note(net, pkt, "ipvs: new SYN on %s connection "
 				 "from %s: rescheduled (conn_reuse_mode=%d)%s",
 				 pp->state_name(cp->state),
 				 ap_str(b1, sizeof(b1), &cp->caddr, cp->cport),
@@ -432,19 +386,19 @@ static unsigned int lb_in(void *priv, struct pkt *pkt,
 			      tracing ? &why : NULL);
 		if (!cp) {
 			sbuf_free(&why);
-			lb_trace(net, pkt, "ipvs: service %s %s: no "
+			net_note(net, pkt, "ipvs: service %s %s: no "
 				 "destination available%s", pp->name,
 				 ap_str(b1, sizeof(b1), &svc->addr, svc->port),
 				 ignored < 0 ? " (table full)" : "");
 			return ignored < 0 ? NS_DROP :
 			       leave(ln, svc, pkt, &iph);
 		}
-		lb_trace(net, pkt, "ipvs: service %s %s, scheduler %s: "
+		net_note(net, pkt, "ipvs: service %s %s, scheduler %s: "
 			 "-> %s %s%s%s", pp->name,
 			 ap_str(b1, sizeof(b1), &svc->addr, svc->port),
 			 svc->scheduler ? svc->scheduler->name : "none",
 			 ap_str(b2, sizeof(b2), &cp->daddr, cp->dport),
-			 fwd_name(cp->flags), why.len ? "; " : "",
+			 lb_fwd_name(cp->flags), why.len ? "; " : "",
 			 why.len ? sbuf_str(&why) : "");
 		sbuf_free(&why);
 	}
@@ -452,18 +406,18 @@ static unsigned int lb_in(void *priv, struct pkt *pkt,
 	if (!(atomic_load(&cp->dest->flags) & LB_DEST_F_AVAILABLE)) {
 		if (ln->sysctl.expire_nodest_conn)
 			lb_conn_expire_now(cp);
-		lb_trace(net, pkt, "ipvs: connection's server %s is gone: "
+		net_note(net, pkt, "ipvs: connection's server %s is gone: "
 			 "dropped", ap_str(b1, sizeof(b1), &cp->daddr,
 					   cp->dport));
 		return NS_DROP;
 	}
-	stats_in(ln, cp, pkt_l3_len(pkt));
+	stats_pkt(ln, cp, pkt_l3_len(pkt), true);
 	{
 		uint16_t old = cp->state;
 
 		pp->state_transition(ln, cp, LB_DIR_INPUT, l4, pkt->l4_len);
 		if (old != cp->state)
-			lb_trace(net, pkt, "ipvs: %s %s -> %s", pp->name,
+			net_note(net, pkt, "ipvs: %s %s -> %s", pp->name,
 				 pp->state_name(old),
 				 pp->state_name(cp->state));
 	}
@@ -495,7 +449,7 @@ static unsigned int lb_out(void *priv, struct pkt *pkt,
 
 		ret = lb_out_icmp(ln, pkt, &related);
 		if (related)
-			lb_trace(ln->net, pkt, "ipvs: ICMP error about a "
+			net_note(ln->net, pkt, "ipvs: ICMP error about a "
 				 "connection: back to the client");
 		return ret;
 	}
@@ -523,10 +477,10 @@ static unsigned int lb_out(void *priv, struct pkt *pkt,
 		ret = lb_xmit_nat_reply(ln, pkt, cp, st->hook);
 		if (ret != NS_ACCEPT)
 			return ret;
-		lb_trace(ln->net, pkt, "ipvs: reply of a Masq connection: "
+		net_note(ln->net, pkt, "ipvs: reply of a Masq connection: "
 			 "source back to the virtual service");
 	}
-	stats_out(ln, cp, pkt_l3_len(pkt));
+	stats_pkt(ln, cp, pkt_l3_len(pkt), false);
 	pp->state_transition(ln, cp, LB_DIR_OUTPUT, l4, pkt->l4_len);
 	lb_conn_touch(ln, cp, net_now(ln->net));
 	pkt->ipvs_property = true;

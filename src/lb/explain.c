@@ -22,17 +22,6 @@
 
 #include "base/sbuf.h"
 
-static const char *fwd_name(unsigned flags)
-{
-	switch (flags & LB_FWD_MASK) {
-	case LB_FWD_MASQ: return "Masq";
-	case LB_FWD_LOCALNODE: return "Local";
-	case LB_FWD_TUNNEL: return "Tunnel";
-	case LB_FWD_DROUTE: return "Route";
-	default: return "Bypass";
-	}
-}
-
 static void ap(struct sbuf *sb, const struct ns_addr *a, uint16_t port)
 {
 	char ip[16];
@@ -121,7 +110,7 @@ static void explain_sched(struct sbuf *out, const struct lb_service *svc,
 	sbuf_addf(out, "  %s%-6s -> ", mark ? "*" : " ", s->name);
 	if (d) {
 		ap(out, &d->addr, d->port);
-		sbuf_addf(out, " %s", fwd_name(atomic_load(&d->conn_flags)));
+		sbuf_addf(out, " %s", lb_fwd_name(atomic_load(&d->conn_flags)));
 	} else {
 		sbuf_adds(out, "no destination available");
 	}

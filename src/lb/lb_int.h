@@ -169,6 +169,10 @@ struct lb_service *lb_service_find(struct lb_net *ln, uint16_t af,
 bool lb_has_real_service(struct lb_net *ln, uint16_t af, uint8_t protocol,
 			 const struct ns_addr *daddr, uint16_t dport);
 void lb_dest_release(struct lb_net *ln, struct lb_dest *d);
+/* The workers' counters of s added up (without the -Z offset). */
+void lb_stats_sum(const struct lb_stats *s, struct lb_counters *t);
+/* "Masq", "Local", "Tunnel", "Route", "Bypass": as ipvsadm -L. */
+const char *lb_fwd_name(unsigned conn_flags);
 /* u_threshold bookkeeping after totalconns changed by delta (+1/-1). */
 void lb_dest_update_overload(struct lb_dest *d, int mode);
 

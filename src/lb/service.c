@@ -761,17 +761,34 @@ int lb_flush(struct net *net)
 
 /* ---- counters ---- */
 
+void lb_stats_sum(const struct lb_stats *s, struct lb_counters *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned i = 0; i < NS_MAX_WORKERS; i++) {
+		t->conns += s->cpu[i].conns;
+		t->inpkts += s->cpu[i].inpkts;
+		t->outpkts += s->cpu[i].outpkts;
+		t->inbytes += s->cpu[i].inbytes;
+		t->outbytes += s->cpu[i].outbytes;
+	}
+}
+
+const char *lb_fwd_name(unsigned flags)
+{
+	switch (flags & LB_FWD_MASK) {
+	case LB_FWD_MASQ: return "Masq";
+	case LB_FWD_LOCALNODE: return "Local";
+	case LB_FWD_TUNNEL: return "Tunnel";
+	case LB_FWD_DROUTE: return "Route";
+	default: return "Bypass";
+	}
+}
+
 static void stats_zero(struct lb_stats *s)
 {
-	struct lb_counters t = { 0 };
+	struct lb_counters t;
 
-	for (unsigned i = 0; i < NS_MAX_WORKERS; i++) {
-		t.conns += s->cpu[i].conns;
-		t.inpkts += s->cpu[i].inpkts;
-		t.outpkts += s->cpu[i].outpkts;
-		t.inbytes += s->cpu[i].inbytes;
-		t.outbytes += s->cpu[i].outbytes;
-	}
+	lb_stats_sum(s, &t);
 	s->zero = t;
 	s->last = t;
 	memset(&s->rate, 0, sizeof(s->rate));
@@ -823,13 +840,7 @@ int lb_zero(struct net *net, const struct lb_svc_conf *key)
 static void stats_snap(const struct lb_stats *s, struct lb_stats_snap *o)
 {
 	memset(o, 0, sizeof(*o));
-	for (unsigned i = 0; i < NS_MAX_WORKERS; i++) {
-		o->c.conns += s->cpu[i].conns;
-		o->c.inpkts += s->cpu[i].inpkts;
-		o->c.outpkts += s->cpu[i].outpkts;
-		o->c.inbytes += s->cpu[i].inbytes;
-		o->c.outbytes += s->cpu[i].outbytes;
-	}
+	lb_stats_sum(s, &o->c);
 	o->c.conns -= s->zero.conns;
 	o->c.inpkts -= s->zero.inpkts;
 	o->c.outpkts -= s->zero.outpkts;

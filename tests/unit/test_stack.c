@@ -1117,9 +1117,11 @@ static void test_forwarding_per_interface(void **state)
 	assert_int_equal(run(net, "sysctl -w net.ipv4.conf.default.forwarding=1", NULL), 0);
 	assert_int_equal(run(net, "ip link add eth2 type dummy", NULL), 0);
 	assert_int_equal(ns_exec(net, "sysctl -a", &out, &err), 0);
-	assert_non_null(strstr(out, "net.ipv4.conf.eth0.forwarding = 0\n"
+	assert_non_null(strstr(out, "net.ipv4.conf.eth0.accept_local = 0\n"
+				    "net.ipv4.conf.eth0.forwarding = 0\n"
 				    "net.ipv4.conf.eth0.rp_filter = 0\n"
 				    "net.ipv4.conf.eth0.send_redirects = 1\n"
+				    "net.ipv4.conf.eth1.accept_local = 0\n"
 				    "net.ipv4.conf.eth1.forwarding = 0\n"));
 	assert_non_null(strstr(out, "net.ipv4.conf.eth2.forwarding = 1\n"));
 	assert_non_null(strstr(out, "net.ipv4.conf.default.forwarding = 1\n"));
