@@ -15,6 +15,7 @@
 #include "core/worker.h"
 #include "ct/ct.h"
 #include "ctl/ctl.h"
+#include "lb/lb.h"
 #include "nat/nat.h"
 #include "stack/conf.h"
 #include "stack/stack.h"
@@ -89,6 +90,7 @@ void ns_net_destroy(struct net *net)
 		return;
 	xt_net_fini(net);
 	nat_net_destroy(net);
+	lb_net_destroy(net);
 	ct_net_destroy(net);
 	stack_fini(net);
 	ns_worker_fini(&net->inject);

@@ -141,7 +141,8 @@ struct lb_dest {
 	uint32_t u_threshold;          /* 0: no upper limit */
 	uint32_t l_threshold;
 	_Atomic int activeconns;
-	_Atomic int inactconns;
+	_Atomic int totalconns;        /* active + inactive (6.1's count;
+					* inactive = total - active) */
 	_Atomic int persistconns;      /* templates pointing here */
 	_Atomic int refcnt;            /* connections + the service */
 	bool removed;                  /* unlinked, waiting for its conns */
@@ -154,12 +155,24 @@ struct lb_dest {
 	struct rcu_head rcu;
 };
 
-/* Connection overhead as lc, wlc, lblc, lblcr, fo count it. */
+/*
+ * Connection overhead as lc, wlc, lblc, lblcr, fo count it (Debian's 6.1:
+ * activeconns * 256 + totalconns).
+ */
 static inline int lb_dest_conn_overhead(const struct lb_dest *d)
 {
 	return (atomic_load_explicit(&d->activeconns,
 				     memory_order_relaxed) << 8) +
-	       atomic_load_explicit(&d->inactconns, memory_order_relaxed);
+	       atomic_load_explicit(&d->totalconns, memory_order_relaxed);
+}
+
+/* InActConn as ipvsadm shows it: max(total - active, 0). */
+static inline int lb_dest_inactconns(const struct lb_dest *d)
+{
+	int v = atomic_load_explicit(&d->totalconns, memory_order_relaxed) -
+		atomic_load_explicit(&d->activeconns, memory_order_relaxed);
+
+	return v > 0 ? v : 0;
 }
 
 static inline int lb_dest_weight(const struct lb_dest *d)
@@ -171,6 +184,24 @@ static inline bool lb_dest_overloaded(const struct lb_dest *d)
 {
 	return atomic_load_explicit(&d->flags, memory_order_relaxed) &
 	       LB_DEST_F_OVERLOAD;
+}
+
+/*
+ * A reference on a destination (ip_vs_dest_hold/ip_vs_dest_put), taken by
+ * a scheduler that keeps a destination beyond the list's life for it:
+ * lblc's and lblcr's caches, whose entries outlive a del_dest. A put
+ * never frees: the service table frees a removed destination once the
+ * references are gone (the kernel's trash), so a put may come from a
+ * call_rcu() callback. Added by the schedulers (helper "sched").
+ */
+static inline void lb_dest_hold(struct lb_dest *d)
+{
+	atomic_fetch_add_explicit(&d->refcnt, 1, memory_order_relaxed);
+}
+
+static inline void lb_dest_put(struct lb_dest *d)
+{
+	atomic_fetch_sub_explicit(&d->refcnt, 1, memory_order_release);
 }
 
 /* A virtual service (struct ip_vs_service). */
@@ -249,6 +280,9 @@ extern const struct lb_scheduler *const lb_schedulers[];
 void lb_sched_err(struct lb_service *svc, const char *msg);
 
 /* ---- Control-path API (ipvsadm) ---------------------------------- */
+
+/* Free the net's load balancer (services, connections), if any. */
+void lb_net_destroy(struct net *net);
 
 /*
  * A service as ipvsadm names and configures it (struct ip_vs_service_user

@@ -5,14 +5,25 @@
  * file of its own (sched_NAME.c) and is listed here.
  */
 #include "lb/lb.h"
+#include "lb/sched_int.h"
 
 #include "base/log.h"
 #include "core/net.h"
 
+#include <arpa/inet.h>
 #include <stdatomic.h>
 #include <string.h>
 
+extern const struct lb_scheduler lb_sched_rr, lb_sched_wrr, lb_sched_lc,
+	lb_sched_wlc, lb_sched_sed, lb_sched_nq, lb_sched_dh, lb_sched_sh,
+	lb_sched_mh, lb_sched_lblc, lb_sched_lblcr, lb_sched_fo, lb_sched_ovf,
+	lb_sched_twos;
+
 const struct lb_scheduler *const lb_schedulers[] = {
+	&lb_sched_rr, &lb_sched_wrr, &lb_sched_lc, &lb_sched_wlc,
+	&lb_sched_sed, &lb_sched_nq, &lb_sched_dh, &lb_sched_sh,
+	&lb_sched_mh, &lb_sched_lblc, &lb_sched_lblcr, &lb_sched_fo,
+	&lb_sched_ovf, &lb_sched_twos,
 	NULL,
 };
 
@@ -36,4 +47,35 @@ void lb_sched_err(struct lb_service *svc, const char *msg)
 		return;
 	ns_log(&svc->net->log, NS_LOG_INFO, "IPVS: %s: %s",
 	       svc->scheduler ? svc->scheduler->name : "?", msg);
+}
+
+void lb_why_addr(struct sbuf *why, uint16_t af, const struct ns_addr *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!why)
+		return;
+	if (!inet_ntop(af == 10 ? AF_INET6 : AF_INET, a->ip6, buf,
+		       sizeof(buf)))
+		buf[0] = 0;
+	sbuf_adds(why, buf);
+}
+
+void lb_why_dest(struct sbuf *why, const struct lb_dest *d)
+{
+	if (!why)
+		return;
+	if (d->af == 10)
+		sbuf_addc(why, '[');
+	lb_why_addr(why, d->af, &d->addr);
+	sbuf_addf(why, "%s:%u", d->af == 10 ? "]" : "", ntohs(d->port));
+}
+
+struct lb_dest *lb_sched_none(struct lb_service *svc, struct sbuf *why,
+			      const char *name, const char *msg)
+{
+	if (why)
+		sbuf_addf(why, "%s: %s", name, msg);
+	lb_sched_err(svc, msg);
+	return NULL;
 }

@@ -146,4 +146,15 @@ unsigned int nat_redirect(struct net *net, struct pkt *pkt,
  */
 struct ct_conn *nat_pkt_ct(const struct pkt *pkt);
 
+/*
+ * nf_nat_ipv4_manip_pkt(): rewrite the IPv4 header at iphoff (bytes from
+ * pkt->data) and its L4 header to match target for manip mt, checksums
+ * updated incrementally (a partial checksum's pseudo-header sum when
+ * pkt->csum_partial). False when the headers are not all in the packet.
+ * Does not refresh pkt->desc. Also the load balancer's header
+ * rewriting (src/lb/xmit.c, as IPVS's tcp/udp_*nat_handler). Data path.
+ */
+bool nat_ipv4_manip_pkt(struct pkt *pkt, uint32_t iphoff,
+			const struct ct_tuple *target, enum nat_manip_type mt);
+
 #endif

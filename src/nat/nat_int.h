@@ -89,15 +89,6 @@ unsigned int nat_setup_info_with(struct net *net, struct ct_conn *ct,
 				 nat_used_fn used, void *priv);
 
 /*
- * nf_nat_ipv4_manip_pkt(): rewrite the IPv4 header at iphoff (bytes from
- * pkt->data) and its L4 header to match target for manip mt, checksums
- * updated incrementally (a partial checksum's pseudo-header sum when
- * pkt->csum_partial). False when the headers are not all in the packet.
- * Does not refresh pkt->desc. Data path.
- */
-bool nat_ipv4_manip_pkt(struct pkt *pkt, uint32_t iphoff,
-			const struct ct_tuple *target, enum nat_manip_type mt);
-/*
  * nf_nat_manip_pkt(): rewrite pkt, a packet of ct in direction dir, to
  * look like the inverse of the other direction. NS_ACCEPT or NS_DROP.
  * Refreshes pkt->desc.

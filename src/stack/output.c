@@ -304,7 +304,7 @@ void ip_output(struct net *net, struct pkt *pkt, const struct rt_result *rt)
 	ip_finish_output(net, pkt, rt);
 }
 
-void stack_output(struct net *net, struct pkt *pkt)
+static void output(struct net *net, struct pkt *pkt, uint32_t route_to)
 {
 	const struct ns_iphdr *iph;
 	struct rt_result rt;
@@ -331,7 +331,8 @@ void stack_output(struct net *net, struct pkt *pkt)
 		return;
 	}
 	iph = pkt_iph(pkt);
-	if (route_output(net, iph->daddr, iph->saddr, &rt)) {
+	if (route_output(net, route_to ? route_to : iph->daddr, iph->saddr,
+			 &rt)) {
 		net_drop(net, pkt, DROP_IP_INNOROUTES);
 		return;
 	}
@@ -344,7 +345,7 @@ void stack_output(struct net *net, struct pkt *pkt)
 		goto out;
 	iph = pkt_iph(pkt);
 	/* ip_route_me_harder(): a hook moved the packet elsewhere. */
-	if (iph->daddr != daddr || pkt->mark != mark) {
+	if (!route_to && (iph->daddr != daddr || pkt->mark != mark)) {
 		if (route_output(net, iph->daddr, iph->saddr, &rt)) {
 			net_drop(net, pkt, DROP_IP_INNOROUTES);
 			goto out;
@@ -353,4 +354,14 @@ void stack_output(struct net *net, struct pkt *pkt)
 	ip_output(net, pkt, &rt);
 out:
 	stack_depth--;
+}
+
+void stack_output(struct net *net, struct pkt *pkt)
+{
+	output(net, pkt, 0);
+}
+
+void stack_output_via(struct net *net, struct pkt *pkt, uint32_t route_to)
+{
+	output(net, pkt, route_to);
 }

@@ -32,6 +32,15 @@ void stack_rcv(struct net *net, struct netdev *dev, struct pkt *pkt);
 void stack_output(struct net *net, struct pkt *pkt);
 
 /*
+ * As stack_output(), routed towards route_to (network byte order) instead
+ * of the packet's destination: IPVS's direct routing sends a packet still
+ * addressed to the virtual address to a real server's link address (the
+ * kernel's IP_VS_RT_MODE_KNOWN_NH). No re-routing after OUTPUT. Consumes
+ * pkt. Data path.
+ */
+void stack_output_via(struct net *net, struct pkt *pkt, uint32_t route_to);
+
+/*
  * Send an ICMP error about pkt (the offending packet, IP header at l3_off),
  * as the kernel's icmp_send(): the rules about which packets get no error,
  * rate limiting, source address choice. Does not consume pkt.
