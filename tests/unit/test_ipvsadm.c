@@ -6,7 +6,7 @@
  * and without --exact, printed as ipvsadm 1.31's print_largenum() does
  * (9 digits, then thousands "K", millions "M", billions "G", trillions
  * "T"; --exact widens the column instead), and -Z bringing them back to
- * zero. Control path only; no packets.
+ * zero; and the -c connection list. Control path only; no packets.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -157,6 +157,59 @@ static void test_zero(void **state)
 	       "        0        0        0\n");
 }
 
+/*
+ * -Lnc: one line per connection in ipvsadm's columns ("%-3s %-6s %-11s
+ * %-18s %-18s %s", expiry as MM:SS), the title with and without
+ * --persistent-conn. The state and the seconds left come from the
+ * table's own snapshot (what they are is the table's business).
+ */
+static void test_conn_list(void **state)
+{
+	struct ns_addr vip = ns_addr4(inet_addr("10.0.0.1"));
+	struct ns_addr cip = ns_addr4(inet_addr("192.168.7.9"));
+	struct sbuf want = SBUF_INIT;
+	struct lb_conn_snap *snap;
+	struct lb_service *svc;
+	struct lb_dest *d = NULL;
+	struct lb_conn *cp;
+	unsigned n, i;
+
+	(void)state;
+	ns_rcu_reader_enter();
+	svc = lb_service_find(lb_net(net), 2, 0, 6, &vip, htons(80));
+	assert_non_null(svc);
+	cds_list_for_each_entry(d, &svc->destinations, n_list)
+		break;
+	cp = lb_conn_new(lb_net(net), 2, 6, &cip, htons(40000), &vip,
+			 htons(80), &d->addr, d->port, LB_FWD_MASQ, d, 0);
+	assert_non_null(cp);
+	ns_rcu_reader_leave();
+
+	assert_int_equal(lb_conn_dump(net, &snap, &n), 0);
+	assert_int_equal(n, 1);
+	sbuf_adds(&want, "IPVS connection entries\n"
+		  "pro expire state       source             virtual"
+		  "            destination\n");
+	for (i = 0; i < n; i++)
+		sbuf_addf(&want, "TCP %02u:%02u  %-11s 192.168.7.9:40000  "
+			  "10.0.0.1:80        10.0.0.2:80\n",
+			  snap[i].expires / 60, snap[i].expires % 60,
+			  snap[i].state);
+	expect("ipvsadm -Lnc", sbuf_str(&want));
+	sbuf_reset(&want);
+	sbuf_adds(&want, "IPVS connection entries\n"
+		  "pro expire state       source             virtual"
+		  "            destination        pe name          pe_data\n");
+	for (i = 0; i < n; i++)
+		sbuf_addf(&want, "TCP %02u:%02u  %-11s 192.168.7.9:40000  "
+			  "10.0.0.1:80        10.0.0.2:80\n",
+			  snap[i].expires / 60, snap[i].expires % 60,
+			  snap[i].state);
+	expect("ipvsadm -Lnc --persistent-conn", sbuf_str(&want));
+	free(snap);
+	sbuf_free(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +218,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rate_columns, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_zero, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conn_list, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
