@@ -64,6 +64,7 @@ struct netdev {
 	/* net.ipv4.conf.NAME.* (src/stack/sysctl.c). */
 	int cnf_forwarding;
 	int cnf_send_redirects;
+	int cnf_accept_local;
 	int cnf_rp_filter;
 	unsigned int cnf_set;   /* knobs set explicitly (not from default) */
 };

@@ -367,6 +367,16 @@ static unsigned int lb_in(void *priv, struct pkt *pkt,
 	if (st->hook == NS_INET_LOCAL_IN && pkt->pkt_type != PKT_HOST)
 		return NS_ACCEPT;
 	gc_tick(ln, now);
+	if (pkt->family == NS_PF_INET && pkt->desc.proto == 1 &&
+	    !(pkt->is_frag && pkt->frag_off)) {
+		bool related;
+
+		ret = lb_in_icmp(ln, pkt, st->hook, &related);
+		if (related)
+			lb_trace(net, pkt, "ipvs: ICMP error about a connection:"
+				 " to its real server");
+		return ret;
+	}
 	if (!fill_iph(pkt, &iph))
 		return NS_ACCEPT;
 	pp = lb_proto_get(iph.protocol);
@@ -469,6 +479,16 @@ static unsigned int lb_out(void *priv, struct pkt *pkt,
 		return NS_ACCEPT;
 	if (pkt->pkt_type != PKT_HOST && st->hook != NS_INET_LOCAL_OUT)
 		return NS_ACCEPT;
+	if (pkt->family == NS_PF_INET && pkt->desc.proto == 1 &&
+	    !(pkt->is_frag && pkt->frag_off)) {
+		bool related;
+
+		ret = lb_out_icmp(ln, pkt, &related);
+		if (related)
+			lb_trace(ln->net, pkt, "ipvs: ICMP error about a "
+				 "connection: back to the client");
+		return ret;
+	}
 	if (!fill_iph(pkt, &iph))
 		return NS_ACCEPT;
 	pp = lb_proto_get(iph.protocol);

@@ -205,6 +205,11 @@ uint32_t lb_conn_seconds_left(const struct lb_conn *cp, uint64_t now);
 int lb_conn_walk(struct lb_net *ln, int (*fn)(void *, struct lb_conn *),
 		 void *priv);
 
+/* icmp.c: ICMP errors quoting a connection's packet (related: it did). */
+unsigned lb_in_icmp(struct lb_net *ln, struct pkt *pkt, int hook,
+		    bool *related);
+unsigned lb_out_icmp(struct lb_net *ln, struct pkt *pkt, bool *related);
+
 /* core.c */
 int lb_hooks_enable(struct net *net);
 void lb_hooks_disable(struct net *net);
@@ -214,6 +219,9 @@ void lb_estimate(struct lb_net *ln, uint64_t now);
 /* xmit.c: send pkt to cp's real server; NS_STOLEN or a verdict. */
 unsigned lb_xmit(struct lb_net *ln, struct pkt *pkt, struct lb_conn *cp,
 		 int hook);
+/* An ICMP error about cp towards its real server (icmp.c rewrote it). */
+unsigned lb_xmit_icmp(struct lb_net *ln, struct pkt *pkt, struct lb_conn *cp,
+		      int hook);
 /* A NAT reply from the real server: source back to the virtual address. */
 unsigned lb_xmit_nat_reply(struct lb_net *ln, struct pkt *pkt,
 			   struct lb_conn *cp, int hook);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The scheduler registry (ip_vs_sched.c): every algorithm by name, and the
- * "no destination available" report they share. Each algorithm lives in a
- * file of its own (sched_NAME.c) and is listed here.
+ * "no destination available" report they share, and the `why` formatting
+ * helpers of sched_int.h. Each algorithm lives in a file of its own
+ * (sched_NAME.c) and is listed here, in the order `lb explain` shows.
  */
 #include "lb/lb.h"
 #include "lb/sched_int.h"

@@ -187,6 +187,29 @@ unsigned lb_xmit(struct lb_net *ln, struct pkt *pkt, struct lb_conn *cp,
 	}
 }
 
+/*
+ * ip_vs_icmp_xmit(): an ICMP error for cp's real server, already rewritten
+ * for NAT (icmp.c); DR and TUN send it as their packets.
+ */
+unsigned lb_xmit_icmp(struct lb_net *ln, struct pkt *pkt, struct lb_conn *cp,
+		      int hook)
+{
+	int type;
+
+	if ((cp->flags & LB_FWD_MASK) != LB_FWD_MASQ)
+		return lb_xmit(ln, pkt, cp, hook);
+	type = stack_addr_type(ln->net, cp->daddr.ip, NULL);
+	if (type == RTN_LOCAL) {
+		pkt->ipvs_property = true;
+		notrack(pkt);
+		return NS_ACCEPT;
+	}
+	if (type != RTN_UNICAST || !decrement_ttl(ln->net, pkt))
+		return NS_DROP;
+	send_out(ln, pkt, 0);
+	return NS_STOLEN;
+}
+
 /* handle_response(): a NAT reply's source back to the virtual service. */
 unsigned lb_xmit_nat_reply(struct lb_net *ln, struct pkt *pkt,
 			   struct lb_conn *cp, int hook)

@@ -38,6 +38,8 @@ struct net_sysctl {
 	int icmp_errors_use_inbound_ifaddr; /* = 0 */
 	int ip_no_pmtu_disc;          /* = 0 */
 	int tcp_rst_on_closed;        /* netsieve: answer closed ports (1) */
+	int accept_local_all;         /* net.ipv4.conf.all.accept_local = 0 */
+	int accept_local_default;
 	int send_redirects_all;       /* net.ipv4.conf.all.send_redirects = 1 */
 	int send_redirects_default;   /* net.ipv4.conf.default.send_redirects = 1 */
 	int default_forwarding;       /* net.ipv4.conf.default.forwarding = 0 */

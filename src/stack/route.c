@@ -233,8 +233,13 @@ int route_input(struct net *net, uint32_t daddr, uint32_t saddr,
 		return -EXDEV;
 	if (!in->loopback && (is_loopback(daddr) || is_loopback(saddr)))
 		return -EXDEV;
-	/* Our own address as the source of a received packet: martian. */
-	if (!in->loopback && addr_local_dev(net, saddr))
+	/*
+	 * Our own address as the source of a received packet: martian,
+	 * unless accept_local (IN_DEV_ACCEPT_LOCAL: all or the interface),
+	 * which an IPVS director needs for direct-routing replies.
+	 */
+	if (!in->loopback && addr_local_dev(net, saddr) &&
+	    !(net_conf(net)->sysctl.accept_local_all || in->cnf_accept_local))
 		return -EXDEV;
 	ldev = addr_local_dev(net, daddr);
 	if (ldev) {

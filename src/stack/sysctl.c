@@ -44,15 +44,22 @@ struct stack_sysctl {
 #define CNF_FORWARDING 1u
 #define CNF_SEND_REDIRECTS 2u
 #define CNF_RP_FILTER 4u
+#define CNF_ACCEPT_LOCAL 8u
 
 static const struct stack_sysctl globals[] = {
 	{ "net.ipv4.conf.all.forwarding", K_FORWARD_ALL,
 	  offsetof(struct net_sysctl, ip_forward), INT_MIN, INT_MAX, 0, 0, 0 },
+	G("net.ipv4.conf.all.accept_local", accept_local_all, INT_MIN,
+	  INT_MAX, 0),
 	G("net.ipv4.conf.all.rp_filter", rp_filter_all, INT_MIN, INT_MAX, 0),
 	G("net.ipv4.conf.all.send_redirects", send_redirects_all, INT_MIN,
 	  INT_MAX, 1),
 	G("net.ipv4.conf.default.forwarding", default_forwarding, INT_MIN,
 	  INT_MAX, 0),
+	{ "net.ipv4.conf.default.accept_local", K_DFLT_COPY,
+	  offsetof(struct net_sysctl, accept_local_default), INT_MIN,
+	  INT_MAX, 0, offsetof(struct netdev, cnf_accept_local),
+	  CNF_ACCEPT_LOCAL },
 	{ "net.ipv4.conf.default.rp_filter", K_DFLT_COPY,
 	  offsetof(struct net_sysctl, rp_filter_default), INT_MIN, INT_MAX, 0,
 	  offsetof(struct netdev, cnf_rp_filter), CNF_RP_FILTER },
@@ -91,6 +98,8 @@ static const struct stack_sysctl globals[] = {
 };
 
 static const struct stack_sysctl dev_knobs[] = {
+	{ "accept_local", K_DEV, offsetof(struct netdev, cnf_accept_local),
+	  INT_MIN, INT_MAX, 0, 0, CNF_ACCEPT_LOCAL },
 	{ "forwarding", K_DEV, offsetof(struct netdev, cnf_forwarding),
 	  INT_MIN, INT_MAX, 0, 0, CNF_FORWARDING },
 	{ "rp_filter", K_DEV, offsetof(struct netdev, cnf_rp_filter),
@@ -125,6 +134,7 @@ void stack_sysctl_dev_defaults(struct net *net, struct netdev *dev)
 	dev->cnf_forwarding = net_conf(net)->sysctl.default_forwarding;
 	dev->cnf_send_redirects = net_conf(net)->sysctl.send_redirects_default;
 	dev->cnf_rp_filter = net_conf(net)->sysctl.rp_filter_default;
+	dev->cnf_accept_local = net_conf(net)->sysctl.accept_local_default;
 	dev->cnf_set = 0;
 }
 

@@ -15,6 +15,7 @@
 
 #include "ct_harness.h"
 #include "lb/lb.h"
+#include "pkt/csum.h"
 
 static struct lb_svc_conf svc(const char *sched)
 {
@@ -118,10 +119,47 @@ static void test_nat_rr(void **state)
 	/* Listed as the kernel's list: the last added first. */
 	assert_int_equal(snap[0].dests[0].conf.addr.ip, A("10.2.0.4"));
 	assert_int_equal(snap[0].stats.c.conns, 4);
-	/* 10.2.0.4 has 2 connections: one ESTABLISHED (active), one not. */
-	assert_int_equal(snap[0].dests[0].activeconns, 1);
-	assert_int_equal(snap[0].dests[0].inactconns, 1);
+	/* 10.2.0.4 has 2 connections, ESTABLISHED and SYN_RECV: active. */
+	assert_int_equal(snap[0].dests[0].activeconns, 2);
+	assert_int_equal(snap[0].dests[0].inactconns, 0);
 	lb_dump_free(snap, n);
+}
+
+/* An ICMP error from the real server about a NAT connection. */
+static void test_icmp_from_server(void **state)
+{
+	struct lb_svc_conf s = svc("rr");
+	struct lb_dest_conf d2 = rs("10.2.0.2", LB_FWD_MASQ);
+	uint8_t inner[28], l4[36];
+	struct frame f;
+	uint16_t sum;
+
+	(void)state;
+	assert_int_equal(lb_svc_add(net, &s), 0);
+	assert_int_equal(lb_dest_add(net, &s, &d2), 0);
+	assert_int_equal(tcp_send("ra", "10.1.0.2", "10.1.0.100", 1500, 80,
+				  1, 0, TH_SYN, NULL), 1);
+	/* What the server got: 10.1.0.2:1500 -> 10.2.0.2:8080. */
+	memcpy(inner, cap[0].data + 14, 28);
+	memset(l4, 0, sizeof(l4));
+	l4[0] = 3;
+	l4[1] = 3;
+	memcpy(l4 + 8, inner, 28);
+	sum = csum_fold(csum_partial(l4, 36, 0));
+	memcpy(l4 + 2, &sum, 2);
+	eth_put(&f, (const uint8_t *)"\x02\0\0\0\0\x01", PEER_MAC, 0x0800);
+	ip_put(&f, A("10.2.0.2"), A("10.1.0.2"), 1, 64, 0, l4, 36);
+	inject("rb", &f);
+	assert_int_equal(ncap, 1);
+	assert_string_equal(cap[0].ifname, "ra");
+	/* Outside and inside, the virtual service again. */
+	assert_int_equal(cap_saddr(0), A("10.1.0.100"));
+	assert_memory_equal(cap[0].data + 14 + 28 + 16, "\x0a\x01\x00\x64", 4);
+	assert_int_equal(cap[0].data[14 + 28 + 20 + 2], 0);
+	assert_int_equal(cap[0].data[14 + 28 + 20 + 3], 80);
+	/* A valid ICMP checksum. */
+	assert_int_equal(csum_fold(csum_partial(cap[0].data + 34, 36, 0)), 0);
+	assert_int_equal(lb_flush(net), 0);
 }
 
 static void test_no_dest_unreachable(void **state)
@@ -210,6 +248,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_nat_rr, lb_setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_from_server,
+						lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_dest_unreachable,
 						lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persistence_and_removal,
