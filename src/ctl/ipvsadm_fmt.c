@@ -609,16 +609,17 @@ static void print_service_line(struct sbuf *o, const struct lb_svc_snap *s,
 	const struct lb_svc_conf *se = &s->conf;
 	const unsigned sched_flags = LB_SVC_F_SCHED1 | LB_SVC_F_SCHED2 |
 				     LB_SVC_F_SCHED3;
-	struct in_addr mask;
+	char mask[INET_ADDRSTRLEN];
 
+	/* inet_ntoa()'s text, without its static buffer. */
+	inet_ntop(AF_INET, &se->netmask, mask, sizeof(mask));
 	if (format & ADM_FMT_RULE) {
 		sbuf_addf(o, "-A %s -s %s", svc_name, se->sched_name);
 		if (se->flags & LB_SVC_F_PERSISTENT) {
 			sbuf_addf(o, " -p %u", se->timeout);
 			if (se->af == ADM_AF_INET &&
 			    se->netmask != 0xffffffffu) {
-				mask.s_addr = se->netmask;
-				sbuf_addf(o, " -M %s", inet_ntoa(mask));
+				sbuf_addf(o, " -M %s", mask);
 			}
 			if (se->af == ADM_AF_INET6 && se->netmask != 128)
 				sbuf_addf(o, " -M %i", (int)se->netmask);
@@ -656,8 +657,7 @@ static void print_service_line(struct sbuf *o, const struct lb_svc_snap *s,
 			sbuf_addf(o, " persistent %u", se->timeout);
 			if (se->af == ADM_AF_INET &&
 			    se->netmask != 0xffffffffu) {
-				mask.s_addr = se->netmask;
-				sbuf_addf(o, " mask %s", inet_ntoa(mask));
+				sbuf_addf(o, " mask %s", mask);
 			}
 			if (se->af == ADM_AF_INET6 && se->netmask != 128)
 				sbuf_addf(o, " mask %i", (int)se->netmask);
