@@ -289,13 +289,21 @@ static int popt_next(struct popt *p)
 	p->optarg = NULL;
 	for (;;) {
 		if (p->cluster && *p->cluster) {
+			/* "-s=rr": what follows one '=' is the argument
+			 * (even empty), refused after a flag ("-Ln=c"). */
+			bool eq;
+
 			o = find_short(*p->cluster++);
 			if (!o)
 				return POPT_ERROR_BADOPT;
-			if (o->arg == ARG_NONE)
+			eq = *p->cluster == '=';
+			if (o->arg == ARG_NONE) {
+				if (eq)
+					return POPT_ERROR_UNWANTEDARG;
 				return o->val;
-			if (*p->cluster) {
-				p->optarg = p->cluster;
+			}
+			if (eq || *p->cluster) {
+				p->optarg = p->cluster + eq;
 				p->cluster = NULL;
 				return o->val;
 			}

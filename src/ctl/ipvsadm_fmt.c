@@ -77,7 +77,8 @@ const char *adm_strerror(enum adm_op op, int err)
 		  "module version, address not unicast, ..." },
 		{ ADM_OP_NONE, ENOPROTOOPT, "Protocol not available" },
 		{ ADM_OP_NONE, ENOMEM, "Memory allocation problem" },
-		{ ADM_OP_NONE, EOPNOTSUPP, "Operation not supported with IPv6" },
+		{ ADM_OP_NONE, EOPNOTSUPP,
+		  "Operation not supported with IPv6" },
 		{ ADM_OP_NONE, EAFNOSUPPORT, "Operation not supported with "
 		  "specified address family" },
 		{ ADM_OP_NONE, EMSGSIZE, "Module is wrong version" },
@@ -331,20 +332,13 @@ static int cmp_services(const void *x, const void *y)
 	return (int)ntohs(s1->port) - (int)ntohs(s2->port);
 }
 
-static int dest_af(const struct lb_dest_snap *d, int svc_af)
-{
-	return d->conf.af ? d->conf.af : svc_af;
-}
-
-static int sort_svc_af;   /* qsort has no context; control path only */
-
+/* Real servers with af 0 are the service's (set before sorting). */
 static int cmp_dests(const void *x, const void *y)
 {
 	const struct lb_dest_snap *d1 = x, *d2 = y;
 	int r;
 
-	r = addr_diff(&d1->conf.addr, &d2->conf.addr,
-		      dest_af(d1, sort_svc_af));
+	r = addr_diff(&d1->conf.addr, &d2->conf.addr, d1->conf.af);
 	if (r)
 		return r;
 	return (int)ntohs(d1->conf.port) - (int)ntohs(d2->conf.port);
@@ -615,16 +609,17 @@ static void print_service_line(struct sbuf *o, const struct lb_svc_snap *s,
 	const struct lb_svc_conf *se = &s->conf;
 	const unsigned sched_flags = LB_SVC_F_SCHED1 | LB_SVC_F_SCHED2 |
 				     LB_SVC_F_SCHED3;
-	struct in_addr mask;
+	char mask[INET_ADDRSTRLEN];
 
+	/* inet_ntoa()'s text, without its static buffer. */
+	inet_ntop(AF_INET, &se->netmask, mask, sizeof(mask));
 	if (format & ADM_FMT_RULE) {
 		sbuf_addf(o, "-A %s -s %s", svc_name, se->sched_name);
 		if (se->flags & LB_SVC_F_PERSISTENT) {
 			sbuf_addf(o, " -p %u", se->timeout);
 			if (se->af == ADM_AF_INET &&
 			    se->netmask != 0xffffffffu) {
-				mask.s_addr = se->netmask;
-				sbuf_addf(o, " -M %s", inet_ntoa(mask));
+				sbuf_addf(o, " -M %s", mask);
 			}
 			if (se->af == ADM_AF_INET6 && se->netmask != 128)
 				sbuf_addf(o, " -M %i", (int)se->netmask);
@@ -662,8 +657,7 @@ static void print_service_line(struct sbuf *o, const struct lb_svc_snap *s,
 			sbuf_addf(o, " persistent %u", se->timeout);
 			if (se->af == ADM_AF_INET &&
 			    se->netmask != 0xffffffffu) {
-				mask.s_addr = se->netmask;
-				sbuf_addf(o, " mask %s", inet_ntoa(mask));
+				sbuf_addf(o, " mask %s", mask);
 			}
 			if (se->af == ADM_AF_INET6 && se->netmask != 128)
 				sbuf_addf(o, " mask %i", (int)se->netmask);
@@ -681,7 +675,7 @@ static void print_dest(struct sbuf *o, const struct lb_svc_snap *s,
 		       unsigned format)
 {
 	const struct lb_dest_conf *c = &e->conf;
-	int af = dest_af(e, s->conf.af);
+	int af = c->af;
 	unsigned fwd = c->conn_flags & LB_FWD_MASK;
 	char dname[60], ti_buf[16];
 	const char *ti;
@@ -764,12 +758,12 @@ static int print_service_entry(struct sbuf *o, struct lb_svc_snap *s,
 	}
 	print_service_line(o, s, svc_name, format);
 
-	if (!(format & ADM_FMT_NOSORT)) {
-		sort_svc_af = se->af;
-		if (!adm_sort(s->dests, s->ndests, sizeof(s->dests[0]),
-			      cmp_dests))
-			return -ENOMEM;
-	}
+	for (i = 0; i < s->ndests; i++)
+		if (!s->dests[i].conf.af)
+			s->dests[i].conf.af = se->af;
+	if (!(format & ADM_FMT_NOSORT) &&
+	    !adm_sort(s->dests, s->ndests, sizeof(s->dests[0]), cmp_dests))
+		return -ENOMEM;
 	for (i = 0; i < s->ndests; i++)
 		print_dest(o, s, &s->dests[i], svc_name, format);
 	return 0;

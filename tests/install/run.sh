@@ -42,7 +42,8 @@ mandir=$(abs "$(opt mandir)")
 linkdir=$prefix/lib/netsieve/bin
 unitdir=$prefix/lib/systemd/system
 tools="iptables iptables-save iptables-restore iptables-legacy
-iptables-legacy-save iptables-legacy-restore ip sysctl conntrack"
+iptables-legacy-save iptables-legacy-restore ip sysctl conntrack
+ipvsadm ipvsadm-save ipvsadm-restore"
 
 D=$T/dest
 if ! meson install -C "$B" --no-rebuild --destdir "$D" >"$T/install.log" 2>&1; then
@@ -67,7 +68,8 @@ t_files() {
 			{ ko files "$linkdir/$t -> $(readlink "$f"), not the binary"; return; }
 	done
 	# Nothing named after a system tool outside the links folder.
-	f=$(cd "$D" && find . \( -name 'iptables*' -o -name ip -o -name sysctl \) \
+	f=$(cd "$D" && find . \( -name 'iptables*' -o -name ip -o -name sysctl \
+		-o -name 'ipvsadm*' \) \
 		-not -path ".$linkdir/*")
 	[ -z "$f" ] || { ko files "installed outside $linkdir: $f"; return; }
 	ok "files (binary, man page, unit, sample, $(echo $tools | wc -w) links)"
@@ -90,7 +92,8 @@ t_help() {
 	fi
 	for cmd in "help" "--help" "help daemon" "help replay" "help shell" \
 		   "help stats" "help iptables" "help iptables-save" \
-		   "help iptables-restore" "help ip" "help sysctl" "daemon -h" \
+		   "help iptables-restore" "help ip" "help sysctl" "help ipvsadm" \
+		   "daemon -h" \
 		   "replay -h" "shell -h" "stats -h" "stats --help"; do
 		# shellcheck disable=SC2086
 		out=$(NETSIEVE_SOCKET=$T/no-daemon.sock "${asuser[@]}" "$NSV" $cmd 2>&1)
@@ -210,11 +213,19 @@ t_links_run() {
 	echo "$out" | grep -q 'inet 10.9.0.1/24' &&
 	out=$("$L/sysctl" -w net.ipv4.ip_forward=1 2>&1) &&
 	out=$("$L/sysctl" net.ipv4.ip_forward 2>&1) &&
-	[ "$out" = "net.ipv4.ip_forward = 1" ] ||
+	[ "$out" = "net.ipv4.ip_forward = 1" ] &&
+	out=$("$L/ipvsadm" -A -t 10.9.0.100:80 -s rr 2>&1) &&
+	out=$(printf -- '-a -t 10.9.0.100:80 -r 10.9.0.2 -m\n' | "$L/ipvsadm" -R 2>&1) &&
+	out=$("$L/ipvsadm" -Sn 2>&1) &&
+	echo "$out" | grep -qx -- '-a -t 10.9.0.100:80 -r 10.9.0.2:80 -m -w 1' &&
+	out=$(printf -- '# saved\n-A -f 5\n' | "$L/ipvsadm-restore" 2>&1) &&
+	out=$("$L/ipvsadm" -a -f 5 -r 10.9.0.3 2>&1) &&
+	out=$("$L/ipvsadm-save" -n 2>&1) &&
+	[ "$out" = "$(printf -- '-A -f 5 -s wlc\n-a -f 5 -r 10.9.0.3:0 -g -w 1')" ] ||
 		{ ko links-run "$out"; unset NETSIEVE_SOCKET; stop_daemon; return; }
 	unset NETSIEVE_SOCKET
 	stop_daemon
-	ok "links drive the daemon (iptables, -save, -restore, -legacy*, ip, sysctl)"
+	ok "links drive the daemon (iptables, -save, -restore, -legacy*, ip, sysctl, ipvsadm*)"
 }
 
 # Type=notify: READY=1 once serving, STOPPING=1 on SIGTERM.

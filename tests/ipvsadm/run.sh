@@ -26,7 +26,15 @@ for name in "$@"; do
 		fail=$((fail + 1))
 		continue
 	fi
-	"$NS" shell -x -f "$c" > "$tmp/out" 2> "$tmp/err"
+	# Blank and comment lines outside here-documents are no commands
+	# (record.sh gives them no exit code; `shell -x` would).
+	awk '
+		word != "" { print; if ($0 == word) word = ""; next }
+		/<</ { w = $0; sub(/.*<</, "", w); gsub(/[ '\''"]/, "", w); word = w; print; next }
+		/^[ \t]*(#|$)/ { next }
+		{ print }
+	' "$c" > "$tmp/case"
+	"$NS" shell -x -f "$tmp/case" > "$tmp/out" 2> "$tmp/err"
 	grep -v '^# rc=' "$tmp/out" > "$tmp/stdout"
 	grep '^# rc=' "$tmp/out" | sed 's/^# rc=//' > "$tmp/rc"
 	bad=
@@ -42,7 +50,8 @@ for name in "$@"; do
 		pass=$((pass + 1))
 		continue
 	fi
-	if grep -qx "$name" $D/known-differences 2>/dev/null; then
+	if awk -v n="$name" '$1 == n { f = 1 } END { exit !f }' \
+		$D/known-differences 2>/dev/null; then
 		echo "KNOWN $name:$bad"
 		known=$((known + 1))
 		continue

@@ -1,0 +1,4 @@
+ipvsadm -h extra
+ipvsadm -v -n
+ipvsadm --help=1
+ipvsadm -hv
