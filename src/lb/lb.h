@@ -72,9 +72,10 @@ enum lb_tun_type {
 	LB_TUN_GUE = 1,
 	LB_TUN_GRE = 2,
 };
-#define LB_TUN_F_NOCSUM 0x0001
-#define LB_TUN_F_CSUM 0x0002
-#define LB_TUN_F_REMCSUM 0x0004
+/* The kernel's IP_VS_TUNNEL_ENCAP_FLAG_* values (NOCSUM is no bit). */
+#define LB_TUN_F_NOCSUM 0x0000
+#define LB_TUN_F_CSUM 0x0001
+#define LB_TUN_F_REMCSUM 0x0002
 
 /* Service flags (IP_VS_SVC_F_*). */
 #define LB_SVC_F_PERSISTENT 0x0001

@@ -345,39 +345,36 @@ static int dest_supported(struct lb_net *ln, const struct lb_dest_conf *u)
 	return 0;
 }
 
-int lb_dest_add(struct net *net, const struct lb_svc_conf *key,
-		const struct lb_dest_conf *uc)
+/* __ip_vs_unlink_dest() + __ip_vs_del_dest(): into the trash. */
+static void dest_unlink(struct lb_net *ln, struct lb_service *svc,
+			struct lb_dest *d, bool svcupd)
+{
+	const struct lb_scheduler *sched = svc->scheduler;
+
+	atomic_fetch_and(&d->flags, ~LB_DEST_F_AVAILABLE);
+	cds_list_del_rcu(&d->n_list);
+	svc->num_dests--;
+	if (svcupd && sched && sched->del_dest)
+		sched->del_dest(svc, d);
+	d->removed = true;
+	/* Readers may still walk through it: wait before reusing n_list. */
+	ns_rcu_synchronize();
+	cds_list_add(&d->n_list, &ln->trash);
+}
+
+enum dest_op { DEST_ADD, DEST_EDIT, DEST_DEL };
+
+/* ip_vs_add_dest(): from the trash if it is there, else a new one. */
+static int dest_add(struct lb_net *ln, struct lb_service *svc,
+		    const struct lb_dest_conf *uc)
 {
 	struct lb_dest_conf u = *uc;
-	struct lb_service *svc;
 	struct lb_dest *d, *t;
-	struct lb_net *ln;
-	int err;
 
-	if (!u.af)
-		u.af = key->af;
-	err = lb_net_get(net, &ln);
-	if (err)
-		return err;
-	pthread_mutex_lock(&ln->lock);
-	svc = svc_lookup(ln, key);
-	if (!svc) {
-		err = -ESRCH;
-		goto out;
-	}
-	if (u.af != svc->af) {
-		err = -EAFNOSUPPORT;
-		goto out;
-	}
-	err = dest_check(&u);
-	if (!err)
-		err = dest_supported(ln, &u);
-	if (err)
-		goto out;
-	if (dest_lookup(svc, u.af, &u.addr, u.port)) {
-		err = -EEXIST;
-		goto out;
-	}
+	if (u.af != svc->af)
+		return -EAFNOSUPPORT;
+	if (dest_lookup(svc, u.af, &u.addr, u.port))
+		return -EEXIST;
 	/* ip_vs_trash_get_dest(): the same server of the same service. */
 	d = NULL;
 	cds_list_for_each_entry(t, &ln->trash, n_list)
@@ -401,10 +398,8 @@ int lb_dest_add(struct net *net, const struct lb_svc_conf *key,
 		}
 	if (!d) {
 		d = calloc(1, sizeof(*d));
-		if (!d) {
-			err = -ENOMEM;
-			goto out;
-		}
+		if (!d)
+			return -ENOMEM;
 		d->svc = svc;
 		d->af = u.af;
 		d->addr = u.addr;
@@ -418,14 +413,16 @@ int lb_dest_add(struct net *net, const struct lb_svc_conf *key,
 		d->u_threshold = ~0u;          /* force the first update */
 	}
 	dest_update(svc, d, &u, true);
-	err = 0;
-out:
-	pthread_mutex_unlock(&ln->lock);
-	return err;
+	return 0;
 }
 
-int lb_dest_edit(struct net *net, const struct lb_svc_conf *key,
-		 const struct lb_dest_conf *uc)
+/*
+ * The three destination commands: the service, the checks the kernel
+ * makes (weight, thresholds, tunnel port) and what netsieve supports,
+ * then the operation, under the service lock.
+ */
+static int dest_cmd(struct net *net, const struct lb_svc_conf *key,
+		    const struct lb_dest_conf *uc, enum dest_op op)
 {
 	struct lb_dest_conf u = *uc;
 	struct lb_service *svc;
@@ -444,66 +441,45 @@ int lb_dest_edit(struct net *net, const struct lb_svc_conf *key,
 		err = -ESRCH;
 		goto out;
 	}
-	err = dest_check(&u);
-	if (!err)
-		err = dest_supported(ln, &u);
-	if (err)
-		goto out;
-	d = dest_lookup(svc, u.af, &u.addr, u.port);
-	if (!d) {
-		err = -ENOENT;
+	if (op != DEST_DEL) {
+		err = dest_check(&u);
+		if (!err)
+			err = dest_supported(ln, &u);
+		if (err)
+			goto out;
+	}
+	if (op == DEST_ADD) {
+		err = dest_add(ln, svc, &u);
 		goto out;
 	}
-	dest_update(svc, d, &u, false);
+	d = dest_lookup(svc, u.af, &u.addr, u.port);
+	if (!d)
+		err = -ENOENT;
+	else if (op == DEST_EDIT)
+		dest_update(svc, d, &u, false);
+	else
+		dest_unlink(ln, svc, d, true);
 out:
 	pthread_mutex_unlock(&ln->lock);
 	return err;
 }
 
-/* __ip_vs_unlink_dest() + __ip_vs_del_dest(): into the trash. */
-static void dest_unlink(struct lb_net *ln, struct lb_service *svc,
-			struct lb_dest *d, bool svcupd)
+int lb_dest_add(struct net *net, const struct lb_svc_conf *key,
+		const struct lb_dest_conf *d)
 {
-	const struct lb_scheduler *sched = svc->scheduler;
+	return dest_cmd(net, key, d, DEST_ADD);
+}
 
-	atomic_fetch_and(&d->flags, ~LB_DEST_F_AVAILABLE);
-	cds_list_del_rcu(&d->n_list);
-	svc->num_dests--;
-	if (svcupd && sched && sched->del_dest)
-		sched->del_dest(svc, d);
-	d->removed = true;
-	/* Readers may still walk through it: wait before reusing n_list. */
-	ns_rcu_synchronize();
-	cds_list_add(&d->n_list, &ln->trash);
+int lb_dest_edit(struct net *net, const struct lb_svc_conf *key,
+		 const struct lb_dest_conf *d)
+{
+	return dest_cmd(net, key, d, DEST_EDIT);
 }
 
 int lb_dest_del(struct net *net, const struct lb_svc_conf *key,
-		const struct lb_dest_conf *uc)
+		const struct lb_dest_conf *d)
 {
-	struct lb_service *svc;
-	struct lb_dest *d;
-	struct lb_net *ln;
-	uint16_t af = uc->af ? uc->af : key->af;
-	int err;
-
-	err = lb_net_get(net, &ln);
-	if (err)
-		return err;
-	pthread_mutex_lock(&ln->lock);
-	svc = svc_lookup(ln, key);
-	if (!svc) {
-		err = -ESRCH;
-		goto out;
-	}
-	d = dest_lookup(svc, af, &uc->addr, uc->port);
-	if (!d) {
-		err = -ENOENT;
-		goto out;
-	}
-	dest_unlink(ln, svc, d, true);
-out:
-	pthread_mutex_unlock(&ln->lock);
-	return err;
+	return dest_cmd(net, key, d, DEST_DEL);
 }
 
 /*
@@ -741,17 +717,15 @@ int lb_flush(struct net *net)
 {
 	struct lb_net *ln = lb_net(net);
 	struct lb_service *svc;
-	struct cds_hlist_node *pos, *n;
+	struct lb_service *nx;
 
 	if (!ln)
 		return 0;
 	pthread_mutex_lock(&ln->lock);
 	for (unsigned b = 0; b < LB_SVC_TAB_SIZE; b++) {
-		cds_hlist_for_each_entry_safe(svc, pos, n, &ln->svc_table[b],
-					      s_list)
+		cds_hlist_for_each_entry_safe_2(svc, nx, &ln->svc_table[b], s_list)
 			svc_del(ln, svc);
-		cds_hlist_for_each_entry_safe(svc, pos, n, &ln->fwm_table[b],
-					      f_list)
+		cds_hlist_for_each_entry_safe_2(svc, nx, &ln->fwm_table[b], f_list)
 			svc_del(ln, svc);
 	}
 	trash_sweep(ln);
@@ -808,7 +782,6 @@ static void svc_zero(struct lb_service *svc)
 int lb_zero(struct net *net, const struct lb_svc_conf *key)
 {
 	struct lb_service *svc;
-	struct cds_hlist_node *pos;
 	struct lb_net *ln;
 	int err;
 
@@ -824,11 +797,9 @@ int lb_zero(struct net *net, const struct lb_svc_conf *key)
 			svc_zero(svc);
 	} else {
 		for (unsigned b = 0; b < LB_SVC_TAB_SIZE; b++) {
-			cds_hlist_for_each_entry(svc, pos, &ln->svc_table[b],
-						 s_list)
+			cds_hlist_for_each_entry_2(svc, &ln->svc_table[b], s_list)
 				svc_zero(svc);
-			cds_hlist_for_each_entry(svc, pos, &ln->fwm_table[b],
-						 f_list)
+			cds_hlist_for_each_entry_2(svc, &ln->fwm_table[b], f_list)
 				svc_zero(svc);
 		}
 		stats_zero(&ln->tot_stats);
@@ -882,10 +853,11 @@ int lb_timeouts_set(struct net *net, const struct lb_timeouts *t)
 
 	if (err)
 		return err;
-	/* ip_vs_set_timeout(): each nonzero value, as the kernel. */
+	/* ip_vs_set_timeout(): each nonzero value, up to INT_MAX / HZ
+	 * (Debian's HZ is 250), as the kernel. */
 	if (t->tcp < 0 || t->tcp_fin < 0 || t->udp < 0 ||
-	    t->tcp > INT_MAX / 1000 || t->tcp_fin > INT_MAX / 1000 ||
-	    t->udp > INT_MAX / 1000)
+	    t->tcp > INT_MAX / 250 || t->tcp_fin > INT_MAX / 250 ||
+	    t->udp > INT_MAX / 250)
 		return -EINVAL;
 	if (t->tcp)
 		ln->tcp_timeouts[LB_TCP_S_ESTABLISHED] = (unsigned)t->tcp;
@@ -961,7 +933,6 @@ int lb_dump(struct net *net, const struct lb_svc_conf *key,
 {
 	struct lb_svc_snap *v;
 	struct lb_service *svc;
-	struct cds_hlist_node *pos;
 	struct lb_net *ln;
 	unsigned cnt = 0;
 	int err;
@@ -989,13 +960,11 @@ int lb_dump(struct net *net, const struct lb_svc_conf *key,
 	} else {
 		/* ip_vs_genl_dump_services(): the table, then fwmarks. */
 		for (unsigned b = 0; !err && b < LB_SVC_TAB_SIZE; b++)
-			cds_hlist_for_each_entry(svc, pos, &ln->svc_table[b],
-						 s_list)
+			cds_hlist_for_each_entry_2(svc, &ln->svc_table[b], s_list)
 				if (!err)
 					err = svc_snap(svc, &v[cnt++]);
 		for (unsigned b = 0; !err && b < LB_SVC_TAB_SIZE; b++)
-			cds_hlist_for_each_entry(svc, pos, &ln->fwm_table[b],
-						 f_list)
+			cds_hlist_for_each_entry_2(svc, &ln->fwm_table[b], f_list)
 				if (!err)
 					err = svc_snap(svc, &v[cnt++]);
 	}
