@@ -332,19 +332,6 @@ static int dest_check(const struct lb_dest_conf *u)
 	return 0;
 }
 
-/* What the forwarding methods can do here; the rest is refused. */
-static int dest_supported(struct lb_net *ln, const struct lb_dest_conf *u)
-{
-	if ((u->conn_flags & LB_FWD_MASK) == LB_FWD_TUNNEL &&
-	    u->tun_type != LB_TUN_IPIP) {
-		ns_log(&ln->net->log, NS_LOG_WARNING,
-		       "IPVS: %s tunnels are not supported yet (ipip is)",
-		       u->tun_type == LB_TUN_GUE ? "GUE" : "GRE");
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
-
 /* __ip_vs_unlink_dest() + __ip_vs_del_dest(): into the trash. */
 static void dest_unlink(struct lb_net *ln, struct lb_service *svc,
 			struct lb_dest *d, bool svcupd)
@@ -443,8 +430,6 @@ static int dest_cmd(struct net *net, const struct lb_svc_conf *key,
 	}
 	if (op != DEST_DEL) {
 		err = dest_check(&u);
-		if (!err)
-			err = dest_supported(ln, &u);
 		if (err)
 			goto out;
 	}

@@ -16,7 +16,9 @@
 
 #include "ct/ct.h"
 #include "nat/nat.h"
+#include "base/hash.h"
 #include "pkt/csum.h"
+#include "pkt/gso.h"
 #include "pkt/parse.h"
 #include "stack/config.h"
 #include "stack/stack.h"
@@ -150,15 +152,142 @@ static unsigned dr_xmit(struct lb_net *ln, struct pkt *pkt,
 	return NS_STOLEN;
 }
 
-/* ip_vs_tunnel_xmit() for IPIP: an outer header to the real server. */
+/*
+ * ipvs_gue_encap(): a UDP header to the real server's tunnel port and a
+ * 4-byte GUE header (version 0, no options) carrying IPIP. The source
+ * port comes from the inner flow (udp_flow_src_port: a hash of it in the
+ * local port range 32768-60999; the kernel's hash is salted, so the port
+ * differs, not how flows spread).
+ */
+static bool gue_encap(struct pkt *pkt, const struct lb_conn *cp)
+{
+	const struct lb_dest *d = cp->dest;
+	uint32_t h = ns_hash_3words(cp->caddr.ip, cp->vaddr.ip,
+				    (uint32_t)cp->cport << 16 | cp->vport,
+				    0x6e7ca11u);
+	uint16_t sport = htons((uint16_t)(32768 + (((uint64_t)h *
+						    (60999 - 32768)) >> 32)));
+	uint8_t *u;
+	uint16_t len;
+
+	if (pkt_headroom(pkt) < 8 + 4 + 20)
+		return false;
+	u = pkt_push(pkt, 4);
+	memset(u, 0, 4);
+	u[1] = 4;                                     /* IPPROTO_IPIP */
+	u = pkt_push(pkt, 8);
+	memcpy(u, &sport, 2);
+	memcpy(u + 2, &d->tun_port, 2);
+	len = htons((uint16_t)pkt->len);
+	memcpy(u + 4, &len, 2);
+	memset(u + 6, 0, 2);
+	return true;
+}
+
+/* ipvs_gre_encap(): a GRE header (with its checksum if asked) for IPv4. */
+static bool gre_encap(struct pkt *pkt, const struct lb_conn *cp)
+{
+	bool csum = cp->dest->tun_flags & LB_TUN_F_CSUM;
+	uint8_t *g;
+
+	if (pkt_headroom(pkt) < 8 + 20)
+		return false;
+	g = pkt_push(pkt, csum ? 8 : 4);
+	memset(g, 0, csum ? 8 : 4);
+	g[0] = csum ? 0x80 : 0;                       /* C bit */
+	g[2] = 0x08;                                  /* ETH_P_IP */
+	if (csum) {
+		uint16_t sum = csum_fold(csum_partial(g, pkt->len, 0));
+
+		memcpy(g + 4, &sum, 2);
+	}
+	return true;
+}
+
+/* The outer IPv4 header (from saddr to the real server), then out. */
+static void tun_encap_send(struct lb_net *ln, struct pkt *pkt,
+			   const struct lb_conn *cp, uint32_t saddr)
+{
+	static _Atomic uint16_t ident;
+	const struct lb_dest *d = cp->dest;
+	uint8_t inner[20], *out, proto = 4;           /* IPPROTO_IPIP */
+	uint16_t tot, id, sum;
+	bool check = d->tun_flags & (LB_TUN_F_CSUM | LB_TUN_F_REMCSUM);
+
+	memcpy(inner, pkt->data, 20);
+	/* A checksum over the inner packet needs it final (no remote
+	 * checksum offload: the kernel's REMCSUM option is not sent). */
+	if (((d->tun_type == LB_TUN_GUE && check) ||
+	     (d->tun_type == LB_TUN_GRE && (d->tun_flags & LB_TUN_F_CSUM))) &&
+	    pkt->csum_partial && pkt_csum_help(pkt)) {
+		net_drop(ln->net, pkt, DROP_GSO_BAD);
+		return;
+	}
+	if (d->tun_type == LB_TUN_GUE) {
+		if (!gue_encap(pkt, cp))
+			goto nobuf;
+		proto = 17;
+	} else if (d->tun_type == LB_TUN_GRE) {
+		if (!gre_encap(pkt, cp))
+			goto nobuf;
+		proto = 47;
+	}
+	if (pkt_headroom(pkt) < 20 || pkt->len + 20 > 65535)
+		goto nobuf;
+	out = pkt_push(pkt, 20);
+	memset(out, 0, 20);
+	out[0] = 0x45;
+	out[1] = inner[1];                            /* dsfield */
+	tot = htons((uint16_t)pkt->len);
+	memcpy(out + 2, &tot, 2);
+	id = atomic_fetch_add(&ident, 1);
+	if (ln->sysctl.pmtu_disc && (inner[6] & 0x40)) {
+		out[6] = 0x40;                        /* DF as inside */
+		id = 0;
+	}
+	id = htons(id);
+	memcpy(out + 4, &id, 2);
+	out[8] = inner[8];                            /* inner TTL */
+	out[9] = proto;
+	memcpy(out + 12, &saddr, 4);
+	memcpy(out + 16, &cp->daddr.ip, 4);
+	sum = ip_fast_csum(out, 5);
+	memcpy(out + 10, &sum, 2);
+	if (proto == 17 && check) {
+		/* udp_set_csum(): the whole datagram. */
+		uint8_t *u = out + 20;
+		uint16_t ulen = (uint16_t)(pkt->len - 20);
+		uint32_t s = csum_tcpudp_nofold(saddr, cp->daddr.ip, ulen, 17,
+						0);
+
+		sum = csum_fold(csum_partial(u, ulen, s));
+		if (!sum)
+			sum = 0xffff;
+		memcpy(u + 6, &sum, 2);
+	}
+	pkt->l3_off = 0;
+	pkt->l4_off = 0;
+	/* An inner partial checksum keeps its (shifted) offsets. */
+	pkt_set_ipv4_offsets(pkt);
+	/* Tunnelled packets leave tracking even with conntrack=1 (the
+	 * kernel confirms the entry first: not done here yet). */
+	send_out(ln, pkt, 0, NULL);
+	return;
+nobuf:
+	net_drop(ln->net, pkt, DROP_NO_BUFFER);
+}
+
+/*
+ * ip_vs_tunnel_xmit(): IPIP, GUE or GRE to the real server, from the
+ * address the route to it prefers. A GSO super-frame is cut into its
+ * segments first, each encapsulated (the kernel offloads the tunnel's
+ * segmentation instead; the wire sees the same packets).
+ */
 static unsigned tun_xmit(struct lb_net *ln, struct pkt *pkt,
 			 struct lb_conn *cp)
 {
-	static _Atomic uint16_t ident;
 	int type = stack_addr_type(ln->net, cp->daddr.ip, NULL);
-	uint8_t *in, *out;
-	uint16_t tot, id, sum;
-	uint32_t saddr;
+	struct pkt *segs, *seg;
 	struct rt_result rt;
 
 	if (type == RTN_LOCAL) {
@@ -172,42 +301,23 @@ static unsigned tun_xmit(struct lb_net *ln, struct pkt *pkt,
 	}
 	if (!decrement_ttl(ln->net, pkt))
 		return NS_DROP;
-	saddr = rt.src.ip;
 	if (pkt->has_l2 && pkt->l3_off)
 		pkt_pull(pkt, pkt->l3_off);
 	pkt->has_l2 = false;
-	if (pkt_headroom(pkt) < 20 || pkt->len + 20 > 65535) {
-		net_drop(ln->net, pkt, DROP_NO_BUFFER);
+	if (!pkt_is_gso(pkt)) {
+		tun_encap_send(ln, pkt, cp, rt.src.ip);
 		return NS_STOLEN;
 	}
-	in = pkt->data;
-	out = pkt_push(pkt, 20);
-	tot = (uint16_t)pkt->len;
-	memset(out, 0, 20);
-	out[0] = 0x45;
-	out[1] = in[1];                               /* dsfield */
-	tot = htons(tot);
-	memcpy(out + 2, &tot, 2);
-	id = atomic_fetch_add(&ident, 1);
-	if (ln->sysctl.pmtu_disc && (in[6] & 0x40)) {
-		out[6] = 0x40;                        /* DF as inside */
-		id = 0;
+	if (pkt_gso_segment(pkt, net_pool(ln->net), &segs)) {
+		net_drop(ln->net, pkt, DROP_GSO_BAD);
+		return NS_STOLEN;
 	}
-	id = htons(id);
-	memcpy(out + 4, &id, 2);
-	out[8] = in[8];                               /* inner TTL */
-	out[9] = 4;                                   /* IPPROTO_IPIP */
-	memcpy(out + 12, &saddr, 4);
-	memcpy(out + 16, &cp->daddr.ip, 4);
-	sum = ip_fast_csum(out, 5);
-	memcpy(out + 10, &sum, 2);
-	pkt->l3_off = 0;
-	pkt->l4_off = 0;
-	/* The inner packet's checksum offload stays as it was. */
-	pkt_set_ipv4_offsets(pkt);
-	/* Tunnelled packets leave tracking even with conntrack=1 (the
-	 * kernel confirms the entry first: not done here yet). */
-	send_out(ln, pkt, 0, NULL);
+	pkt_free(pkt);
+	while ((seg = segs)) {
+		segs = seg->next;
+		seg->next = NULL;
+		tun_encap_send(ln, seg, cp, rt.src.ip);
+	}
 	return NS_STOLEN;
 }
 

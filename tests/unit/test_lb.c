@@ -244,6 +244,54 @@ static void test_iptables_order(void **state)
 	assert_int_equal(lb_flush(net), 0);
 }
 
+/* GRE (with its checksum) and GUE (with a UDP checksum) tunnels. */
+static void test_gre_gue(void **state)
+{
+	struct lb_svc_conf s = svc("rr");
+	struct lb_dest_conf gre = rs("10.2.0.2", LB_FWD_TUNNEL);
+	struct lb_dest_conf gue = rs("10.2.0.3", LB_FWD_TUNNEL);
+	const uint8_t *o;
+	uint32_t sum;
+
+	(void)state;
+	gre.port = gue.port = htons(80);
+	gre.tun_type = LB_TUN_GRE;
+	gre.tun_flags = LB_TUN_F_CSUM;
+	gue.tun_type = LB_TUN_GUE;
+	gue.tun_flags = LB_TUN_F_CSUM;
+	assert_int_equal(lb_svc_add(net, &s), 0);
+	gue.tun_port = 0;
+	assert_int_equal(lb_dest_add(net, &s, &gue), -EINVAL);
+	gue.tun_port = htons(6080);
+	assert_int_equal(lb_dest_add(net, &s, &gre), 0);
+	assert_int_equal(lb_dest_add(net, &s, &gue), 0);
+	/* GUE first (added last). */
+	assert_int_equal(tcp_send("ra", "10.1.0.2", "10.1.0.100", 4100, 80,
+				  1, 0, TH_SYN, NULL), 1);
+	o = cap[0].data + 14;
+	assert_int_equal(o[9], 17);
+	assert_int_equal(cap_daddr(0), A("10.2.0.3"));
+	assert_int_equal(cap_port(0, 1), 6080);
+	assert_int_equal(o[28 + 1], 4);                    /* GUE: IPIP */
+	assert_int_equal(o[32 + 9], 6);                    /* inner TCP */
+	sum = csum_tcpudp_nofold(A("10.2.0.1"), A("10.2.0.3"),
+				 (uint16_t)(cap[0].len - 34), 17, 0);
+	assert_int_equal(csum_fold(csum_partial(o + 20, cap[0].len - 34,
+						sum)), 0);
+	/* GRE with its checksum over header and payload. */
+	assert_int_equal(tcp_send("ra", "10.1.0.2", "10.1.0.100", 4101, 80,
+				  1, 0, TH_SYN, NULL), 1);
+	o = cap[0].data + 14;
+	assert_int_equal(o[9], 47);
+	assert_int_equal(o[20], 0x80);
+	assert_int_equal(o[22], 0x08);
+	assert_int_equal(o[23], 0x00);
+	assert_int_equal(csum_fold(csum_partial(o + 20, cap[0].len - 34, 0)),
+			 0);
+	assert_int_equal(o[28 + 9], 6);
+	assert_int_equal(lb_flush(net), 0);
+}
+
 static void test_no_dest_unreachable(void **state)
 {
 	struct lb_svc_conf s = svc("wlc");
@@ -395,6 +443,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_conntrack_sees_ipvs,
 						lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iptables_order, lb_setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_gre_gue, lb_setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_dest_unreachable,
 						lb_setup, teardown),
