@@ -267,6 +267,8 @@ static bool new_conn_expected(const struct lb_conn *cp, int mode)
 		return cp->state == LB_TCP_S_TIME_WAIT ||
 		       ((mode & 2) && cp->state == LB_TCP_S_FIN_WAIT &&
 			(cp->flags & LB_CONN_F_NOOUTPUT));
+	if (cp->protocol == 132)
+		return cp->state == 13;   /* IP_VS_SCTP_S_CLOSED */
 	return false;
 }
 
@@ -551,5 +553,7 @@ const struct lb_proto *lb_proto_get(uint8_t protocol)
 		return &lb_proto_tcp;
 	if (protocol == 17)
 		return &lb_proto_udp;
+	if (protocol == 132)
+		return &lb_proto_sctp;
 	return NULL;
 }

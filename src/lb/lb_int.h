@@ -36,6 +36,9 @@ enum lb_tcp_state {
 	LB_TCP_S_SYNACK,
 	LB_TCP_S_LAST,
 };
+/* IPVS's SCTP states (IP_VS_SCTP_S_*). */
+#define LB_SCTP_S_LAST 14
+
 enum lb_udp_state {
 	LB_UDP_S_NORMAL = 0,
 	LB_UDP_S_LAST,
@@ -108,6 +111,7 @@ struct lb_proto {
 };
 extern const struct lb_proto lb_proto_tcp;
 extern const struct lb_proto lb_proto_udp;
+extern const struct lb_proto lb_proto_sctp;
 const struct lb_proto *lb_proto_get(uint8_t protocol);
 
 /* The knobs of net.ipv4.vs (kernel names and defaults). */
@@ -134,6 +138,7 @@ struct lb_net {
 	/* Timeouts (seconds) by protocol and state. */
 	unsigned tcp_timeouts[LB_TCP_S_LAST + 1];
 	unsigned udp_timeouts[LB_UDP_S_LAST + 1];
+	unsigned sctp_timeouts[LB_SCTP_S_LAST + 1];
 	bool hooks_on;
 	struct ns_hook_ops *hook_ops;  /* NHOOKS of core.c */
 	/* Connections. */

@@ -41,6 +41,8 @@ static void sysctl_defaults(struct lb_net *ln)
 		ln->tcp_timeouts[i] = lb_proto_tcp.default_timeouts[i];
 	for (unsigned i = 0; i <= LB_UDP_S_LAST; i++)
 		ln->udp_timeouts[i] = lb_proto_udp.default_timeouts[i];
+	for (unsigned i = 0; i <= LB_SCTP_S_LAST; i++)
+		ln->sctp_timeouts[i] = lb_proto_sctp.default_timeouts[i];
 }
 
 int lb_net_get(struct net *net, struct lb_net **out)
@@ -533,10 +535,11 @@ static int svc_supported(struct lb_net *ln, const struct lb_svc_conf *u)
 		       "IPVS: IPv6 services are not supported yet");
 		return -EAFNOSUPPORT;
 	}
-	if (!u->fwmark && u->protocol != 6 && u->protocol != 17) {
+	if (!u->fwmark && u->protocol != 6 && u->protocol != 17 &&
+	    u->protocol != 132) {
 		ns_log(&ln->net->log, NS_LOG_WARNING,
-		       "IPVS: protocol %u services are not supported yet "
-		       "(tcp and udp are)", u->protocol);
+		       "IPVS: protocol %u services are not supported",
+		       u->protocol);
 		return -EPROTONOSUPPORT;
 	}
 	return 0;
@@ -1043,7 +1046,7 @@ static const struct stack_sysctl_ext knobs[] = {
 	  knob_set_default_only, OFF(schedule_icmp) },
 	{ "net.ipv4.vs.secure_tcp", 0, 3, knob_get, knob_set,
 	  OFF(secure_tcp) },
-	{ "net.ipv4.vs.sloppy_sctp", INT_MIN, INT_MAX, knob_get, knob_set_default_only,
+	{ "net.ipv4.vs.sloppy_sctp", INT_MIN, INT_MAX, knob_get, knob_set,
 	  OFF(sloppy_sctp) },
 	{ "net.ipv4.vs.sloppy_tcp", INT_MIN, INT_MAX, knob_get, knob_set,
 	  OFF(sloppy_tcp) },

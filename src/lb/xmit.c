@@ -16,12 +16,47 @@
 
 #include "ct/ct.h"
 #include "nat/nat.h"
+#include "base/crc32c.h"
 #include "base/hash.h"
 #include "pkt/csum.h"
 #include "pkt/gso.h"
 #include "pkt/parse.h"
 #include "stack/config.h"
 #include "stack/stack.h"
+
+/*
+ * sctp_nat_csum(): SCTP's CRC32c covers the whole packet and no
+ * pseudo-header, so a port rewrite means computing it again (an
+ * offloaded one included: it is final afterwards).
+ */
+static void sctp_csum(struct pkt *pkt)
+{
+	uint8_t *sh = pkt_l4(pkt);
+	uint32_t n, crc;
+
+	if (!sh || pkt->l4_len < 12)
+		return;
+	n = pkt->l4_len;
+	memset(sh + 8, 0, 4);
+	crc = ~ns_crc32c(~0u, sh, n);
+	sh[8] = (uint8_t)crc;
+	sh[9] = (uint8_t)(crc >> 8);
+	sh[10] = (uint8_t)(crc >> 16);
+	sh[11] = (uint8_t)(crc >> 24);
+	pkt->csum_partial = false;
+}
+
+/* nat_ipv4_manip_pkt() and, for SCTP, its checksum. */
+static bool manip(struct pkt *pkt, const struct ct_tuple *t,
+		  enum nat_manip_type mt)
+{
+	if (!nat_ipv4_manip_pkt(pkt, pkt->l3_off, t, mt))
+		return false;
+	pkt_set_ipv4_offsets(pkt);
+	if (t->proto == 132)
+		sctp_csum(pkt);
+	return true;
+}
 
 /* ip_vs_notrack(): the packet leaves connection tracking. */
 static void notrack(struct pkt *pkt)
@@ -108,9 +143,8 @@ static unsigned nat_xmit(struct lb_net *ln, struct pkt *pkt,
 		t.proto = (uint8_t)cp->protocol;
 		t.dst = cp->daddr;
 		t.dport = cp->dport;
-		if (!nat_ipv4_manip_pkt(pkt, pkt->l3_off, &t, NAT_MANIP_DST))
+		if (!manip(pkt, &t, NAT_MANIP_DST))
 			return NS_DROP;
-		pkt_set_ipv4_offsets(pkt);
 		pkt->ipvs_property = true;
 		leave_or_update(pkt, cp);
 		return NS_ACCEPT;
@@ -124,9 +158,8 @@ static unsigned nat_xmit(struct lb_net *ln, struct pkt *pkt,
 	t.proto = (uint8_t)cp->protocol;
 	t.dst = cp->daddr;
 	t.dport = cp->dport;
-	if (!nat_ipv4_manip_pkt(pkt, pkt->l3_off, &t, NAT_MANIP_DST))
+	if (!manip(pkt, &t, NAT_MANIP_DST))
 		return NS_DROP;
-	pkt_set_ipv4_offsets(pkt);
 	send_out(ln, pkt, 0, cp);
 	return NS_STOLEN;
 }
@@ -374,8 +407,7 @@ unsigned lb_xmit_nat_reply(struct lb_net *ln, struct pkt *pkt,
 	t.proto = (uint8_t)cp->protocol;
 	t.src = cp->vaddr;
 	t.sport = cp->vport;
-	if (!nat_ipv4_manip_pkt(pkt, pkt->l3_off, &t, NAT_MANIP_SRC))
+	if (!manip(pkt, &t, NAT_MANIP_SRC))
 		return NS_DROP;
-	pkt_set_ipv4_offsets(pkt);
 	return NS_ACCEPT;
 }

@@ -15,6 +15,7 @@
 
 #include "ct_harness.h"
 #include "lb/lb.h"
+#include "base/crc32c.h"
 #include "pkt/csum.h"
 
 static struct lb_svc_conf svc(const char *sched)
@@ -292,6 +293,48 @@ static void test_gre_gue(void **state)
 	assert_int_equal(lb_flush(net), 0);
 }
 
+/* SCTP: an INIT starts a connection; NAT recomputes the CRC32c. */
+static void test_sctp(void **state)
+{
+	struct lb_svc_conf s = svc("rr");
+	struct lb_dest_conf d2 = rs("10.2.0.2", LB_FWD_MASQ);
+	uint8_t l4[32] = { 0 }, *o;
+	struct frame f;
+	uint32_t crc, got;
+	struct lb_conn_snap *v;
+	unsigned n;
+
+	(void)state;
+	/* The check value of CRC32c (RFC 3720, B.4). */
+	assert_int_equal(~ns_crc32c(~0u, "123456789", 9), 0xe3069283u);
+	s.protocol = 132;
+	assert_int_equal(lb_svc_add(net, &s), 0);
+	assert_int_equal(lb_dest_add(net, &s, &d2), 0);
+	l4[0] = 0x13;            /* source port 5000 */
+	l4[1] = 0x88;
+	l4[3] = 80;
+	l4[12] = 1;              /* INIT */
+	l4[15] = 20;
+	crc = ~ns_crc32c(~0u, l4, sizeof(l4));
+	memcpy(l4 + 8, &crc, 4);
+	eth_put(&f, (const uint8_t *)"\x02\0\0\0\0\x01", PEER_MAC, 0x0800);
+	ip_put(&f, A("10.1.0.2"), A("10.1.0.100"), 132, 64, 0, l4,
+	       sizeof(l4));
+	inject("ra", &f);
+	assert_int_equal(ncap, 1);
+	assert_int_equal(cap_daddr(0), A("10.2.0.2"));
+	assert_int_equal(cap_port(0, 1), 8080);
+	o = cap[0].data + 34;
+	memcpy(&got, o + 8, 4);
+	memset(o + 8, 0, 4);
+	assert_int_equal(got, ~ns_crc32c(~0u, o, sizeof(l4)));
+	assert_int_equal(lb_conn_dump(net, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].state, "INIT1");
+	free(v);
+	assert_int_equal(lb_flush(net), 0);
+}
+
 static void test_no_dest_unreachable(void **state)
 {
 	struct lb_svc_conf s = svc("wlc");
@@ -446,6 +489,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_gre_gue, lb_setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_sctp, lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_dest_unreachable,
 						lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persistence_and_removal,
