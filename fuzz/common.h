@@ -63,6 +63,22 @@ static const char *const fuzz_setup[] = {
 	"iptables -t nat -A PREROUTING -p udp --dport 5353 -j REDIRECT --to-ports 53",
 	"iptables -t nat -A POSTROUTING -o eth1 -p udp -j SNAT --to-source 10.0.2.1:2000-2100 --random",
 	"iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE",
+	/* The load balancer: every scheduler family and method. */
+	"ip addr add 10.0.1.100/32 dev eth0",
+	"ip neigh add 10.0.2.3 lladdr 02:00:00:00:01:03 dev eth1 nud permanent",
+	"ipvsadm -A -t 10.0.1.100:80 -s rr",
+	"ipvsadm -a -t 10.0.1.100:80 -r 10.0.2.2:8080 -m",
+	"ipvsadm -a -t 10.0.1.100:80 -r 10.0.2.3:80 -g -w 2",
+	"ipvsadm -A -t 10.0.1.100:443 -s mh -p 60",
+	"ipvsadm -a -t 10.0.1.100:443 -r 10.0.2.2:443 -i",
+	"ipvsadm -a -t 10.0.1.100:443 -r 10.0.2.3:443 -i --tun-type gue --tun-port 6080 --tun-csum",
+	"ipvsadm -A -u 10.0.1.100:53 -s wlc -o",
+	"ipvsadm -a -u 10.0.1.100:53 -r 10.0.2.2:53 -m",
+	"ipvsadm -A --sctp-service 10.0.1.100:36412 -s lblcr",
+	"ipvsadm -a --sctp-service 10.0.1.100:36412 -r 10.0.2.3:36412 -m",
+	"ipvsadm -A -f 7 -s sh -p",
+	"ipvsadm -a -f 7 -r 10.0.2.2:0 -i --tun-type gre --tun-csum",
+	"sysctl -w net.ipv4.vs.conntrack=1",
 	NULL,
 };
 
