@@ -9,6 +9,7 @@
  * packet behind, never torn).
  */
 #include "ctl/ctl.h"
+#include "lb/lb.h"
 
 #include "core/net.h"
 #include "io/io.h"
@@ -239,6 +240,15 @@ static void print_text(struct net *net, const struct worker_row *rows,
 			  ip_mib_fields[i].name, ip_mib_get(&sum->ip, (size_t)i));
 	sbuf_addf(out, "\nReassembly: %u queues, %" PRIu64 " bytes\n",
 		  ipfrag_queue_count(net), ipfrag_mem(net));
+	{
+		struct lb_health h;
+
+		if (lb_health_read(net, &h))
+			sbuf_addf(out, "IPVS: %u connections, %" PRIu64
+				  " requests without a real server, %" PRIu64
+				  " refused (table full)\n", h.conns,
+				  h.no_dest, h.table_full);
+	}
 	if (net->nworkers) {
 		sbuf_addf(out, "\n%-8s %12s %12s %12s %12s %12s\n", "Worker",
 			  "RX", "TX", "Forwarded", "Delivered", "Generated");

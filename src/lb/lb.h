@@ -368,6 +368,18 @@ struct lb_svc_snap {
 int lb_dump(struct net *net, const struct lb_svc_conf *key,
 	    struct lb_svc_snap **out, unsigned *n);
 void lb_dump_free(struct lb_svc_snap *s, unsigned n);
+/*
+ * What `netsieve stats` shows of the load balancer: connections in the
+ * table, requests that found no real server (answered ICMP port
+ * unreachable) and connections refused for a full table. false: no
+ * load balancer in this net yet.
+ */
+struct lb_health {
+	unsigned conns;
+	uint64_t no_dest, table_full;
+};
+bool lb_health_read(struct net *net, struct lb_health *out);
+
 /* The totals of /proc/net/ip_vs_stats. */
 void lb_total_stats(struct net *net, struct lb_stats_snap *out);
 

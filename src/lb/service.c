@@ -808,6 +808,19 @@ static void stats_snap(const struct lb_stats *s, struct lb_stats_snap *o)
 	o->r = s->rate;
 }
 
+bool lb_health_read(struct net *net, struct lb_health *out)
+{
+	struct lb_net *ln = lb_net(net);
+
+	memset(out, 0, sizeof(*out));
+	if (!ln)
+		return false;
+	out->conns = atomic_load(&ln->conn_count);
+	out->no_dest = atomic_load(&ln->no_dest);
+	out->table_full = atomic_load(&ln->conn_fail);
+	return true;
+}
+
 void lb_total_stats(struct net *net, struct lb_stats_snap *out)
 {
 	struct lb_net *ln = lb_net(net);
