@@ -51,6 +51,7 @@
 #include "base/log.h"
 #include "core/netdev.h"
 #include "core/worker.h"
+#include "io/kdev.h"
 #include "io/ring.h"
 #include "io/vnet.h"
 #include "pkt/pkt.h"
@@ -60,11 +61,9 @@
 #include <linux/virtio_net.h>
 #include <net/ethernet.h>
 #include <linux/if.h>
-#include <linux/if_arp.h>
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -186,53 +185,6 @@ static int parse_arg(const char *arg, struct afp *afp)
 		} else {
 			return -EINVAL;
 		}
-	}
-	return 0;
-}
-
-static int if_ioctl(int fd, unsigned long req, struct ifreq *ifr)
-{
-	return ioctl(fd, req, ifr) < 0 ? -errno : 0;
-}
-
-/*
- * Copy the kernel interface's MAC and MTU into dev and bring the kernel
- * interface up (it is ours: nothing else should use it).
- */
-static int take_link(struct afp *afp, struct netdev *dev)
-{
-	struct ifreq ifr;
-	int err;
-
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, afp->ifname, sizeof(ifr.ifr_name));
-	err = if_ioctl(afp->fd, SIOCGIFHWADDR, &ifr);
-	if (err)
-		return err;
-	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
-		return -EPROTONOSUPPORT;
-	memcpy(dev->mac, ifr.ifr_hwaddr.sa_data, 6);
-
-	err = if_ioctl(afp->fd, SIOCGIFMTU, &ifr);
-	if (err)
-		return err;
-	/*
-	 * A packet buffer holds PKT_MAX_FRAME bytes: a larger (jumbo) MTU
-	 * is clipped, and larger frames are counted as rx_dropped.
-	 */
-	if (ifr.ifr_mtu > 0)
-		dev->mtu = (uint32_t)ifr.ifr_mtu;
-	if (dev->mtu > PKT_MAX_FRAME - ETH_HLEN)
-		dev->mtu = PKT_MAX_FRAME - ETH_HLEN;
-
-	err = if_ioctl(afp->fd, SIOCGIFFLAGS, &ifr);
-	if (err)
-		return err;
-	if (!(ifr.ifr_flags & IFF_UP)) {
-		ifr.ifr_flags |= IFF_UP;
-		err = if_ioctl(afp->fd, SIOCSIFFLAGS, &ifr);
-		if (err)
-			return err;
 	}
 	return 0;
 }
@@ -526,9 +478,8 @@ static int afp_open_queues(struct afp *afp, struct netdev *dev, int nqueues)
 static int afp_open(struct netdev *dev, const char *arg, int nqueues)
 {
 	struct packet_mreq mr;
-	struct ifreq ifr;
 	struct afp *afp;
-	int err, fd;
+	int err;
 
 	if (nqueues < 1)
 		nqueues = 1;
@@ -541,18 +492,10 @@ static int afp_open(struct netdev *dev, const char *arg, int nqueues)
 	err = parse_arg(arg, afp);
 	if (err)
 		goto err_free_afp;
-	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		err = -errno;
+	err = io_kdev_index(afp->ifname);
+	if (err < 0)
 		goto err_free_afp;
-	}
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, afp->ifname, sizeof(ifr.ifr_name));
-	err = if_ioctl(fd, SIOCGIFINDEX, &ifr);
-	close(fd);
-	if (err)
-		goto err_free_afp;
-	afp->ifindex = ifr.ifr_ifindex;
+	afp->ifindex = err;
 	/* Before touching the link: another netsieve may own it. */
 	afp->bind_fd = io_ifbind_take(afp->ifindex);
 	if (afp->bind_fd < 0) {
@@ -575,7 +518,7 @@ static int afp_open(struct netdev *dev, const char *arg, int nqueues)
 		err = -errno;
 		goto err_close_queues;
 	}
-	err = take_link(afp, dev);
+	err = io_kdev_take(afp->ifname, dev);
 	if (err)
 		goto err_close_queues;
 	afp->pstats = dev->pstats;
