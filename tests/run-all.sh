@@ -27,6 +27,8 @@ for suite in layers vectors conformance robust replay kernel e2e conntrack cli i
 	run "$suite" "tests/$suite/run.sh" "$B"
 	# Connection tracking and NAT end to end: the e2e lab again.
 	[ "$suite" = e2e ] && run stateful tests/e2e/stateful.sh "$B"
+	# The same lab forwarding through the AF_XDP backend.
+	[ "$suite" = e2e ] && run afxdp tests/e2e/afxdp.sh "$B"
 done
 for suite in vectors conformance robust replay; do
 	[ -x "tests/$suite/run.sh" ] || continue
