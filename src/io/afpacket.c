@@ -16,7 +16,8 @@
  * Transmit (`tx ring`, the default): worker q writes frames into a
  * TPACKET_V2 TX ring of its own socket and the whole batch leaves with one
  * send() at the end of the worker's round (ns_worker_tx_defer()); `tx
- * mmsg` stages them and sends with one sendmmsg(). A frame too large for
+ * mmsg` stages them and sends with one sendmmsg(); `tx single` sends each
+ * frame by itself (the old path, for comparison). A frame too large for
  * a slot (a GSO super-frame), one sent by a thread that is not a daemon
  * worker, or one that finds the ring full goes out at once by sendmsg() on
  * a plain socket. PACKET_QDISC_BYPASS is on for the batches unless
@@ -99,7 +100,8 @@
 /* sendmmsg staging: frames per batch. */
 #define AFP_TX_BATCH 64
 
-enum afp_mode { AFP_RING, AFP_MMSG };
+/* rx: ring or mmsg; tx: ring, mmsg, or single (one sendmsg per frame). */
+enum afp_mode { AFP_RING, AFP_MMSG, AFP_SINGLE };
 
 /* Receive queue q: read by worker q only. */
 struct afp_rxq {
@@ -142,7 +144,7 @@ struct afp {
 };
 
 /*
- * "dev veth0 [rx ring|mmsg] [tx ring|mmsg] [qdisc-bypass on|off]" or
+ * "dev veth0 [rx ring|mmsg] [tx ring|mmsg|single] [qdisc-bypass on|off]" or
  * "veth0 ..." -> the name and the options. Returns 0 or -EINVAL.
  */
 static int parse_arg(const char *arg, struct afp *afp)
@@ -172,6 +174,8 @@ static int parse_arg(const char *arg, struct afp *afp)
 				m = AFP_RING;
 			else if (!strcmp(val, "mmsg"))
 				m = AFP_MMSG;
+			else if (!strcmp(val, "single") && tok[0] == 't')
+				m = AFP_SINGLE;
 			else
 				return -EINVAL;
 			*(tok[0] == 'r' ? &afp->rx_mode : &afp->tx_mode) = m;
@@ -451,6 +455,8 @@ static int afp_open_queues(struct afp *afp, struct netdev *dev, int nqueues)
 	for (q = 0; q < nqueues; q++) {
 		struct afp_txq *txq = &afp->txq[q];
 
+		if (afp->tx_mode == AFP_SINGLE)
+			continue;
 		if (afp->tx_mode == AFP_RING) {
 			err = tx_ring_setup(afp, txq);
 			if (!err)
@@ -913,6 +919,7 @@ static int afp_tx(struct netdev *dev, const struct pkt *pkt)
 
 	/* Not a daemon worker, or a frame no slot holds: at once. */
 	if (!w || !w->tx_defer_ok || w->id >= afp->nq ||
+	    afp->tx_mode == AFP_SINGLE ||
 	    pkt->len > io_tpv2_tx_room(AFP_TX_FRAME, afp->vnet))
 		return afp_send_now(afp, pkt);
 	txq = &afp->txq[w->id];

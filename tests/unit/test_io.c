@@ -154,6 +154,11 @@ static void test_afpacket_open_errors(void **state)
 	assert_int_equal(ops->open(&dev, "dev nsv-nope", 1), -ENODEV);
 	assert_int_equal(ops->open(&dev, "", 1), -EINVAL);
 	assert_int_equal(ops->open(&dev, "dev a b", 1), -EINVAL);
+	assert_int_equal(ops->open(&dev, "dev nsv-a0 rx", 1), -EINVAL);
+	assert_int_equal(ops->open(&dev, "dev nsv-a0 rx single", 1), -EINVAL);
+	assert_int_equal(ops->open(&dev, "dev nsv-a0 tx fast", 1), -EINVAL);
+	assert_int_equal(ops->open(&dev, "dev nsv-a0 qdisc-bypass 1", 1),
+			 -EINVAL);
 	assert_int_equal(ops->open(&dev, "dev 0123456789abcdefXYZ", 1), -EINVAL);
 	assert_int_equal(ops->open(&dev, NULL, 1), -EINVAL);
 	assert_null(dev.io_priv);
@@ -672,6 +677,8 @@ int main(void)
 			"dev nsv-a0 rx mmsg tx mmsg qdisc-bypass off"),
 		cmocka_unit_test_prestate(test_afpacket_rx_tx,
 			"dev nsv-a0 rx ring tx mmsg"),
+		cmocka_unit_test_prestate(test_afpacket_rx_tx,
+			"dev nsv-a0 rx mmsg tx single"),
 		cmocka_unit_test_prestate(test_afpacket_tx_batch,
 			"dev nsv-a0 tx ring"),
 		cmocka_unit_test_prestate(test_afpacket_tx_batch,
