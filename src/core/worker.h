@@ -51,6 +51,7 @@ struct ns_tx_defer {
 struct ns_rxq {
 	int fd;
 	int ifindex;
+	int queue;      /* the device's queue number (io_ops rx_burst q) */
 };
 
 /*

@@ -15,10 +15,11 @@
  * all, is said in the net's log; open then fails with that error, so the
  * operator can use `type afpacket` instead.
  *
- * Queues: one XDP socket per receive queue the kernel interface has, up
- * to the number of workers (a veth has one unless made with more:
- * `numrxqueues`); worker q reads socket q, workers beyond get no queue
- * (fd -1). The driver's RSS, not a fanout group, spreads the flows.
+ * Queues: one XDP socket per receive queue the kernel interface has (up
+ * to AXP_MAX_QUEUES; a veth has one unless made with `numrxqueues`), each
+ * with its own UMEM; worker w reads queues w, w + N... of N workers, and
+ * workers beyond the queues read none. The driver's RSS (a veth: the
+ * sender's transmit queue), not a fanout group, spreads the flows.
  *
  * Transmit: worker q writes into its socket's TX ring and the batch
  * leaves with one sendto() at the end of the round (ns_worker_tx_defer());
@@ -367,8 +368,14 @@ static int axp_open(struct netdev *dev, const char *arg, int nqueues)
 	if (err)
 		goto err_release;
 	n = kdev_rx_queues(axp->ifname);
-	if (n > nqueues)
-		n = nqueues;
+	if (n > AXP_MAX_QUEUES) {
+		ns_log(dev->log, NS_LOG_WARNING,
+		       "netsieve: %s (afxdp %s): the interface has %d receive "
+		       "queues, netsieve reads %d: frames on the others reach "
+		       "the kernel instead (ethtool -L to lower them)",
+		       dev->name, axp->ifname, n, AXP_MAX_QUEUES);
+		n = AXP_MAX_QUEUES;
+	}
 	axp->q = calloc((size_t)n, sizeof(*axp->q));
 	if (!axp->q) {
 		err = -ENOMEM;
@@ -392,8 +399,8 @@ static int axp_open(struct netdev *dev, const char *arg, int nqueues)
 	       "netsieve: %s (afxdp %s): %d AF_XDP queue%s, %s%s",
 	       dev->name, axp->ifname, n, n == 1 ? "" : "s",
 	       axp_modes[mi].name,
-	       n < nqueues ? " (the interface has fewer receive queues than "
-			     "there are workers)" : "");
+	       n < nqueues ? " (fewer receive queues than workers: some "
+			     "workers only transmit)" : "");
 	memcpy(axp->mac, dev->mac, 6);
 	axp->pstats = dev->pstats;
 	dev->promisc = true;

@@ -25,7 +25,7 @@ struct io_ops {
 	 * kernel interface for afpacket, the tap name for tap). May set
 	 * dev->mac and dev->mtu from the backing interface. Fills dev->io_priv.
 	 * nqueues: how many workers will read it (queues beyond what the
-	 * backend offers report fd -1).
+	 * backend offers report fd -1; a backend may offer more).
 	 */
 	int (*open)(struct netdev *dev, const char *arg, int nqueues);
 	void (*close)(struct netdev *dev);
@@ -42,7 +42,11 @@ struct io_ops {
 	 * tx_dropped by the backend.
 	 */
 	int (*tx)(struct netdev *dev, const struct pkt *pkt);
-	/* A file descriptor to poll for queue q, or -1 (no such queue). */
+	/*
+	 * A file descriptor to poll for queue q, or -1 (no such queue).
+	 * Queues are numbered from 0 without holes; worker w reads queues
+	 * w, w + N, w + 2N... of N workers (src/stack/worker.c).
+	 */
 	int (*fd)(const struct netdev *dev, int q);
 };
 
