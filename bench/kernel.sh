@@ -17,6 +17,8 @@
 #   afp-txmmsg    TPACKET_V3 receive ring, sendmmsg batches
 #   afp-old       recvmmsg, one sendmsg per frame (the path before issue 10)
 #   afxdp         AF_XDP (libxdp's program, driver mode, copy: veth)
+# and, to take the default apart: afp-rxmmsg (recvmmsg, TX ring),
+# afp-txsingle (receive ring, one sendmsg per frame), afp-nobypass.
 # The size "ct" is the stateful gateway instead of a blocklist: FORWARD
 # DROP with `-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT` and
 # `--ctstate NEW -j ACCEPT`, plus `-t nat -A POSTROUTING -o <out> -j
@@ -148,6 +150,9 @@ link_args() { # variant -> type and options of `ip link add`
 	afpacket) echo "afpacket dev" ;;
 	afp-txmmsg) echo "afpacket dev %s tx mmsg" ;;
 	afp-old) echo "afpacket dev %s rx mmsg tx single" ;;
+	afp-rxmmsg) echo "afpacket dev %s rx mmsg" ;;
+	afp-txsingle) echo "afpacket dev %s tx single" ;;
+	afp-nobypass) echo "afpacket dev %s qdisc-bypass off" ;;
 	afxdp) echo "afxdp dev" ;;
 	esac
 }

@@ -12,7 +12,7 @@ echo "== engine alone: connection tracking and NAT, one core"
 "$B/bench/bench-conntrack" "$SECS" 2>/dev/null
 if [ "$(id -u)" = 0 ]; then
 	echo
-	echo "== side by side: kernel (iptables-legacy, iptables-nft) vs netsieve (AF_PACKET)"
+	echo "== side by side: kernel (iptables-legacy, iptables-nft) vs netsieve (AF_PACKET, AF_XDP)"
 	bench/kernel.sh "$B" "$SECS"
 else
 	echo "(side-by-side kernel benchmark needs root: skipped)"

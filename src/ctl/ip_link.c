@@ -140,8 +140,9 @@ void ip_link_json(struct ipctx *c, const struct netdev *d, bool mode)
 		ip_json_str(o, "info_kind", d->io ? d->io->kind : "dummy");
 		if (d->io && d->io_arg[0]) {
 			sbuf_adds(o, ",\"info_data\":{");
-			/* afpacket: the kernel device; tap: its name. */
-			ip_json_str(o, !strcmp(d->io->kind, "afpacket") ? "dev" :
+			/* afpacket, afxdp: the kernel device (and options). */
+			ip_json_str(o, !strcmp(d->io->kind, "afpacket") ||
+				    !strcmp(d->io->kind, "afxdp") ? "dev" :
 				    !strcmp(d->io->kind, "tap") ? "name" : "arg",
 				    d->io_arg);
 			sbuf_addc(o, '}');
