@@ -70,6 +70,8 @@
 #define AXP_RING 2048                   /* every ring's size */
 #define AXP_BURST 64
 #define AXP_TX_KICK 128
+#define AXP_BUSY_TRIES 50               /* a queue still being released */
+#define AXP_BUSY_WAIT_US 20000
 
 /* Queue q: its socket, UMEM and rings, used by worker q only. */
 struct axq {
@@ -321,7 +323,17 @@ static int axp_open_queues(struct axp *axp, int n, unsigned modes)
 		if (!(modes & (1u << mi)))
 			continue;
 		for (i = 0; i < n; i++) {
-			err = axq_open(axp, &axp->q[i], i, &axp_modes[mi]);
+			int tries = 0;
+
+			/*
+			 * A queue the previous socket just left is freed by
+			 * the kernel a moment later (deferred work): EBUSY
+			 * until then.
+			 */
+			while ((err = axq_open(axp, &axp->q[i], i,
+					       &axp_modes[mi])) == -EBUSY &&
+			       ++tries < AXP_BUSY_TRIES)
+				usleep(AXP_BUSY_WAIT_US);
 			if (err)
 				break;
 			axp->nq = i + 1;
