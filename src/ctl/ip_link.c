@@ -142,7 +142,7 @@ void ip_link_json(struct ipctx *c, const struct netdev *d, bool mode)
 			sbuf_adds(o, ",\"info_data\":{");
 			/* afpacket, afxdp: the kernel device (and options). */
 			ip_json_str(o, !strcmp(d->io->kind, "afpacket") ||
-				    !strcmp(d->io->kind, "afxdp") ? "dev" :
+					!strcmp(d->io->kind, "afxdp") ? "dev" :
 				    !strcmp(d->io->kind, "tap") ? "name" : "arg",
 				    d->io_arg);
 			sbuf_addc(o, '}');

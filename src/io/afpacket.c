@@ -9,7 +9,8 @@
  * Receive (`rx ring`, the default): each queue's socket has a TPACKET_V3
  * ring of blocks the kernel fills and hands over whole (src/io/ring.c
  * walks them); rx_burst copies frames out of the current block into pool
- * packets and gives the block back once it is read. `rx mmsg` (and the
+ * packets and gives the block back once it is read. Frames the kernel
+ * dropped with every block full are counted as rx_dropped. `rx mmsg` (and the
  * fallback when the kernel refuses the ring, said once in the net's log):
  * recvmmsg() straight into pool packets.
  *
@@ -85,10 +86,13 @@
 /*
  * Receive ring: blocks large enough for a 64 KiB super-frame with its
  * headers; a block the kernel has started is handed over when full or
- * after AFP_RX_TOV_MS (the latency a lone packet may see).
+ * after AFP_RX_TOV_MS (the latency a lone packet may see; at least one
+ * jiffy). Light traffic retires a block per timeout, so the ring holds
+ * AFP_RX_BLOCKS timeouts of it (64 x 4 ms at HZ=250) for a worker that
+ * is not scheduled: many blocks, not large ones.
  */
-#define AFP_RX_BLOCK (256 << 10)
-#define AFP_RX_BLOCKS 16
+#define AFP_RX_BLOCK (128 << 10)
+#define AFP_RX_BLOCKS 64
 #define AFP_RX_FRAME 2048
 #define AFP_RX_TOV_MS 1
 /* Transmit ring: 512 slots of 2 KiB (a full-size frame and headers). */
@@ -715,6 +719,19 @@ drop:
 	return NULL;
 }
 
+/*
+ * Frames the kernel dropped for want of a free block: count them as the
+ * interface's rx_dropped. Reading the statistics resets them.
+ */
+static void afp_kernel_drops(struct afp *afp, struct afp_rxq *rxq)
+{
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof(st);
+
+	if (!getsockopt(rxq->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len))
+		afp_stats(afp)->rx_dropped += st.tp_drops;
+}
+
 static void rx_block_release(struct afp_rxq *rxq)
 {
 	struct tpacket_block_desc *bd = (struct tpacket_block_desc *)
@@ -747,6 +764,9 @@ static int afp_rx_ring(struct afp *afp, int q, struct pkt_pool *pool,
 			      TP_STATUS_USER))
 				break;
 			rxq->in_block = true;
+			/* One look per block: at most a system call per
+			 * several hundred frames under load. */
+			afp_kernel_drops(afp, rxq);
 			if (io_tpv3_block_open(&rxq->c, bd, AFP_RX_BLOCK,
 					       afp->vnet) < 0) {
 				afp_stats(afp)->rx_dropped++;

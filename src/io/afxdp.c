@@ -498,7 +498,8 @@ static int axp_rx_burst(struct netdev *dev, int qid, struct pkt_pool *pool,
 		struct pkt *pkt = bufs[i];
 
 		*xsk_ring_prod__fill_addr(&q->fill, fidx + i) =
-			xsk_umem__extract_addr(d->addr) & ~(uint64_t)(AXP_FRAME - 1);
+			xsk_umem__extract_addr(d->addr) &
+			~(uint64_t)(AXP_FRAME - 1);
 		if (d->len > PKT_MAX_FRAME || d->len < ETH_HLEN) {
 			axp_stats(axp)->rx_dropped++;
 			pkt_free(pkt);

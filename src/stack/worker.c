@@ -2,9 +2,9 @@
 /*
  * The stack's side of core's worker loop (struct net_dp_ops): which
  * receive queues worker w polls (queue w of every interface whose backend
- * has one, and w + N... of one with more queues than workers), receiving a burst from one and running each packet through
- * stack_rcv(), the timers, and the per-worker state the stack keeps (ICMP
- * rate limits). Data path, except worker_init/fini (control path).
+ * has one, and w + N... of one with more queues than workers), receiving
+ * a burst from one and running each packet through stack_rcv(), the
+ * timers, and the per-worker state the stack keeps (ICMP rate limits). Data path, except worker_init/fini (control path).
  */
 #include "stack/internal.h"
 
