@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Side by side in one run: the kernel forwarding 64-byte UDP between
 # namespaces through FORWARD rules (iptables-legacy and iptables-nft),
-# against netsieve forwarding the same traffic with its AF_PACKET backend,
+# against netsieve forwarding the same traffic through its I/O backends,
 # with one worker and with two. The traffic is 256 flows (source ports
-# 1024-1279), so the fanout hash can spread it over workers.
+# 1024-1279), so the fanout hash (AF_PACKET) or the veth queue choice
+# (AF_XDP: the router's veths have two receive queues) can spread it over
+# workers.
 # trafgen (netsniff-ng) generates on CPU 0. The kernel forwards in the
 # generator's softirq (veth delivers synchronously, so also CPU 0); the
 # one-worker daemon is pinned to CPU 1; the two-worker daemon runs on both
 # CPUs, so one of its workers shares CPU 0 with the generator. Read the
 # figures with that in mind. The figure is what reaches the sink
 # namespace per second.
+# netsieve variants (NS_VARIANTS, default all), each BACKEND:WORKERS:
+#   afpacket      TPACKET_V3 receive ring, TPACKET_V2 TX ring (the default)
+#   afp-txmmsg    TPACKET_V3 receive ring, sendmmsg batches
+#   afp-old       recvmmsg, one sendmsg per frame (the path before issue 10)
+#   afxdp         AF_XDP (libxdp's program, driver mode, copy: veth)
+# and, to take the default apart: afp-rxmmsg (recvmmsg, TX ring),
+# afp-txsingle (receive ring, one sendmsg per frame), afp-nobypass.
 # The size "ct" is the stateful gateway instead of a blocklist: FORWARD
 # DROP with `-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT` and
 # `--ctstate NEW -j ACCEPT`, plus `-t nat -A POSTROUTING -o <out> -j
@@ -39,8 +48,12 @@ for n in $GEN $RTR $SINK; do
 	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	ip -n "$n" link set lo up
 done
-ip link add g0 netns $GEN type veth peer r0 netns $RTR
-ip link add s1 netns $SINK type veth peer r1 netns $RTR
+# Two queues each way on the router's veths: AF_XDP binds one socket per
+# receive queue (a veth's receive queue is the sender's transmit queue).
+ip link add g0 netns $GEN numtxqueues 2 numrxqueues 2 type veth \
+	peer r0 netns $RTR numtxqueues 2 numrxqueues 2
+ip link add s1 netns $SINK numtxqueues 2 numrxqueues 2 type veth \
+	peer r1 netns $RTR numtxqueues 2 numrxqueues 2
 ip -n $GEN link set g0 address 02:00:00:00:01:01
 ip -n $RTR link set r0 address 02:00:00:00:00:01
 ip -n $RTR link set r1 address 02:00:00:00:00:02
@@ -131,10 +144,34 @@ for n in $SIZES; do
 done
 kernel_router off
 
+NS_VARIANTS=${NS_VARIANTS:-afpacket:1 afpacket:2 afp-txmmsg:1 afp-old:1 afxdp:1 afxdp:2}
+link_args() { # variant -> type and options of `ip link add`
+	case $1 in
+	afpacket) echo "afpacket dev" ;;
+	afp-txmmsg) echo "afpacket dev %s tx mmsg" ;;
+	afp-old) echo "afpacket dev %s rx mmsg tx single" ;;
+	afp-rxmmsg) echo "afpacket dev %s rx mmsg" ;;
+	afp-txsingle) echo "afpacket dev %s tx single" ;;
+	afp-nobypass) echo "afpacket dev %s qdisc-bypass off" ;;
+	afxdp) echo "afxdp dev" ;;
+	esac
+}
+link_line() { # variant netsieve-dev kernel-dev
+	local a
+	a=$(link_args "$1")
+	case $a in
+	*%s*) printf "ip link add %s type $a\n" "$2" "$3" ;;
+	*) echo "ip link add $2 type $a $3" ;;
+	esac
+}
 if [ -x "$B/netsieve" ]; then
-	cat > "$TMP/gw.ns" <<CFG
-ip link add eth0 type afpacket dev r0
-ip link add eth1 type afpacket dev r1
+	export NETSIEVE_SOCKET=$TMP/ns.sock
+	for v in $NS_VARIANTS; do
+		io=${v%%:*} w=${v##*:}
+		{
+			link_line "$io" eth0 r0
+			link_line "$io" eth1 r1
+			cat <<CFG
 ip addr add 10.0.1.1/24 dev eth0
 ip addr add 10.0.2.1/24 dev eth1
 ip link set eth0 up
@@ -142,21 +179,34 @@ ip link set eth1 up
 ip neigh add 10.0.2.2 lladdr 02:00:00:00:01:02 dev eth1 nud permanent
 sysctl -w net.ipv4.ip_forward=1
 CFG
-	export NETSIEVE_SOCKET=$TMP/ns.sock
-	for w in 1 2; do
-		if [ $w = 1 ]; then cpus=1; else cpus=0,1; fi
+		} > "$TMP/gw.ns"
+		if [ "$w" = 1 ]; then cpus=1; else cpus=0,1; fi
+		: > "$TMP/daemon.log"
 		ip netns exec $RTR taskset -c $cpus "$B/netsieve" daemon \
-			--workers $w --config "$TMP/gw.ns" \
+			--workers "$w" --config "$TMP/gw.ns" \
 			--socket "$NETSIEVE_SOCKET" --log "$TMP/daemon.log" \
-			--foreground &
+			--foreground >"$TMP/daemon.out" 2>&1 &
 		DPID=$!
-		for _ in $(seq 50); do [ -S "$NETSIEVE_SOCKET" ] && break; sleep 0.1; done
+		for _ in $(seq 50); do
+			[ -S "$NETSIEVE_SOCKET" ] && break
+			kill -0 "$DPID" 2>/dev/null || break
+			sleep 0.1
+		done
+		if [ ! -S "$NETSIEVE_SOCKET" ]; then
+			# AF_XDP refused, a backend not built: say so, go on.
+			echo "($v: $(grep -hm1 -iE 'error|not possible' "$TMP/daemon.out" "$TMP/daemon.log"))" >&2
+			for n in $SIZES; do R[$v,$n]="n/a"; done
+			wait "$DPID" 2>/dev/null
+			DPID=""
+			continue
+		fi
+		grep -ho 'afxdp r0): .*' "$TMP/daemon.log" | sed "s/^/($v: /; s/\$/)/" >&2 || true
 		for n in $SIZES; do
 			ruleset "$n" eth1 > "$TMP/rules.v4"
 			if "$B/netsieve" iptables-restore "$TMP/rules.v4"; then
-				R[netsieve$w,$n]=$(measure)
+				R[$v,$n]=$(measure)
 			else
-				R[netsieve$w,$n]="error"
+				R[$v,$n]="error"
 			fi
 		done
 		kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
@@ -165,10 +215,21 @@ CFG
 	done
 fi
 
-printf '%-8s %16s %16s %16s %16s\n' rules "iptables-legacy" "iptables-nft" \
-	"netsieve 1 wkr" "netsieve 2 wkrs"
-for n in $SIZES; do
-	printf '%-8s %16s %16s %16s %16s\n' "$n" "${R[legacy,$n]}" "${R[nft,$n]}" \
-		"${R[netsieve1,$n]:-n/a}" "${R[netsieve2,$n]:-n/a}"
+name() { # variant -> row label
+	local io=${1%%:*} w=${1##*:}
+	printf 'netsieve %s %s wkr%s' "$io" "$w" "$([ "$w" = 1 ] || echo s)"
+}
+printf '%-28s' router
+for n in $SIZES; do printf ' %10s' "$n"; done
+echo
+for v in legacy nft; do
+	printf '%-28s' "iptables-$v"
+	for n in $SIZES; do printf ' %10s' "${R[$v,$n]}"; done
+	echo
 done
-echo "(packets per second reaching the sink; ${SECS}s per cell; 64-byte UDP)"
+for v in $NS_VARIANTS; do
+	printf '%-28s' "$(name "$v")"
+	for n in $SIZES; do printf ' %10s' "${R[$v,$n]:-n/a}"; done
+	echo
+done
+echo "(packets per second reaching the sink, by number of rules; ${SECS}s per cell; 64-byte UDP)"

@@ -15,7 +15,7 @@ echo "== engine alone: the load balancer (IPVS), one core"
 "$B/bench/bench-lb" "$SECS" 2>/dev/null
 if [ "$(id -u)" = 0 ]; then
 	echo
-	echo "== side by side: kernel (iptables-legacy, iptables-nft) vs netsieve (AF_PACKET)"
+	echo "== side by side: kernel (iptables-legacy, iptables-nft) vs netsieve (AF_PACKET, AF_XDP)"
 	bench/kernel.sh "$B" "$SECS"
 	echo
 	echo "== side by side: N services, kernel DNAT+statistic (kube-proxy) vs netsieve IPVS"

@@ -3,7 +3,7 @@
 # Idempotent: does nothing when everything is present. Needs root to install.
 set -eu
 PKGS="meson ninja-build pkg-config gcc clang libclang-rt-14-dev llvm ethtool
-libpcap-dev liburcu-dev libcmocka-dev
+libpcap-dev liburcu-dev libcmocka-dev libxdp-dev libbpf-dev
 iptables iproute2 netcat-openbsd curl tcpdump python3 netsniff-ng
 python3-scapy iputils-ping procps groff-base man-db conntrack"
 missing=""

@@ -27,6 +27,9 @@ for suite in layers vectors conformance robust replay kernel e2e conntrack ipvsa
 	run "$suite" "tests/$suite/run.sh" "$B"
 	# Connection tracking and NAT end to end: the e2e lab again.
 	[ "$suite" = e2e ] && run stateful tests/e2e/stateful.sh "$B"
+	# The same lab forwarding through the AF_XDP backend.
+	[ "$suite" = e2e ] && run afxdp tests/e2e/afxdp.sh "$B"
+	# The load balancer end to end.
 	[ "$suite" = e2e ] && run lb tests/e2e/lb.sh "$B"
 done
 for suite in vectors conformance robust replay; do

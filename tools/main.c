@@ -110,8 +110,10 @@ static void ip_usage(void)
 {
 	fputs("usage: netsieve ip OBJECT COMMAND ...  (the iproute2 subset "
 	      "netsieve implements)\n"
-	      "  ip link add NAME type afpacket dev KDEV | tap [name TAP] | "
-	      "dummy\n"
+	      "  ip link add NAME type afpacket dev KDEV [rx ring|mmsg] "
+	      "[tx ring|mmsg|single] [qdisc-bypass on|off]\n"
+	      "               | afxdp dev KDEV [xdp-mode auto|drv|skb] "
+	      "[zerocopy auto|on|off] | tap [name TAP] | dummy\n"
 	      "  ip link set NAME up|down|address LLADDR ...; ip link del "
 	      "NAME; ip link show\n"
 	      "  ip addr add|del PREFIX dev NAME; ip addr flush|show "

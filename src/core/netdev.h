@@ -21,6 +21,7 @@
 #define NS_MAX_ADDRS 16
 
 struct io_ops;
+struct ns_log_sink;
 
 struct ifaddr {
 	struct ns_addr addr;
@@ -60,6 +61,11 @@ struct netdev {
 	const struct io_ops *io;
 	void *io_priv;
 	char io_arg[64];        /* "dev veth-a" as given, for ip link show */
+	/*
+	 * The net's log (set at creation, before open): where a backend
+	 * says why it fell back to a slower path.
+	 */
+	const struct ns_log_sink *log;
 	struct netdev_stats *pstats;  /* [NS_MAX_WORKERS], shared by copies */
 	/* net.ipv4.conf.NAME.* (src/stack/sysctl.c). */
 	int cnf_forwarding;

@@ -143,6 +143,28 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+bool ns_worker_tx_defer(void (*fn)(void *arg), void *arg)
+{
+	struct ns_worker *w = ns_cur_worker;
+
+	if (!w || !w->tx_defer_ok || w->ntx_defer >= NS_WORKER_TX_DEFER)
+		return false;
+	w->tx_defer[w->ntx_defer].fn = fn;
+	w->tx_defer[w->ntx_defer].arg = arg;
+	w->ntx_defer++;
+	return true;
+}
+
+void ns_worker_tx_flush(struct ns_worker *w)
+{
+	int i, n = w->ntx_defer;
+
+	/* A flush may not defer again: it sends. */
+	w->ntx_defer = 0;
+	for (i = 0; i < n; i++)
+		w->tx_defer[i].fn(w->tx_defer[i].arg);
+}
+
 /*
  * One round over the ready queues, then the timers. The caller is
  * RCU-online and w->conf is this round's snapshot.
@@ -163,6 +185,8 @@ static int worker_round(struct ns_worker *w, const struct pollfd *pfd,
 		*more |= m;
 	}
 	net->dp->timers(net, w);
+	/* What the round transmitted leaves now, in one batch per queue. */
+	ns_worker_tx_flush(w);
 	return total;
 }
 
@@ -177,6 +201,7 @@ static void *worker_main(void *arg)
 
 	ns_rcu_register();
 	set_thread_worker(w);
+	w->tx_defer_ok = true;
 	while (!atomic_load(&w->stop)) {
 		int n, pr, got;
 
@@ -233,6 +258,8 @@ static void *worker_main(void *arg)
 			spins = 0;
 		}
 	}
+	ns_worker_tx_flush(w);
+	w->tx_defer_ok = false;
 	set_thread_worker(NULL);
 	ns_rcu_offline();
 	ns_rcu_unregister();

@@ -31,15 +31,27 @@
 #define NS_WORKER_BURST 32
 #define NS_WORKER_POOL_PKTS 4096
 #define NS_WORKER_MAX_QUEUES 65
+#define NS_WORKER_TX_DEFER 16   /* transmit batches pending per round */
 
 struct net;
 struct stack_conf;
 struct ns_worker;
 
+/*
+ * A transmit batch an I/O backend holds for the calling worker (frames
+ * written into a TX ring or staged for sendmmsg) and sends when fn(arg)
+ * is called at the end of the worker's round.
+ */
+struct ns_tx_defer {
+	void (*fn)(void *arg);
+	void *arg;
+};
+
 /* A receive queue a worker polls: an fd and what to tell the stack. */
 struct ns_rxq {
 	int fd;
 	int ifindex;
+	int queue;      /* the device's queue number (io_ops rx_burst q) */
 };
 
 /*
@@ -81,6 +93,14 @@ struct ns_worker {
 	void *icmp_rl;             /* src/stack/icmp.c rate-limit state */
 	uint64_t rnd;              /* net_random() state; 0: not seeded */
 	struct pkt *burst[NS_WORKER_BURST];
+	/*
+	 * Transmit batches to flush before the round's quiescent state:
+	 * only a daemon worker (tx_defer_ok, set by its thread) ends every
+	 * round with ns_worker_tx_flush(); others send at once.
+	 */
+	bool tx_defer_ok;
+	int ntx_defer;
+	struct ns_tx_defer tx_defer[NS_WORKER_TX_DEFER];
 
 	/* Thread and wake-up (daemon workers only). */
 	pthread_t thread;
@@ -124,6 +144,18 @@ int ns_worker_start(struct ns_worker *w);
 void ns_worker_stop(struct ns_worker *w);
 /* Wake w so it re-reads its receive queues (a device came or went). */
 void ns_worker_kick(struct ns_worker *w);
+
+/*
+ * Ask the worker running on this thread to call fn(arg) at the end of its
+ * round, before its RCU quiescent state (so what arg points to, kept alive
+ * by the configuration snapshot, is still there). Data path, by an I/O
+ * backend's tx: returns false when this thread cannot defer (no worker,
+ * ns_inject()'s worker of one, the table full): the caller sends now.
+ * The caller registers a batch once, when it goes from empty to not.
+ */
+bool ns_worker_tx_defer(void (*fn)(void *arg), void *arg);
+/* Run and forget w's deferred transmit batches (w's own thread). */
+void ns_worker_tx_flush(struct ns_worker *w);
 
 /*
  * The daemon's set of workers (control path). prepare: before any

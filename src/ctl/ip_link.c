@@ -140,8 +140,9 @@ void ip_link_json(struct ipctx *c, const struct netdev *d, bool mode)
 		ip_json_str(o, "info_kind", d->io ? d->io->kind : "dummy");
 		if (d->io && d->io_arg[0]) {
 			sbuf_adds(o, ",\"info_data\":{");
-			/* afpacket: the kernel device; tap: its name. */
-			ip_json_str(o, !strcmp(d->io->kind, "afpacket") ? "dev" :
+			/* afpacket, afxdp: the kernel device (and options). */
+			ip_json_str(o, !strcmp(d->io->kind, "afpacket") ||
+					!strcmp(d->io->kind, "afxdp") ? "dev" :
 				    !strcmp(d->io->kind, "tap") ? "name" : "arg",
 				    d->io_arg);
 			sbuf_addc(o, '}');
@@ -233,10 +234,25 @@ static int link_show(struct ipctx *c, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Options a backend takes after "dev KDEV" as KEY VALUE pairs, handed to
+ * it in its argument (src/io/afpacket.c, src/io/afxdp.c check them).
+ */
+static bool io_link_opt(const char *kind, const char *key)
+{
+	if (!strcmp(kind, "afpacket"))
+		return !strcmp(key, "rx") || !strcmp(key, "tx") ||
+		       !strcmp(key, "qdisc-bypass");
+	if (!strcmp(kind, "afxdp"))
+		return !strcmp(key, "xdp-mode") || !strcmp(key, "zerocopy");
+	return false;
+}
+
 static int link_add(struct ipctx *c, int argc, char **argv)
 {
 	const char *name = NULL, *kind = NULL, *kdev = NULL, *tapname = NULL;
 	const struct io_ops *io = NULL;
+	char opts[64] = "", argbuf[128];
 	struct netdev *dev;
 	const char *arg;
 	int i, err;
@@ -253,7 +269,20 @@ static int link_add(struct ipctx *c, int argc, char **argv)
 			kdev = argv[++i];
 		else if (!strcmp(a, "name"))
 			(kind ? (tapname = argv[++i]) : (name = argv[++i]));
-		else if (!name)
+		else if (kind && io_link_opt(kind, a)) {
+			/* A backend's own option: "KEY VALUE", checked by it. */
+			if (i + 1 >= argc)
+				return ip_need_arg(c, a);
+			if (strlen(opts) + strlen(a) + strlen(argv[i + 1]) + 3 >
+			    sizeof(opts)) {
+				sbuf_adds(c->err, "Error: netsieve: too many link options.\n");
+				return 2;
+			}
+			strcat(opts, " ");
+			strcat(opts, a);
+			strcat(opts, " ");
+			strcat(opts, argv[++i]);
+		} else if (!name)
 			name = a;
 		else {
 			sbuf_addf(c->err, "Error: argument \"%s\" is wrong: unknown option\n",
@@ -276,12 +305,14 @@ static int link_add(struct ipctx *c, int argc, char **argv)
 	}
 	if (!strcmp(kind, "dummy")) {
 		arg = NULL;
-	} else if (!strcmp(kind, "afpacket")) {
+	} else if (!strcmp(kind, "afpacket") || !strcmp(kind, "afxdp")) {
 		if (!kdev) {
-			sbuf_adds(c->err, "Error: netsieve: type afpacket needs \"dev KDEV\" (the kernel interface to bind).\n");
+			sbuf_addf(c->err, "Error: netsieve: type %s needs \"dev KDEV\" (the kernel interface to bind).\n",
+				  kind);
 			return 2;
 		}
-		arg = kdev;
+		snprintf(argbuf, sizeof(argbuf), "%s%s", kdev, opts);
+		arg = argbuf;
 	} else if (!strcmp(kind, "tap")) {
 		arg = tapname ? tapname : name;
 	} else {

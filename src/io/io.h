@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Packet I/O backends behind one ops table: pcap (replay), AF_PACKET bound
- * to an existing interface, TAP. A backend moves frames; it applies no
- * policy. open/close run on the control path. A backend may offer several
- * receive queues (AF_PACKET: one socket per worker in a fanout group, so
- * each flow stays on one worker); queue q is read only by worker q. tx may
- * be called by any worker at once.
+ * to an existing interface, AF_XDP, TAP. A backend moves frames; it
+ * applies no policy. open/close run on the control path. A backend may
+ * offer several receive queues (AF_PACKET: one socket per worker in a
+ * fanout group, so each flow stays on one worker; AF_XDP: one per receive
+ * queue of the kernel interface); queue q is read only by worker q. tx may
+ * be called by any worker at once; a backend may hold a daemon worker's
+ * frames until the end of its round (ns_worker_tx_defer()).
  */
 #ifndef NS_IO_IO_H
 #define NS_IO_IO_H
@@ -17,13 +19,13 @@ struct pkt;
 struct pkt_pool;
 
 struct io_ops {
-	const char *kind; /* "afpacket", "tap", "pcap", "null" */
+	const char *kind; /* "afpacket", "afxdp", "tap", "pcap", "null" */
 	/*
 	 * Bind dev to the backend. arg is the backend's own argument (the
 	 * kernel interface for afpacket, the tap name for tap). May set
 	 * dev->mac and dev->mtu from the backing interface. Fills dev->io_priv.
 	 * nqueues: how many workers will read it (queues beyond what the
-	 * backend offers report fd -1).
+	 * backend offers report fd -1; a backend may offer more).
 	 */
 	int (*open)(struct netdev *dev, const char *arg, int nqueues);
 	void (*close)(struct netdev *dev);
@@ -35,10 +37,16 @@ struct io_ops {
 			struct pkt **pkts, int n);
 	/*
 	 * Send one Ethernet frame (pkt->data, pkt->len). Does not consume
-	 * the packet. Returns 0 or a negative errno.
+	 * the packet (a batching backend copies it). Returns 0 or a negative
+	 * errno; a batched frame the kernel refuses later is counted as
+	 * tx_dropped by the backend.
 	 */
 	int (*tx)(struct netdev *dev, const struct pkt *pkt);
-	/* A file descriptor to poll for queue q, or -1 (no such queue). */
+	/*
+	 * A file descriptor to poll for queue q, or -1 (no such queue).
+	 * Queues are numbered from 0 without holes; worker w reads queues
+	 * w, w + N, w + 2N... of N workers (src/stack/worker.c).
+	 */
 	int (*fd)(const struct netdev *dev, int q);
 };
 

@@ -61,6 +61,7 @@ int stack_dev_create(struct net *net, const char *name,
 	dev->mac[5] = (uint8_t)idx;
 	dev->mtu = 1500;
 	dev->io = io;
+	dev->log = &net->log;
 	stack_sysctl_dev_defaults(net, dev);
 	if (arg)
 		snprintf(dev->io_arg, sizeof(dev->io_arg), "%s", arg);

@@ -126,12 +126,13 @@ lab_up() {
 	lab_wait_link "$NS_R" rs
 }
 
-# The daemon's start-up file for the lab.
+# The daemon's start-up file for the lab. LAB_IO: the backend of eth0 and
+# eth1 (afpacket by default; afxdp.sh sets afxdp).
 lab_write_config() {
 	cat >"$1" <<EOF
 # netsieve start-up file: a router between the client and server nets.
-ip link add eth0 type afpacket dev rc
-ip link add eth1 type afpacket dev rs
+ip link add eth0 type ${LAB_IO:-afpacket} dev rc
+ip link add eth1 type ${LAB_IO:-afpacket} dev rs
 ip link set eth0 up
 ip link set eth1 up
 ip addr add $LAB_ROUTER_C/24 dev eth0
