@@ -25,11 +25,12 @@
 # number, so each scenario has its own service and connections), $BE1..3
 # and $CLIENT are expanded):
 #   adm ARGS...      ipvsadm ARGS on both sides
-#   get N [SRC]      N HTTP requests one after another from SRC
-#                    (default 10.10.0.2), each from its own source port
-#   udp N [SRC]      N one-datagram UDP requests
-#   hold [SRC]       a slow download (about 2 s) in the background, once
-#                    it has started (an active connection)
+#   get N [SRC,...]  N HTTP requests one after another from each SRC in
+#                    turn (default 10.10.0.2), each from its own client port
+#   udp N [SRC,...]  N one-datagram UDP requests from each SRC
+#   hold [SRC]       a request the server holds open 2.5 s, in the
+#                    background once its first line came (an active
+#                    connection)
 #   waithold         wait for it; its backend joins the picks as hold:beN
 #   pause S          sleep S seconds on each side
 #   check            compare the listings
@@ -252,24 +253,27 @@ side_step() { # SIDE OUT PORTBASE VERB ARGS...
 	shift 4
 	case $verb in
 	get | udp)
-		n=$1 src=${2:-$CLIENT}
-		for i in $(seq "$n"); do
-			if [ "$verb" = get ]; then
-				http_get "$side" "$src" $port
-			else
-				udp_get "$side" "$src" $port
-			fi
-			port=$((port + 1))
+		n=$1
+		for src in $(echo "${2:-$CLIENT}" | tr , ' '); do
+			for i in $(seq "$n"); do
+				if [ "$verb" = get ]; then
+					http_get "$side" "$src" $port
+				else
+					udp_get "$side" "$src" $port
+				fi
+				port=$((port + 1))
+			done
 		done | tr '\n' ' ' >>"$out.picks"
 		;;
 	hold)
 		src=${1:-$CLIENT}
 		rm -f "$out.hold"
-		ip netns exec "$(side_client_ns "$side")" curl -s --max-time 20 \
-			--limit-rate 200k --interface "$src" --local-port $port \
-			-o "$out.hold" "http://$VIP:$PORT/big" &
+		ip netns exec "$(side_client_ns "$side")" curl -s -N --max-time 20 \
+			--interface "$src" --local-port $port \
+			-o "$out.hold" "http://$VIP:$PORT/hold" &
 		echo $! >"$out.holdpid"
-		# Established through the director once its first bytes came.
+		# Established through the director once its first line came;
+		# the server then keeps it open 2.5 s.
 		for i in $(seq 100); do
 			[ -s "$out.hold" ] && break
 			sleep 0.05
@@ -439,7 +443,11 @@ run_scenario() { # FILE
 			both side_step "$o" $next_port $verb $args -- "$n" $next_port $verb $args
 			t_last=$(date +%s%N)
 			case $verb in
-			get | udp) next_port=$((next_port + ${args%% *})) ;;
+			get | udp)
+				set -- $args
+				k=$(echo "${2:-$CLIENT}" | tr , ' ' | wc -w)
+				next_port=$((next_port + $1 * k))
+				;;
 			hold) next_port=$((next_port + 1)) ;;
 			esac
 			;;
@@ -450,6 +458,7 @@ run_scenario() { # FILE
 			for l in "$@"; do
 				list_args "$l" >/dev/null || { echo "lb-oracle: $file: no listing $l" >&2; fail=$((fail + 1)); }
 			done
+			# Only --stats waits for the estimator's tick.
 			waited=$((($(date +%s%N) - t_last) / 1000000))
 			both side_check "$o.check$ncheck" $((2300 - waited)) "$@" -- "$n.check$ncheck" 0 "$@"
 			for l in "$@"; do
