@@ -28,6 +28,9 @@ for suite in layers vectors conformance robust replay kernel e2e conntrack ipvsa
 	# Connection tracking and NAT end to end: the e2e lab again.
 	[ "$suite" = e2e ] && run stateful tests/e2e/stateful.sh "$B"
 	[ "$suite" = e2e ] && run lb tests/e2e/lb.sh "$B"
+	# The load balancer against the kernel's IPVS in the oracle VM.
+	[ "$suite" = e2e ] && [ -x tests/lb-oracle/run.sh ] &&
+		run lb-oracle tests/lb-oracle/run.sh "$B"
 done
 for suite in vectors conformance robust replay; do
 	[ -x "tests/$suite/run.sh" ] || continue

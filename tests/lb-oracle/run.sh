@@ -33,6 +33,7 @@
 #                    connection)
 #   waithold         wait for it; its backend joins the picks as hold:beN
 #   pause S          sleep S seconds on each side
+#   sysctl K=V       set a net.ipv4.vs knob on both sides
 #   check            compare the listings
 #
 # Usage: tests/lb-oracle/run.sh BUILD_DIR [SCENARIO ...]
@@ -112,7 +113,7 @@ cleanup() {
 bg_pids=()
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-lab_watchdog 420 lb-oracle
+lab_watchdog 600 lb-oracle
 
 # ---------------------------------------------------------------- set-up
 
@@ -291,6 +292,14 @@ side_step() { # SIDE OUT PORTBASE VERB ARGS...
 	pause)
 		sleep "$1"
 		;;
+	sysctl)
+		# Applied, not compared (busybox's sysctl prints differently).
+		if [ "$side" = oracle ]; then
+			"$VM" exec sysctl -w "$@" >/dev/null 2>>"$out.sysctl-err"
+		else
+			ctl sysctl -w "$@" >/dev/null 2>>"$out.sysctl-err"
+		fi || echo "sysctl $* failed" >>"$out.sysctl-err"
+		;;
 	esac
 }
 
@@ -326,7 +335,10 @@ mask() { # NAME < raw > masked
 			  print substr($0, 1, 5) "x:xx" substr($0, index($0, ":") + 3) }' | {
 			IFS= read -r l1 && echo "$l1"
 			IFS= read -r l2 && echo "$l2"
-			sort
+			LC_ALL=C sort >"$W/lnc.$BASHPID"
+			grep -v '^@@rc ' "$W/lnc.$BASHPID"
+			grep '^@@rc ' "$W/lnc.$BASHPID"
+			rm -f "$W/lnc.$BASHPID"
 		}
 		;;
 	*) cat ;;
@@ -438,7 +450,7 @@ run_scenario() { # FILE
 			done
 			continue
 			;;
-		get | udp | hold | waithold | pause)
+		get | udp | hold | waithold | pause | sysctl)
 			# shellcheck disable=SC2086
 			both side_step "$o" $next_port $verb $args -- "$n" $next_port $verb $args
 			t_last=$(date +%s%N)
@@ -477,6 +489,13 @@ run_scenario() { # FILE
 		echo >>"$n.picks"
 		verdict "$name/picks" "$o.picks" "$n.picks"
 	fi
+	for k in "$o" "$n"; do
+		if [ -s "$k.sysctl-err" ]; then
+			echo "FAIL $name/sysctl: $(cat "$k.sysctl-err")"
+			fail=$((fail + 1))
+			failed+=("$name/sysctl")
+		fi
+	done
 	if [ $nadm -gt 0 ]; then
 		for k in out err rc; do
 			verdict "$name/adm.$k" "$o.adm.$k" "$n.adm.$k"
