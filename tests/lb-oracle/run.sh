@@ -94,6 +94,7 @@ fi
 
 VIP=10.10.0.100
 CLIENT=10.10.0.2
+# shellcheck disable=SC2034  # used by the scenarios' lines (eval)
 BE1=10.20.0.11 BE2=10.20.0.12 BE3=10.20.0.13
 O_NS_C=$P-client
 N_NS_C=$LAB-c
@@ -335,10 +336,8 @@ mask() { # NAME < raw > masked
 			  print substr($0, 1, 5) "x:xx" substr($0, index($0, ":") + 3) }' | {
 			IFS= read -r l1 && echo "$l1"
 			IFS= read -r l2 && echo "$l2"
-			LC_ALL=C sort >"$W/lnc.$BASHPID"
-			grep -v '^@@rc ' "$W/lnc.$BASHPID"
-			grep '^@@rc ' "$W/lnc.$BASHPID"
-			rm -f "$W/lnc.$BASHPID"
+			LC_ALL=C sort |
+				awk '/^@@rc / { rc = $0; next } { print } END { if (rc != "") print rc }'
 		}
 		;;
 	*) cat ;;
@@ -474,6 +473,14 @@ run_scenario() { # FILE
 			waited=$((($(date +%s%N) - t_last) / 1000000))
 			both side_check "$o.check$ncheck" $((2300 - waited)) "$@" -- "$n.check$ncheck" 0 "$@"
 			for l in "$@"; do
+				# A listing that never ran must not pass by matching.
+				if ! grep -q '^@@rc ' "$o.check$ncheck.$l" "$n.check$ncheck.$l" ||
+					[ "$(grep -c '^@@rc ' "$o.check$ncheck.$l" "$n.check$ncheck.$l" | grep -c ':1$')" != 2 ]; then
+					echo "FAIL $name/check$ncheck/$l: a side did not answer"
+					fail=$((fail + 1))
+					failed+=("$name/check$ncheck/$l")
+					continue
+				fi
 				verdict "$name/check$ncheck/$l" "$o.check$ncheck.$l" "$n.check$ncheck.$l"
 			done
 			;;
