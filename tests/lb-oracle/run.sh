@@ -105,7 +105,11 @@ vm_started=0
 cleanup() {
 	local pid
 	for pid in "${bg_pids[@]}"; do kill "$pid" 2>/dev/null; done
-	[ $vm_started = 1 ] && "$VM" stop >/dev/null 2>&1
+	if [ $vm_started = 1 ]; then
+		"$VM" stop >/dev/null 2>&1
+		# Its console log and pid files: ours alone (named after our PID).
+		rm -rf "$IPVS_ORACLE_RUN"
+	fi
 	if [ -n "${LB_ORACLE_KEEP:-}" ] && [ -d "$W/out" ]; then
 		mkdir -p "$LB_ORACLE_KEEP" && cp -r "$W/out/." "$LB_ORACLE_KEEP/"
 	fi
@@ -175,7 +179,6 @@ if ! lab_daemon "$conf"; then
 fi
 trace "netsieve up"
 if ! wait $vm_pid; then
-	vm_started=0
 	echo "lb-oracle: the oracle VM did not start:"
 	tail -n 20 "$W/vm-start.log"
 	# The VM is part of this test: a machine that has it all and still
