@@ -31,6 +31,9 @@ for suite in layers vectors conformance robust replay kernel e2e conntrack ipvsa
 	[ "$suite" = e2e ] && run afxdp tests/e2e/afxdp.sh "$B"
 	# The load balancer end to end.
 	[ "$suite" = e2e ] && run lb tests/e2e/lb.sh "$B"
+	# The load balancer against the kernel's IPVS in the oracle VM.
+	[ "$suite" = e2e ] && [ -x tests/lb-oracle/run.sh ] &&
+		run lb-oracle tests/lb-oracle/run.sh "$B"
 done
 for suite in vectors conformance robust replay; do
 	[ -x "tests/$suite/run.sh" ] || continue

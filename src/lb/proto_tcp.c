@@ -47,6 +47,7 @@ static const bool active[LB_TCP_S_LAST] = {
 	[LB_TCP_S_ESTABLISHED] = true,
 	[LB_TCP_S_SYN_SENT] = true,
 	[LB_TCP_S_SYN_RECV] = true,
+	[LB_TCP_S_SYNACK] = true,
 };
 
 /* [direction * 4 + syn/fin/ack/rst][state]: the next state. */

@@ -4,8 +4,9 @@
 
 Answers on TCP (HTTP) and UDP on one port, with its own name:
   GET /        -> NAME and a newline
-  GET /big     -> NAME, a newline and 400000 bytes of zeros (a connection held open by a slow
-                  client: curl --limit-rate)
+  GET /hold    -> NAME and a newline at once, then nothing for HOLD_SECONDS
+                  (2.5), then the end: a connection that stays established
+                  for a known time, whatever the path's speed
   UDP datagram -> NAME and a newline, to the sender
 usage: backend.py NAME ADDRESS PORT
 No name resolution at start-up (netsieve drops the DNS queries that
@@ -16,14 +17,25 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 
 NAME, ADDR, PORT = sys.argv[1], sys.argv[2], int(sys.argv[3])
-BIG = (NAME + "\n").encode() + b"\0" * 400000
+HOLD_SECONDS = 2.5
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        body = BIG if self.path == "/big" else (NAME + "\n").encode()
+        body = (NAME + "\n").encode()
+        if self.path == "/hold":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+            time.sleep(HOLD_SECONDS)
+            self.wfile.write(b"end\n")
+            return
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))

@@ -25,13 +25,15 @@
 # number, so each scenario has its own service and connections), $BE1..3
 # and $CLIENT are expanded):
 #   adm ARGS...      ipvsadm ARGS on both sides
-#   get N [SRC]      N HTTP requests one after another from SRC
-#                    (default 10.10.0.2), each from its own source port
-#   udp N [SRC]      N one-datagram UDP requests
-#   hold [SRC]       a slow download (about 2 s) in the background, once
-#                    it has started (an active connection)
+#   get N [SRC,...]  N HTTP requests one after another from each SRC in
+#                    turn (default 10.10.0.2), each from its own client port
+#   udp N [SRC,...]  N one-datagram UDP requests from each SRC
+#   hold [SRC]       a request the server holds open 2.5 s, in the
+#                    background once its first line came (an active
+#                    connection)
 #   waithold         wait for it; its backend joins the picks as hold:beN
 #   pause S          sleep S seconds on each side
+#   sysctl K=V       set a net.ipv4.vs knob on both sides
 #   check            compare the listings
 #
 # Usage: tests/lb-oracle/run.sh BUILD_DIR [SCENARIO ...]
@@ -92,6 +94,7 @@ fi
 
 VIP=10.10.0.100
 CLIENT=10.10.0.2
+# shellcheck disable=SC2034  # used by the scenarios' lines (eval)
 BE1=10.20.0.11 BE2=10.20.0.12 BE3=10.20.0.13
 O_NS_C=$P-client
 N_NS_C=$LAB-c
@@ -102,7 +105,11 @@ vm_started=0
 cleanup() {
 	local pid
 	for pid in "${bg_pids[@]}"; do kill "$pid" 2>/dev/null; done
-	[ $vm_started = 1 ] && "$VM" stop >/dev/null 2>&1
+	if [ $vm_started = 1 ]; then
+		"$VM" stop >/dev/null 2>&1
+		# Its console log and pid files: ours alone (named after our PID).
+		rm -rf "$IPVS_ORACLE_RUN"
+	fi
 	if [ -n "${LB_ORACLE_KEEP:-}" ] && [ -d "$W/out" ]; then
 		mkdir -p "$LB_ORACLE_KEEP" && cp -r "$W/out/." "$LB_ORACLE_KEEP/"
 	fi
@@ -111,7 +118,7 @@ cleanup() {
 bg_pids=()
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-lab_watchdog 420 lb-oracle
+lab_watchdog 600 lb-oracle
 
 # ---------------------------------------------------------------- set-up
 
@@ -172,7 +179,6 @@ if ! lab_daemon "$conf"; then
 fi
 trace "netsieve up"
 if ! wait $vm_pid; then
-	vm_started=0
 	echo "lb-oracle: the oracle VM did not start:"
 	tail -n 20 "$W/vm-start.log"
 	# The VM is part of this test: a machine that has it all and still
@@ -252,24 +258,27 @@ side_step() { # SIDE OUT PORTBASE VERB ARGS...
 	shift 4
 	case $verb in
 	get | udp)
-		n=$1 src=${2:-$CLIENT}
-		for i in $(seq "$n"); do
-			if [ "$verb" = get ]; then
-				http_get "$side" "$src" $port
-			else
-				udp_get "$side" "$src" $port
-			fi
-			port=$((port + 1))
+		n=$1
+		for src in $(echo "${2:-$CLIENT}" | tr , ' '); do
+			for i in $(seq "$n"); do
+				if [ "$verb" = get ]; then
+					http_get "$side" "$src" $port
+				else
+					udp_get "$side" "$src" $port
+				fi
+				port=$((port + 1))
+			done
 		done | tr '\n' ' ' >>"$out.picks"
 		;;
 	hold)
 		src=${1:-$CLIENT}
 		rm -f "$out.hold"
-		ip netns exec "$(side_client_ns "$side")" curl -s --max-time 20 \
-			--limit-rate 200k --interface "$src" --local-port $port \
-			-o "$out.hold" "http://$VIP:$PORT/big" &
+		ip netns exec "$(side_client_ns "$side")" curl -s -N --max-time 20 \
+			--interface "$src" --local-port $port \
+			-o "$out.hold" "http://$VIP:$PORT/hold" &
 		echo $! >"$out.holdpid"
-		# Established through the director once its first bytes came.
+		# Established through the director once its first line came;
+		# the server then keeps it open 2.5 s.
 		for i in $(seq 100); do
 			[ -s "$out.hold" ] && break
 			sleep 0.05
@@ -286,6 +295,14 @@ side_step() { # SIDE OUT PORTBASE VERB ARGS...
 		;;
 	pause)
 		sleep "$1"
+		;;
+	sysctl)
+		# Applied, not compared (busybox's sysctl prints differently).
+		if [ "$side" = oracle ]; then
+			"$VM" exec sysctl -w "$@" >/dev/null 2>>"$out.sysctl-err"
+		else
+			ctl sysctl -w "$@" >/dev/null 2>>"$out.sysctl-err"
+		fi || echo "sysctl $* failed" >>"$out.sysctl-err"
 		;;
 	esac
 }
@@ -322,7 +339,8 @@ mask() { # NAME < raw > masked
 			  print substr($0, 1, 5) "x:xx" substr($0, index($0, ":") + 3) }' | {
 			IFS= read -r l1 && echo "$l1"
 			IFS= read -r l2 && echo "$l2"
-			sort
+			LC_ALL=C sort |
+				awk '/^@@rc / { rc = $0; next } { print } END { if (rc != "") print rc }'
 		}
 		;;
 	*) cat ;;
@@ -434,12 +452,16 @@ run_scenario() { # FILE
 			done
 			continue
 			;;
-		get | udp | hold | waithold | pause)
+		get | udp | hold | waithold | pause | sysctl)
 			# shellcheck disable=SC2086
 			both side_step "$o" $next_port $verb $args -- "$n" $next_port $verb $args
 			t_last=$(date +%s%N)
 			case $verb in
-			get | udp) next_port=$((next_port + ${args%% *})) ;;
+			get | udp)
+				set -- $args
+				k=$(echo "${2:-$CLIENT}" | tr , ' ' | wc -w)
+				next_port=$((next_port + $1 * k))
+				;;
 			hold) next_port=$((next_port + 1)) ;;
 			esac
 			;;
@@ -450,9 +472,18 @@ run_scenario() { # FILE
 			for l in "$@"; do
 				list_args "$l" >/dev/null || { echo "lb-oracle: $file: no listing $l" >&2; fail=$((fail + 1)); }
 			done
+			# Only --stats waits for the estimator's tick.
 			waited=$((($(date +%s%N) - t_last) / 1000000))
 			both side_check "$o.check$ncheck" $((2300 - waited)) "$@" -- "$n.check$ncheck" 0 "$@"
 			for l in "$@"; do
+				# A listing that never ran must not pass by matching.
+				if ! grep -q '^@@rc ' "$o.check$ncheck.$l" "$n.check$ncheck.$l" ||
+					[ "$(grep -c '^@@rc ' "$o.check$ncheck.$l" "$n.check$ncheck.$l" | grep -c ':1$')" != 2 ]; then
+					echo "FAIL $name/check$ncheck/$l: a side did not answer"
+					fail=$((fail + 1))
+					failed+=("$name/check$ncheck/$l")
+					continue
+				fi
 				verdict "$name/check$ncheck/$l" "$o.check$ncheck.$l" "$n.check$ncheck.$l"
 			done
 			;;
@@ -468,6 +499,13 @@ run_scenario() { # FILE
 		echo >>"$n.picks"
 		verdict "$name/picks" "$o.picks" "$n.picks"
 	fi
+	for k in "$o" "$n"; do
+		if [ -s "$k.sysctl-err" ]; then
+			echo "FAIL $name/sysctl: $(cat "$k.sysctl-err")"
+			fail=$((fail + 1))
+			failed+=("$name/sysctl")
+		fi
+	done
 	if [ $nadm -gt 0 ]; then
 		for k in out err rc; do
 			verdict "$name/adm.$k" "$o.adm.$k" "$n.adm.$k"

@@ -11,7 +11,7 @@ adm -e -t $VIP:$PORT -r $BE1:80 -m -w 4
 adm -e -t $VIP:$PORT -r $BE2:80 -m -w 3
 adm -e -t $VIP:$PORT -r $BE3:80 -m -w 2
 get 9
-check
+check Ln Lnc S
 adm -e -t $VIP:$PORT -r $BE2:80 -m -w 6
 adm -e -t $VIP:$PORT -r $BE3:80 -m -w 0
 get 8

@@ -4,8 +4,8 @@ adm -A -t $VIP:$PORT -s wlc
 adm -a -t $VIP:$PORT -r $BE1:80 -m -w 4
 adm -a -t $VIP:$PORT -r $BE2:80 -m -w 3
 adm -a -t $VIP:$PORT -r $BE3:80 -m -w 2
-get 6
+get 4
 hold
-get 6
+get 4
 waithold
 check

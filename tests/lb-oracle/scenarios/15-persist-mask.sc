@@ -9,7 +9,7 @@ get 2
 get 1 10.10.0.21
 get 1 10.10.0.25
 get 1 10.10.0.29
-check Ln stats Lnc S persistent
+check Ln Lnc S persistent
 adm -E -t $VIP:$PORT -s rr -p 120 -M 255.255.255.240
 get 1 10.10.0.22
 get 2

@@ -7,7 +7,7 @@ adm -a -t $VIP:$PORT -r $BE3:80 -m
 get 3
 adm -e -t $VIP:$PORT -r $BE3:80 -m -w 0
 get 4
-check
+check Ln Lnc S
 adm -e -t $VIP:$PORT -r $BE3:80 -m -w 1
 get 4
 check

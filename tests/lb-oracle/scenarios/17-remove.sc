@@ -8,7 +8,7 @@ adm -a -t $VIP:$PORT -r $BE3:80 -m
 get 3
 adm -d -t $VIP:$PORT -r $BE2:80
 get 4
-check
+check Ln Lnc S
 adm -a -t $VIP:$PORT -r $BE2:80 -m
 get 6
 check

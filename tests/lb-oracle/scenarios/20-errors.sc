@@ -5,7 +5,7 @@ adm -A -t $VIP:$PORT -s none
 adm -a -t $VIP:$PORT -r $BE1:80 -m
 adm -a -t $VIP:$PORT -r $BE2:80 -m
 get 2
-check
+check Ln Lnc S
 adm -A -t $VIP:$PORT -s rr
 adm -a -t $VIP:$PORT -r $BE1:80 -m
 adm -d -t $VIP:$PORT -r $BE3:80
