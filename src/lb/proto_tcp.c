@@ -119,7 +119,9 @@ static void tcp_state_transition(struct lb_net *ln, struct lb_conn *cp,
 
 	if (l4len < 14)
 		return;
-	tab = ln->sysctl.secure_tcp ? states_dos : states;
+	/* update_defense_level(): 3 always; 1 and 2 only under memory
+	 * pressure, which netsieve does not have (its table is reserved). */
+	tab = ln->sysctl.secure_tcp == 3 ? states_dos : states;
 	pthread_spin_lock(&cp->lock);
 	/* No reply seen yet: input-only; an output packet ends that. */
 	if (cp->flags & LB_CONN_F_NOOUTPUT) {
