@@ -141,6 +141,7 @@ void xt_chain_free(struct xt_chain *c)
 	for (i = 0; i < c->nrules; i++)
 		xt_rule_free(c->rules[i]);
 	free(c->rules);
+	xt_cls_put(c->cls);
 	free(c);
 }
 

@@ -218,6 +218,7 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 			/* A target may have changed the header. */
 			w.iph = pkt_l3(pkt);
 			w.len = pkt_l3_len(pkt);
+			w.key_state = XT_KEY_NONE;
 			i++;
 			break;
 		}

@@ -261,6 +261,27 @@ err_nomem:
 	return xt_err_kernel(e, ENOMEM, "Memory allocation problem");
 }
 
+/*
+ * The compiled classifiers of g's chains; a chain whose rules are those of
+ * its namesake in old shares that one's. Cannot fail (a chain without one
+ * is served by the linear scan).
+ */
+static void cls_build_all(struct xt_gen *g, const struct xt_gen *old)
+{
+	unsigned i;
+	int ti;
+
+	for (ti = 0; ti < XT_TABLE_MAX; ti++) {
+		struct xt_table *t = g->t[ti];
+		const struct xt_table *ot = old ? old->t[ti] : NULL;
+
+		for (i = 0; t && i < t->nchains; i++)
+			xt_cls_build(t->chains[i],
+				     ot ? xt_chain_find(ot, t->chains[i]->name)
+					: NULL);
+	}
+}
+
 int xt_gen_commit(struct xt_net *xn, struct xt_gen *g, struct xt_err *e)
 {
 	struct xt_gen *old = xn->cur;
@@ -275,6 +296,7 @@ int xt_gen_commit(struct xt_net *xn, struct xt_gen *g, struct xt_err *e)
 	for (ti = 0; ti < XT_TABLE_MAX; ti++)
 		if (g->t[ti] && g->t[ti]->changed)
 			xt_policy_counters_reset(g->t[ti]);
+	cls_build_all(g, old);
 	xt_gen_carry(g, old, false);
 	g->published = true;
 	g->prev = NULL;

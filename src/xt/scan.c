@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The next matching rule of a chain: from a position, the first rule whose
- * ip part (ip_packet_match) and matches all accept the packet. This linear
- * scan is the reference classifier; a compiled one may replace it behind
- * xt_chain_next_match() and must find the same rule. The interpreter
- * (classify.c) does everything else: counters, targets, jumps, returns,
- * policies and trace. Data path: no allocation, no locks, no writes but
- * the walk state.
+ * ip part (ip_packet_match) and matches all accept the packet. Two ways
+ * find it: the linear scan, the reference, and the compiled classifier of
+ * a chain that has one (cls.h, built by cls_build.c; doc/classifier.md),
+ * which must find the same rule with the same side effects. The
+ * interpreter (classify.c) does everything else: counters, targets, jumps,
+ * returns, policies and trace. Data path: no allocation, no locks, no
+ * writes but the walk state.
  */
 #include "xt/xt_int.h"
 
@@ -68,35 +69,200 @@ static bool ip_match(const struct xt_ip *ip, const struct pkt_desc *d,
 	return true;
 }
 
-unsigned xt_chain_next_match(const struct xt_gen *gen,
-			     const struct xt_chain *c, unsigned pos,
-			     struct xt_walk *w)
+enum rule_result { R_NOMATCH, R_MATCH, R_HOTDROP };
+
+/* One rule as the linear scan evaluates it (act->hotdrop false on entry). */
+static enum rule_result rule_eval(const struct xt_chain *c, unsigned i,
+				  struct xt_walk *w)
 {
+	const struct xt_rule *r = c->rules[i];
 	struct xt_action *act = &w->act;
-	unsigned i, k;
+	unsigned k;
 
-	(void)gen;      /* a compiled classifier hangs off the generation */
-	w->dropped = false;
+	if (!ip_match(&r->ip, &w->pkt->desc, act->in, act->out, w->isfrag))
+		return R_NOMATCH;
+	act->chain = c->name;
+	act->rulenum = i + 1;
+	for (k = 0; k < r->nm; k++) {
+		act->state = r->m[k].state;
+		if (!r->m[k].ops->match(w->pkt, r->m[k].data, act))
+			break;
+	}
+	if (k == r->nm)
+		return R_MATCH;
+	/* As ipt_do_table: a hotdrop ends the walk at this rule. */
+	return act->hotdrop ? R_HOTDROP : R_NOMATCH;
+}
+
+static unsigned linear(const struct xt_chain *c, unsigned pos,
+		       struct xt_walk *w)
+{
+	unsigned i;
+
 	for (i = pos; i < c->nrules; i++) {
-		const struct xt_rule *r = c->rules[i];
-
-		if (!ip_match(&r->ip, &w->pkt->desc, act->in, act->out,
-			      w->isfrag))
-			continue;
-		act->chain = c->name;
-		act->rulenum = i + 1;
-		for (k = 0; k < r->nm; k++) {
-			act->state = r->m[k].state;
-			if (!r->m[k].ops->match(w->pkt, r->m[k].data, act))
-				break;
-		}
-		if (k == r->nm)
-			return i;
-		/* As ipt_do_table: a hotdrop ends the walk at this rule. */
-		if (act->hotdrop) {
+		switch (rule_eval(c, i, w)) {
+		case R_NOMATCH:
+			break;
+		case R_HOTDROP:
 			w->dropped = true;
+			return i;
+		case R_MATCH:
 			return i;
 		}
 	}
 	return c->nrules;
+}
+
+/*
+ * The packet's key. TCP and UDP ports come from the header, as their
+ * matches read them; a fragment or a short header is left to the linear
+ * scan, where those matches may hotdrop on it whatever their ports.
+ */
+static void key_compute(struct xt_walk *w)
+{
+	const struct pkt *pkt = w->pkt;
+	const struct pkt_desc *d = &pkt->desc;
+	struct cls_key *k = &w->key;
+	const uint8_t *l4;
+
+	memset(k, 0, sizeof(*k));
+	k->src = d->saddr.ip;
+	k->dst = d->daddr.ip;
+	k->proto = d->proto;
+	k->in = cls_name_hash(w->act.in ? w->act.in->name : "");
+	k->out = cls_name_hash(w->act.out ? w->act.out->name : "");
+	if (d->proto == 6 || d->proto == 17) {
+		l4 = pkt_l4(pkt);
+		if (pkt->frag_off || !l4 ||
+		    pkt->l4_len < (d->proto == 6 ? 20 : 8)) {
+			w->key_state = XT_KEY_LINEAR;
+			return;
+		}
+		k->sport = (uint16_t)(l4[0] << 8 | l4[1]);
+		k->dport = (uint16_t)(l4[2] << 8 | l4[3]);
+	}
+	w->key_state = XT_KEY_READY;
+}
+
+static const struct cls_bucket *tuple_lookup(const struct cls_tuple *t,
+					     const struct cls_key *pk)
+{
+	struct cls_key k;
+	uint32_t i;
+
+	cls_key_apply(&k, pk, &t->mask);
+	i = cls_key_hash(&k) & (t->size - 1);
+	while (t->b[i].n) {
+		if (!memcmp(&t->b[i].key, &k, sizeof(k)))
+			return &t->b[i];
+		i = (i + 1) & (t->size - 1);
+	}
+	return NULL;
+}
+
+/* The first index in v[0..n) at or after pos. */
+static uint32_t first_at(const uint32_t *v, uint32_t n, uint32_t pos)
+{
+	uint32_t lo = 0, hi = n;
+
+	if (n <= 8) {
+		while (lo < n && v[lo] < pos)
+			lo++;
+		return lo;
+	}
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The classifier: between barriers, the first candidate at or after pos
+ * that the full check (rule_eval) accepts or hotdrops on. Rules that are
+ * no candidate cannot match: a keyed field of their ip part differs (the
+ * linear scan stops there too), or the ports their first match declared
+ * (it would return false without hotdrop). Candidates are pure, so
+ * evaluating one the linear scan would not have reached changes nothing;
+ * only the winner's hotdrop is kept. A barrier is evaluated in place.
+ */
+static unsigned classify(const struct xt_cls *cls, const struct xt_chain *c,
+			 unsigned pos, struct xt_walk *w)
+{
+	struct xt_action *act = &w->act;
+	uint32_t n = cls->nrules;
+
+	while (pos < n) {
+		uint32_t b = cls->next_barrier[pos], best = b, ti;
+		enum rule_result res = R_NOMATCH, rr;
+		bool hd = false;
+
+		for (ti = 0; ti < cls->ntuples; ti++) {
+			const struct cls_tuple *t = &cls->t[ti];
+			const struct cls_bucket *bk;
+			const uint32_t *v;
+			uint32_t j;
+
+			if (t->minidx >= best)
+				break;  /* sorted: no later tuple can win */
+			if (t->maxidx < pos)
+				continue;
+			bk = tuple_lookup(t, &w->key);
+			if (!bk)
+				continue;
+			v = cls_bucket_idx(bk);
+			for (j = first_at(v, bk->n, pos);
+			     j < bk->n && v[j] < best; j++) {
+				rr = rule_eval(c, v[j], w);
+				if (rr == R_NOMATCH) {
+					act->hotdrop = false;
+					continue;
+				}
+				best = v[j];
+				res = rr;
+				hd = act->hotdrop;
+				act->hotdrop = false;
+				break;
+			}
+		}
+		if (best < b) {
+			act->chain = c->name;
+			act->rulenum = best + 1;
+			act->hotdrop = hd;
+			w->dropped = res == R_HOTDROP;
+			return best;
+		}
+		if (b >= n)
+			return n;
+		switch (rule_eval(c, b, w)) {
+		case R_NOMATCH:
+			break;
+		case R_HOTDROP:
+			w->dropped = true;
+			return b;
+		case R_MATCH:
+			return b;
+		}
+		pos = b + 1;
+	}
+	return n;
+}
+
+unsigned xt_chain_next_match(const struct xt_gen *gen,
+			     const struct xt_chain *c, unsigned pos,
+			     struct xt_walk *w)
+{
+	(void)gen;
+	w->dropped = false;
+	if (c->cls) {
+		if (w->key_state == XT_KEY_NONE)
+			key_compute(w);
+		if (w->key_state == XT_KEY_READY)
+			return classify(c->cls, c, pos, w);
+	}
+	return linear(c, pos, w);
 }

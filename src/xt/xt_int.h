@@ -29,6 +29,7 @@
 #include "base/sbuf.h"
 #include "core/net.h"
 #include "core/netdev.h"
+#include "xt/cls.h"
 #include "xt/ext.h"
 
 #define XT_CHAIN_MAXLEN 29   /* a chain name must be under 29 chars */
@@ -93,6 +94,9 @@ struct xt_chain {
 	unsigned hook_mask;      /* hooks that reach it */
 	int mark;                /* build-time DFS state */
 	unsigned jdepth;         /* deepest jump nesting that reaches it */
+	/* Published: the compiled classifier (cls.h), NULL for the linear
+	 * scan. Drafts have none; built at commit. */
+	struct xt_cls *cls;
 };
 
 struct xt_table {
@@ -344,6 +348,20 @@ struct xt_walk {
 	bool isfrag;
 	bool dropped;            /* next_match: see below */
 	struct xt_action act;
+	/*
+	 * The classifier's packet key (scan.c): computed when first needed,
+	 * dropped (XT_KEY_NONE) by the interpreter after a target that may
+	 * have rewritten the packet.
+	 */
+	uint8_t key_state;       /* enum xt_key_state */
+	struct cls_key key;
+};
+
+enum xt_key_state {
+	XT_KEY_NONE,             /* not computed */
+	XT_KEY_READY,
+	XT_KEY_LINEAR,           /* a TCP/UDP fragment or short header: the
+				  * linear scan serves this packet */
 };
 
 /*

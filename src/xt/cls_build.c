@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Building a chain's compiled classifier (cls.h, doc/classifier.md): every
+ * rule whose matches are all cls_pure is keyed on what can be hashed - its
+ * source and destination prefixes (rounded down to a multiple of 8 bits, so
+ * rules of near shapes share a table, as TupleMerge does), its protocol,
+ * its exact interface names, and the port ranges its first match declares
+ * (cls_ports: exact ports, small ranges expanded) - and entered in the
+ * hash table of that mask shape; every other part of the rule stays for
+ * the full check the data path runs on candidates. Rules with a match that
+ * is not pure are barriers, left to the linear scan. Control path, under
+ * net->ctl_lock, on a draft's chain just before it is published; a failed
+ * allocation leaves the chain to the linear scan.
+ */
+#include "xt/cls.h"
+
+#include "xt/xt_int.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PORT_VALUES 8        /* per port field, after expansion */
+
+static int min_rules = -2;  /* -2: not read from the environment yet */
+
+void xt_cls_set_min_rules(int min)
+{
+	min_rules = min;
+}
+
+int xt_cls_min_rules(void)
+{
+	const char *s;
+
+	if (min_rules == -2) {
+		s = getenv("NETSIEVE_CLASSIFIER");
+		if (!s || !*s)
+			min_rules = XT_CLS_MIN_RULES;
+		else if (!strcmp(s, "0") || !strcmp(s, "off"))
+			min_rules = -1;
+		else
+			min_rules = atoi(s) > 0 ? atoi(s) : XT_CLS_MIN_RULES;
+	}
+	return min_rules;
+}
+
+static void tuple_free(struct cls_tuple *t)
+{
+	uint32_t j;
+
+	for (j = 0; t->b && j < t->size; j++)
+		if (t->b[j].cap)
+			free(t->b[j].u.idx);
+	free(t->b);
+}
+
+static void cls_free(struct xt_cls *cls)
+{
+	uint32_t i;
+
+	for (i = 0; i < cls->ntuples; i++)
+		tuple_free(&cls->t[i]);
+	free(cls->t);
+	free(cls->next_barrier);
+	free(cls);
+}
+
+void xt_cls_put(struct xt_cls *cls)
+{
+	if (cls && !--cls->refs)
+		cls_free(cls);
+}
+
+/* Whether the linear scan must evaluate r at its own position. */
+static bool rule_is_barrier(const struct xt_rule *r)
+{
+	unsigned k;
+
+	for (k = 0; k < r->nm; k++)
+		if (!r->m[k].ops->cls_pure)
+			return true;
+	return false;
+}
+
+/* An address mask cut to its leading ones, rounded down to 8 bits. */
+static uint32_t addr_level(uint32_t msk_be)
+{
+	uint32_t m = ntohl(msk_be);
+	unsigned ones = 0;
+
+	while (ones < 32 && (m & (0x80000000u >> ones)))
+		ones++;
+	ones &= ~7u;
+	return ones ? htonl(~0u << (32 - ones)) : 0;
+}
+
+/*
+ * A port range as a mask and the masked values that cover it: exact
+ * values for a short range, high bytes for one that spans few of them,
+ * else nothing (mask 0, one value 0). Returns the number of values.
+ */
+static unsigned port_values(const uint16_t r[2], uint16_t *mask,
+			    uint16_t v[MAX_PORT_VALUES])
+{
+	unsigned n = 0, p;
+
+	*mask = 0;
+	v[0] = 0;
+	if (r[0] > r[1] || (r[0] == 0 && r[1] == 0xFFFF))
+		return 1;
+	if ((unsigned)r[1] - r[0] < MAX_PORT_VALUES) {
+		*mask = 0xFFFF;
+		for (p = r[0]; p <= r[1]; p++)
+			v[n++] = (uint16_t)p;
+		return n;
+	}
+	if ((unsigned)(r[1] >> 8) - (r[0] >> 8) < MAX_PORT_VALUES / 2) {
+		*mask = 0xFF00;
+		for (p = r[0] >> 8; p <= (unsigned)(r[1] >> 8); p++)
+			v[n++] = (uint16_t)(p << 8);
+		return n;
+	}
+	return 1;
+}
+
+struct build {
+	struct xt_cls *cls;
+	uint32_t cap;            /* of cls->t */
+	uint32_t last;           /* tuple of the previous rule */
+};
+
+static struct cls_tuple *tuple_get(struct build *b, const struct cls_mask *m)
+{
+	struct xt_cls *cls = b->cls;
+	struct cls_tuple *t;
+	uint32_t i;
+
+	if (b->last < cls->ntuples &&
+	    !memcmp(&cls->t[b->last].mask, m, sizeof(*m)))
+		return &cls->t[b->last];
+	for (i = 0; i < cls->ntuples; i++)
+		if (!memcmp(&cls->t[i].mask, m, sizeof(*m))) {
+			b->last = i;
+			return &cls->t[i];
+		}
+	if (cls->ntuples == b->cap) {
+		uint32_t nc = b->cap ? 2 * b->cap : 8;
+		struct cls_tuple *nt = realloc(cls->t, nc * sizeof(*nt));
+
+		if (!nt)
+			return NULL;
+		cls->t = nt;
+		b->cap = nc;
+	}
+	t = &cls->t[cls->ntuples];
+	memset(t, 0, sizeof(*t));
+	t->mask = *m;
+	t->minidx = UINT32_MAX;
+	b->last = cls->ntuples++;
+	return t;
+}
+
+static struct cls_bucket *slot_find(struct cls_bucket *tab, uint32_t size,
+				    const struct cls_key *k)
+{
+	uint32_t i = cls_key_hash(k) & (size - 1);
+
+	while (tab[i].n && memcmp(&tab[i].key, k, sizeof(*k)))
+		i = (i + 1) & (size - 1);
+	return &tab[i];
+}
+
+static int tuple_grow(struct cls_tuple *t)
+{
+	uint32_t ns = t->size ? 2 * t->size : 16, i;
+	struct cls_bucket *nb = calloc(ns, sizeof(*nb));
+
+	if (!nb)
+		return -1;
+	for (i = 0; i < t->size; i++)
+		if (t->b[i].n)
+			*slot_find(nb, ns, &t->b[i].key) = t->b[i];
+	free(t->b);
+	t->b = nb;
+	t->size = ns;
+	return 0;
+}
+
+/* Add rule index idx (ascending across calls) under key k. */
+static int tuple_add(struct cls_tuple *t, const struct cls_key *k,
+		     uint32_t idx)
+{
+	struct cls_bucket *b;
+
+	if (2 * (t->used + 1) > t->size && tuple_grow(t))
+		return -1;
+	b = slot_find(t->b, t->size, k);
+	if (!b->n) {
+		b->key = *k;
+		b->n = 1;
+		b->cap = 0;
+		b->u.inl = idx;
+		t->used++;
+	} else {
+		uint32_t *v;
+
+		if (cls_bucket_idx(b)[b->n - 1] == idx)
+			return 0;  /* two expansions landed on one key */
+		if (!b->cap) {
+			v = malloc(4 * sizeof(*v));
+			if (!v)
+				return -1;
+			v[0] = b->u.inl;
+			b->u.idx = v;
+			b->cap = 4;
+		} else if (b->n == b->cap) {
+			v = realloc(b->u.idx, 2 * b->cap * sizeof(*v));
+			if (!v)
+				return -1;
+			b->u.idx = v;
+			b->cap *= 2;
+		}
+		b->u.idx[b->n++] = idx;
+	}
+	if (idx < t->minidx)
+		t->minidx = idx;
+	if (idx > t->maxidx)
+		t->maxidx = idx;
+	return 0;
+}
+
+/* Key rule r (index idx) and enter it. */
+static int rule_add(struct build *bd, const struct xt_rule *r, uint32_t idx)
+{
+	const struct xt_ip *ip = &r->ip;
+	uint16_t sp[2] = { 0, 0xFFFF }, dp[2] = { 0, 0xFFFF };
+	uint16_t sv[MAX_PORT_VALUES], dv[MAX_PORT_VALUES];
+	struct cls_mask m;
+	struct cls_key k;
+	struct cls_tuple *t;
+	unsigned ns, nd, i, j;
+
+	memset(&m, 0, sizeof(m));
+	memset(&k, 0, sizeof(k));
+	if (!(ip->invflags & XT_INV_SRCIP)) {
+		m.src = addr_level(ip->smsk.ip);
+		k.src = ip->src.ip & m.src;
+	}
+	if (!(ip->invflags & XT_INV_DSTIP)) {
+		m.dst = addr_level(ip->dmsk.ip);
+		k.dst = ip->dst.ip & m.dst;
+	}
+	if (ip->iniface[0] && !ip->in_wild &&
+	    !(ip->invflags & XT_INV_VIA_IN)) {
+		m.in = ~0u;
+		k.in = cls_name_hash(ip->iniface);
+	}
+	if (ip->outiface[0] && !ip->out_wild &&
+	    !(ip->invflags & XT_INV_VIA_OUT)) {
+		m.out = ~0u;
+		k.out = cls_name_hash(ip->outiface);
+	}
+	if (ip->proto && ip->proto < 256 && !(ip->invflags & XT_INV_PROTO)) {
+		m.proto = 0xFF;
+		k.proto = (uint8_t)ip->proto;
+		/* Ports from the first match only: a match before it could
+		 * hotdrop where the linear scan runs it. */
+		if ((ip->proto == 6 || ip->proto == 17) && r->nm &&
+		    r->m[0].ops->cls_ports)
+			r->m[0].ops->cls_ports(r->m[0].data, sp, dp);
+	}
+	ns = port_values(sp, &m.sport, sv);
+	nd = port_values(dp, &m.dport, dv);
+	t = tuple_get(bd, &m);
+	if (!t)
+		return -1;
+	for (i = 0; i < ns; i++)
+		for (j = 0; j < nd; j++) {
+			k.sport = sv[i];
+			k.dport = dv[j];
+			if (tuple_add(t, &k, idx))
+				return -1;
+		}
+	return 0;
+}
+
+static int tuple_cmp(const void *a, const void *b)
+{
+	const struct cls_tuple *x = a, *y = b;
+
+	return x->minidx < y->minidx ? -1 : x->minidx > y->minidx;
+}
+
+/* Whether chain c has the rules of old, unchanged and in order. */
+static bool same_rules(const struct xt_chain *c, const struct xt_chain *old)
+{
+	unsigned i;
+
+	if (!old || c->nrules != old->nrules)
+		return false;
+	for (i = 0; i < c->nrules; i++)
+		if (c->rules[i]->from < 0 ||
+		    (unsigned)c->rules[i]->from != old->rules[i]->cidx)
+			return false;
+	return true;
+}
+
+void xt_cls_build(struct xt_chain *c, const struct xt_chain *old)
+{
+	struct build bd = { 0 };
+	struct xt_cls *cls;
+	int min = xt_cls_min_rules();
+	uint32_t i, nb;
+
+	c->cls = NULL;
+	if (min < 0 || c->nrules < (unsigned)min)
+		return;
+	if (old && old->cls && same_rules(c, old)) {
+		old->cls->refs++;
+		c->cls = old->cls;
+		return;
+	}
+	cls = calloc(1, sizeof(*cls));
+	if (!cls)
+		return;
+	cls->refs = 1;
+	cls->nrules = c->nrules;
+	cls->next_barrier = malloc((c->nrules + 1) *
+				   sizeof(*cls->next_barrier));
+	if (!cls->next_barrier)
+		goto err_free;
+	bd.cls = cls;
+	bd.last = UINT32_MAX;
+	for (i = 0; i < c->nrules; i++) {
+		if (rule_is_barrier(c->rules[i])) {
+			cls->nbarriers++;
+			continue;
+		}
+		if (rule_add(&bd, c->rules[i], i))
+			goto err_free;
+	}
+	nb = c->nrules;
+	cls->next_barrier[nb] = nb;
+	for (i = c->nrules; i-- > 0;) {
+		if (rule_is_barrier(c->rules[i]))
+			nb = i;
+		cls->next_barrier[i] = nb;
+	}
+	if (cls->ntuples)
+		qsort(cls->t, cls->ntuples, sizeof(*cls->t), tuple_cmp);
+	c->cls = cls;
+	return;
+
+err_free:
+	cls_free(cls);
+}
