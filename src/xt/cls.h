@@ -34,22 +34,44 @@ struct cls_mask {
 	uint32_t in, out;        /* 0 or ~0 */
 	uint16_t sport, dport;   /* host order prefixes */
 	uint8_t proto;           /* 0 or 0xff */
-	uint8_t pad[3];
+	/* With proto 0xff, the protocol of every rule of the tuple: a
+	 * packet of another is not looked up (no hash, no memory). */
+	uint8_t proto_val;
+	uint8_t pad[2];
 };
+
+/*
+ * One rule under one key: its index and the exact values of what it is
+ * keyed on (the tuple's mask may be coarser), checked before the rule
+ * itself is touched. Ports in host order, addresses in network order.
+ */
+struct cls_ent {
+	uint32_t idx;
+	uint32_t src, smsk, dst, dmsk;
+	uint16_t sport[2], dport[2];
+};
+
+static inline bool cls_ent_match(const struct cls_ent *e,
+				 const struct cls_key *k)
+{
+	return (k->src & e->smsk) == e->src && (k->dst & e->dmsk) == e->dst &&
+	       k->sport >= e->sport[0] && k->sport <= e->sport[1] &&
+	       k->dport >= e->dport[0] && k->dport <= e->dport[1];
+}
 
 struct cls_bucket {
 	struct cls_key key;
 	uint32_t n;              /* 0: empty slot */
-	uint32_t cap;            /* 0: the one index is inline */
+	uint32_t cap;            /* 0: the one entry is inline */
 	union {
-		uint32_t inl;
-		uint32_t *idx;   /* n rule indices, ascending */
+		struct cls_ent inl;
+		struct cls_ent *ent;  /* n entries, ascending idx */
 	} u;
 };
 
-static inline const uint32_t *cls_bucket_idx(const struct cls_bucket *b)
+static inline const struct cls_ent *cls_bucket_ents(const struct cls_bucket *b)
 {
-	return b->cap ? b->u.idx : &b->u.inl;
+	return b->cap ? b->u.ent : &b->u.inl;
 }
 
 struct cls_tuple {
@@ -85,23 +107,22 @@ static inline uint32_t cls_name_hash(const char *name)
 	return h;
 }
 
+/* Multiply-xorshift over the key's three 64-bit words. */
 static inline uint32_t cls_key_hash(const struct cls_key *k)
 {
-	uint32_t a = k->src ^ k->in, b = k->dst ^ (k->out * 0x9e3779b1u);
-	uint32_t c = ((uint32_t)k->sport << 16 | k->dport) ^
-		     ((uint32_t)k->proto << 8);
+	uint64_t w0 = (uint64_t)k->src | (uint64_t)k->dst << 32;
+	uint64_t w1 = (uint64_t)k->in | (uint64_t)k->out << 32;
+	uint64_t w2 = (uint64_t)k->sport | (uint64_t)k->dport << 16 |
+		      (uint64_t)k->proto << 32;
+	uint64_t h = w0 * 0x9e3779b97f4a7c15ull;
 
-	a += 0xdeadbeef;
-	b += 0xdeadbeef;
-	c += 0xdeadbeef;
-	c ^= b; c -= (b << 14) | (b >> 18);
-	a ^= c; a -= (c << 11) | (c >> 21);
-	b ^= a; b -= (a << 25) | (a >> 7);
-	c ^= b; c -= (b << 16) | (b >> 16);
-	a ^= c; a -= (c << 4) | (c >> 28);
-	b ^= a; b -= (a << 14) | (a >> 18);
-	c ^= b; c -= (b << 24) | (b >> 8);
-	return c;
+	h ^= h >> 29;
+	h += w1 * 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	h += w2 * 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	h *= 0x9e3779b97f4a7c15ull;
+	return (uint32_t)(h >> 32);
 }
 
 static inline void cls_key_apply(struct cls_key *out, const struct cls_key *k,
@@ -135,6 +156,8 @@ void xt_cls_put(struct xt_cls *cls);
  * after the call. Control path.
  */
 #define XT_CLS_MIN_RULES 16
+/* Entries a bucket takes before a rule goes to another tuple. */
+#define XT_CLS_BUCKET_MAX 8
 void xt_cls_set_min_rules(int min);
 int xt_cls_min_rules(void);
 

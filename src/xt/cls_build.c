@@ -2,11 +2,13 @@
 /*
  * Building a chain's compiled classifier (cls.h, doc/classifier.md): every
  * rule whose matches are all cls_pure is keyed on what can be hashed - its
- * source and destination prefixes (rounded down to a multiple of 8 bits, so
- * rules of near shapes share a table, as TupleMerge does), its protocol,
- * its exact interface names, and the port ranges its first match declares
- * (cls_ports: exact ports, small ranges expanded) - and entered in the
- * hash table of that mask shape; every other part of the rule stays for
+ * source and destination prefixes (rounded down to /0, /16, /24 or /32),
+ * its protocol, its exact interface names, and the port ranges its first
+ * match declares (cls_ports: exact ports, small ranges expanded) - and
+ * placed, as TupleMerge does, in the most specific existing hash table
+ * whose mask is within its own and whose bucket is not full, else in a new
+ * table of its own mask. Each entry keeps the rule's exact prefixes and
+ * port ranges for a check before the rule is touched; everything else is
  * the full check the data path runs on candidates. Rules with a match that
  * is not pure are barriers, left to the linear scan. Control path, under
  * net->ctl_lock, on a draft's chain just before it is published; a failed
@@ -51,7 +53,7 @@ static void tuple_free(struct cls_tuple *t)
 
 	for (j = 0; t->b && j < t->size; j++)
 		if (t->b[j].cap)
-			free(t->b[j].u.idx);
+			free(t->b[j].u.ent);
 	free(t->b);
 }
 
@@ -83,7 +85,8 @@ static bool rule_is_barrier(const struct xt_rule *r)
 	return false;
 }
 
-/* An address mask cut to its leading ones, rounded down to 8 bits. */
+/* An address mask cut to its leading ones, rounded down to /32, /24, /16
+ * or /0: few shapes, so few tuples. */
 static uint32_t addr_level(uint32_t msk_be)
 {
 	uint32_t m = ntohl(msk_be);
@@ -91,14 +94,15 @@ static uint32_t addr_level(uint32_t msk_be)
 
 	while (ones < 32 && (m & (0x80000000u >> ones)))
 		ones++;
-	ones &= ~7u;
+	ones = ones >= 32 ? 32 : ones >= 24 ? 24 : ones >= 16 ? 16 : 0;
 	return ones ? htonl(~0u << (32 - ones)) : 0;
 }
 
 /*
  * A port range as a mask and the masked values that cover it: exact
- * values for a short range, high bytes for one that spans few of them,
- * else nothing (mask 0, one value 0). Returns the number of values.
+ * values for a short range (at most MAX_PORT_VALUES), else nothing (mask
+ * 0, one value 0; the entry's exact range still prunes). Returns the
+ * number of values.
  */
 static unsigned port_values(const uint16_t r[2], uint16_t *mask,
 			    uint16_t v[MAX_PORT_VALUES])
@@ -115,12 +119,6 @@ static unsigned port_values(const uint16_t r[2], uint16_t *mask,
 			v[n++] = (uint16_t)p;
 		return n;
 	}
-	if ((unsigned)(r[1] >> 8) - (r[0] >> 8) < MAX_PORT_VALUES / 2) {
-		*mask = 0xFF00;
-		for (p = r[0] >> 8; p <= (unsigned)(r[1] >> 8); p++)
-			v[n++] = (uint16_t)(p << 8);
-		return n;
-	}
 	return 1;
 }
 
@@ -130,20 +128,33 @@ struct build {
 	uint32_t last;           /* tuple of the previous rule */
 };
 
-static struct cls_tuple *tuple_get(struct build *b, const struct cls_mask *m)
+/* Whether a rule keyed under m may live in a tuple of mask tm. */
+static bool mask_within(const struct cls_mask *tm, const struct cls_mask *m)
+{
+	if ((tm->src & ~m->src) || (tm->dst & ~m->dst) ||
+	    (tm->in & ~m->in) || (tm->out & ~m->out) ||
+	    (tm->sport & ~m->sport) || (tm->dport & ~m->dport))
+		return false;
+	if (tm->proto && (!m->proto || tm->proto_val != m->proto_val))
+		return false;
+	return true;
+}
+
+static unsigned mask_bits(const struct cls_mask *m)
+{
+	return (unsigned)(__builtin_popcount(m->src) +
+			  __builtin_popcount(m->dst) +
+			  __builtin_popcount(m->in) +
+			  __builtin_popcount(m->out) +
+			  __builtin_popcount(m->sport) +
+			  __builtin_popcount(m->dport) + (m->proto ? 8 : 0));
+}
+
+static struct cls_tuple *tuple_new(struct build *b, const struct cls_mask *m)
 {
 	struct xt_cls *cls = b->cls;
 	struct cls_tuple *t;
-	uint32_t i;
 
-	if (b->last < cls->ntuples &&
-	    !memcmp(&cls->t[b->last].mask, m, sizeof(*m)))
-		return &cls->t[b->last];
-	for (i = 0; i < cls->ntuples; i++)
-		if (!memcmp(&cls->t[i].mask, m, sizeof(*m))) {
-			b->last = i;
-			return &cls->t[i];
-		}
 	if (cls->ntuples == b->cap) {
 		uint32_t nc = b->cap ? 2 * b->cap : 8;
 		struct cls_tuple *nt = realloc(cls->t, nc * sizeof(*nt));
@@ -187,9 +198,9 @@ static int tuple_grow(struct cls_tuple *t)
 	return 0;
 }
 
-/* Add rule index idx (ascending across calls) under key k. */
+/* Add entry e (ascending idx across calls) under key k. */
 static int tuple_add(struct cls_tuple *t, const struct cls_key *k,
-		     uint32_t idx)
+		     const struct cls_ent *e)
 {
 	struct cls_bucket *b;
 
@@ -200,34 +211,96 @@ static int tuple_add(struct cls_tuple *t, const struct cls_key *k,
 		b->key = *k;
 		b->n = 1;
 		b->cap = 0;
-		b->u.inl = idx;
+		b->u.inl = *e;
 		t->used++;
 	} else {
-		uint32_t *v;
+		struct cls_ent *v;
 
-		if (cls_bucket_idx(b)[b->n - 1] == idx)
+		if (cls_bucket_ents(b)[b->n - 1].idx == e->idx)
 			return 0;  /* two expansions landed on one key */
 		if (!b->cap) {
 			v = malloc(4 * sizeof(*v));
 			if (!v)
 				return -1;
 			v[0] = b->u.inl;
-			b->u.idx = v;
+			b->u.ent = v;
 			b->cap = 4;
 		} else if (b->n == b->cap) {
-			v = realloc(b->u.idx, 2 * b->cap * sizeof(*v));
+			v = realloc(b->u.ent, 2 * b->cap * sizeof(*v));
 			if (!v)
 				return -1;
-			b->u.idx = v;
+			b->u.ent = v;
 			b->cap *= 2;
 		}
-		b->u.idx[b->n++] = idx;
+		b->u.ent[b->n++] = *e;
 	}
-	if (idx < t->minidx)
-		t->minidx = idx;
-	if (idx > t->maxidx)
-		t->maxidx = idx;
+	if (e->idx < t->minidx)
+		t->minidx = e->idx;
+	if (e->idx > t->maxidx)
+		t->maxidx = e->idx;
 	return 0;
+}
+
+/*
+ * Whether the keys of a rule (k with the port values sv x dv) all land in
+ * buckets of t that hold fewer than XT_CLS_BUCKET_MAX entries.
+ */
+static bool tuple_fits(const struct cls_tuple *t, const struct cls_key *k,
+		       const uint16_t *sv, unsigned ns, const uint16_t *dv,
+		       unsigned nd)
+{
+	struct cls_key rk = *k, tk;
+	unsigned i, j;
+
+	if (!t->size)
+		return true;
+	for (i = 0; i < ns; i++)
+		for (j = 0; j < nd; j++) {
+			rk.sport = sv[i];
+			rk.dport = dv[j];
+			cls_key_apply(&tk, &rk, &t->mask);
+			if (slot_find(t->b, t->size, &tk)->n >=
+			    XT_CLS_BUCKET_MAX)
+				return false;
+		}
+	return true;
+}
+
+/*
+ * TupleMerge's placement: the most specific existing tuple whose mask is
+ * within the rule's and where it fits, else a new tuple of the rule's own
+ * mask. Fewer tuples mean fewer lookups per packet; the exact check of
+ * each entry (cls_ent) keeps a coarser tuple's extra candidates cheap.
+ */
+static struct cls_tuple *tuple_pick(struct build *b, const struct cls_mask *m,
+				    const struct cls_key *k,
+				    const uint16_t *sv, unsigned ns,
+				    const uint16_t *dv, unsigned nd)
+{
+	struct xt_cls *cls = b->cls;
+	struct cls_tuple *best = NULL;
+	unsigned bits = 0, tb;
+	uint32_t i;
+
+	if (b->last < cls->ntuples &&
+	    !memcmp(&cls->t[b->last].mask, m, sizeof(*m)) &&
+	    tuple_fits(&cls->t[b->last], k, sv, ns, dv, nd))
+		return &cls->t[b->last];
+	for (i = 0; i < cls->ntuples; i++) {
+		struct cls_tuple *t = &cls->t[i];
+
+		if (!mask_within(&t->mask, m))
+			continue;
+		tb = mask_bits(&t->mask);
+		if (best && tb <= bits)
+			continue;
+		if (!tuple_fits(t, k, sv, ns, dv, nd))
+			continue;
+		best = t;
+		bits = tb;
+		b->last = i;
+	}
+	return best ? best : tuple_new(b, m);
 }
 
 /* Key rule r (index idx) and enter it. */
@@ -236,6 +309,7 @@ static int rule_add(struct build *bd, const struct xt_rule *r, uint32_t idx)
 	const struct xt_ip *ip = &r->ip;
 	uint16_t sp[2] = { 0, 0xFFFF }, dp[2] = { 0, 0xFFFF };
 	uint16_t sv[MAX_PORT_VALUES], dv[MAX_PORT_VALUES];
+	struct cls_ent e = { .idx = idx };
 	struct cls_mask m;
 	struct cls_key k;
 	struct cls_tuple *t;
@@ -246,10 +320,14 @@ static int rule_add(struct build *bd, const struct xt_rule *r, uint32_t idx)
 	if (!(ip->invflags & XT_INV_SRCIP)) {
 		m.src = addr_level(ip->smsk.ip);
 		k.src = ip->src.ip & m.src;
+		e.src = ip->src.ip;
+		e.smsk = ip->smsk.ip;
 	}
 	if (!(ip->invflags & XT_INV_DSTIP)) {
 		m.dst = addr_level(ip->dmsk.ip);
 		k.dst = ip->dst.ip & m.dst;
+		e.dst = ip->dst.ip;
+		e.dmsk = ip->dmsk.ip;
 	}
 	if (ip->iniface[0] && !ip->in_wild &&
 	    !(ip->invflags & XT_INV_VIA_IN)) {
@@ -263,6 +341,7 @@ static int rule_add(struct build *bd, const struct xt_rule *r, uint32_t idx)
 	}
 	if (ip->proto && ip->proto < 256 && !(ip->invflags & XT_INV_PROTO)) {
 		m.proto = 0xFF;
+		m.proto_val = (uint8_t)ip->proto;
 		k.proto = (uint8_t)ip->proto;
 		/* Ports from the first match only: a match before it could
 		 * hotdrop where the linear scan runs it. */
@@ -270,16 +349,32 @@ static int rule_add(struct build *bd, const struct xt_rule *r, uint32_t idx)
 		    r->m[0].ops->cls_ports)
 			r->m[0].ops->cls_ports(r->m[0].data, sp, dp);
 	}
+	/* An empty range (a > b) is left to the full check. */
+	if (sp[0] <= sp[1]) {
+		e.sport[0] = sp[0];
+		e.sport[1] = sp[1];
+	} else {
+		e.sport[1] = 0xFFFF;
+	}
+	if (dp[0] <= dp[1]) {
+		e.dport[0] = dp[0];
+		e.dport[1] = dp[1];
+	} else {
+		e.dport[1] = 0xFFFF;
+	}
 	ns = port_values(sp, &m.sport, sv);
 	nd = port_values(dp, &m.dport, dv);
-	t = tuple_get(bd, &m);
+	t = tuple_pick(bd, &m, &k, sv, ns, dv, nd);
 	if (!t)
 		return -1;
 	for (i = 0; i < ns; i++)
 		for (j = 0; j < nd; j++) {
+			struct cls_key tk;
+
 			k.sport = sv[i];
 			k.dport = dv[j];
-			if (tuple_add(t, &k, idx))
+			cls_key_apply(&tk, &k, &t->mask);
+			if (tuple_add(t, &tk, &e))
 				return -1;
 		}
 	return 0;

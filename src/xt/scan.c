@@ -144,36 +144,42 @@ static void key_compute(struct xt_walk *w)
 	w->key_state = XT_KEY_READY;
 }
 
-static const struct cls_bucket *tuple_lookup(const struct cls_tuple *t,
-					     const struct cls_key *pk)
-{
-	struct cls_key k;
-	uint32_t i;
+/* Tuples looked up at once: their buckets are fetched side by side. */
+#define PROBE_BATCH 8
 
-	cls_key_apply(&k, pk, &t->mask);
-	i = cls_key_hash(&k) & (t->size - 1);
+struct probe {
+	const struct cls_tuple *t;
+	struct cls_key k;        /* the packet's key under t's mask */
+	uint32_t slot;
+};
+
+static const struct cls_bucket *probe_find(const struct probe *p)
+{
+	const struct cls_tuple *t = p->t;
+	uint32_t i = p->slot;
+
 	while (t->b[i].n) {
-		if (!memcmp(&t->b[i].key, &k, sizeof(k)))
+		if (!memcmp(&t->b[i].key, &p->k, sizeof(p->k)))
 			return &t->b[i];
 		i = (i + 1) & (t->size - 1);
 	}
 	return NULL;
 }
 
-/* The first index in v[0..n) at or after pos. */
-static uint32_t first_at(const uint32_t *v, uint32_t n, uint32_t pos)
+/* The first entry of v[0..n) at or after rule pos. */
+static uint32_t first_at(const struct cls_ent *v, uint32_t n, uint32_t pos)
 {
 	uint32_t lo = 0, hi = n;
 
 	if (n <= 8) {
-		while (lo < n && v[lo] < pos)
+		while (lo < n && v[lo].idx < pos)
 			lo++;
 		return lo;
 	}
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (v[mid] < pos)
+		if (v[mid].idx < pos)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -194,39 +200,64 @@ static unsigned classify(const struct xt_cls *cls, const struct xt_chain *c,
 			 unsigned pos, struct xt_walk *w)
 {
 	struct xt_action *act = &w->act;
+	struct probe pr[PROBE_BATCH];
 	uint32_t n = cls->nrules;
 
 	while (pos < n) {
-		uint32_t b = cls->next_barrier[pos], best = b, ti;
+		uint32_t b = cls->next_barrier[pos], best = b, ti = 0;
 		enum rule_result res = R_NOMATCH, rr;
-		bool hd = false;
+		bool hd = false, stop = false;
 
-		for (ti = 0; ti < cls->ntuples; ti++) {
-			const struct cls_tuple *t = &cls->t[ti];
-			const struct cls_bucket *bk;
-			const uint32_t *v;
-			uint32_t j;
+		while (!stop && ti < cls->ntuples) {
+			unsigned np = 0, q;
 
-			if (t->minidx >= best)
-				break;  /* sorted: no later tuple can win */
-			if (t->maxidx < pos)
-				continue;
-			bk = tuple_lookup(t, &w->key);
-			if (!bk)
-				continue;
-			v = cls_bucket_idx(bk);
-			for (j = first_at(v, bk->n, pos);
-			     j < bk->n && v[j] < best; j++) {
-				rr = rule_eval(c, v[j], w);
-				if (rr == R_NOMATCH) {
-					act->hotdrop = false;
-					continue;
+			/* Hash a batch of tuples and fetch their buckets. */
+			for (; ti < cls->ntuples && np < PROBE_BATCH; ti++) {
+				const struct cls_tuple *t = &cls->t[ti];
+				struct probe *p = &pr[np];
+
+				if (t->minidx >= best) {
+					stop = true;  /* sorted: none can win */
+					break;
 				}
-				best = v[j];
-				res = rr;
-				hd = act->hotdrop;
-				act->hotdrop = false;
-				break;
+				if (t->maxidx < pos || (t->mask.proto &&
+							t->mask.proto_val !=
+							w->key.proto))
+					continue;
+				p->t = t;
+				cls_key_apply(&p->k, &w->key, &t->mask);
+				p->slot = cls_key_hash(&p->k) & (t->size - 1);
+				__builtin_prefetch(&t->b[p->slot]);
+				np++;
+			}
+			for (q = 0; q < np; q++) {
+				const struct cls_bucket *bk;
+				const struct cls_ent *v;
+				uint32_t j;
+
+				if (pr[q].t->minidx >= best) {
+					stop = true;
+					break;
+				}
+				bk = probe_find(&pr[q]);
+				if (!bk)
+					continue;
+				v = cls_bucket_ents(bk);
+				for (j = first_at(v, bk->n, pos);
+				     j < bk->n && v[j].idx < best; j++) {
+					if (!cls_ent_match(&v[j], &w->key))
+						continue;
+					rr = rule_eval(c, v[j].idx, w);
+					if (rr == R_NOMATCH) {
+						act->hotdrop = false;
+						continue;
+					}
+					best = v[j].idx;
+					res = rr;
+					hd = act->hotdrop;
+					act->hotdrop = false;
+					break;
+				}
 			}
 		}
 		if (best < b) {
