@@ -74,12 +74,20 @@ static inline const struct cls_ent *cls_bucket_ents(const struct cls_bucket *b)
 	return b->cap ? b->u.ent : &b->u.inl;
 }
 
+/*
+ * A hash table of one mask. Its buckets may be shared with the classifier
+ * of the generation before (an incremental build, cls_build.c): *refs
+ * counts the tuples that point to them, and entries at or after limit
+ * belong to rules that changed since and are skipped.
+ */
 struct cls_tuple {
 	struct cls_mask mask;
 	uint32_t minidx, maxidx; /* over all its entries */
+	uint32_t limit;          /* entries from this index on are stale */
 	uint32_t size;           /* slots, a power of two */
 	uint32_t used;
 	struct cls_bucket *b;
+	unsigned *refs;
 };
 
 struct xt_cls {
@@ -93,7 +101,7 @@ struct xt_cls {
 	 * nrules; nrules + 1 entries.
 	 */
 	uint32_t *next_barrier;
-	uint32_t nbarriers;
+	uint32_t nextra;         /* tuples added by incremental builds */
 };
 
 /* FNV-1a of an interface name (up to 16 bytes, NUL-terminated). */
@@ -140,8 +148,11 @@ static inline void cls_key_apply(struct cls_key *out, const struct cls_key *k,
 
 /*
  * Build the classifier of chain c of a draft about to be published (c's
- * rules are final), or share the one of the chain it was cloned from when
- * that had the same rules (old may be NULL). Leaves c->cls NULL when the
+ * rules are final). With old, the published chain c was cloned from (may
+ * be NULL), it shares old's classifier when the rules are the same, and
+ * when only the rules from c->dirty on changed (an -A, a -D or -I near
+ * the end) shares old's tables for the rules before and builds tables
+ * for the rest alone. Leaves c->cls NULL when the
  * chain is short, the classifier is switched off, or memory runs out: the
  * linear scan then serves it, so this cannot fail. Control path.
  */

@@ -51,6 +51,9 @@ static void tuple_free(struct cls_tuple *t)
 {
 	uint32_t j;
 
+	if (t->refs && --*t->refs)
+		return;
+	free(t->refs);
 	for (j = 0; t->b && j < t->size; j++)
 		if (t->b[j].cap)
 			free(t->b[j].u.ent);
@@ -122,10 +125,18 @@ static unsigned port_values(const uint16_t r[2], uint16_t *mask,
 	return 1;
 }
 
+struct shape_count {
+	struct cls_mask m;
+	uint32_t n;              /* keys of rules with this mask */
+};
+
 struct build {
 	struct xt_cls *cls;
 	uint32_t cap;            /* of cls->t */
 	uint32_t last;           /* tuple of the previous rule */
+	struct shape_count *shapes;
+	uint32_t nshapes, capshapes, lastshape;
+	uint32_t first_own;      /* tuples before it are shared: no adds */
 };
 
 /* Whether a rule keyed under m may live in a tuple of mask tm. */
@@ -150,6 +161,8 @@ static unsigned mask_bits(const struct cls_mask *m)
 			  __builtin_popcount(m->dport) + (m->proto ? 8 : 0));
 }
 
+static uint32_t shapes_size(const struct build *bd, const struct cls_mask *m);
+
 static struct cls_tuple *tuple_new(struct build *b, const struct cls_mask *m)
 {
 	struct xt_cls *cls = b->cls;
@@ -166,8 +179,18 @@ static struct cls_tuple *tuple_new(struct build *b, const struct cls_mask *m)
 	}
 	t = &cls->t[cls->ntuples];
 	memset(t, 0, sizeof(*t));
+	t->size = shapes_size(b, m);
+	t->b = calloc(t->size, sizeof(*t->b));
+	t->refs = malloc(sizeof(*t->refs));
+	if (!t->b || !t->refs) {
+		free(t->b);
+		free(t->refs);
+		return NULL;
+	}
+	*t->refs = 1;
 	t->mask = *m;
 	t->minidx = UINT32_MAX;
+	t->limit = UINT32_MAX;
 	b->last = cls->ntuples++;
 	return t;
 }
@@ -282,11 +305,11 @@ static struct cls_tuple *tuple_pick(struct build *b, const struct cls_mask *m,
 	unsigned bits = 0, tb;
 	uint32_t i;
 
-	if (b->last < cls->ntuples &&
+	if (b->last < cls->ntuples && b->last >= b->first_own &&
 	    !memcmp(&cls->t[b->last].mask, m, sizeof(*m)) &&
 	    tuple_fits(&cls->t[b->last], k, sv, ns, dv, nd))
 		return &cls->t[b->last];
-	for (i = 0; i < cls->ntuples; i++) {
+	for (i = b->first_own; i < cls->ntuples; i++) {
 		struct cls_tuple *t = &cls->t[i];
 
 		if (!mask_within(&t->mask, m))
@@ -303,46 +326,53 @@ static struct cls_tuple *tuple_pick(struct build *b, const struct cls_mask *m,
 	return best ? best : tuple_new(b, m);
 }
 
-/* Key rule r (index idx) and enter it. */
-static int rule_add(struct build *bd, const struct xt_rule *r, uint32_t idx)
+/* What a rule is keyed on: its mask, key, entry and port values. */
+struct shape {
+	struct cls_mask m;
+	struct cls_key k;
+	struct cls_ent e;
+	uint16_t sv[MAX_PORT_VALUES], dv[MAX_PORT_VALUES];
+	unsigned ns, nd;
+};
+
+/* Key rule r (index idx). */
+static void rule_shape(const struct xt_rule *r, uint32_t idx,
+		       struct shape *sh)
 {
 	const struct xt_ip *ip = &r->ip;
 	uint16_t sp[2] = { 0, 0xFFFF }, dp[2] = { 0, 0xFFFF };
-	uint16_t sv[MAX_PORT_VALUES], dv[MAX_PORT_VALUES];
-	struct cls_ent e = { .idx = idx };
-	struct cls_mask m;
-	struct cls_key k;
-	struct cls_tuple *t;
-	unsigned ns, nd, i, j;
+	struct cls_ent *e = &sh->e;
+	struct cls_mask *m = &sh->m;
+	struct cls_key *k = &sh->k;
 
-	memset(&m, 0, sizeof(m));
-	memset(&k, 0, sizeof(k));
+	memset(sh, 0, sizeof(*sh));
+	e->idx = idx;
 	if (!(ip->invflags & XT_INV_SRCIP)) {
-		m.src = addr_level(ip->smsk.ip);
-		k.src = ip->src.ip & m.src;
-		e.src = ip->src.ip;
-		e.smsk = ip->smsk.ip;
+		m->src = addr_level(ip->smsk.ip);
+		k->src = ip->src.ip & m->src;
+		e->src = ip->src.ip;
+		e->smsk = ip->smsk.ip;
 	}
 	if (!(ip->invflags & XT_INV_DSTIP)) {
-		m.dst = addr_level(ip->dmsk.ip);
-		k.dst = ip->dst.ip & m.dst;
-		e.dst = ip->dst.ip;
-		e.dmsk = ip->dmsk.ip;
+		m->dst = addr_level(ip->dmsk.ip);
+		k->dst = ip->dst.ip & m->dst;
+		e->dst = ip->dst.ip;
+		e->dmsk = ip->dmsk.ip;
 	}
 	if (ip->iniface[0] && !ip->in_wild &&
 	    !(ip->invflags & XT_INV_VIA_IN)) {
-		m.in = ~0u;
-		k.in = cls_name_hash(ip->iniface);
+		m->in = ~0u;
+		k->in = cls_name_hash(ip->iniface);
 	}
 	if (ip->outiface[0] && !ip->out_wild &&
 	    !(ip->invflags & XT_INV_VIA_OUT)) {
-		m.out = ~0u;
-		k.out = cls_name_hash(ip->outiface);
+		m->out = ~0u;
+		k->out = cls_name_hash(ip->outiface);
 	}
 	if (ip->proto && ip->proto < 256 && !(ip->invflags & XT_INV_PROTO)) {
-		m.proto = 0xFF;
-		m.proto_val = (uint8_t)ip->proto;
-		k.proto = (uint8_t)ip->proto;
+		m->proto = 0xFF;
+		m->proto_val = (uint8_t)ip->proto;
+		k->proto = (uint8_t)ip->proto;
 		/* Ports from the first match only: a match before it could
 		 * hotdrop where the linear scan runs it. */
 		if ((ip->proto == 6 || ip->proto == 17) && r->nm &&
@@ -350,34 +380,90 @@ static int rule_add(struct build *bd, const struct xt_rule *r, uint32_t idx)
 			r->m[0].ops->cls_ports(r->m[0].data, sp, dp);
 	}
 	/* An empty range (a > b) is left to the full check. */
+	e->sport[1] = e->dport[1] = 0xFFFF;
 	if (sp[0] <= sp[1]) {
-		e.sport[0] = sp[0];
-		e.sport[1] = sp[1];
-	} else {
-		e.sport[1] = 0xFFFF;
+		e->sport[0] = sp[0];
+		e->sport[1] = sp[1];
 	}
 	if (dp[0] <= dp[1]) {
-		e.dport[0] = dp[0];
-		e.dport[1] = dp[1];
-	} else {
-		e.dport[1] = 0xFFFF;
+		e->dport[0] = dp[0];
+		e->dport[1] = dp[1];
 	}
-	ns = port_values(sp, &m.sport, sv);
-	nd = port_values(dp, &m.dport, dv);
-	t = tuple_pick(bd, &m, &k, sv, ns, dv, nd);
+	sh->ns = port_values(sp, &m->sport, sh->sv);
+	sh->nd = port_values(dp, &m->dport, sh->dv);
+}
+
+/* Enter a keyed rule. */
+static int rule_add(struct build *bd, struct shape *sh)
+{
+	struct cls_tuple *t;
+	unsigned i, j;
+
+	t = tuple_pick(bd, &sh->m, &sh->k, sh->sv, sh->ns, sh->dv, sh->nd);
 	if (!t)
 		return -1;
-	for (i = 0; i < ns; i++)
-		for (j = 0; j < nd; j++) {
+	for (i = 0; i < sh->ns; i++)
+		for (j = 0; j < sh->nd; j++) {
 			struct cls_key tk;
 
-			k.sport = sv[i];
-			k.dport = dv[j];
-			cls_key_apply(&tk, &k, &t->mask);
-			if (tuple_add(t, &tk, &e))
+			sh->k.sport = sh->sv[i];
+			sh->k.dport = sh->dv[j];
+			cls_key_apply(&tk, &sh->k, &t->mask);
+			if (tuple_add(t, &tk, &sh->e))
 				return -1;
 		}
 	return 0;
+}
+
+/*
+ * Count the rules of each mask (a first pass), so that a tuple made for a
+ * mask starts at the size its rules need instead of doubling its way up.
+ */
+static int shapes_count(struct build *bd, const struct cls_mask *m,
+			unsigned nvals)
+{
+	struct shape_count *sc;
+	uint32_t i;
+
+	if (bd->lastshape < bd->nshapes &&
+	    !memcmp(&bd->shapes[bd->lastshape].m, m, sizeof(*m))) {
+		bd->shapes[bd->lastshape].n += nvals;
+		return 0;
+	}
+	for (i = 0; i < bd->nshapes; i++)
+		if (!memcmp(&bd->shapes[i].m, m, sizeof(*m))) {
+			bd->shapes[i].n += nvals;
+			bd->lastshape = i;
+			return 0;
+		}
+	if (bd->nshapes == bd->capshapes) {
+		uint32_t nc = bd->capshapes ? 2 * bd->capshapes : 16;
+
+		sc = realloc(bd->shapes, nc * sizeof(*sc));
+		if (!sc)
+			return -1;
+		bd->shapes = sc;
+		bd->capshapes = nc;
+	}
+	sc = &bd->shapes[bd->nshapes];
+	sc->m = *m;
+	sc->n = nvals;
+	bd->lastshape = bd->nshapes++;
+	return 0;
+}
+
+static uint32_t shapes_size(const struct build *bd, const struct cls_mask *m)
+{
+	uint32_t i, n = 0, size = 16;
+
+	for (i = 0; i < bd->nshapes; i++)
+		if (!memcmp(&bd->shapes[i].m, m, sizeof(*m))) {
+			n = bd->shapes[i].n;
+			break;
+		}
+	while (size < 2 * n && size < (1u << 30))
+		size *= 2;
+	return size;
 }
 
 static int tuple_cmp(const void *a, const void *b)
@@ -387,66 +473,149 @@ static int tuple_cmp(const void *a, const void *b)
 	return x->minidx < y->minidx ? -1 : x->minidx > y->minidx;
 }
 
-/* Whether chain c has the rules of old, unchanged and in order. */
-static bool same_rules(const struct xt_chain *c, const struct xt_chain *old)
+/*
+ * The rules of c from position from on, keyed into new tuples of cls
+ * (after the ntuples it already has, which stay untouched), and
+ * next_barrier for those positions. 0 or -1 (out of memory).
+ */
+static int build_from(struct xt_cls *cls, struct build *bd,
+		      const struct xt_chain *c, uint32_t from)
 {
-	unsigned i;
+	uint32_t i, nb;
 
-	if (!old || c->nrules != old->nrules)
-		return false;
-	for (i = 0; i < c->nrules; i++)
-		if (c->rules[i]->from < 0 ||
-		    (unsigned)c->rules[i]->from != old->rules[i]->cidx)
-			return false;
-	return true;
+	bd->cls = cls;
+	bd->first_own = cls->ntuples;
+	bd->last = UINT32_MAX;
+	bd->lastshape = UINT32_MAX;
+	for (i = from; i < c->nrules; i++) {
+		struct shape sh;
+
+		if (rule_is_barrier(c->rules[i]))
+			continue;
+		rule_shape(c->rules[i], i, &sh);
+		if (shapes_count(bd, &sh.m, sh.ns * sh.nd))
+			return -1;
+	}
+	nb = c->nrules;
+	cls->next_barrier[nb] = nb;
+	for (i = c->nrules; i-- > from;) {
+		if (rule_is_barrier(c->rules[i]))
+			nb = i;
+		cls->next_barrier[i] = nb;
+	}
+	for (i = from; i < c->nrules; i++) {
+		struct shape sh;
+
+		if (rule_is_barrier(c->rules[i]))
+			continue;
+		rule_shape(c->rules[i], i, &sh);
+		if (rule_add(bd, &sh))
+			return -1;
+	}
+	return 0;
 }
+
+static struct xt_cls *cls_alloc(uint32_t nrules)
+{
+	struct xt_cls *cls = calloc(1, sizeof(*cls));
+
+	if (!cls)
+		return NULL;
+	cls->refs = 1;
+	cls->nrules = nrules;
+	cls->next_barrier = malloc((nrules + 1) * sizeof(*cls->next_barrier));
+	if (!cls->next_barrier) {
+		free(cls);
+		return NULL;
+	}
+	return cls;
+}
+
+/*
+ * Incremental: old's tuples shared (their entries from d on are stale),
+ * new tuples for the rules from d on. NULL when memory runs out.
+ */
+static struct xt_cls *cls_derive(const struct xt_chain *c,
+				 const struct xt_cls *old, uint32_t d)
+{
+	struct build bd = { 0 };
+	struct xt_cls *cls = cls_alloc(c->nrules);
+	uint32_t i, nb;
+
+	if (!cls)
+		return NULL;
+	cls->t = malloc((old->ntuples + 8) * sizeof(*cls->t));
+	if (!cls->t)
+		goto err_free;
+	for (i = 0; i < old->ntuples; i++) {
+		cls->t[i] = old->t[i];
+		if (cls->t[i].limit > d)
+			cls->t[i].limit = d;
+		(*cls->t[i].refs)++;
+	}
+	cls->ntuples = old->ntuples;
+	bd.cap = old->ntuples + 8;
+	if (build_from(cls, &bd, c, d)) {
+		free(bd.shapes);
+		goto err_free;
+	}
+	free(bd.shapes);
+	cls->nextra = old->nextra + (cls->ntuples - old->ntuples);
+	/* Before d, barriers are where they were; the first one at or
+	 * after d is where the rebuilt part says. */
+	nb = cls->next_barrier[d];
+	for (i = 0; i < d; i++)
+		cls->next_barrier[i] = old->next_barrier[i] < d ?
+				       old->next_barrier[i] : nb;
+	qsort(cls->t, cls->ntuples, sizeof(*cls->t), tuple_cmp);
+	return cls;
+
+err_free:
+	cls_free(cls);
+	return NULL;
+}
+
+/* At most this many tuples come from incremental builds before a full one. */
+#define MAX_EXTRA_TUPLES 32
 
 void xt_cls_build(struct xt_chain *c, const struct xt_chain *old)
 {
 	struct build bd = { 0 };
 	struct xt_cls *cls;
 	int min = xt_cls_min_rules();
-	uint32_t i, nb;
+	uint32_t d = c->dirty;
 
 	c->cls = NULL;
 	if (min < 0 || c->nrules < (unsigned)min)
 		return;
-	if (old && old->cls && same_rules(c, old)) {
-		old->cls->refs++;
-		c->cls = old->cls;
-		return;
+	if (old && old->cls && old->cls->nrules == old->nrules) {
+		if (d >= c->nrules && c->nrules == old->nrules) {
+			old->cls->refs++;
+			c->cls = old->cls;
+			return;
+		}
+		if (d > c->nrules)
+			d = c->nrules;
+		if (d > old->nrules)
+			d = old->nrules;
+		/* Worth it when little is rebuilt. */
+		if (old->cls->nextra < MAX_EXTRA_TUPLES &&
+		    c->nrules - d <= c->nrules / 8 + 64) {
+			c->cls = cls_derive(c, old->cls, d);
+			if (c->cls)
+				return;
+		}
 	}
-	cls = calloc(1, sizeof(*cls));
+	cls = cls_alloc(c->nrules);
 	if (!cls)
 		return;
-	cls->refs = 1;
-	cls->nrules = c->nrules;
-	cls->next_barrier = malloc((c->nrules + 1) *
-				   sizeof(*cls->next_barrier));
-	if (!cls->next_barrier)
-		goto err_free;
-	bd.cls = cls;
-	bd.last = UINT32_MAX;
-	for (i = 0; i < c->nrules; i++) {
-		if (rule_is_barrier(c->rules[i])) {
-			cls->nbarriers++;
-			continue;
-		}
-		if (rule_add(&bd, c->rules[i], i))
-			goto err_free;
+	if (build_from(cls, &bd, c, 0)) {
+		free(bd.shapes);
+		cls_free(cls);
+		return;
 	}
-	nb = c->nrules;
-	cls->next_barrier[nb] = nb;
-	for (i = c->nrules; i-- > 0;) {
-		if (rule_is_barrier(c->rules[i]))
-			nb = i;
-		cls->next_barrier[i] = nb;
-	}
+	free(bd.shapes);
 	if (cls->ntuples)
 		qsort(cls->t, cls->ntuples, sizeof(*cls->t), tuple_cmp);
 	c->cls = cls;
-	return;
-
-err_free:
-	cls_free(cls);
 }

@@ -259,6 +259,8 @@ static int rule_cmd(struct parse *p, struct xt_table *t)
 				goto out;
 			xt_rule_free(c->rules[p->rulenum - 1]);
 			c->rules[p->rulenum - 1] = r;
+			if (p->rulenum - 1 < c->dirty)
+				c->dirty = p->rulenum - 1;
 		}
 		rules[i] = NULL;
 	}

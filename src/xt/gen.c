@@ -13,6 +13,7 @@
 #include "base/rcu.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,7 @@ static struct xt_table *table_clone(const struct xt_table *src)
 			r->init.pcnt = r->init.bcnt = 0;
 			c->rules[c->nrules++] = r;
 		}
+		c->dirty = UINT_MAX;
 	}
 	return t;
 

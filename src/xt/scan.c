@@ -233,7 +233,7 @@ static unsigned classify(const struct xt_cls *cls, const struct xt_chain *c,
 			for (q = 0; q < np; q++) {
 				const struct cls_bucket *bk;
 				const struct cls_ent *v;
-				uint32_t j;
+				uint32_t j, lim;
 
 				if (pr[q].t->minidx >= best) {
 					stop = true;
@@ -243,8 +243,11 @@ static unsigned classify(const struct xt_cls *cls, const struct xt_chain *c,
 				if (!bk)
 					continue;
 				v = cls_bucket_ents(bk);
+				/* Entries from limit on are stale. */
+				lim = best < pr[q].t->limit ? best :
+							      pr[q].t->limit;
 				for (j = first_at(v, bk->n, pos);
-				     j < bk->n && v[j].idx < best; j++) {
+				     j < bk->n && v[j].idx < lim; j++) {
 					if (!cls_ent_match(&v[j], &w->key))
 						continue;
 					rr = rule_eval(c, v[j].idx, w);

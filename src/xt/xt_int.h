@@ -97,6 +97,13 @@ struct xt_chain {
 	/* Published: the compiled classifier (cls.h), NULL for the linear
 	 * scan. Drafts have none; built at commit. */
 	struct xt_cls *cls;
+	/*
+	 * Draft: the first position whose rule may differ from the chain it
+	 * was cloned from (UINT_MAX: none; 0 for a new chain), kept by
+	 * xt_chain_insert/delete/flush and -R, so the classifier can reuse
+	 * what it built for the positions before it.
+	 */
+	unsigned dirty;
 };
 
 struct xt_table {

@@ -573,10 +573,70 @@ static void load(unsigned rs, const struct sbuf *text)
 	xt_cls_set_min_rules(XT_CLS_MIN_RULES);
 }
 
+/* One iptables command on both nets (the classifier side keeps one on
+ * every chain). */
+static void apply_both(unsigned rs, const char *cmd, struct sbuf *text)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct net_side *s = &sides[i];
+
+		xt_cls_set_min_rules(i == 0 ? 1 : -1);
+		sbuf_reset(&s->out);
+		sbuf_reset(&s->err);
+		if (ctl_exec_line(s->net, cmd, NULL, &s->out, &s->err))
+			fail_ruleset(rs, sbuf_str(&s->err), text);
+	}
+	xt_cls_set_min_rules(XT_CLS_MIN_RULES);
+	sbuf_addf(text, "# then: %s\n", cmd);
+}
+
+/*
+ * A random single change, as incremental builds see them: -A, -I, -D or
+ * -R near the end of a chain (or anywhere).
+ */
+static void random_edit(unsigned rs, struct sbuf *text)
+{
+	struct sbuf rule = SBUF_INIT, cmd = SBUF_INIT;
+	const struct xt_chain *xc;
+	int c = rnd(3) ? 0 : 1 + (int)rnd(NCHAINS - 1);
+	unsigned n, pos;
+	const char *args;
+
+	xc = xt_chain_find(sides[0].net->xt->cur->t[XT_TABLE_FILTER],
+			   chain_names[c]);
+	n = xc->nrules;
+	pos = n && rnd(4) ? n - 1 - rnd(n < 4 ? n : 4) : (n ? rnd(n) : 0);
+	rule_text(&rule, c);
+	/* "-A CHAIN rest\n": keep "rest". */
+	args = sbuf_str(&rule) + 3 + strlen(chain_names[c]);
+	rule.s[rule.len - 1] = '\0';
+	switch (n ? rnd(4) : 0) {
+	case 0:
+		sbuf_addf(&cmd, "iptables -A %s%s", chain_names[c], args);
+		break;
+	case 1:
+		sbuf_addf(&cmd, "iptables -I %s %u%s", chain_names[c],
+			  pos + 1, args);
+		break;
+	case 2:
+		sbuf_addf(&cmd, "iptables -D %s %u", chain_names[c], pos + 1);
+		break;
+	default:
+		sbuf_addf(&cmd, "iptables -R %s %u%s", chain_names[c],
+			  pos + 1, args);
+		break;
+	}
+	apply_both(rs, sbuf_str(&cmd), text);
+	sbuf_free(&rule);
+	sbuf_free(&cmd);
+}
+
 static void test_classifier_vs_linear(void **state)
 {
 	struct sbuf text = SBUF_INIT;
-	unsigned rs, pi, hotdrops = 0, candidates = 0;
+	unsigned rs, pi, hotdrops = 0, candidates = 0, derived = 0, ed;
 
 	(void)state;
 	rng = 0x2545f4914f6cdd1dull;
@@ -598,8 +658,26 @@ static void test_classifier_vs_linear(void **state)
 				check_positions(&tp, rs, &text);
 		}
 		check_counters(rs, &text);
+		/* Single changes: incremental classifiers. */
+		for (ed = 0; ed < 4; ed++) {
+			random_edit(rs, &text);
+			fw = xt_chain_find(
+				sides[0].net->xt->cur->t[XT_TABLE_FILTER],
+				"FORWARD");
+			derived += fw->cls && fw->cls->nextra > 0;
+			for (pi = 0; pi < NPACKETS / 4; pi++) {
+				struct tpkt tp;
+
+				gen_pkt(&tp);
+				check_packet(&tp, rs, &text, &hotdrops);
+				if (pi % 4 == 0)
+					check_positions(&tp, rs, &text);
+			}
+			check_counters(rs, &text);
+		}
 	}
 	/* The random rulesets reached the interesting paths. */
+	assert_true(derived > NRULESETS);
 	assert_true(hotdrops > 10);
 	assert_true(candidates > NRULESETS * 4);
 	sbuf_free(&text);
