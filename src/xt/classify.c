@@ -19,6 +19,8 @@ static void count(const struct xt_gen *gen, unsigned idx, uint32_t len)
 
 	if (unlikely(w >= NS_MAX_WORKERS))
 		w = 0;   /* a misconfigured thread must not write out of bounds */
+	if (unlikely(!gen->w_used[w]))
+		gen->w_used[w] = 1;
 	c = &gen->w[w][idx];
 
 	c->pcnt++;

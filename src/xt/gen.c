@@ -121,6 +121,7 @@ void xt_gen_free(struct xt_gen *g)
 	for (i = 0; i < XT_TABLE_MAX; i++)
 		table_free(g->t[i]);
 	free(g->base);
+	free(g->w_used);
 	for (i = 0; i < NS_MAX_WORKERS; i++)
 		free(g->w_mem[i]);
 	free(g);
@@ -210,7 +211,8 @@ static int gen_build(struct net *net, struct xt_gen *g, struct xt_err *e)
 	}
 	g->ncnt = n;
 	g->base = calloc(n ? n : 1, sizeof(*g->base));
-	if (!g->base)
+	g->w_used = calloc(NS_MAX_WORKERS, sizeof(*g->w_used));
+	if (!g->base || !g->w_used)
 		goto err_nomem;
 	/*
 	 * Each worker's counters start on a cache line of their own, so two
