@@ -7,11 +7,17 @@
  * DROP`, then ACCEPT) with traffic that misses every rule and traffic
  * spread evenly over the rules (every packet dropped by its rule); a
  * ClassBench-style set of 10,000 rules with many mask shapes (prefix
- * lengths, port ranges, protocols) with traffic drawn from the rules; and
+ * lengths, port ranges, protocols), in random order and most specific
+ * first, with traffic drawn from the rules; and
  * how long updates take at 100,000 rules: iptables-restore, one -A, one
  * -D, one -I 1. Benchmark code, one thread.
  *
- * usage: bench-rules [SECONDS_PER_CELL] [linear]
+ * With "threshold": short blocklists (4 to 64 rules, traffic missing them
+ * and traffic spread over them) through the classifier and through the
+ * linear scan, to choose the chain length from which the classifier is
+ * used (XT_CLS_MIN_RULES).
+ *
+ * usage: bench-rules [SECONDS_PER_CELL] [linear|threshold]
  */
 #include <netsieve/netsieve.h>
 
@@ -152,7 +158,23 @@ static void cb_ports(uint16_t p[2], bool dst)
 	p[1] = 65535;
 }
 
-static char *classbench(int n)
+/* More specific first (longer prefixes, then ports), as ACLs are written. */
+static int cb_cmp(const void *a, const void *b)
+{
+	const struct cb_rule *x = a, *y = b;
+	unsigned sx = x->slen + x->dlen + (x->proto ? 8 : 0) +
+		      (x->dp[0] == x->dp[1] ? 16 : 0);
+	unsigned sy = y->slen + y->dlen + (y->proto ? 8 : 0) +
+		      (y->dp[0] == y->dp[1] ? 16 : 0);
+
+	return sx > sy ? -1 : sx < sy;
+}
+
+/*
+ * n rules with many mask shapes; sorted: most specific first (else in
+ * the random order they were drawn, wide rules anywhere).
+ */
+static char *classbench(int n, bool sorted)
 {
 	static const int protos[] = { 6, 6, 6, 17, 17, 17, 1, 0 };
 	struct sbuf sb = SBUF_INIT;
@@ -176,6 +198,12 @@ static char *classbench(int n)
 			cb_ports(r->dp, true);
 		}
 		r->drop = rnd(2);
+	}
+	if (sorted)
+		qsort(cb, (size_t)n, sizeof(*cb), cb_cmp);
+	for (i = 0; i < n; i++) {
+		const struct cb_rule *r = &cb[i];
+
 		sbuf_addf(&sb, "-A FORWARD -s %u.%u.%u.%u/%u -d %u.%u.%u.%u/%u",
 			  r->src >> 24, (r->src >> 16) & 255,
 			  (r->src >> 8) & 255, r->src & 255, r->slen,
@@ -217,10 +245,9 @@ static void cb_frame(uint8_t *f, const struct cb_rule *r)
 
 /* ---- running ------------------------------------------------------------ */
 
-static struct net *net_new(const char *rules, double *restore_ms)
+static struct net *net_new(const char *rules)
 {
 	struct net *net;
-	double t0;
 	int i;
 
 	if (ns_net_create(&net))
@@ -228,11 +255,8 @@ static struct net *net_new(const char *rules, double *restore_ms)
 	for (i = 0; setup[i]; i++)
 		if (bench_run(net, setup[i], NULL))
 			return NULL;
-	t0 = bench_now_s();
-	if (bench_run(net, "iptables-restore", rules))
+	if (rules && bench_run(net, "iptables-restore", rules))
 		return NULL;
-	if (restore_ms)
-		*restore_ms = (bench_now_s() - t0) * 1e3;
 	return net;
 }
 
@@ -271,13 +295,63 @@ static double run(struct net *net, int nf, double secs, uint64_t *fwd)
 	return (double)sent / (now - start);
 }
 
-static double timed(struct net *net, const char *line)
+/* A command's CPU milliseconds (*wall: its wall-clock milliseconds). */
+static double timed(struct net *net, const char *line, const char *input,
+		    double *wall)
 {
-	double t0 = bench_now_s();
+	double t0 = cpu_now_s(), w0 = bench_now_s();
 
-	if (bench_run(net, line, NULL))
+	if (bench_run(net, line, input))
 		exit(1);
-	return (bench_now_s() - t0) * 1e3;
+	*wall = (bench_now_s() - w0) * 1e3;
+	return (cpu_now_s() - t0) * 1e3;
+}
+
+/* Miss and spread traffic over a blocklist of n; packets per second. */
+static void blocklist_pps(int n, double secs, double pps[2])
+{
+	char *rules = blocklist(n);
+	struct net *net = net_new(rules);
+	uint64_t fwd;
+	int i;
+
+	free(rules);
+	if (!net)
+		exit(1);
+	for (i = 0; i < NFRAMES; i++)
+		bench_udp_frame(frames[i], htonl(0x0a000102),
+				htonl(0x0a000202), (uint16_t)(1024 + i), 5000,
+				dmac);
+	pps[0] = run(net, NFRAMES, secs, &fwd);
+	for (i = 0; i < NFRAMES; i++) {
+		int r = n ? i % n : 0;
+
+		bench_udp_frame(frames[i], htonl(bl_src(r)), htonl(0x0a000202),
+				1234, bl_dport(r), dmac);
+	}
+	pps[1] = run(net, NFRAMES, secs, &fwd);
+	ns_net_destroy(net);
+}
+
+static int threshold(double secs)
+{
+	static const int sizes[] = { 4, 8, 12, 16, 24, 32, 64 };
+	size_t s;
+
+	printf("%-6s %14s %14s %14s %14s\n", "rules", "linear miss",
+	       "cls miss", "linear spread", "cls spread");
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		double lin[2], cls[2];
+
+		xt_cls_set_min_rules(-1);
+		blocklist_pps(sizes[s], secs, lin);
+		xt_cls_set_min_rules(1);
+		blocklist_pps(sizes[s], secs, cls);
+		printf("%-6d %14.0f %14.0f %14.0f %14.0f\n", sizes[s], lin[0],
+		       cls[0], lin[1], cls[1]);
+		fflush(stdout);
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -289,6 +363,8 @@ int main(int argc, char **argv)
 	size_t s;
 	int i;
 
+	if (argc > 2 && !strcmp(argv[2], "threshold"))
+		return threshold(secs);
 	xt_cls_set_min_rules(linear ? -1 : XT_CLS_MIN_RULES);
 	printf("%s; 64-byte UDP through FORWARD, one core\n",
 	       linear ? "linear scan" : "compiled classifier");
@@ -297,7 +373,7 @@ int main(int argc, char **argv)
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		int n = sizes[s];
 		char *rules = blocklist(n);
-		struct net *net = net_new(rules, NULL);
+		struct net *net = net_new(rules);
 		uint64_t fwd;
 		double pps;
 		char name[64];
@@ -340,9 +416,9 @@ int main(int argc, char **argv)
 		}
 		ns_net_destroy(net);
 	}
-	{
-		char *rules = classbench(10000);
-		struct net *net = net_new(rules, NULL);
+	for (s = 0; s < 2; s++) {
+		char *rules = classbench(10000, s == 1);
+		struct net *net = net_new(rules);
 		uint64_t fwd;
 		double pps;
 
@@ -358,25 +434,36 @@ int main(int argc, char **argv)
 			cb_frame(frames[i], r);
 		}
 		pps = run(net, NFRAMES, secs, &fwd);
-		printf("%-28s %12.0f %10.1f %7.0f%%\n", "classbench 10000",
-		       pps, 1e9 / pps, 100 * pps / base);
+		printf("%-28s %12.0f %10.1f %7.0f%%\n", s ? "classbench 10000, "
+		       "sorted" : "classbench 10000, random", pps, 1e9 / pps,
+		       100 * pps / base);
 		fflush(stdout);
 		ns_net_destroy(net);
 		free(cb);
 	}
 	{
+		static const char *const cmds[] = {
+			"iptables -A FORWARD -s 198.19.0.1 -j DROP",
+			"iptables -D FORWARD 100002",
+			"iptables -I FORWARD 100000 -s 198.19.0.2 -j DROP",
+			"iptables -D FORWARD 1",
+		};
 		char *rules = blocklist(100000);
-		double restore, a, d, ins;
-		struct net *net = net_new(rules, &restore);
+		struct net *net = net_new(NULL);
+		double cpu, wall;
+		size_t k;
 
-		free(rules);
 		if (!net)
 			return 1;
-		a = timed(net, "iptables -A FORWARD -s 198.19.0.1 -j DROP");
-		d = timed(net, "iptables -D FORWARD 100002");
-		ins = timed(net, "iptables -I FORWARD 1 -s 198.19.0.2 -j DROP");
-		printf("\nupdates at 100,000 rules (ms): restore %.1f, -A %.2f,"
-		       " -D %.2f, -I 1 %.2f\n", restore, a, d, ins);
+		printf("\nupdates at 100,000 rules        CPU ms    wall ms\n");
+		cpu = timed(net, "iptables-restore", rules, &wall);
+		printf("%-30s %9.2f %10.2f\n", "iptables-restore", cpu, wall);
+		for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
+			cpu = timed(net, cmds[k], NULL, &wall);
+			printf("%-30.30s %9.2f %10.2f\n", cmds[k] + 9, cpu,
+			       wall);
+		}
+		free(rules);
 		ns_net_destroy(net);
 	}
 	return 0;

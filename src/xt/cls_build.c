@@ -473,6 +473,72 @@ static int tuple_cmp(const void *a, const void *b)
 	return x->minidx < y->minidx ? -1 : x->minidx > y->minidx;
 }
 
+struct order {
+	uint32_t bits, idx;
+};
+
+static int order_cmp(const void *a, const void *b)
+{
+	const struct order *x = a, *y = b;
+
+	if (x->bits != y->bits)
+		return x->bits < y->bits ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int ent_cmp(const void *a, const void *b)
+{
+	const struct cls_ent *x = a, *y = b;
+
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Place the rules from position from on coarsest mask first, so the
+ * tables made first are the coarse ones the more specific rules can join
+ * (in rule order, a ruleset written most specific first would make a
+ * table for nearly every shape), then put each bucket back in rule order.
+ */
+static int add_coarse_first(struct xt_cls *cls, struct build *bd,
+			    const struct xt_chain *c, uint32_t from)
+{
+	struct order *ord;
+	uint32_t i, n = 0, ti, j;
+
+	ord = malloc((c->nrules - from) * sizeof(*ord));
+	if (!ord)
+		return -1;
+	for (i = from; i < c->nrules; i++) {
+		struct shape sh;
+
+		if (rule_is_barrier(c->rules[i]))
+			continue;
+		rule_shape(c->rules[i], i, &sh);
+		ord[n].bits = mask_bits(&sh.m);
+		ord[n++].idx = i;
+	}
+	qsort(ord, n, sizeof(*ord), order_cmp);
+	for (i = 0; i < n; i++) {
+		struct shape sh;
+
+		rule_shape(c->rules[ord[i].idx], ord[i].idx, &sh);
+		if (rule_add(bd, &sh)) {
+			free(ord);
+			return -1;
+		}
+	}
+	free(ord);
+	for (ti = bd->first_own; ti < cls->ntuples; ti++) {
+		struct cls_tuple *t = &cls->t[ti];
+
+		for (j = 0; j < t->size; j++)
+			if (t->b[j].n > 1)
+				qsort(t->b[j].u.ent, t->b[j].n,
+				      sizeof(struct cls_ent), ent_cmp);
+	}
+	return 0;
+}
+
 /*
  * The rules of c from position from on, keyed into new tuples of cls
  * (after the ntuples it already has, which stay untouched), and
@@ -503,16 +569,20 @@ static int build_from(struct xt_cls *cls, struct build *bd,
 			nb = i;
 		cls->next_barrier[i] = nb;
 	}
-	for (i = from; i < c->nrules; i++) {
-		struct shape sh;
+	if (bd->nshapes <= 1) {
+		/* One shape (a blocklist): index order, buckets sorted. */
+		for (i = from; i < c->nrules; i++) {
+			struct shape sh;
 
-		if (rule_is_barrier(c->rules[i]))
-			continue;
-		rule_shape(c->rules[i], i, &sh);
-		if (rule_add(bd, &sh))
-			return -1;
+			if (rule_is_barrier(c->rules[i]))
+				continue;
+			rule_shape(c->rules[i], i, &sh);
+			if (rule_add(bd, &sh))
+				return -1;
+		}
+		return 0;
 	}
-	return 0;
+	return add_coarse_first(cls, bd, c, from);
 }
 
 static struct xt_cls *cls_alloc(uint32_t nrules)
