@@ -149,7 +149,8 @@ static void cb_ports(uint16_t p[2], bool dst)
 	case 3:
 	case 4:
 	case 5:
-		p[0] = p[1] = dst ? well[rnd(10)] : (uint16_t)(1024 + rnd(60000));
+		p[0] = p[1] = dst ? well[rnd(10)] :
+				    (uint16_t)(1024 + rnd(60000));
 		if (!dst && rnd(3))
 			break;
 		return;

@@ -193,7 +193,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sbuf_reset(&err);
 		if (ctl_exec_line(nets[i], "iptables-restore", sbuf_str(&text),
 				  &out, &err)) {
-			fprintf(stderr, "%s%s", sbuf_str(&text), sbuf_str(&err));
+			fprintf(stderr, "%s%s", sbuf_str(&text),
+				sbuf_str(&err));
 			abort();   /* the generator writes valid rules only */
 		}
 	}
