@@ -290,9 +290,9 @@ static bool tuple_fits(const struct cls_tuple *t, const struct cls_key *k,
 }
 
 /*
- * TupleMerge's placement: the most specific existing tuple whose mask is
- * within the rule's and where it fits, else a new tuple of the rule's own
- * mask. Fewer tuples mean fewer lookups per packet; the exact check of
+ * TupleMerge's placement: a table of the rule's own mask, else the most
+ * specific existing tuple whose mask is within the rule's and where it
+ * fits, else a new tuple of the rule's own mask. Fewer tuples mean fewer lookups per packet; the exact check of
  * each entry (cls_ent) keeps a coarser tuple's extra candidates cheap.
  */
 static struct cls_tuple *tuple_pick(struct build *b, const struct cls_mask *m,
@@ -305,13 +305,19 @@ static struct cls_tuple *tuple_pick(struct build *b, const struct cls_mask *m,
 	unsigned bits = 0, tb;
 	uint32_t i;
 
+	/* A table of the rule's own mask takes it however full the bucket:
+	 * rules equal under their own mask cannot be told apart by any
+	 * other table either (many rules keyed on nothing, say). */
 	if (b->last < cls->ntuples && b->last >= b->first_own &&
-	    !memcmp(&cls->t[b->last].mask, m, sizeof(*m)) &&
-	    tuple_fits(&cls->t[b->last], k, sv, ns, dv, nd))
+	    !memcmp(&cls->t[b->last].mask, m, sizeof(*m)))
 		return &cls->t[b->last];
 	for (i = b->first_own; i < cls->ntuples; i++) {
 		struct cls_tuple *t = &cls->t[i];
 
+		if (!memcmp(&t->mask, m, sizeof(*m))) {
+			b->last = i;
+			return t;
+		}
 		if (!mask_within(&t->mask, m))
 			continue;
 		tb = mask_bits(&t->mask);

@@ -705,12 +705,18 @@ static void test_blocklist(void **state)
 			  "--dport %u -j DROP\n", i >> 8, i & 255, 1000 + i);
 	for (i = 0; i < 40; i++)
 		sbuf_addf(&text, "-A INPUT -s 10.%u.0.0/16 -j DROP\n", i);
+	/* Rules keyed on nothing: one table, one bucket, in rule order. */
+	sbuf_adds(&text, ":u - [0:0]\n");
+	for (i = 0; i < 100; i++)
+		sbuf_addf(&text, "-A u -m mark --mark %u -j DROP\n", i);
 	sbuf_adds(&text, "COMMIT\n");
 	assert_int_equal(ctl_exec_line(s->net, "iptables-restore",
 				       sbuf_str(&text), &s->out, &s->err), 0);
 	fw = xt_chain_find(s->net->xt->cur->t[XT_TABLE_FILTER], "FORWARD");
 	assert_non_null(fw->cls);
 	assert_int_equal(fw->cls->ntuples, 1);
+	assert_int_equal(xt_chain_find(s->net->xt->cur->t[XT_TABLE_FILTER],
+				       "u")->cls->ntuples, 1);
 	memset(&tp, 0, sizeof(tp));
 	tp.proto = 17;
 	tp.in = tp.out = -1;
