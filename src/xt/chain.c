@@ -130,6 +130,7 @@ struct xt_chain *xt_chain_new(const char *name, int hook)
 	c->policy = NS_ACCEPT;
 	c->from = -1;
 	c->dirty = 0;
+	c->keep = 0;
 	return c;
 }
 
@@ -225,6 +226,7 @@ void xt_chain_flush(struct xt_chain *c)
 		xt_rule_free(c->rules[i]);
 	c->nrules = 0;
 	c->dirty = 0;
+	c->keep = 0;
 }
 
 int xt_chain_insert(struct xt_chain *c, unsigned pos, struct xt_rule *r)
@@ -242,6 +244,8 @@ int xt_chain_insert(struct xt_chain *c, unsigned pos, struct xt_rule *r)
 		pos = c->nrules;
 	if (pos < c->dirty)
 		c->dirty = pos;
+	if (c->nrules - pos < c->keep)
+		c->keep = c->nrules - pos;
 	memmove(&c->rules[pos + 1], &c->rules[pos],
 		(c->nrules - pos) * sizeof(r));
 	c->rules[pos] = r;
@@ -256,6 +260,8 @@ void xt_chain_delete(struct xt_chain *c, unsigned pos)
 	xt_rule_free(c->rules[pos]);
 	if (pos < c->dirty)
 		c->dirty = pos;
+	if (c->nrules - pos - 1 < c->keep)
+		c->keep = c->nrules - pos - 1;
 	memmove(&c->rules[pos], &c->rules[pos + 1],
 		(c->nrules - pos - 1) * sizeof(c->rules[0]));
 	c->nrules--;

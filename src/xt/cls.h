@@ -15,6 +15,9 @@
 
 struct xt_chain;
 
+/* Changes a classifier takes before it is built anew. */
+#define XT_CLS_MAX_EDITS 16
+
 /*
  * A packet's key, or a rule's key under its tuple's mask: addresses in
  * network byte order, interface names as hashes (cls_name_hash), ports in
@@ -77,13 +80,14 @@ static inline const struct cls_ent *cls_bucket_ents(const struct cls_bucket *b)
 /*
  * A hash table of one mask. Its buckets may be shared with the classifier
  * of the generation before (an incremental build, cls_build.c): *refs
- * counts the tuples that point to them, and entries at or after limit
- * belong to rules that changed since and are skipped.
+ * counts the tuples that point to them, and their entries hold rule
+ * indices of the chain as it was then: the classifier's edits from
+ * from_edit on map them to today's (cls_map).
  */
 struct cls_tuple {
 	struct cls_mask mask;
-	uint32_t minidx, maxidx; /* over all its entries */
-	uint32_t limit;          /* entries from this index on are stale */
+	uint32_t minidx, maxidx; /* bounds of its entries, today's indices */
+	uint32_t from_edit;      /* edits that apply to its entries */
 	uint32_t size;           /* slots, a power of two */
 	uint32_t used;
 	struct cls_bucket *b;
@@ -102,7 +106,41 @@ struct xt_cls {
 	 */
 	uint32_t *next_barrier;
 	uint32_t nextra;         /* tuples added by incremental builds */
+	/*
+	 * Changes since the last full build, oldest first: the rules at
+	 * [pos, pos + ndel) were replaced by nins others, so an index at or
+	 * after pos + ndel moves by nins - ndel.
+	 */
+	uint32_t nedits;
+	struct cls_edit {
+		uint32_t pos, ndel, nins;
+	} edits[XT_CLS_MAX_EDITS];
 };
+
+/*
+ * A tuple's rule index as of today: edits from `from` on applied. An
+ * index whose rule was replaced since is dead (*dead set) and maps to the
+ * position of the change, which keeps the mapping monotone.
+ */
+static inline uint32_t cls_map(const struct xt_cls *cls, uint32_t from,
+			       uint32_t idx, bool *dead)
+{
+	uint32_t e;
+
+	for (e = from; e < cls->nedits; e++) {
+		const struct cls_edit *ed = &cls->edits[e];
+
+		if (idx < ed->pos)
+			continue;
+		if (idx < ed->pos + ed->ndel) {
+			*dead = true;
+			idx = ed->pos;
+			continue;
+		}
+		idx = idx - ed->ndel + ed->nins;
+	}
+	return idx;
+}
 
 /* FNV-1a of an interface name (up to 16 bytes, NUL-terminated). */
 static inline uint32_t cls_name_hash(const char *name)
@@ -150,9 +188,9 @@ static inline void cls_key_apply(struct cls_key *out, const struct cls_key *k,
  * Build the classifier of chain c of a draft about to be published (c's
  * rules are final). With old, the published chain c was cloned from (may
  * be NULL), it shares old's classifier when the rules are the same, and
- * when only the rules from c->dirty on changed (an -A, a -D or -I near
- * the end) shares old's tables for the rules before and builds tables
- * for the rest alone. Leaves c->cls NULL when the
+ * when only the rules between c->dirty and the c->keep last changed (one
+ * -A, -I, -D or -R) shares old's tables, notes the index shift as an
+ * edit, and builds tables for the new rules alone. Leaves c->cls NULL when the
  * chain is short, the classifier is switched off, or memory runs out: the
  * linear scan then serves it, so this cannot fail. Control path.
  */

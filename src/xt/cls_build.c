@@ -190,7 +190,7 @@ static struct cls_tuple *tuple_new(struct build *b, const struct cls_mask *m)
 	*t->refs = 1;
 	t->mask = *m;
 	t->minidx = UINT32_MAX;
-	t->limit = UINT32_MAX;
+	t->from_edit = cls->nedits;
 	b->last = cls->ntuples++;
 	return t;
 }
@@ -500,21 +500,21 @@ static int ent_cmp(const void *a, const void *b)
 }
 
 /*
- * Place the rules from position from on coarsest mask first, so the
+ * Place the rules at [lo, hi) coarsest mask first, so the
  * tables made first are the coarse ones the more specific rules can join
  * (in rule order, a ruleset written most specific first would make a
  * table for nearly every shape), then put each bucket back in rule order.
  */
 static int add_coarse_first(struct xt_cls *cls, struct build *bd,
-			    const struct xt_chain *c, uint32_t from)
+			    const struct xt_chain *c, uint32_t lo, uint32_t hi)
 {
 	struct order *ord;
 	uint32_t i, n = 0, ti, j;
 
-	ord = malloc((c->nrules - from) * sizeof(*ord));
+	ord = malloc((hi - lo) * sizeof(*ord));
 	if (!ord)
 		return -1;
-	for (i = from; i < c->nrules; i++) {
+	for (i = lo; i < hi; i++) {
 		struct shape sh;
 
 		if (rule_is_barrier(c->rules[i]))
@@ -546,12 +546,13 @@ static int add_coarse_first(struct xt_cls *cls, struct build *bd,
 }
 
 /*
- * The rules of c from position from on, keyed into new tuples of cls
- * (after the ntuples it already has, which stay untouched), and
- * next_barrier for those positions. 0 or -1 (out of memory).
+ * The rules of c at [lo, hi), keyed into new tuples of cls (after the
+ * ntuples it already has, which stay untouched), and next_barrier for
+ * those positions (next_barrier[hi] must be set). 0 or -1 (out of
+ * memory).
  */
-static int build_from(struct xt_cls *cls, struct build *bd,
-		      const struct xt_chain *c, uint32_t from)
+static int build_range(struct xt_cls *cls, struct build *bd,
+		       const struct xt_chain *c, uint32_t lo, uint32_t hi)
 {
 	uint32_t i, nb;
 
@@ -559,7 +560,7 @@ static int build_from(struct xt_cls *cls, struct build *bd,
 	bd->first_own = cls->ntuples;
 	bd->last = UINT32_MAX;
 	bd->lastshape = UINT32_MAX;
-	for (i = from; i < c->nrules; i++) {
+	for (i = lo; i < hi; i++) {
 		struct shape sh;
 
 		if (rule_is_barrier(c->rules[i]))
@@ -568,16 +569,15 @@ static int build_from(struct xt_cls *cls, struct build *bd,
 		if (shapes_count(bd, &sh.m, sh.ns * sh.nd))
 			return -1;
 	}
-	nb = c->nrules;
-	cls->next_barrier[nb] = nb;
-	for (i = c->nrules; i-- > from;) {
+	nb = cls->next_barrier[hi];
+	for (i = hi; i-- > lo;) {
 		if (rule_is_barrier(c->rules[i]))
 			nb = i;
 		cls->next_barrier[i] = nb;
 	}
 	if (bd->nshapes <= 1) {
 		/* One shape (a blocklist): index order, buckets sorted. */
-		for (i = from; i < c->nrules; i++) {
+		for (i = lo; i < hi; i++) {
 			struct shape sh;
 
 			if (rule_is_barrier(c->rules[i]))
@@ -588,7 +588,7 @@ static int build_from(struct xt_cls *cls, struct build *bd,
 		}
 		return 0;
 	}
-	return add_coarse_first(cls, bd, c, from);
+	return add_coarse_first(cls, bd, c, lo, hi);
 }
 
 static struct xt_cls *cls_alloc(uint32_t nrules)
@@ -607,31 +607,56 @@ static struct xt_cls *cls_alloc(uint32_t nrules)
 	return cls;
 }
 
+/* An index of the chain before edit ed, after it (dead: its position). */
+static uint32_t edit_map(const struct cls_edit *ed, uint32_t idx)
+{
+	if (idx < ed->pos)
+		return idx;
+	if (idx < ed->pos + ed->ndel)
+		return ed->pos;
+	return idx - ed->ndel + ed->nins;
+}
+
 /*
- * Incremental: old's tuples shared (their entries from d on are stale),
- * new tuples for the rules from d on. NULL when memory runs out.
+ * Incremental: old's tuples shared, the change noted as an edit (the
+ * rules at [d, d + ndel) of old became the nins rules at [d, d + nins)
+ * of c), new tuples for those nins rules. NULL when memory runs out.
  */
 static struct xt_cls *cls_derive(const struct xt_chain *c,
-				 const struct xt_cls *old, uint32_t d)
+				 const struct xt_cls *old, uint32_t d,
+				 uint32_t ndel, uint32_t nins)
 {
 	struct build bd = { 0 };
 	struct xt_cls *cls = cls_alloc(c->nrules);
-	uint32_t i, nb;
+	struct cls_edit *ed;
+	uint32_t i, nb, v;
 
 	if (!cls)
 		return NULL;
 	cls->t = malloc((old->ntuples + 8) * sizeof(*cls->t));
 	if (!cls->t)
 		goto err_free;
+	memcpy(cls->edits, old->edits, old->nedits * sizeof(old->edits[0]));
+	cls->nedits = old->nedits;
+	ed = &cls->edits[cls->nedits++];
+	ed->pos = d;
+	ed->ndel = ndel;
+	ed->nins = nins;
 	for (i = 0; i < old->ntuples; i++) {
 		cls->t[i] = old->t[i];
-		if (cls->t[i].limit > d)
-			cls->t[i].limit = d;
+		cls->t[i].minidx = edit_map(ed, cls->t[i].minidx);
+		cls->t[i].maxidx = edit_map(ed, cls->t[i].maxidx);
 		(*cls->t[i].refs)++;
 	}
 	cls->ntuples = old->ntuples;
 	bd.cap = old->ntuples + 8;
-	if (build_from(cls, &bd, c, d)) {
+	/* After the change: old's barriers, shifted. */
+	for (i = d + nins; i <= c->nrules; i++) {
+		v = old->next_barrier[i - nins + ndel];
+		cls->next_barrier[i] = v >= old->nrules ? c->nrules :
+				       v - ndel + nins;
+	}
+	if (build_range(cls, &bd, c, d, d + nins)) {
 		free(bd.shapes);
 		goto err_free;
 	}
@@ -659,7 +684,7 @@ void xt_cls_build(struct xt_chain *c, const struct xt_chain *old)
 	struct build bd = { 0 };
 	struct xt_cls *cls;
 	int min = xt_cls_min_rules();
-	uint32_t d = c->dirty;
+	uint32_t d = c->dirty, k = c->keep, ndel, nins;
 
 	c->cls = NULL;
 	if (min < 0 || c->nrules < (unsigned)min)
@@ -670,14 +695,22 @@ void xt_cls_build(struct xt_chain *c, const struct xt_chain *old)
 			c->cls = old->cls;
 			return;
 		}
+		/* Rules [0, d) and the last k are those of old. */
 		if (d > c->nrules)
 			d = c->nrules;
 		if (d > old->nrules)
 			d = old->nrules;
+		if (k > c->nrules - d)
+			k = c->nrules - d;
+		if (k > old->nrules - d)
+			k = old->nrules - d;
+		ndel = old->nrules - d - k;
+		nins = c->nrules - d - k;
 		/* Worth it when little is rebuilt. */
 		if (old->cls->nextra < MAX_EXTRA_TUPLES &&
-		    c->nrules - d <= c->nrules / 8 + 64) {
-			c->cls = cls_derive(c, old->cls, d);
+		    old->cls->nedits < XT_CLS_MAX_EDITS &&
+		    nins <= c->nrules / 8 + 64) {
+			c->cls = cls_derive(c, old->cls, d, ndel, nins);
 			if (c->cls)
 				return;
 		}
@@ -685,7 +718,8 @@ void xt_cls_build(struct xt_chain *c, const struct xt_chain *old)
 	cls = cls_alloc(c->nrules);
 	if (!cls)
 		return;
-	if (build_from(cls, &bd, c, 0)) {
+	cls->next_barrier[c->nrules] = c->nrules;
+	if (build_range(cls, &bd, c, 0, c->nrules)) {
 		free(bd.shapes);
 		cls_free(cls);
 		return;

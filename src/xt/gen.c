@@ -104,6 +104,7 @@ static struct xt_table *table_clone(const struct xt_table *src)
 			c->rules[c->nrules++] = r;
 		}
 		c->dirty = UINT_MAX;
+		c->keep = c->nrules;
 	}
 	return t;
 

@@ -233,7 +233,7 @@ static unsigned classify(const struct xt_cls *cls, const struct xt_chain *c,
 			for (q = 0; q < np; q++) {
 				const struct cls_bucket *bk;
 				const struct cls_ent *v;
-				uint32_t j, lim;
+				uint32_t j, idx;
 
 				if (pr[q].t->minidx >= best) {
 					stop = true;
@@ -243,19 +243,28 @@ static unsigned classify(const struct xt_cls *cls, const struct xt_chain *c,
 				if (!bk)
 					continue;
 				v = cls_bucket_ents(bk);
-				/* Entries from limit on are stale. */
-				lim = best < pr[q].t->limit ? best :
-							      pr[q].t->limit;
-				for (j = first_at(v, bk->n, pos);
-				     j < bk->n && v[j].idx < lim; j++) {
-					if (!cls_ent_match(&v[j], &w->key))
+				j = pr[q].t->from_edit == cls->nedits ?
+				    first_at(v, bk->n, pos) : 0;
+				for (; j < bk->n; j++) {
+					bool dead = false;
+
+					/* A shared table's indices are mapped
+					 * through the edits made since. */
+					idx = pr[q].t->from_edit == cls->nedits ?
+					      v[j].idx :
+					      cls_map(cls, pr[q].t->from_edit,
+						      v[j].idx, &dead);
+					if (idx >= best)
+						break;
+					if (dead || idx < pos ||
+					    !cls_ent_match(&v[j], &w->key))
 						continue;
-					rr = rule_eval(c, v[j].idx, w);
+					rr = rule_eval(c, idx, w);
 					if (rr == R_NOMATCH) {
 						act->hotdrop = false;
 						continue;
 					}
-					best = v[j].idx;
+					best = idx;
 					res = rr;
 					hd = act->hotdrop;
 					act->hotdrop = false;

@@ -99,11 +99,12 @@ struct xt_chain {
 	struct xt_cls *cls;
 	/*
 	 * Draft: the first position whose rule may differ from the chain it
-	 * was cloned from (UINT_MAX: none; 0 for a new chain), kept by
+	 * was cloned from (UINT_MAX: none; 0 for a new chain), and how many
+	 * rules at the end are known unchanged (keep), kept by
 	 * xt_chain_insert/delete/flush and -R, so the classifier can reuse
-	 * what it built for the positions before it.
+	 * what it built for the rules around a change.
 	 */
-	unsigned dirty;
+	unsigned dirty, keep;
 };
 
 struct xt_table {
