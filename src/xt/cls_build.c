@@ -10,7 +10,9 @@
  * table of its own mask. Each entry keeps the rule's exact prefixes and
  * port ranges for a check before the rule is touched; everything else is
  * the full check the data path runs on candidates. Rules with a match that
- * is not pure are barriers, left to the linear scan. Control path, under
+ * is not pure are barriers, left to the linear scan. After one change to
+ * a chain the next classifier shares the previous one's tables and notes
+ * the index shift as an edit (cls.h, cls_map). Control path, under
  * net->ctl_lock, on a draft's chain just before it is published; a failed
  * allocation leaves the chain to the linear scan.
  */
