@@ -199,10 +199,11 @@ void xt_cls_build(struct xt_chain *c, const struct xt_chain *old);
 void xt_cls_put(struct xt_cls *cls);
 
 /*
- * The knob: chains with at least min rules get a classifier; min < 0
- * switches it off. Read from NETSIEVE_CLASSIFIER at start-up ("0": off, a
- * number: min, default XT_CLS_MIN_RULES). Applies to generations built
- * after the call. Control path.
+ * The knob (process-wide): chains with at least min rules get a
+ * classifier; min < 0 switches it off. Read from NETSIEVE_CLASSIFIER when
+ * first needed ("0" or "off": off, a number: min, default
+ * XT_CLS_MIN_RULES, measured in doc/benchmarks.md). Applies to
+ * generations built after the call. Control path.
  */
 #define XT_CLS_MIN_RULES 16
 /* Entries a bucket takes before a rule goes to another tuple. */
