@@ -8,6 +8,10 @@ SECS=${2:-3}
 echo "== engine alone: FORWARD, 64-byte UDP from memory, one core"
 "$B/bench/bench-engine" "$SECS"
 echo
+echo "== engine alone: large rulesets, compiled classifier vs linear scan, one core"
+"$B/bench/bench-rules" "$SECS"
+"$B/bench/bench-rules" "$SECS" linear
+echo
 echo "== engine alone: connection tracking and NAT, one core"
 "$B/bench/bench-conntrack" "$SECS" 2>/dev/null
 echo

@@ -129,6 +129,8 @@ struct xt_chain *xt_chain_new(const char *name, int hook)
 	c->hook = hook;
 	c->policy = NS_ACCEPT;
 	c->from = -1;
+	c->dirty = 0;
+	c->keep = 0;
 	return c;
 }
 
@@ -141,6 +143,7 @@ void xt_chain_free(struct xt_chain *c)
 	for (i = 0; i < c->nrules; i++)
 		xt_rule_free(c->rules[i]);
 	free(c->rules);
+	xt_cls_put(c->cls);
 	free(c);
 }
 
@@ -222,6 +225,8 @@ void xt_chain_flush(struct xt_chain *c)
 	for (i = 0; i < c->nrules; i++)
 		xt_rule_free(c->rules[i]);
 	c->nrules = 0;
+	c->dirty = 0;
+	c->keep = 0;
 }
 
 int xt_chain_insert(struct xt_chain *c, unsigned pos, struct xt_rule *r)
@@ -237,6 +242,10 @@ int xt_chain_insert(struct xt_chain *c, unsigned pos, struct xt_rule *r)
 	}
 	if (pos > c->nrules)
 		pos = c->nrules;
+	if (pos < c->dirty)
+		c->dirty = pos;
+	if (c->nrules - pos < c->keep)
+		c->keep = c->nrules - pos;
 	memmove(&c->rules[pos + 1], &c->rules[pos],
 		(c->nrules - pos) * sizeof(r));
 	c->rules[pos] = r;
@@ -249,6 +258,10 @@ void xt_chain_delete(struct xt_chain *c, unsigned pos)
 	if (pos >= c->nrules)
 		return;
 	xt_rule_free(c->rules[pos]);
+	if (pos < c->dirty)
+		c->dirty = pos;
+	if (c->nrules - pos - 1 < c->keep)
+		c->keep = c->nrules - pos - 1;
 	memmove(&c->rules[pos], &c->rules[pos + 1],
 		(c->nrules - pos - 1) * sizeof(c->rules[0]));
 	c->nrules--;

@@ -19,6 +19,8 @@ static void count(const struct xt_gen *gen, unsigned idx, uint32_t len)
 
 	if (unlikely(w >= NS_MAX_WORKERS))
 		w = 0;   /* a misconfigured thread must not write out of bounds */
+	if (unlikely(!gen->w_used[w]))
+		gen->w_used[w] = 1;
 	c = &gen->w[w][idx];
 
 	c->pcnt++;
@@ -218,6 +220,7 @@ unsigned xt_do_table(struct net *net, const struct xt_gen *gen,
 			/* A target may have changed the header. */
 			w.iph = pkt_l3(pkt);
 			w.len = pkt_l3_len(pkt);
+			w.key_state = XT_KEY_NONE;
 			i++;
 			break;
 		}

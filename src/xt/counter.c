@@ -18,6 +18,8 @@ static struct xt_cnt slot_read(const struct xt_gen *g, unsigned idx)
 		return c;
 	c = g->base[idx];
 	for (w = 0; w < NS_MAX_WORKERS; w++) {
+		if (!__atomic_load_n(&g->w_used[w], __ATOMIC_RELAXED))
+			continue;
 		c.pcnt += g->w[w][idx].pcnt;
 		c.bcnt += g->w[w][idx].bcnt;
 	}
@@ -55,9 +57,14 @@ struct xt_cnt xt_policy_cnt(const struct xt_gen *g, const struct xt_chain *c)
 void xt_gen_carry(struct xt_gen *g, const struct xt_gen *old, bool final)
 {
 	unsigned i, j;
-	int ti;
+	int ti, w, nw = 0, ws[NS_MAX_WORKERS];
 
 	if (!old || !old->base)
+		return;
+	for (w = 0; final && w < NS_MAX_WORKERS; w++)
+		if (old->w_used[w])
+			ws[nw++] = w;
+	if (final && !nw)
 		return;
 	for (ti = 0; ti < XT_TABLE_MAX; ti++) {
 		struct xt_table *t = g->t[ti];
@@ -71,7 +78,7 @@ void xt_gen_carry(struct xt_gen *g, const struct xt_gen *old, bool final)
 				int from = j < c->nrules ?
 					   c->rules[j]->from : c->from;
 				struct xt_cnt v;
-				int w;
+				int k;
 
 				if (from < 0 || (unsigned)from >= old->ncnt)
 					continue;
@@ -79,7 +86,8 @@ void xt_gen_carry(struct xt_gen *g, const struct xt_gen *old, bool final)
 					v = old->base[from];
 				} else {
 					v.pcnt = v.bcnt = 0;
-					for (w = 0; w < NS_MAX_WORKERS; w++) {
+					for (k = 0; k < nw; k++) {
+						w = ws[k];
 						v.pcnt += old->w[w][from].pcnt;
 						v.bcnt += old->w[w][from].bcnt;
 					}

@@ -198,6 +198,24 @@ struct xt_ext_ops {
 	void (*state_destroy)(void *state);
 	bool (*match)(const struct pkt *pkt, const void *data,
 		      struct xt_action *act);
+	/*
+	 * What the compiled classifier (doc/classifier.md) may know of a
+	 * match. cls_pure: match() writes nothing (no state, no counter,
+	 * no random draw) and its result depends on the packet alone, so
+	 * running it where the linear scan would not have run it changes
+	 * nothing but act->hotdrop. A rule with a match that is not pure
+	 * (limit, statistic, connlimit, ...) is evaluated by the linear
+	 * scan at its own position. cls_ports (NULL: nothing to say):
+	 * the source and destination port ranges a packet must fall in
+	 * for match() to return true; given a packet that is no fragment
+	 * and whose TCP (20 bytes) or UDP (8 bytes) header is whole,
+	 * match() must return false without hotdrop when a port is
+	 * outside them. It narrows sport and dport (filled with 0..65535
+	 * by the caller) and leaves an inverted range wide. Control path.
+	 */
+	bool cls_pure;
+	void (*cls_ports)(const void *data, uint16_t sport[2],
+			  uint16_t dport[2]);
 	unsigned (*target)(struct pkt *pkt, const void *data,
 			   struct xt_action *act);
 };

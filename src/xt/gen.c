@@ -13,6 +13,7 @@
 #include "base/rcu.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,8 @@ static struct xt_table *table_clone(const struct xt_table *src)
 			r->init.pcnt = r->init.bcnt = 0;
 			c->rules[c->nrules++] = r;
 		}
+		c->dirty = UINT_MAX;
+		c->keep = c->nrules;
 	}
 	return t;
 
@@ -119,6 +122,7 @@ void xt_gen_free(struct xt_gen *g)
 	for (i = 0; i < XT_TABLE_MAX; i++)
 		table_free(g->t[i]);
 	free(g->base);
+	free(g->w_used);
 	for (i = 0; i < NS_MAX_WORKERS; i++)
 		free(g->w_mem[i]);
 	free(g);
@@ -208,7 +212,8 @@ static int gen_build(struct net *net, struct xt_gen *g, struct xt_err *e)
 	}
 	g->ncnt = n;
 	g->base = calloc(n ? n : 1, sizeof(*g->base));
-	if (!g->base)
+	g->w_used = calloc(NS_MAX_WORKERS, sizeof(*g->w_used));
+	if (!g->base || !g->w_used)
 		goto err_nomem;
 	/*
 	 * Each worker's counters start on a cache line of their own, so two
@@ -261,6 +266,27 @@ err_nomem:
 	return xt_err_kernel(e, ENOMEM, "Memory allocation problem");
 }
 
+/*
+ * The compiled classifiers of g's chains; a chain whose rules are those of
+ * its namesake in old shares that one's. Cannot fail (a chain without one
+ * is served by the linear scan).
+ */
+static void cls_build_all(struct xt_gen *g, const struct xt_gen *old)
+{
+	unsigned i;
+	int ti;
+
+	for (ti = 0; ti < XT_TABLE_MAX; ti++) {
+		struct xt_table *t = g->t[ti];
+		const struct xt_table *ot = old ? old->t[ti] : NULL;
+
+		for (i = 0; t && i < t->nchains; i++)
+			xt_cls_build(t->chains[i],
+				     ot ? xt_chain_find(ot, t->chains[i]->name)
+					: NULL);
+	}
+}
+
 int xt_gen_commit(struct xt_net *xn, struct xt_gen *g, struct xt_err *e)
 {
 	struct xt_gen *old = xn->cur;
@@ -275,6 +301,7 @@ int xt_gen_commit(struct xt_net *xn, struct xt_gen *g, struct xt_err *e)
 	for (ti = 0; ti < XT_TABLE_MAX; ti++)
 		if (g->t[ti] && g->t[ti]->changed)
 			xt_policy_counters_reset(g->t[ti]);
+	cls_build_all(g, old);
 	xt_gen_carry(g, old, false);
 	g->published = true;
 	g->prev = NULL;

@@ -13,7 +13,9 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <time.h>
 
 struct xt_rule *xt_rule_alloc(void)
 {
@@ -34,11 +36,64 @@ static const struct {
 	{ "mh", 135 }, { "all", 0 },
 };
 
+/*
+ * getprotobyname() reads /etc/protocols from the top on every call, which
+ * made it most of an iptables-restore of 100,000 rules. Its answers are
+ * kept per thread for a second (so an edited file is seen a second late
+ * at most); a name it does not know is not kept.
+ */
+#define PROTO_CACHE 8
+
+struct proto_memo {
+	char name[16];
+	uint16_t proto;
+	struct timespec at;
+};
+
+static __thread struct proto_memo proto_memo[PROTO_CACHE];
+static __thread unsigned proto_memo_next;
+
+static bool memo_fresh(const struct proto_memo *m, const struct timespec *now)
+{
+	return m->name[0] && now->tv_sec - m->at.tv_sec <= 1 &&
+	       (now->tv_sec - m->at.tv_sec) * 1000000000L +
+	       (now->tv_nsec - m->at.tv_nsec) < 1000000000L;
+}
+
+static struct protoent *proto_lookup(const char *s, uint16_t *proto,
+				     bool *hit)
+{
+	struct proto_memo *m;
+	struct protoent *pe;
+	struct timespec now;
+	unsigned i;
+
+	*hit = false;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	for (i = 0; i < PROTO_CACHE; i++) {
+		m = &proto_memo[i];
+		if (memo_fresh(m, &now) && !strcmp(m->name, s)) {
+			*proto = m->proto;
+			*hit = true;
+			return NULL;
+		}
+	}
+	pe = getprotobyname(s);
+	if (pe && strlen(s) < sizeof(m->name)) {
+		m = &proto_memo[proto_memo_next++ % PROTO_CACHE];
+		snprintf(m->name, sizeof(m->name), "%s", s);
+		m->proto = (uint16_t)pe->p_proto;
+		m->at = now;
+	}
+	return pe;
+}
+
 int xt_parse_proto(const char *s, uint16_t *proto)
 {
 	struct protoent *pe;
 	uint64_t v;
 	size_t i;
+	bool hit;
 
 	if (!xt_parse_uint(s, 0, 255, &v)) {
 		*proto = (uint16_t)v;
@@ -48,7 +103,9 @@ int xt_parse_proto(const char *s, uint16_t *proto)
 		*proto = 0;
 		return 0;
 	}
-	pe = getprotobyname(s);
+	pe = proto_lookup(s, proto, &hit);
+	if (hit)
+		return 0;
 	if (pe) {
 		*proto = (uint16_t)pe->p_proto;
 		return 0;

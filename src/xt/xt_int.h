@@ -29,6 +29,7 @@
 #include "base/sbuf.h"
 #include "core/net.h"
 #include "core/netdev.h"
+#include "xt/cls.h"
 #include "xt/ext.h"
 
 #define XT_CHAIN_MAXLEN 29   /* a chain name must be under 29 chars */
@@ -93,6 +94,17 @@ struct xt_chain {
 	unsigned hook_mask;      /* hooks that reach it */
 	int mark;                /* build-time DFS state */
 	unsigned jdepth;         /* deepest jump nesting that reaches it */
+	/* Published: the compiled classifier (cls.h), NULL for the linear
+	 * scan. Drafts have none; built at commit. */
+	struct xt_cls *cls;
+	/*
+	 * Draft: the first position whose rule may differ from the chain it
+	 * was cloned from (UINT_MAX: none; 0 for a new chain), and how many
+	 * rules at the end are known unchanged (keep), kept by
+	 * xt_chain_insert/delete/flush and -R, so the classifier can reuse
+	 * what it built for the rules around a change.
+	 */
+	unsigned dirty, keep;
 };
 
 struct xt_table {
@@ -114,6 +126,14 @@ struct xt_gen {
 	struct xt_cnt *base;               /* control-owned */
 	struct xt_cnt *w[NS_MAX_WORKERS];  /* data path, per worker */
 	void *w_mem[NS_MAX_WORKERS];       /* what w[] was carved from */
+	/*
+	 * w_used[w]: worker w has counted in this generation (set by the
+	 * data path before its first count, read after a grace period or
+	 * racily by listings). Summing skips the others, whose arrays are
+	 * untouched zero pages: reading them cost more than all else in a
+	 * command at 100,000 rules.
+	 */
+	uint8_t *w_used;
 };
 
 struct xt_hook_priv {
@@ -344,6 +364,20 @@ struct xt_walk {
 	bool isfrag;
 	bool dropped;            /* next_match: see below */
 	struct xt_action act;
+	/*
+	 * The classifier's packet key (scan.c): computed when first needed,
+	 * dropped (XT_KEY_NONE) by the interpreter after a target that may
+	 * have rewritten the packet.
+	 */
+	uint8_t key_state;       /* enum xt_key_state */
+	struct cls_key key;
+};
+
+enum xt_key_state {
+	XT_KEY_NONE,             /* not computed */
+	XT_KEY_READY,
+	XT_KEY_LINEAR,           /* a TCP/UDP fragment or short header: the
+				  * linear scan serves this packet */
 };
 
 /*

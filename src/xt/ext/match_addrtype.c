@@ -292,6 +292,7 @@ static const struct xt_ext_ops addrtype_match = {
 	.print = addrtype_print,
 	.check = addrtype_check,
 	.match = addrtype_mt,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

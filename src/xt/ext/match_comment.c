@@ -90,6 +90,7 @@ static const struct xt_ext_ops comment_match_ops = {
 	.save = comment_save,
 	.print = comment_print,
 	.match = comment_match,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

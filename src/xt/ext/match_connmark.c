@@ -121,6 +121,7 @@ static const struct xt_ext_ops connmark_match_ops = {
 	.print = connmark_print,
 	.check = connmark_check,
 	.match = connmark_match,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

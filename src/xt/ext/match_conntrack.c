@@ -780,6 +780,7 @@ static const struct xt_ext_ops conntrack_match_ops = {
 	.print = conntrack_print,
 	.check = conntrack_check,
 	.match = conntrack_match,
+	.cls_pure = true,
 };
 
 /* libxt_conntrack's "state" alias of conntrack revision 3. */
@@ -795,6 +796,7 @@ static const struct xt_ext_ops state_match_ops = {
 	.print = conntrack_print,
 	.check = conntrack_check,
 	.match = conntrack_match,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

@@ -137,6 +137,7 @@ static const struct xt_ext_ops dscp_match = {
 	.print = dscp_print,
 	.check = dscp_check,
 	.match = dscp_mt,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

@@ -129,6 +129,7 @@ static const struct xt_ext_ops helper_match_ops = {
 	.print = helper_print,
 	.check = helper_check,
 	.match = helper_match,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

@@ -294,6 +294,7 @@ static const struct xt_ext_ops icmp_match_ops = {
 	.proto = 1, /* IPPROTO_ICMP */
 	.check = icmp_check,
 	.match = icmp_match,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

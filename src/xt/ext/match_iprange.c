@@ -196,6 +196,7 @@ static const struct xt_ext_ops iprange_match_ops = {
 	.save = iprange_save,
 	.print = iprange_print,
 	.match = iprange_match,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

@@ -134,6 +134,7 @@ static const struct xt_ext_ops length_match_ops = {
 	.save = length_save,
 	.print = length_print,
 	.match = length_match,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

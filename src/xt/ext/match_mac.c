@@ -138,6 +138,7 @@ static const struct xt_ext_ops mac_match = {
 	.hooks = (1u << NS_INET_PRE_ROUTING) | (1u << NS_INET_LOCAL_IN) |
 		 (1u << NS_INET_FORWARD),
 	.match = mac_mt,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

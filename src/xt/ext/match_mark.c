@@ -101,6 +101,7 @@ static const struct xt_ext_ops mark_match_ops = {
 	.save = mark_save,
 	.print = mark_print,
 	.match = mark_match,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

@@ -273,6 +273,7 @@ static const struct xt_ext_ops multiport_match_ops = {
 	.print = mp_print,
 	.check = mp_check,
 	.match = mp_match,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

@@ -139,6 +139,7 @@ static const struct xt_ext_ops pkttype_match = {
 	.save = pkttype_save,
 	.print = pkttype_print,
 	.match = pkttype_mt,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

@@ -371,6 +371,26 @@ static bool tcp_match(const struct pkt *pkt, const void *data,
 	return true;
 }
 
+/*
+ * The classifier's view (ext.h, cls_ports): the port ranges not inverted.
+ * On a whole, unfragmented header match() tests the ports first and
+ * returns false without hotdrop when one is outside its range.
+ */
+static void tcp_cls_ports(const void *data, uint16_t sport[2],
+			 uint16_t dport[2])
+{
+	const struct tcp_info *info = data;
+
+	if (!(info->invflags & TCP_INV_SRCPT)) {
+		sport[0] = info->spts[0];
+		sport[1] = info->spts[1];
+	}
+	if (!(info->invflags & TCP_INV_DSTPT)) {
+		dport[0] = info->dpts[0];
+		dport[1] = info->dpts[1];
+	}
+}
+
 /* The help text 1.8.9 prints for -h after -m tcp. */
 static const char tcp_help[] =
 	"tcp match options:\n"
@@ -406,6 +426,8 @@ static const struct xt_ext_ops tcp_match_ops = {
 	.proto = 6, /* IPPROTO_TCP */
 	.check = tcp_check,
 	.match = tcp_match,
+	.cls_pure = true,
+	.cls_ports = tcp_cls_ports,
 };
 
 static void NS_CONSTRUCTOR reg(void)

@@ -154,6 +154,7 @@ static const struct xt_ext_ops tos_match = {
 	.save = tos_save,
 	.print = tos_print,
 	.match = tos_mt,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

@@ -145,6 +145,7 @@ static const struct xt_ext_ops ttl_match = {
 	.save = ttl_save,
 	.print = ttl_print,
 	.match = ttl_mt,
+	.cls_pure = true,
 };
 
 static void NS_CONSTRUCTOR reg(void)

@@ -192,6 +192,26 @@ static bool udp_match(const struct pkt *pkt, const void *data,
 			  info->invflags & UDP_INV_DSTPT);
 }
 
+/*
+ * The classifier's view (ext.h, cls_ports): the port ranges not inverted.
+ * On a whole, unfragmented header match() tests the ports first and
+ * returns false without hotdrop when one is outside its range.
+ */
+static void udp_cls_ports(const void *data, uint16_t sport[2],
+			 uint16_t dport[2])
+{
+	const struct udp_info *info = data;
+
+	if (!(info->invflags & UDP_INV_SRCPT)) {
+		sport[0] = info->spts[0];
+		sport[1] = info->spts[1];
+	}
+	if (!(info->invflags & UDP_INV_DSTPT)) {
+		dport[0] = info->dpts[0];
+		dport[1] = info->dpts[1];
+	}
+}
+
 /* The help text 1.8.9 prints for -h after -m udp. */
 static const char udp_help[] =
 	"udp match options:\n"
@@ -214,6 +234,8 @@ static const struct xt_ext_ops udp_match_ops = {
 	.proto = 17, /* IPPROTO_UDP */
 	.check = udp_check,
 	.match = udp_match,
+	.cls_pure = true,
+	.cls_ports = udp_cls_ports,
 };
 
 static void NS_CONSTRUCTOR reg(void)
