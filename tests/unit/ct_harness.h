@@ -148,7 +148,8 @@ HARNESS int udp_send(const char *ifname, const char *s, const char *d,
 	struct ns_udphdr *uh = (struct ns_udphdr *)l4;
 
 	udp_build(l4, A(s), A(d), sp, dp, 0);
-	memcpy(l4 + 8, payload, len);
+	if (len)
+		memcpy(l4 + 8, payload, len);
 	uh->len = htons((uint16_t)(8 + len));
 	uh->check = 0;
 	uh->check = (uint16_t)l4_csum(A(s), A(d), 17, l4, 8 + len);

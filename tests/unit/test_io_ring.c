@@ -264,7 +264,7 @@ static void test_tx_slot(void **state)
 	struct tpacket2_hdr *h = (struct tpacket2_hdr *)slot;
 	struct virtio_net_hdr vh = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
 				     .csum_start = 34, .csum_offset = 6 };
-	uint8_t frame[1600];
+	uint8_t frame[2048];   /* as large as the largest fill below */
 	size_t off = io_tpv2_tx_data_off();
 	bool bad;
 
