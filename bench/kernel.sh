@@ -30,7 +30,7 @@ cd "$(dirname "$0")/.."
 B=$(realpath "${1:-build}")
 SECS=${2:-3}
 shift 2 || true
-SIZES=${*:-0 100 1000 10000 ct}
+SIZES=${*:-0 100 1000 10000 100000 ct}
 P=nsbench$$
 GEN=${P}g RTR=${P}r SINK=${P}s
 TMP=$(mktemp -d)
