@@ -208,7 +208,7 @@ static struct lb_conn *sched_persist(struct lb_net *ln,
 	return cp;
 }
 
-static struct lb_conn *schedule(struct lb_net *ln, struct lb_service *svc,
+struct lb_conn *lb_schedule(struct lb_net *ln, struct lb_service *svc,
 				const struct lb_iph *iph, uint32_t mark,
 				int *ignored, struct sbuf *why)
 {
@@ -384,7 +384,7 @@ static unsigned int lb_in(void *priv, struct pkt *pkt,
 		if (!svc)
 			return NS_ACCEPT;
 		/* The explanation costs an allocation: only when traced. */
-		cp = schedule(ln, svc, &iph, pkt->mark, &ignored,
+		cp = lb_schedule(ln, svc, &iph, pkt->mark, &ignored,
 			      tracing ? &why : NULL);
 		if (!cp) {
 			sbuf_free(&why);

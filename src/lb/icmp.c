@@ -117,6 +117,29 @@ unsigned lb_in_icmp(struct lb_net *ln, struct pkt *pkt, int hook,
 	/* The quoted packet went from the virtual service to the client. */
 	cp = lb_conn_in_get(ln, q.protocol, &q.daddr, q.dport, &q.saddr,
 			    q.sport);
+	if (!cp && ln->sysctl.schedule_icmp) {
+		/*
+		 * schedule_icmp (ip_vs_try_to_schedule() with the quoted
+		 * header inverted): an error about a packet of a virtual
+		 * service that has no connection here (a real server
+		 * answered directly) gets one, so it reaches a real server.
+		 */
+		struct lb_service *svc;
+		struct lb_iph iph = {
+			.af = 2, .protocol = q.protocol,
+			.saddr = q.daddr, .sport = q.dport,
+			.daddr = q.saddr, .dport = q.sport,
+		};
+		int ignored;
+
+		svc = lb_service_find(ln, 2, pkt->mark, q.protocol, &q.saddr,
+				      q.sport);
+		if (!svc)
+			return NS_ACCEPT;
+		cp = lb_schedule(ln, svc, &iph, pkt->mark, &ignored, NULL);
+		if (!cp)
+			return ignored > 0 ? NS_ACCEPT : NS_DROP;
+	}
 	if (!cp)
 		return NS_ACCEPT;
 	*related = true;

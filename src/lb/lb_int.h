@@ -237,6 +237,15 @@ unsigned lb_in_icmp(struct lb_net *ln, struct pkt *pkt, int hook,
 unsigned lb_out_icmp(struct lb_net *ln, struct pkt *pkt, bool *related);
 
 /* core.c */
+/*
+ * ip_vs_schedule(): a new connection of svc for iph (client saddr:sport
+ * to virtual daddr:dport), by persistence or the scheduler, or NULL with
+ * *ignored 0 (no server), -1 (no memory) or 1 (nothing to schedule). why:
+ * the explanation, or NULL. Data path.
+ */
+struct lb_conn *lb_schedule(struct lb_net *ln, struct lb_service *svc,
+			    const struct lb_iph *iph, uint32_t mark,
+			    int *ignored, struct sbuf *why);
 int lb_hooks_enable(struct net *net);
 void lb_hooks_disable(struct net *net);
 /* Fold the per-worker counters into the rates (every 2 s). */

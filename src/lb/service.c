@@ -1056,7 +1056,7 @@ static const struct stack_sysctl_ext knobs[] = {
 	{ "net.ipv4.vs.run_estimation", INT_MIN, INT_MAX, knob_get, knob_set,
 	  OFF(run_estimation) },
 	{ "net.ipv4.vs.schedule_icmp", INT_MIN, INT_MAX, knob_get,
-	  knob_set_default_only, OFF(schedule_icmp) },
+	  knob_set, OFF(schedule_icmp) },
 	{ "net.ipv4.vs.secure_tcp", 0, 3, knob_get, knob_set,
 	  OFF(secure_tcp) },
 	{ "net.ipv4.vs.sloppy_sctp", INT_MIN, INT_MAX, knob_get, knob_set,

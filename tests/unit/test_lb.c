@@ -335,6 +335,55 @@ static void test_sctp(void **state)
 	assert_int_equal(lb_flush(net), 0);
 }
 
+/* schedule_icmp: an error about a service's packet with no connection. */
+static void test_schedule_icmp(void **state)
+{
+	struct lb_svc_conf s = svc("rr");
+	struct lb_dest_conf d2 = rs("10.2.0.2", LB_FWD_MASQ);
+	uint8_t l4[8 + 28] = { 0 }, q[28] = { 0 };
+	struct frame f;
+	uint16_t sum;
+
+	(void)state;
+	assert_int_equal(lb_svc_add(net, &s), 0);
+	assert_int_equal(lb_dest_add(net, &s, &d2), 0);
+	/* Quoted: 10.1.0.100:80 -> 10.1.0.2:1800, TCP. */
+	q[0] = 0x45;
+	q[3] = 40;
+	q[8] = 64;
+	q[9] = 6;
+	memcpy(q + 12, "\x0a\x01\x00\x64", 4);
+	memcpy(q + 16, "\x0a\x01\x00\x02", 4);
+	sum = ip_fast_csum(q, 5);
+	memcpy(q + 10, &sum, 2);
+	q[20] = 0;
+	q[21] = 80;
+	q[22] = 0x07;
+	q[23] = 0x08;
+	l4[0] = 3;
+	l4[1] = 4;               /* fragmentation needed */
+	memcpy(l4 + 8, q, 28);
+	sum = csum_fold(csum_partial(l4, sizeof(l4), 0));
+	memcpy(l4 + 2, &sum, 2);
+	eth_put(&f, (const uint8_t *)"\x02\0\0\0\0\x01", PEER_MAC, 0x0800);
+	ip_put(&f, A("10.1.0.2"), A("10.1.0.100"), 1, 64, 0, l4, sizeof(l4));
+	/* Off (the default): not IPVS's. */
+	inject("ra", &f);
+	assert_int_equal(ncap, 0);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.vs.schedule_icmp=1",
+			     NULL), 0);
+	inject("ra", &f);
+	assert_int_equal(ncap, 1);
+	assert_string_equal(cap[0].ifname, "rb");
+	assert_int_equal(cap_daddr(0), A("10.2.0.2"));
+	/* Inside: the real server's address and port. */
+	assert_memory_equal(cap[0].data + 14 + 28 + 12, "\x0a\x02\x00\x02",
+			    4);
+	assert_int_equal(cap[0].data[14 + 28 + 20], 0x1f);
+	assert_int_equal(cap[0].data[14 + 28 + 21], 0x90);
+	assert_int_equal(lb_flush(net), 0);
+}
+
 static void test_no_dest_unreachable(void **state)
 {
 	struct lb_svc_conf s = svc("wlc");
@@ -490,6 +539,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gre_gue, lb_setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sctp, lb_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_icmp, lb_setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_no_dest_unreachable,
 						lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persistence_and_removal,
