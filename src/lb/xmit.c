@@ -131,35 +131,63 @@ static void send_out(struct lb_net *ln, struct pkt *pkt, uint32_t route_to,
 	stack_output_via(ln->net, pkt, route_to);
 }
 
+/*
+ * __ip_vs_get_out_rt(): where cp's real server is. 1: one of our own
+ * addresses (deliver here); 0: routed: rt filled, TTL decremented, and the
+ * packet fits the route's MTU less extra (a tunnel's headers); -1: it
+ * cannot go (unreachable, TTL, or DF and too large: the kernel's ICMP
+ * sent, ensure_mtu_is_adequate()), the caller drops it.
+ */
+static int out_route(struct lb_net *ln, struct pkt *pkt,
+		     const struct lb_conn *cp, uint32_t extra,
+		     struct rt_result *rt)
+{
+	int type = stack_addr_type(ln->net, cp->daddr.ip, NULL);
+	uint32_t mtu, len;
+
+	if (type == RTN_LOCAL)
+		return 1;
+	if (type != RTN_UNICAST || route_lookup(ln->net, cp->daddr.ip, rt)) {
+		icmp_send(ln->net, pkt, 3, 1, 0);
+		return -1;
+	}
+	if (!decrement_ttl(ln->net, pkt))
+		return -1;
+	mtu = rt->dev->mtu > extra ? rt->dev->mtu - extra : 0;
+	len = pkt_is_gso(pkt) ? pkt_gso_network_seglen(pkt) : pkt_l3_len(pkt);
+	/* Not for the ICMP errors IPVS passes on (ip_vs_iph_icmp). */
+	if ((pkt_l3(pkt)[6] & 0x40) && len > mtu && pkt->desc.proto != 1) {
+		icmp_send(ln->net, pkt, 3, 4, htonl(mtu));
+		return -1;
+	}
+	return 0;
+}
+
+/* A packet for a real server that is a local address: here it stays. */
+static unsigned deliver_here(struct pkt *pkt, const struct lb_conn *cp)
+{
+	pkt->ipvs_property = true;
+	leave_or_update(pkt, cp);
+	return NS_ACCEPT;
+}
+
 /* ip_vs_nat_xmit(): destination to the real server. */
 static unsigned nat_xmit(struct lb_net *ln, struct pkt *pkt,
 			 struct lb_conn *cp)
 {
-	struct ct_tuple t = { 0 };
-	int type = stack_addr_type(ln->net, cp->daddr.ip, NULL);
+	struct ct_tuple t = {
+		.proto = (uint8_t)cp->protocol, .dst = cp->daddr,
+		.dport = cp->dport,
+	};
+	struct rt_result rt;
+	int r = out_route(ln, pkt, cp, 0, &rt);
 
-	if (type == RTN_LOCAL) {
-		/* A local real server: rewrite and deliver here. */
-		t.proto = (uint8_t)cp->protocol;
-		t.dst = cp->daddr;
-		t.dport = cp->dport;
-		if (!manip(pkt, &t, NAT_MANIP_DST))
-			return NS_DROP;
-		pkt->ipvs_property = true;
-		leave_or_update(pkt, cp);
-		return NS_ACCEPT;
-	}
-	if (type != RTN_UNICAST) {
-		icmp_send(ln->net, pkt, 3, 1, 0);
+	if (r < 0)
 		return NS_DROP;
-	}
-	if (!decrement_ttl(ln->net, pkt))
-		return NS_DROP;
-	t.proto = (uint8_t)cp->protocol;
-	t.dst = cp->daddr;
-	t.dport = cp->dport;
 	if (!manip(pkt, &t, NAT_MANIP_DST))
 		return NS_DROP;
+	if (r > 0)
+		return deliver_here(pkt, cp);
 	send_out(ln, pkt, 0, cp);
 	return NS_STOLEN;
 }
@@ -168,19 +196,13 @@ static unsigned nat_xmit(struct lb_net *ln, struct pkt *pkt,
 static unsigned dr_xmit(struct lb_net *ln, struct pkt *pkt,
 			struct lb_conn *cp)
 {
-	int type = stack_addr_type(ln->net, cp->daddr.ip, NULL);
+	struct rt_result rt;
+	int r = out_route(ln, pkt, cp, 0, &rt);
 
-	if (type == RTN_LOCAL) {
-		pkt->ipvs_property = true;
-		leave_or_update(pkt, cp);
-		return NS_ACCEPT;
-	}
-	if (type != RTN_UNICAST) {
-		icmp_send(ln->net, pkt, 3, 1, 0);
+	if (r < 0)
 		return NS_DROP;
-	}
-	if (!decrement_ttl(ln->net, pkt))
-		return NS_DROP;
+	if (r > 0)
+		return deliver_here(pkt, cp);
 	send_out(ln, pkt, cp->daddr.ip, cp);
 	return NS_STOLEN;
 }
@@ -319,21 +341,24 @@ nobuf:
 static unsigned tun_xmit(struct lb_net *ln, struct pkt *pkt,
 			 struct lb_conn *cp)
 {
-	int type = stack_addr_type(ln->net, cp->daddr.ip, NULL);
+	const struct lb_dest *d = cp->dest;
+	uint32_t extra = 20;
 	struct pkt *segs, *seg;
 	struct rt_result rt;
+	int r;
 
-	if (type == RTN_LOCAL) {
+	if (d->tun_type == LB_TUN_GUE)
+		extra += 8 + 4;
+	else if (d->tun_type == LB_TUN_GRE)
+		extra += (d->tun_flags & LB_TUN_F_CSUM) ? 8 : 4;
+	r = out_route(ln, pkt, cp, extra, &rt);
+	if (r < 0)
+		return NS_DROP;
+	if (r > 0) {
 		pkt->ipvs_property = true;
 		notrack(pkt);
 		return NS_ACCEPT;
 	}
-	if (type != RTN_UNICAST || route_lookup(ln->net, cp->daddr.ip, &rt)) {
-		icmp_send(ln->net, pkt, 3, 1, 0);
-		return NS_DROP;
-	}
-	if (!decrement_ttl(ln->net, pkt))
-		return NS_DROP;
 	if (pkt->has_l2 && pkt->l3_off)
 		pkt_pull(pkt, pkt->l3_off);
 	pkt->has_l2 = false;
@@ -380,18 +405,16 @@ unsigned lb_xmit(struct lb_net *ln, struct pkt *pkt, struct lb_conn *cp,
 unsigned lb_xmit_icmp(struct lb_net *ln, struct pkt *pkt, struct lb_conn *cp,
 		      int hook)
 {
-	int type;
+	struct rt_result rt;
+	int r;
 
 	if ((cp->flags & LB_FWD_MASK) != LB_FWD_MASQ)
 		return lb_xmit(ln, pkt, cp, hook);
-	type = stack_addr_type(ln->net, cp->daddr.ip, NULL);
-	if (type == RTN_LOCAL) {
-		pkt->ipvs_property = true;
-		notrack(pkt);
-		return NS_ACCEPT;
-	}
-	if (type != RTN_UNICAST || !decrement_ttl(ln->net, pkt))
+	r = out_route(ln, pkt, cp, 0, &rt);
+	if (r < 0)
 		return NS_DROP;
+	if (r > 0)
+		return deliver_here(pkt, cp);
 	send_out(ln, pkt, 0, cp);
 	return NS_STOLEN;
 }

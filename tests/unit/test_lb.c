@@ -384,6 +384,46 @@ static void test_schedule_icmp(void **state)
 	assert_int_equal(lb_flush(net), 0);
 }
 
+/* A tunnel's headers on a full-size DF packet: fragmentation needed. */
+static void test_tunnel_mtu(void **state)
+{
+	struct lb_svc_conf s = svc("rr");
+	struct lb_dest_conf d2 = rs("10.2.0.2", LB_FWD_TUNNEL);
+	static uint8_t l4[1480];
+	struct frame f;
+	uint32_t mtu;
+
+	(void)state;
+	s.protocol = 17;
+	d2.port = htons(80);
+	assert_int_equal(lb_svc_add(net, &s), 0);
+	assert_int_equal(lb_dest_add(net, &s, &d2), 0);
+	memset(l4, 0, sizeof(l4));
+	l4[0] = 0x07;
+	l4[1] = 0x08;
+	l4[3] = 80;
+	l4[4] = (uint8_t)(sizeof(l4) >> 8);
+	l4[5] = (uint8_t)sizeof(l4);
+	eth_put(&f, (const uint8_t *)"\x02\0\0\0\0\x01", PEER_MAC, 0x0800);
+	ip_put(&f, A("10.1.0.2"), A("10.1.0.100"), 17, 64, 0x4000, l4,
+	       sizeof(l4));
+	inject("ra", &f);
+	assert_int_equal(ncap, 1);
+	assert_string_equal(cap[0].ifname, "ra");
+	assert_int_equal(cap[0].data[14 + 20], 3);
+	assert_int_equal(cap[0].data[14 + 21], 4);
+	memcpy(&mtu, cap[0].data + 14 + 24, 4);
+	assert_int_equal(ntohl(mtu), 1480);
+	/* Without DF it goes, fragmented by the output path. */
+	ip_put(&f, A("10.1.0.2"), A("10.1.0.100"), 17, 64, 0, l4,
+	       sizeof(l4));
+	inject("ra", &f);
+	assert_true(ncap >= 1);
+	assert_string_equal(cap[0].ifname, "rb");
+	assert_int_equal(cap[0].data[14 + 9], 4);
+	assert_int_equal(lb_flush(net), 0);
+}
+
 static void test_no_dest_unreachable(void **state)
 {
 	struct lb_svc_conf s = svc("wlc");
@@ -540,6 +580,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sctp, lb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_icmp, lb_setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tunnel_mtu, lb_setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_dest_unreachable,
 						lb_setup, teardown),
