@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/sbuf.h"
 #include "ctl/ctl.h"
@@ -83,6 +84,20 @@ static inline int bench_run(struct net *net, const char *line,
 	sbuf_free(&out);
 	sbuf_free(&err);
 	return rc;
+}
+
+/* The process's resident memory in KiB (/proc/self/statm). */
+static inline long bench_rss_kib(void)
+{
+	long pages = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return rss * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 #endif

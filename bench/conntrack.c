@@ -174,19 +174,6 @@ static struct net *make_net(bool ct, const char *const *rules)
 	return net;
 }
 
-static long rss_kib(void)
-{
-	long pages = 0, rss = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-		rss = 0;
-	fclose(f);
-	return rss * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 2.0;
@@ -266,9 +253,9 @@ int main(int argc, char **argv)
 	net = make_net(true, new_rules);
 	if (!net)
 		return 1;
-	before = rss_kib();
+	before = bench_rss_kib();
 	nw = push(net, 1000000, fill_new);
-	after = rss_kib();
+	after = bench_rss_kib();
 	snprintf(mem, sizeof(mem), "\nmemory: %u entries in the table; "
 		 "resident growth %.0f bytes per entry; sizeof(struct "
 		 "ct_conn) = %zu\n", ct_count(net),

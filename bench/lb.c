@@ -168,19 +168,6 @@ static struct net *make_net(bool ct, unsigned nsvc)
 	return net;
 }
 
-static long rss_kib(void)
-{
-	long pages = 0, rss = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-		rss = 0;
-	fclose(f);
-	return rss * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 2.0;
@@ -208,10 +195,10 @@ int main(int argc, char **argv)
 		if (!net)
 			return 1;
 		if (i == 0)
-			before = rss_kib();
+			before = bench_rss_kib();
 		r = push(net, NCONN, fill_new);
 		if (i == 0) {
-			after = rss_kib();
+			after = bench_rss_kib();
 			count = atomic_load(&lb_net(net)->conn_count);
 		}
 		if (r > nw)
