@@ -31,38 +31,8 @@ B=$(realpath "${1:-build}")
 SECS=${2:-3}
 shift 2 || true
 SIZES=${*:-0 100 1000 10000 100000 ct}
-P=nsbench$$
-GEN=${P}g RTR=${P}r SINK=${P}s
-TMP=$(mktemp -d)
-DPID=""
-
-cleanup() {
-	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-	for n in $GEN $RTR $SINK; do ip netns del "$n" 2>/dev/null || true; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-for n in $GEN $RTR $SINK; do
-	ip netns add "$n"
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$n" link set lo up
-done
-# Two queues each way on the router's veths: AF_XDP binds one socket per
-# receive queue (a veth's receive queue is the sender's transmit queue).
-ip link add g0 netns $GEN numtxqueues 2 numrxqueues 2 type veth \
-	peer r0 netns $RTR numtxqueues 2 numrxqueues 2
-ip link add s1 netns $SINK numtxqueues 2 numrxqueues 2 type veth \
-	peer r1 netns $RTR numtxqueues 2 numrxqueues 2
-ip -n $GEN link set g0 address 02:00:00:00:01:01
-ip -n $RTR link set r0 address 02:00:00:00:00:01
-ip -n $RTR link set r1 address 02:00:00:00:00:02
-ip -n $SINK link set s1 address 02:00:00:00:01:02
-for d in "$GEN g0" "$RTR r0" "$RTR r1" "$SINK s1"; do
-	set -- $d
-	ip netns exec "$1" ethtool -K "$2" tx off rx off tso off gso off gro off >/dev/null 2>&1 || true
-	ip -n "$1" link set "$2" up
-done
+. bench/netns.sh
+bench_netns_up nsbench$$
 ip -n $GEN addr add 10.0.1.2/24 dev g0
 ip -n $SINK addr add 10.0.2.2/24 dev s1
 # No RPS: with veth, the kernel's forwarding runs in the generator's send
