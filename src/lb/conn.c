@@ -182,7 +182,10 @@ static void conn_hash_add(struct lb_net *ln, struct lb_conn *cp)
 						   memory_order_relaxed),
 			      memory_order_relaxed);
 	atomic_store_explicit(&ln->buckets[b].head, cp, memory_order_release);
-	cp->flags |= LB_CONN_F_HASHED;
+	/* Set once, at creation (a rehash finds it set: no write that could
+	 * race with a worker's update under cp->lock). */
+	if (!(cp->flags & LB_CONN_F_HASHED))
+		cp->flags |= LB_CONN_F_HASHED;
 	pthread_spin_unlock(lk);
 }
 
@@ -210,10 +213,10 @@ static bool conn_unhash(struct lb_net *ln, struct lb_conn *cp)
 			break;
 		}
 	}
-	if (found) {
+	/* flags stay as they are: workers may be updating them under
+	 * cp->lock; dead says it is out of the table. */
+	if (found)
 		atomic_store(&cp->dead, true);
-		cp->flags &= ~LB_CONN_F_HASHED;
-	}
 	pthread_spin_unlock(lk);
 	return found;
 }

@@ -362,8 +362,11 @@ static unsigned int lb_in(void *priv, struct pkt *pkt,
 				 ap_str(b1, sizeof(b1), &cp->caddr, cp->cport),
 				 mode, old_ct ? "; dropped while its conntrack "
 				 "entry goes" : "");
-			if (!old_ct)
+			if (!old_ct) {
+				pthread_spin_lock(&cp->lock);
 				cp->flags &= ~LB_CONN_F_NFCT;
+				pthread_spin_unlock(&cp->lock);
+			}
 			if (!atomic_load(&cp->n_control))
 				lb_conn_expire_now(cp);
 			if (old_ct)
