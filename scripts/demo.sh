@@ -184,6 +184,31 @@ else
 	step FAIL "HTTP after removing the rule: $out"
 fi
 
+say "Load balancing: a virtual service on the router (IPVS)"
+# The FORWARD policy is DROP with ESTABLISHED,RELATED first: the real
+# server's replies pass only if conntrack sees IPVS's connections
+# (net.ipv4.vs.conntrack=1, as on a kernel director behind such rules);
+# MASQUERADE then applies to what IPVS sends ("full NAT").
+for cmd in "sysctl -w net.ipv4.vs.conntrack=1" \
+	"ipvsadm -A -t $LAB_ROUTER_C:80 -s rr" \
+	"ipvsadm -a -t $LAB_ROUTER_C:80 -r $LAB_SERVER_IP:8080 -m"; do
+	run "netsieve $cmd"
+	# shellcheck disable=SC2086
+	ctl $cmd 2>&1 | indent
+done
+run "curl http://$LAB_ROUTER_C/      (the virtual service)"
+if out=$(nsc timeout 10 curl -sS -m 8 http://$LAB_ROUTER_C/ 2>&1); then
+	echo "$out" | indent
+	step OK "HTTP GET to the virtual service $LAB_ROUTER_C:80, answered by the real server"
+else
+	echo "$out" | indent
+	step FAIL "HTTP GET to the virtual service: $out"
+fi
+run "netsieve ipvsadm -Ln --stats"
+ctl ipvsadm -Ln --stats 2>&1 | indent
+run "netsieve lb explain -t $LAB_ROUTER_C:80 --client $LAB_CLIENT_IP:40000"
+ctl lb explain -t $LAB_ROUTER_C:80 --client $LAB_CLIENT_IP:40000 2>&1 | indent
+
 say "Report"
 printf '  %s\n' "${results[@]}"
 
