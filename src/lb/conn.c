@@ -540,6 +540,12 @@ static int dump_one(void *priv, struct lb_conn *cp)
 
 	if (atomic_load(&cp->dead))
 		return 0;
+	/* Expired and waiting for the collector: gone, as for the kernel
+	 * (whose timer would have run). A template that still controls
+	 * connections is kept: the collector gives it 60 s more. */
+	if (atomic_load_explicit(&cp->expires, memory_order_relaxed) <= c->now &&
+	    !atomic_load(&cp->n_control))
+		return 0;
 	if (c->n == c->cap) {
 		unsigned cap = c->cap ? c->cap * 2 : 256;
 		struct lb_conn_snap *v = realloc(c->v, cap * sizeof(*v));

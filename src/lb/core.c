@@ -448,6 +448,9 @@ static unsigned int lb_out(void *priv, struct pkt *pkt,
 		return NS_ACCEPT;
 	if (pkt->pkt_type != PKT_HOST && st->hook != NS_INET_LOCAL_OUT)
 		return NS_ACCEPT;
+	/* Forwarded traffic that is not IPVS's keeps the clock of the
+	 * collector and the estimator going too. */
+	gc_tick(ln, net_now(ln->net));
 	if (pkt->family == NS_PF_INET && pkt->desc.proto == 1 &&
 	    !(pkt->is_frag && pkt->frag_off)) {
 		bool related;
