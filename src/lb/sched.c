@@ -80,3 +80,39 @@ struct lb_dest *lb_sched_none(struct lb_service *svc, struct sbuf *why,
 	lb_sched_err(svc, msg);
 	return NULL;
 }
+
+struct lb_dest *lb_sched_least_weighted(struct lb_service *svc,
+					int (*overhead)(const struct lb_dest *),
+					int *ohp, unsigned *np)
+{
+	struct lb_dest *dest, *least;
+	unsigned n = 1;
+	int loh, doh;
+
+	cds_list_for_each_entry_rcu(dest, &svc->destinations, n_list) {
+		if (!lb_dest_overloaded(dest) && lb_dest_weight(dest) > 0) {
+			least = dest;
+			loh = overhead(least);
+			goto nextstage;
+		}
+	}
+	return NULL;
+
+nextstage:
+	lb_list_for_each_entry_continue_rcu(dest, &svc->destinations,
+					    n_list) {
+		if (lb_dest_overloaded(dest))
+			continue;
+		n++;
+		doh = overhead(dest);
+		if ((int64_t)loh * lb_dest_weight(dest) >
+		    (int64_t)doh * lb_dest_weight(least)) {
+			least = dest;
+			loh = doh;
+		}
+	}
+	*ohp = loh;
+	if (np)
+		*np = n;
+	return least;
+}

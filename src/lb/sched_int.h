@@ -97,6 +97,20 @@ static inline int lb_dest_inact(const struct lb_dest *d)
 }
 
 /*
+ * The weighted least-loaded destination, the loop of wlc and of lblc's
+ * and lblcr's fallback (the kernel has it four times): the first
+ * destination not overloaded with a weight above 0 starts; each later one
+ * not overloaded replaces it when overhead(least) * weight(it) >
+ * overhead(it) * weight(least), in 64 bits (a weight of 0 never wins;
+ * ties keep the earlier). overhead: lb_dest_conn_overhead, or sed's
+ * active + 1. *ohp: the winner's overhead; *np (may be NULL): how many
+ * were compared. NULL when none qualifies. Data path, under RCU.
+ */
+struct lb_dest *lb_sched_least_weighted(struct lb_service *svc,
+					int (*overhead)(const struct lb_dest *),
+					int *ohp, unsigned *np);
+
+/*
  * Append "ADDR:PORT" ("[ADDR]:PORT" for IPv6), as ipvsadm -Ln shows a
  * real server, to why. why may be NULL (nothing happens).
  */

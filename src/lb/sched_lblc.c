@@ -243,39 +243,6 @@ static void lblc_done_service(struct lb_service *svc)
 	call_rcu(&tbl->rcu, lblc_table_free_rcu);
 }
 
-/* __ip_vs_lblc_schedule: wlc over the dests not overloaded. */
-static struct lb_dest *lblc_wlc(struct lb_service *svc, int *ohp)
-{
-	struct lb_dest *dest, *least;
-	int loh, doh;
-
-	cds_list_for_each_entry_rcu(dest, &svc->destinations, n_list) {
-		if (lb_dest_overloaded(dest))
-			continue;
-		if (lb_dest_weight(dest) > 0) {
-			least = dest;
-			loh = lb_dest_conn_overhead(least);
-			goto nextstage;
-		}
-	}
-	return NULL;
-
-nextstage:
-	lb_list_for_each_entry_continue_rcu(dest, &svc->destinations,
-					    n_list) {
-		if (lb_dest_overloaded(dest))
-			continue;
-		doh = lb_dest_conn_overhead(dest);
-		if ((int64_t)loh * lb_dest_weight(dest) >
-		    (int64_t)doh * lb_dest_weight(least)) {
-			least = dest;
-			loh = doh;
-		}
-	}
-	*ohp = loh;
-	return least;
-}
-
 /*
  * The kernel's is_overloaded() of lblc: more active connections than its
  * weight while some server of the service is under half its weight.
@@ -331,7 +298,8 @@ static struct lb_dest *lblc_schedule(struct lb_service *svc,
 		}
 	}
 
-	dest = lblc_wlc(svc, &oh);
+	dest = lb_sched_least_weighted(svc, lb_dest_conn_overhead, &oh,
+				       NULL);
 	if (!dest)
 		return lb_sched_none(svc, why, "lblc",
 				     "no destination available");

@@ -382,38 +382,6 @@ static void lblcr_done_service(struct lb_service *svc)
 	call_rcu(&tbl->rcu, table_free_rcu);
 }
 
-/* __ip_vs_lblcr_schedule: wlc over the dests not overloaded. */
-static struct lb_dest *lblcr_wlc(struct lb_service *svc)
-{
-	struct lb_dest *dest, *least;
-	int loh, doh;
-
-	cds_list_for_each_entry_rcu(dest, &svc->destinations, n_list) {
-		if (lb_dest_overloaded(dest))
-			continue;
-		if (lb_dest_weight(dest) > 0) {
-			least = dest;
-			loh = lb_dest_conn_overhead(least);
-			goto nextstage;
-		}
-	}
-	return NULL;
-
-nextstage:
-	lb_list_for_each_entry_continue_rcu(dest, &svc->destinations,
-					    n_list) {
-		if (lb_dest_overloaded(dest))
-			continue;
-		doh = lb_dest_conn_overhead(dest);
-		if ((int64_t)loh * lb_dest_weight(dest) >
-		    (int64_t)doh * lb_dest_weight(least)) {
-			least = dest;
-			loh = doh;
-		}
-	}
-	return least;
-}
-
 /* lblcr's is_overloaded(), as lblc's. */
 static bool lblcr_busy(const struct lb_dest *dest, struct lb_service *svc)
 {
@@ -450,6 +418,7 @@ static struct lb_dest *lblcr_schedule(struct lb_service *svc,
 	struct lblcr_entry *en;
 	struct lb_dest *dest;
 	bool cached = false;
+	int oh;
 
 	if (now >= atomic_load_explicit(&tbl->next_check,
 					memory_order_relaxed)) {
@@ -484,7 +453,8 @@ static struct lb_dest *lblcr_schedule(struct lb_service *svc,
 				 atomic_load(&en->set.size));
 			return dest;
 		}
-		dest = lblcr_wlc(svc);
+		dest = lb_sched_least_weighted(svc, lb_dest_conn_overhead, &oh,
+					       NULL);
 		if (!dest)
 			return lb_sched_none(svc, why, "lblcr",
 					     "no destination available");
@@ -497,7 +467,8 @@ static struct lb_dest *lblcr_schedule(struct lb_service *svc,
 		return dest;
 	}
 
-	dest = lblcr_wlc(svc);
+	dest = lb_sched_least_weighted(svc, lb_dest_conn_overhead, &oh,
+					       NULL);
 	if (!dest) {
 		/* The kernel only debug-logs this one. */
 		if (why)

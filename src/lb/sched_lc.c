@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Least-connection scheduling (the kernel's ip_vs_lc.c): the destination
- * with the smallest overhead, activeconns * 256 + inactconns, among those
+ * with the smallest overhead, activeconns * 256 + totalconns, among those
  * not overloaded and with a weight other than 0; the first in list order
  * wins a tie. No state of its own. Data path, under RCU.
  */

@@ -10,36 +10,24 @@
 #include "lb/lb.h"
 #include "lb/sched_int.h"
 
+/* The expected delay's numerator: active connections, plus this one. */
+static int sed_overhead(const struct lb_dest *d)
+{
+	return lb_dest_active(d) + 1;
+}
+
 static struct lb_dest *sed_schedule(struct lb_service *svc,
 				    const struct lb_iph *iph, struct sbuf *why)
 {
-	struct lb_dest *dest, *least;
-	int loh, doh;
-	unsigned n = 1;
+	struct lb_dest *least;
+	unsigned n;
+	int loh;
 
 	(void)iph;
-	cds_list_for_each_entry_rcu(dest, &svc->destinations, n_list) {
-		if (!lb_dest_overloaded(dest) && lb_dest_weight(dest) > 0) {
-			least = dest;
-			loh = lb_dest_active(least) + 1;
-			goto nextstage;
-		}
-	}
-	return lb_sched_none(svc, why, "sed", "no destination available");
-
-nextstage:
-	lb_list_for_each_entry_continue_rcu(dest, &svc->destinations,
-					    n_list) {
-		if (lb_dest_overloaded(dest))
-			continue;
-		n++;
-		doh = lb_dest_active(dest) + 1;
-		if ((int64_t)loh * lb_dest_weight(dest) >
-		    (int64_t)doh * lb_dest_weight(least)) {
-			least = dest;
-			loh = doh;
-		}
-	}
+	least = lb_sched_least_weighted(svc, sed_overhead, &loh, &n);
+	if (!least)
+		return lb_sched_none(svc, why, "sed",
+				     "no destination available");
 	if (why) {
 		sbuf_adds(why, "sed: ");
 		lb_why_dest(why, least);
